@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "pulpsim",
+    products: [
+        .executable(name: "pulpsim", targets: ["pulpsim"]),
+        .library(name: "PulpSim", targets: ["PulpSim"]),
+        .library(name: "PulpFloat", targets: ["PulpFloat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libelf (Debian libelf-dev) for reading firmware ELF files.
+        .systemLibrary(name: "CLibElf", path: "Sources/CLibElf", pkgConfig: "libelf",
+                       providers: [.apt(["libelf-dev"])]),
+        // IEEE formats and bit-exact arithmetic shared by the F extension and RedMulE.
+        .target(name: "PulpFloat", swiftSettings: fastSettings),
+        // Harts, memory, devices, platforms, ELF loading.
+        .target(name: "PulpSim", dependencies: ["PulpFloat", "CLibElf"], swiftSettings: fastSettings),
+        // Command-line front end.
+        .executableTarget(name: "pulpsim", dependencies: [
+            "PulpSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: fastSettings),
+        .testTarget(name: "PulpFloatTests", dependencies: ["PulpFloat"]),
+        .testTarget(name: "PulpSimTests", dependencies: ["PulpSim"]),
+    ]
+)
+
+var fastSettings: [SwiftSetting] {
+    [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+     .swiftLanguageMode(.v5)]
+}

@@ -1,0 +1,129 @@
+// Binary32 entry points for the F extension, with exact host fast paths.
+//
+// In round-to-nearest-even with normal operands the host's IEEE hardware gives the same result as
+// the soft path; the fast paths below only accept cases where that is provably true and where the
+// flags can be derived exactly (the result is a normal number, and exactness is checked in double
+// precision, which holds every binary32 product and every sum of operands < 2^29 apart). Anything
+// else (other rounding modes, zeros, subnormals, infinities, NaNs, midpoints) takes the soft path.
+
+/// Binary32 operations as the F extension needs them: bit patterns in, bit pattern and flags out.
+public enum Binary32 {
+    public static var format: FloatFormat { .binary32 }
+
+    @inlinable @inline(__always) static func exponentField(_ x: UInt32) -> UInt32 { (x >> 23) & 0xFF }
+
+    /// True when both operands are normal numbers (exponent field 1...254).
+    @inlinable @inline(__always) static func bothNormal(_ a: UInt32, _ b: UInt32) -> Bool {
+        (exponentField(a) &- 1) < 254 && (exponentField(b) &- 1) < 254
+    }
+
+    /// Accepts a host result only if it is a finite binary32 strictly above the smallest normal in
+    /// magnitude: then the exact value is normal too and neither underflow nor overflow can arise.
+    @inlinable @inline(__always) static func isNormalResult(_ r: Float) -> Bool {
+        let magnitude = r.bitPattern & 0x7FFF_FFFF
+        return magnitude > 0x0080_0000 && magnitude < 0x7F80_0000
+    }
+
+    @inlinable public static func add(_ a: UInt32, _ b: UInt32, _ mode: RoundingMode, _ flags: inout FPFlags) -> UInt32 {
+        if mode == .nearestEven && bothNormal(a, b) {
+            let ea = Int32(exponentField(a)), eb = Int32(exponentField(b))
+            if abs(ea - eb) <= 29 {
+                let exact = Double(Float(bitPattern: a)) + Double(Float(bitPattern: b))
+                let r = Float(exact)
+                if isNormalResult(r) {
+                    if Double(r) != exact { flags.insert(.inexact) }
+                    return r.bitPattern
+                }
+            }
+        }
+        return format.add(a, b, mode, &flags)
+    }
+
+    @inlinable public static func subtract(_ a: UInt32, _ b: UInt32, _ mode: RoundingMode, _ flags: inout FPFlags) -> UInt32 {
+        add(a, b ^ 0x8000_0000, mode, &flags)
+    }
+
+    @inlinable public static func multiply(_ a: UInt32, _ b: UInt32, _ mode: RoundingMode, _ flags: inout FPFlags) -> UInt32 {
+        if mode == .nearestEven && bothNormal(a, b) {
+            let exact = Double(Float(bitPattern: a)) * Double(Float(bitPattern: b))
+            let r = Float(exact)
+            if isNormalResult(r) {
+                if Double(r) != exact { flags.insert(.inexact) }
+                return r.bitPattern
+            }
+        }
+        return format.multiply(a, b, mode, &flags)
+    }
+
+    /// a × b + c (with optional negations) rounded once.
+    @inlinable public static func fusedMultiplyAdd(_ a: UInt32, _ b: UInt32, _ c: UInt32, negateProduct: Bool,
+                                                   negateAddend: Bool, _ mode: RoundingMode,
+                                                   _ flags: inout FPFlags) -> UInt32 {
+        if mode == .nearestEven && bothNormal(a, b) && (exponentField(c) &- 1) < 254 {
+            var product = Double(Float(bitPattern: a)) * Double(Float(bitPattern: b))  // exact
+            if negateProduct { product = -product }
+            var addend = Double(Float(bitPattern: c))
+            if negateAddend { addend = -addend }
+            let sum = product + addend
+            // TwoSum: error is the exact rounding error of `sum`.
+            let t = sum - product
+            let error = (product - (sum - t)) + (addend - t)
+            let r = Float(sum)
+            if isNormalResult(r) && sum.isFinite {
+                if error == 0 {
+                    if Double(r) != sum { flags.insert(.inexact) }
+                    return r.bitPattern
+                }
+                // Inexact in double: the binary32 rounding of `sum` is right unless `sum` lies exactly
+                // halfway between two binary32 numbers (then the error decides).
+                let lowBits = sum.bitPattern & 0x1FFF_FFFF
+                if lowBits != 0x1000_0000 {
+                    flags.insert(.inexact)
+                    return r.bitPattern
+                }
+            }
+        }
+        return format.fusedMultiplyAdd(a, b, c, negateProduct: negateProduct, negateAddend: negateAddend,
+                                       mode, &flags)
+    }
+
+    @inlinable public static func divide(_ a: UInt32, _ b: UInt32, _ mode: RoundingMode, _ flags: inout FPFlags) -> UInt32 {
+        if mode == .nearestEven && bothNormal(a, b) {
+            let fb = Float(bitPattern: b)
+            let r = Float(bitPattern: a) / fb
+            if isNormalResult(r) {
+                if Double(r) * Double(fb) != Double(Float(bitPattern: a)) { flags.insert(.inexact) }
+                return r.bitPattern
+            }
+        }
+        return format.divide(a, b, mode, &flags)
+    }
+
+    @inlinable public static func squareRoot(_ a: UInt32, _ mode: RoundingMode, _ flags: inout FPFlags) -> UInt32 {
+        if mode == .nearestEven && (exponentField(a) &- 1) < 254 && (a & 0x8000_0000) == 0 {
+            let r = Float(bitPattern: a).squareRoot()
+            if Double(r) * Double(r) != Double(Float(bitPattern: a)) { flags.insert(.inexact) }
+            return r.bitPattern
+        }
+        return format.squareRoot(a, mode, &flags)
+    }
+
+    @inlinable public static func toInt32(_ a: UInt32, signed: Bool, _ mode: RoundingMode, _ flags: inout FPFlags) -> UInt32 {
+        format.toInt32(a, signed: signed, mode, &flags)
+    }
+
+    @inlinable public static func fromInt32(_ v: UInt32, signed: Bool, _ mode: RoundingMode, _ flags: inout FPFlags) -> UInt32 {
+        if signed {
+            let i = Int32(bitPattern: v)
+            if i > -(1 << 24) && i < (1 << 24) { return Float(i).bitPattern }  // exact
+        } else if v < (1 << 24) {
+            return Float(v).bitPattern
+        }
+        return format.fromInt32(v, signed: signed, mode, &flags)
+    }
+
+    /// RISC-V `fclass.s` result: one bit set, numbered as `FloatClass`.
+    @inlinable public static func classify(_ a: UInt32) -> UInt32 {
+        UInt32(1) << UInt32(format.classify(a).rawValue)
+    }
+}

@@ -1,0 +1,88 @@
+// PulpFloat: IEEE-style binary floating point, described once per format and computed exactly.
+//
+// Every format pulpsim needs (binary32 for the F extension; binary16, E5M2 and the E4M3-with-inf
+// variant for RedMulE) is IEEE-like: sign, biased exponent, fraction with a hidden bit, subnormals,
+// infinities and NaNs. A `FloatFormat` value names the widths; the arithmetic in `SoftFloat.swift`
+// works on unpacked significands and rounds once through `roundPack`, so results and exception
+// flags are those of IEEE 754-2008 with tininess detected after rounding (the RISC-V choice).
+
+/// Rounding modes, numbered as in the RISC-V `frm` field.
+public enum RoundingMode: UInt8, Sendable, CaseIterable {
+    case nearestEven = 0, towardZero = 1, down = 2, up = 3, nearestMaxMagnitude = 4
+}
+
+/// Accrued exception flags, laid out as RISC-V `fflags`.
+public struct FPFlags: OptionSet, Sendable, Hashable {
+    public var rawValue: UInt8
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public static let inexact = FPFlags(rawValue: 0x01)
+    public static let underflow = FPFlags(rawValue: 0x02)
+    public static let overflow = FPFlags(rawValue: 0x04)
+    public static let divideByZero = FPFlags(rawValue: 0x08)
+    public static let invalid = FPFlags(rawValue: 0x10)
+}
+
+/// Shape of an IEEE-like binary format: widths of the exponent and fraction fields.
+public struct FloatFormat: Sendable, Hashable {
+    public let exponentBits: Int
+    public let fractionBits: Int
+    public let name: String
+
+    public init(name: String, exponentBits: Int, fractionBits: Int) {
+        precondition(exponentBits >= 2 && exponentBits <= 8 && fractionBits >= 1 && fractionBits <= 23)
+        self.name = name
+        self.exponentBits = exponentBits
+        self.fractionBits = fractionBits
+    }
+
+    @inlinable public var bias: Int32 { Int32((1 << (exponentBits - 1)) - 1) }
+    @inlinable public var maxExponentField: UInt32 { UInt32((1 << exponentBits) - 1) }
+    @inlinable public var width: Int { 1 + exponentBits + fractionBits }
+    @inlinable public var signBit: UInt32 { UInt32(1) << UInt32(exponentBits + fractionBits) }
+    @inlinable public var fractionMask: UInt32 { (UInt32(1) << UInt32(fractionBits)) - 1 }
+    @inlinable public var infinity: UInt32 { maxExponentField << UInt32(fractionBits) }
+    /// The canonical quiet NaN: positive, exponent all ones, only the fraction MSB set.
+    @inlinable public var canonicalNaN: UInt32 { infinity | (UInt32(1) << UInt32(fractionBits - 1)) }
+    @inlinable public var largestFinite: UInt32 { infinity - 1 }
+
+    public static let binary32 = FloatFormat(name: "binary32", exponentBits: 8, fractionBits: 23)
+    public static let binary16 = FloatFormat(name: "binary16", exponentBits: 5, fractionBits: 10)
+    /// FP8 E5M2 ("Float8" in RedMulE/FPnew): IEEE-like, bias 15, with inf and NaN.
+    public static let e5m2 = FloatFormat(name: "e5m2", exponentBits: 5, fractionBits: 2)
+    /// FP8 E4M3 as FPnew's "Float8Alt": IEEE-like, bias 7, with inf (0x78) and NaN (0x7C); not OCP E4M3FN.
+    public static let e4m3 = FloatFormat(name: "e4m3", exponentBits: 4, fractionBits: 3)
+}
+
+/// What a bit pattern is, in the order of the RISC-V `fclass` result bits.
+public enum FloatClass: Int, Sendable {
+    case negativeInfinity = 0, negativeNormal, negativeSubnormal, negativeZero
+    case positiveZero, positiveSubnormal, positiveNormal, positiveInfinity
+    case signalingNaN, quietNaN
+}
+
+extension FloatFormat {
+    @inlinable public func isNaN(_ x: UInt32) -> Bool {
+        (x & ~signBit) > infinity
+    }
+    @inlinable public func isSignalingNaN(_ x: UInt32) -> Bool {
+        isNaN(x) && (x & (UInt32(1) << UInt32(fractionBits - 1))) == 0
+    }
+    @inlinable public func isInfinite(_ x: UInt32) -> Bool { (x & ~signBit) == infinity }
+    @inlinable public func isZero(_ x: UInt32) -> Bool { (x & ~signBit) == 0 }
+    @inlinable public func isNegative(_ x: UInt32) -> Bool { (x & signBit) != 0 }
+
+    public func classify(_ x: UInt32) -> FloatClass {
+        let negative = isNegative(x)
+        let exponent = (x >> UInt32(fractionBits)) & maxExponentField
+        let fraction = x & fractionMask
+        if exponent == maxExponentField {
+            if fraction == 0 { return negative ? .negativeInfinity : .positiveInfinity }
+            return isSignalingNaN(x) ? .signalingNaN : .quietNaN
+        }
+        if exponent == 0 {
+            if fraction == 0 { return negative ? .negativeZero : .positiveZero }
+            return negative ? .negativeSubnormal : .positiveSubnormal
+        }
+        return negative ? .negativeNormal : .positiveNormal
+    }
+}

@@ -1,0 +1,129 @@
+// Machine: human-readable and JSON reports of how a run ended (hart, pc, symbol, instruction,
+// registers), rendered once here for the command line and for library users.
+
+import Foundation
+
+extension Machine {
+    /// "0x80000124 <main+0x10>: lw a0,0(a1)" for the instruction at `pc`.
+    public func describeInstruction(at pc: UInt32) -> String {
+        let where_ = symbols.describe(pc)
+        let location = String(format: "0x%08x", pc) + (where_.isEmpty ? "" : " <\(where_)>")
+        guard let word = instructionWord(at: pc) else { return "\(location): (not fetchable)" }
+        let width = Decoder.isFullLength(word) ? 8 : 4
+        let hexWord = String(word, radix: 16)
+        let padded = String(repeating: "0", count: max(0, width - hexWord.count)) + hexWord
+        return "\(location): \(padded)  \(Disassembler.disassemble(word, at: pc, symbols: symbols))"
+    }
+
+    /// Register dump of one hart, four registers per line.
+    public func describeRegisters(_ hart: Hart) -> String {
+        var lines: [String] = []
+        for row in 0..<8 {
+            var parts: [String] = []
+            for col in 0..<4 {
+                let r = row * 4 + col
+                parts.append(String(format: "%4@ x%-2d %08x", integerRegisterNames[r] as NSString, r, hart.x[r]))
+            }
+            lines.append("  " + parts.joined(separator: "  "))
+        }
+        if (0..<32).contains(where: { hart.f[$0] != 0 }) || hart.fflags != 0 {
+            for row in 0..<8 {
+                var parts: [String] = []
+                for col in 0..<4 {
+                    let r = row * 4 + col
+                    parts.append(String(format: "%4@ f%-2d %08x", floatRegisterNames[r] as NSString, r, hart.f[r]))
+                }
+                lines.append("  " + parts.joined(separator: "  "))
+            }
+            lines.append(String(format: "  fcsr %08x (frm %d, fflags %02x)", hart.frm << 5 | hart.fflags, hart.frm, hart.fflags))
+        }
+        lines.append(String(format: "  mstatus %08x  mepc %08x  mcause %08x  mtval %08x  mtvec %08x",
+                            hart.mstatus, hart.mepc, hart.mcause, hart.mtval, hart.mtvec))
+        return lines.joined(separator: "\n")
+    }
+
+    /// The end-of-run report for abnormal ends (nil for a normal exit).
+    public func report(for result: RunResult) -> String? {
+        switch result.reason {
+        case .exited: return nil
+        case .stopped(let hart, let pc):
+            return "stopped: hart \(hart) at \(describeInstruction(at: pc))"
+        case .unhandledTrap(let t):
+            var text = "hart \(t.hart): \(t.cause.description) with no trap handler (mtvec was never written)\n"
+            text += "  at \(describeInstruction(at: t.pc))\n"
+            switch t.cause {
+            case .loadAccessFault, .storeAccessFault:
+                text += String(format: "  address 0x%08x: %@\n", t.tval, describeAddress(t.tval) as NSString)
+            case .illegalInstruction:
+                text += String(format: "  instruction word 0x%08x\n", t.tval)
+            case .instructionAccessFault:
+                text += String(format: "  pc 0x%08x: %@\n", t.tval, describeAddress(t.tval) as NSString)
+            default: break
+            }
+            text += describeRegisters(harts[t.hart])
+            return text
+        case .deadlock(let sleepers):
+            var text = "deadlock: every started hart is asleep and nothing can wake them\n"
+            for s in sleepers {
+                text += String(format: "  hart %d at 0x%08x%@: waiting on %@\n", s.hart, s.pc,
+                               (s.symbol.isEmpty ? "" : " <\(s.symbol)>") as NSString, s.reason as NSString)
+            }
+            return text.trimmingCharacters(in: .newlines)
+        case .instructionLimit(let n), .cycleLimit(let n):
+            let what: String
+            if case .instructionLimit = result.reason { what = "instruction limit (--max-instructions \(n))" } else {
+                what = "cycle limit (--max-cycles \(n))"
+            }
+            return "\(what) reached\n" + limitDetails()
+        case .timeout(let seconds):
+            return "wall-clock timeout (--timeout \(seconds)) reached\n" + limitDetails()
+        case .redmuleError(let message): return "RedMulE error: \(message)"
+        case .simulatorError(let message): return "simulator error: \(message)"
+        }
+    }
+
+    private func limitDetails() -> String {
+        harts.map { h in
+            "hart \(h.index) (\(describeState(h))) at \(describeInstruction(at: h.pc))\n" + describeRegisters(h)
+        }.joined(separator: "\n")
+    }
+
+    /// What lives at an address ("unmapped", or the region name).
+    public func describeAddress(_ address: UInt32) -> String {
+        guard let r = bus.region(containing: address) else { return "not mapped on platform '\(options.platform.kind.rawValue)'" }
+        switch r.kind {
+        case .device: return "device '\(r.name)' (misaligned or unsupported access)"
+        case .ram: return "in \(r.name)" + (symbols.describe(address).isEmpty ? "" : " <\(symbols.describe(address))>")
+        }
+    }
+}
+
+extension RunResult {
+    /// Machine-readable summary (`pulpsim run --json`).
+    public func json(message: String?, elf: String) -> String {
+        var object: [String: Any] = [
+            "elf": elf,
+            "reason": reason.name,
+            "exit_status": Int(exitStatus),
+            "instructions": totalInstructions,
+            "cycles": cycles,
+            "wall_seconds": (wallSeconds * 1e6).rounded() / 1e6,
+            "mips": (mips * 100).rounded() / 100,
+            "harts": harts.map { ["hart": $0.hart, "instructions": $0.instructions, "cycles": $0.cycles,
+                                  "pc": String(format: "0x%08x", $0.pc), "state": $0.state] as [String: Any] },
+        ]
+        if let code = firmwareExitCode { object["exit_code"] = Int(code) }
+        if case .exited(_, let mechanism) = reason { object["exit_mechanism"] = mechanism.rawValue }
+        if let message { object["message"] = message }
+        if case .unhandledTrap(let t) = reason {
+            object["trap"] = ["hart": t.hart, "cause": t.cause.description, "mcause": Int(t.cause.rawValue),
+                              "pc": String(format: "0x%08x", t.pc), "tval": String(format: "0x%08x", t.tval)]
+        }
+        if case .deadlock(let s) = reason {
+            object["sleeping"] = s.map { ["hart": $0.hart, "pc": String(format: "0x%08x", $0.pc),
+                                          "symbol": $0.symbol, "waiting_on": $0.reason] }
+        }
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+}

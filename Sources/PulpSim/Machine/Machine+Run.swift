@@ -1,0 +1,162 @@
+// Machine: the run loop — deterministic hart scheduling, limits, deadlock detection, progress.
+
+import Foundation
+
+extension Machine {
+    /// Runs until the firmware ends the run, a limit is hit, or `target` is reached.
+    public func run(until target: RunTarget = .end) -> RunResult {
+        let started = monotonicSeconds()
+        var temporaryBreakpoint: UInt32?
+        var instructionLimit = options.maxInstructions
+        switch target {
+        case .end: break
+        case .pc(let pc): temporaryBreakpoint = pc
+        case .symbol(let name):
+            if let a = symbols.address(of: name) { temporaryBreakpoint = a } else {
+                control.finish(.simulatorError("no symbol named '\(name)' in the ELF"))
+            }
+        case .instructions(let n):
+            let total = harts.reduce(0) { $0 + $1.instret }
+            instructionLimit = min(instructionLimit ?? .max, total + n)
+        }
+        var addedBreakpoint = false
+        if let bp = temporaryBreakpoint, !breakpoints.contains(bp) { addBreakpoint(bp); addedBreakpoint = true }
+        defer { if addedBreakpoint, let bp = temporaryBreakpoint { removeBreakpoint(bp) } }
+        if case .instructions = target { control.end = nil }
+        if case .pc = target { control.end = nil }
+        if case .symbol = target, temporaryBreakpoint != nil { control.end = nil }
+
+        stepOverBreakpoints()
+        var total = harts.reduce(0) { $0 + $1.instret }
+        var rounds: UInt64 = 0
+        var lastProgress = started
+        var progressShown = false
+
+        while control.end == nil {
+            let running = harts.filter { $0.state == .running }
+            if running.isEmpty {
+                control.finish(.deadlock(sleepingHarts()))
+                break
+            }
+            // One hart alone needs no interleaving: give it a long turn.
+            let turn = running.count == 1 ? max(quantum, 4096) : quantum
+            for hart in running where hart.state == .running {
+                var budget = turn
+                if let limit = instructionLimit {
+                    if total >= limit { control.finish(.instructionLimit(limit)); break }
+                    budget = Int(min(UInt64(budget), limit - total))
+                }
+                let before = hart.instret
+                runTurn(hart, budget: budget)
+                total &+= hart.instret &- before
+                if control.end != nil { break }
+                if let maxCycles = options.maxCycles, hart.cycle >= maxCycles {
+                    control.finish(.cycleLimit(maxCycles)); break
+                }
+            }
+            if control.end == nil, let limit = instructionLimit, total >= limit {
+                if case .instructions = target { control.finish(.stopped(hart: 0, pc: harts[0].pc)) } else {
+                    control.finish(.instructionLimit(limit))
+                }
+            }
+            rounds &+= 1
+            if rounds & 255 == 0 {
+                let now = monotonicSeconds()
+                if let timeout = options.timeout, now - started >= timeout {
+                    control.finish(.timeout(timeout))
+                }
+                if options.progress && now - lastProgress >= 1 {
+                    lastProgress = now
+                    progressShown = true
+                    let awake = harts.filter { $0.state == .running }.count
+                    let cycles = harts.map(\.cycle).max() ?? 0
+                    let mips = Double(total) / max(now - started, 1e-9) / 1e6
+                    let line = String(format: "\rpulpsim: %llu cycles, %llu instructions, %.0f MIPS, %d/%d harts awake ",
+                                      cycles, total, mips, awake, harts.count)
+                    FileHandle.standardError.write(line.data(using: .utf8)!)
+                }
+            }
+        }
+        if progressShown { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+        console.flush()
+        let reason = control.end!
+        return RunResult(reason: reason, harts: harts.map { h in
+            HartSummary(hart: h.index, instructions: h.instret, cycles: h.cycle, pc: h.pc, state: describeState(h))
+        }, wallSeconds: monotonicSeconds() - started, output: console.captured)
+    }
+
+    /// Lets `hart` execute up to `budget` instructions, finishing slow-path instructions and traps.
+    func runTurn(_ hart: Hart, budget: Int) {
+        takeInterruptIfPending(hart)
+        var left = budget
+        while left > 0 && control.end == nil && hart.state == .running {
+            let before = hart.instret
+            let end = execute(hart, budget: left)
+            left -= Int(hart.instret &- before)
+            switch end {
+            case .budget: return
+            case .breakpoint:
+                stoppedAtBreakpoint.insert(hart.index)
+                control.finish(.stopped(hart: hart.index, pc: hart.pc))
+                return
+            case .trap(let cause, let tval):
+                left -= 1
+                if !takeTrap(hart, cause: cause, tval: tval) { return }
+            case .slowPath:
+                left -= 1
+                switch stepSlow(hart) {
+                case .retired:
+                    // CSR writes may have enabled an interrupt; mret may have re-enabled them.
+                    takeInterruptIfPending(hart)
+                case .trap(let cause, let tval):
+                    if !takeTrap(hart, cause: cause, tval: tval) { return }
+                case .asleep(let reason):
+                    hart.state = .asleep(reason)
+                    return
+                }
+            }
+        }
+    }
+
+    /// A hart resuming from the breakpoint it stopped at executes that instruction first.
+    func stepOverBreakpoints() {
+        let resuming = stoppedAtBreakpoint
+        stoppedAtBreakpoint = []
+        for index in resuming.sorted() {
+            let hart = harts[index]
+            guard hart.state == .running, breakpoints.contains(hart.pc), control.end == nil else { continue }
+            let pc = hart.pc
+            steppingOverBreakpoint = pc
+            invalidateCode(pc, size: 2)
+            runTurn(hart, budget: 1)
+            steppingOverBreakpoint = nil
+            invalidateCode(pc, size: 2)
+        }
+    }
+
+    /// Wakes harts whose sleep condition has cleared (interrupt pending).
+    public func wake(_ hart: Hart) {
+        if case .asleep = hart.state { hart.state = .running }
+    }
+
+    func sleepingHarts() -> [SleepingHart] {
+        harts.compactMap { h in
+            guard case .asleep(let reason) = h.state else { return nil }
+            return SleepingHart(hart: h.index, pc: h.pc, symbol: symbols.describe(h.pc), reason: reason.description)
+        }
+    }
+
+    func describeState(_ h: Hart) -> String {
+        switch h.state {
+        case .running: return "running"
+        case .stopped: return "stopped"
+        case .asleep(let r): return "asleep (\(r.description))"
+        }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}

@@ -1,0 +1,254 @@
+// Machine: a platform instance — harts, bus, devices — plus ELF loading and the hart scheduler.
+//
+// Scheduling is deterministic: running harts take turns in hart order, each executing a quantum of
+// instructions (`quantum`, default 1 for several harts — so spin-waits and locks interleave as on
+// the chip — and large for a single hart). Sleeping harts are skipped and cost nothing. The same ELF
+// and options therefore always give the same interleaving, output and counts.
+
+import Foundation
+import PulpFloat
+
+/// Everything that configures a run besides the ELF.
+public struct MachineOptions: Sendable {
+    public var platform = PlatformOptions()
+    /// Instructions a hart executes before the next hart's turn (0 = automatic).
+    public var quantum: Int = 0
+    public var maxInstructions: UInt64? = nil
+    public var maxCycles: UInt64? = nil
+    /// Wall-clock limit in seconds.
+    public var timeout: Double? = nil
+    public var stdoutPrefix = false
+    public var echoOutput = true
+    public var captureOutput = false
+    /// Progress line on stderr every second (the CLI enables it for terminals).
+    public var progress = false
+    public init() {}
+    public init(platform: PlatformKind) { self.platform = PlatformOptions(kind: platform) }
+}
+
+/// Where `run(until:)` should stop.
+public enum RunTarget: Sendable {
+    case end
+    case pc(UInt32)
+    case symbol(String)
+    case instructions(UInt64)
+}
+
+/// Errors raised when setting a machine up (not during a run).
+public enum MachineError: Error, CustomStringConvertible {
+    case invalidOption(String)
+    case unknownSymbol(String)
+    public var description: String {
+        switch self {
+        case .invalidOption(let s): return s
+        case .unknownSymbol(let s): return "no symbol named '\(s)' in the ELF"
+        }
+    }
+}
+
+/// A simulated platform with its harts.
+public final class Machine {
+    public let options: MachineOptions
+    public let bus = Bus()
+    public let control = RunControl()
+    public let console: Console
+    public private(set) var harts: [Hart] = []
+    public private(set) var symbols = SymbolTable([])
+    public private(set) var image: ElfImage?
+    public private(set) var htif: HTIF?
+    var rams: [String: RAM] = [:]
+
+    // Decode cache: direct-mapped by instruction address, shared by all harts.
+    static let decodeCacheBits = 16
+    let decodeCache: UnsafeMutablePointer<DecodedInstruction>
+    let decodeCacheMask: UInt32 = (1 << UInt32(decodeCacheBits)) - 1
+    /// Addresses where execution stops before executing (debugger breakpoints, run-until).
+    public private(set) var breakpoints = Set<UInt32>()
+    /// Set while a hart must execute the instruction under a breakpoint once.
+    var steppingOverBreakpoint: UInt32? = nil
+    /// Harts that stopped on a breakpoint in the previous run (they step over it when resumed).
+    var stoppedAtBreakpoint = Set<Int>()
+
+    public let quantum: Int
+    var totalInstructionsBefore: UInt64 = 0
+
+    public init(options: MachineOptions = MachineOptions()) throws {
+        guard (1...8).contains(options.platform.harts) else {
+            throw MachineError.invalidOption("--harts must be between 1 and 8 (got \(options.platform.harts))")
+        }
+        if options.platform.kind == .redmuleTB && options.platform.harts != 1 {
+            throw MachineError.invalidOption("platform redmule-tb has exactly one hart")
+        }
+        guard options.platform.tcdmSize >= 4096 && options.platform.tcdmSize <= 0x10_0000 else {
+            throw MachineError.invalidOption("TCDM size must be between 4 KiB and 1 MiB")
+        }
+        guard options.platform.l2Size >= 4096 && options.platform.l2Size <= 0x400_0000 else {
+            throw MachineError.invalidOption("L2 size must be between 4 KiB and 64 MiB")
+        }
+        guard options.platform.ramSize >= 4096 && options.platform.ramSize <= 0x8000_0000 else {
+            throw MachineError.invalidOption("RAM size must be between 4 KiB and 2 GiB")
+        }
+        self.options = options
+        console = Console(prefixHart: options.stdoutPrefix, echoToStandardOutput: options.echoOutput,
+                          capture: options.captureOutput)
+        let harts = options.platform.harts
+        quantum = options.quantum > 0 ? options.quantum : (harts == 1 ? 4096 : 1)
+        decodeCache = .allocate(capacity: 1 << Machine.decodeCacheBits)
+        decodeCache.initialize(repeating: .empty, count: 1 << Machine.decodeCacheBits)
+        for i in 0..<harts { self.harts.append(Hart(index: i, hartID: UInt32(i))) }
+        buildPlatform()
+        bus.codeWriteHandler = { [unowned self] address, size in self.invalidateCode(address, size: size) }
+    }
+
+    deinit { decodeCache.deallocate() }
+
+    private func buildPlatform() {
+        for region in options.platform.memoryMap {
+            switch region.backing {
+            case .ram(let name), .alias(let name):
+                let ram = rams[name] ?? RAM(name: name, size: Int(region.size))
+                rams[name] = ram
+                bus.map(ram: ram, at: region.start, size: region.size, name: region.name, note: region.note)
+            case .device(let kind):
+                bus.map(device: makeDevice(kind), at: region.start, size: region.size, name: region.name,
+                        note: region.note)
+            }
+        }
+    }
+
+    private var deviceInstances: [DeviceKind: Device] = [:]
+    private func makeDevice(_ kind: DeviceKind) -> Device {
+        if let existing = deviceInstances[kind] { return existing }
+        let device: Device
+        switch kind {
+        case .stdout: device = StdoutDevice(console: console)
+        case .socControl: device = SocControlDevice(control: control)
+        case .clusterControl: device = ClusterControlDevice(control: control, startedHarts: harts.count)
+        }
+        deviceInstances[kind] = device
+        return device
+    }
+
+    // MARK: Loading
+
+    /// Loads and validates an ELF file; harts are reset to start it.
+    public func load(path: String) throws {
+        try load(ElfImage(path: path))
+    }
+
+    public func load(_ image: ElfImage) throws {
+        // Validate every segment against the memory map before touching memory.
+        for segment in image.segments {
+            let start = UInt64(segment.address), end = start + UInt64(segment.memorySize)
+            guard let region = bus.region(containing: segment.address) else {
+                throw ElfError.segmentOutsideMemoryMap(path: image.path, segment: segment.index, start: start, end: end,
+                    detail: "lies outside the memory map of platform '\(options.platform.kind.rawValue)' (see `pulpsim memory-map --platform \(options.platform.kind.rawValue)`)")
+            }
+            if case .device = region.kind {
+                throw ElfError.segmentOutsideMemoryMap(path: image.path, segment: segment.index, start: start, end: end,
+                    detail: "overlaps device '\(region.name)'")
+            }
+            if end > region.end {
+                throw ElfError.segmentOutsideMemoryMap(path: image.path, segment: segment.index, start: start, end: end,
+                    detail: String(format: "runs past the end of %@ (which ends at 0x%08llx)", region.name, region.end))
+            }
+        }
+        for segment in image.segments {
+            let p = bus.hostPointer(segment.address, count: Int(segment.memorySize))!
+            memset(p, 0, Int(segment.memorySize))
+            segment.fileBytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+        self.image = image
+        symbols = SymbolTable(image.symbols)
+        // Stores into executable segments invalidate decoded instructions.
+        let code = image.segments.filter(\.executable)
+        if let lo = code.map(\.address).min(), let hi = code.map({ UInt64($0.address) + UInt64($0.memorySize) }).max() {
+            bus.codeStart = lo
+            bus.codeSpan = UInt32(hi - UInt64(lo))
+        }
+        flushDecodeCache()
+        // HTIF, when the ELF has tohost (SPEC §6).
+        if let symbol = symbols.symbol(named: "tohost"), bus.hostPointer(symbol.address, count: 4) != nil {
+            let narrow = symbol.size == 4 || bus.hostPointer(symbol.address, count: 8) == nil
+            let h = HTIF(bus: bus, control: control, console: console, tohost: symbol.address,
+                         fromhost: symbols.address(of: "fromhost"), narrow: narrow)
+            htif = h
+            bus.watchStart = symbol.address
+            bus.watchSpan = narrow ? 4 : 8
+            bus.watchHandler = { address, size, context in h.storeObserved(address: address, size: size, context: &context) }
+        }
+        var start = image.entry
+        if options.platform.kind == .spike {
+            installSpikeBootROM(entry: image.entry)
+            start = 0x1000
+        }
+        for hart in harts { hart.reset(pc: start) }
+    }
+
+    /// Spike's reset vector: auipc t0,0; addi a1,t0,32; csrr a0,mhartid; lw t0,24(t0); jr t0.
+    private func installSpikeBootROM(entry: UInt32) {
+        let words: [UInt32] = [0x0000_0297, 0x0202_8593, 0xF140_2573, 0x0182_A283, 0x0002_8067, 0, entry, 0]
+        for (i, w) in words.enumerated() { bus.write32(0x1000 + UInt32(4 * i), w) }
+    }
+
+    // MARK: Decode cache
+
+    func flushDecodeCache() {
+        decodeCache.update(repeating: .empty, count: 1 << Machine.decodeCacheBits)
+    }
+
+    /// Drops decoded instructions overlapping [address, address + size).
+    func invalidateCode(_ address: UInt32, size: Int) {
+        var pc = (address & ~1) &- 2
+        let end = address &+ UInt32(size)
+        while pc != end && pc &- ((address & ~1) &- 2) < UInt32(size) + 2 {
+            let slot = Int((pc >> 1) & decodeCacheMask)
+            if decodeCache[slot].tag == pc { decodeCache[slot] = .empty }
+            pc &+= 2
+        }
+    }
+
+    /// Fetches and decodes the instruction at `pc`; nil if it cannot be fetched.
+    func fetchAndDecode(_ pc: UInt32) -> DecodedInstruction? {
+        guard let low = fetchHalf(pc) else { return nil }
+        var word = low
+        if Decoder.isFullLength(low) {
+            guard let high = fetchHalf(pc &+ 2) else { return nil }
+            word |= high << 16
+        }
+        var d = Decoder.decode(word, at: pc)
+        if !breakpoints.isEmpty && breakpoints.contains(pc) && steppingOverBreakpoint != pc {
+            d.operation = .illegal
+            d.specIndex = Machine.breakpointMarker
+        }
+        return d
+    }
+
+    static let breakpointMarker: UInt8 = 0xFE
+
+    func fetchHalf(_ address: UInt32) -> UInt32? {
+        guard let region = bus.region(containing: address), case .ram(let ram, let offset) = region.kind,
+              UInt64(address) + 2 <= region.end else { return nil }
+        return UInt32((ram.bytes + offset + Int(address - region.start)).loadUnaligned(as: UInt16.self))
+    }
+
+    /// The raw instruction word at `pc` (16 bits for compressed), if fetchable.
+    public func instructionWord(at pc: UInt32) -> UInt32? {
+        guard let low = fetchHalf(pc) else { return nil }
+        if !Decoder.isFullLength(low) { return low }
+        guard let high = fetchHalf(pc &+ 2) else { return nil }
+        return low | high << 16
+    }
+
+    // MARK: Breakpoints
+
+    public func addBreakpoint(_ pc: UInt32) { breakpoints.insert(pc); invalidateCode(pc, size: 2) }
+    public func removeBreakpoint(_ pc: UInt32) { breakpoints.remove(pc); invalidateCode(pc, size: 2) }
+
+    // MARK: Host access
+
+    public func readMemory(_ address: UInt32, count: Int) -> [UInt8]? { bus.readBytes(address, count: count) }
+    @discardableResult public func writeMemory(_ address: UInt32, _ bytes: [UInt8]) -> Bool { bus.writeBytes(address, bytes) }
+    public func readWord(_ address: UInt32) -> UInt32? { bus.read32(address) }
+    public func address(of symbol: String) -> UInt32? { symbols.address(of: symbol) }
+}

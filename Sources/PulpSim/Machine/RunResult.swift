@@ -1,0 +1,116 @@
+// Results of a run: why it ended, the firmware's exit code, and per-hart counts.
+//
+// The process exit codes are documented in README.md ("Exit codes"); `exitStatus` is the single
+// place that maps an end of run to one.
+
+import Foundation
+
+/// How the firmware asked to end the run (SPEC §6).
+public enum ExitMechanism: String, Sendable, Codable {
+    case coreStatus = "corestatus"
+    case endOfComputation = "eoc"
+    case htif = "htif"
+    case testbench = "testbench"
+}
+
+/// What a sleeping hart waits for, for the deadlock report.
+public struct SleepingHart: Sendable {
+    public let hart: Int
+    public let pc: UInt32
+    public let symbol: String
+    public let reason: String
+}
+
+/// A trap with no handler installed (mtvec never written).
+public struct UnhandledTrap: Sendable {
+    public let hart: Int
+    public let cause: TrapCause
+    public let pc: UInt32
+    public let tval: UInt32
+}
+
+/// Why a run ended.
+public enum EndReason: Sendable {
+    case exited(code: UInt32, mechanism: ExitMechanism)
+    case unhandledTrap(UnhandledTrap)
+    case deadlock([SleepingHart])
+    case instructionLimit(UInt64)
+    case cycleLimit(UInt64)
+    case timeout(Double)
+    case redmuleError(String)
+    /// A `run(until:)` target or breakpoint was reached (library use, debugger).
+    case stopped(hart: Int, pc: UInt32)
+    case simulatorError(String)
+
+    /// Short machine-readable name (JSON `reason`).
+    public var name: String {
+        switch self {
+        case .exited: return "exit"
+        case .unhandledTrap: return "trap"
+        case .deadlock: return "deadlock"
+        case .instructionLimit: return "instruction-limit"
+        case .cycleLimit: return "cycle-limit"
+        case .timeout: return "timeout"
+        case .redmuleError: return "redmule-error"
+        case .stopped: return "stopped"
+        case .simulatorError: return "simulator-error"
+        }
+    }
+}
+
+/// Process exit codes for abnormal ends (a normal end exits with the firmware's own code).
+public enum ExitStatus {
+    public static let usage: Int32 = 64
+    public static let invalidELF: Int32 = 65
+    public static let cannotOpenInput: Int32 = 66
+    public static let simulatorError: Int32 = 70
+    public static let unhandledTrap: Int32 = 120
+    public static let deadlock: Int32 = 121
+    public static let redmuleError: Int32 = 122
+    public static let limitReached: Int32 = 123
+    public static let timeout: Int32 = 124
+    /// Firmware exit codes above 255 cannot be represented by a process; they become this value.
+    public static let firmwareCodeTooLarge: Int32 = 255
+}
+
+/// Per-hart counters at the end of a run.
+public struct HartSummary: Sendable, Codable {
+    public let hart: Int
+    public let instructions: UInt64
+    public let cycles: UInt64
+    public let pc: UInt32
+    public let state: String
+}
+
+/// The structured outcome of a run.
+public struct RunResult: Sendable {
+    public let reason: EndReason
+    public let harts: [HartSummary]
+    public let wallSeconds: Double
+    /// Everything the firmware printed (when output is captured).
+    public let output: String
+
+    public var totalInstructions: UInt64 { harts.reduce(0) { $0 + $1.instructions } }
+    public var cycles: UInt64 { harts.map(\.cycles).max() ?? 0 }
+    public var mips: Double { wallSeconds > 0 ? Double(totalInstructions) / wallSeconds / 1e6 : 0 }
+
+    /// The firmware's exit code when it exited normally.
+    public var firmwareExitCode: UInt32? {
+        if case .exited(let code, _) = reason { return code }
+        return nil
+    }
+
+    /// The process exit status this run maps to.
+    public var exitStatus: Int32 {
+        switch reason {
+        case .exited(let code, _): return code > 255 ? ExitStatus.firmwareCodeTooLarge : Int32(code)
+        case .unhandledTrap: return ExitStatus.unhandledTrap
+        case .deadlock: return ExitStatus.deadlock
+        case .instructionLimit, .cycleLimit: return ExitStatus.limitReached
+        case .timeout: return ExitStatus.timeout
+        case .redmuleError: return ExitStatus.redmuleError
+        case .stopped: return 0
+        case .simulatorError: return ExitStatus.simulatorError
+        }
+    }
+}

@@ -1,0 +1,59 @@
+// Platform: the firmware's text output, line-buffered per hart (SPEC §6).
+//
+// Every device that prints (the pulp stdout window, HTIF console, the testbench print port) feeds
+// bytes here; a line is emitted whole when it ends, so lines of different harts never interleave.
+
+import Foundation
+
+/// Collects firmware output per hart and emits complete lines.
+public final class Console {
+    /// Prefix each line with "[hart N] ".
+    public var prefixHart: Bool
+    /// Write lines to the process's standard output as they complete.
+    public var echoToStandardOutput: Bool
+    /// Keep all output in `captured` (tests, JSON results).
+    public var capture: Bool
+    public private(set) var captured = ""
+    private var pending: [Int: [UInt8]] = [:]
+    /// Called for every complete line (tracing hooks in here).
+    public var lineObserver: ((Int, String) -> Void)?
+
+    public init(prefixHart: Bool = false, echoToStandardOutput: Bool = true, capture: Bool = false) {
+        self.prefixHart = prefixHart
+        self.echoToStandardOutput = echoToStandardOutput
+        self.capture = capture
+    }
+
+    public func put(hart: Int, byte: UInt8) {
+        if byte == UInt8(ascii: "\n") {
+            emit(hart: hart, bytes: pending[hart] ?? [], newline: true)
+            pending[hart] = []
+        } else {
+            pending[hart, default: []].append(byte)
+            if pending[hart]!.count >= 4096 {  // a runaway line without newline: flush in chunks
+                emit(hart: hart, bytes: pending[hart]!, newline: true)
+                pending[hart] = []
+            }
+        }
+    }
+
+    /// Emits partial lines (end of run).
+    public func flush() {
+        for hart in pending.keys.sorted() where !(pending[hart]?.isEmpty ?? true) {
+            emit(hart: hart, bytes: pending[hart]!, newline: true)
+            pending[hart] = []
+        }
+        if echoToStandardOutput { fflush(stdout) }
+    }
+
+    private func emit(hart: Int, bytes: [UInt8], newline: Bool) {
+        var line = String(decoding: bytes, as: UTF8.self)
+        if prefixHart { line = "[hart \(hart)] " + line }
+        lineObserver?(hart, line)
+        if capture { captured += line + (newline ? "\n" : "") }
+        if echoToStandardOutput {
+            let text = line + (newline ? "\n" : "")
+            text.withCString { _ = fputs($0, stdout) }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+// Platform: the declarative memory maps of `pulp-cluster`, `spike` and `redmule-tb` (SPEC §2, §8, §9).
+//
+// Each platform is a table of regions; `Machine` builds its bus from that table and
+// `pulpsim memory-map` prints the same table, so the documentation cannot drift from the code.
+
+import Foundation
+
+/// The platforms pulpsim models.
+public enum PlatformKind: String, CaseIterable, Sendable {
+    case pulpCluster = "pulp-cluster"
+    case spike = "spike"
+    case redmuleTB = "redmule-tb"
+
+    public var summary: String {
+        switch self {
+        case .pulpCluster: return "8-core PULP cluster: TCDM, L2, event unit, cluster peripherals (default)"
+        case .spike: return "Spike-compatible: RAM at 0x80000000, HTIF tohost/fromhost, boot ROM at 0x1000"
+        case .redmuleTB: return "the upstream RedMulE standalone testbench: one hart, memory at 0x1C000000"
+        }
+    }
+}
+
+/// Sizes and counts a platform is built with.
+public struct PlatformOptions: Sendable {
+    public var kind: PlatformKind = .pulpCluster
+    public var harts: Int = 8
+    public var tcdmSize: UInt32 = 128 * 1024
+    public var l2Size: UInt32 = 1024 * 1024
+    public var ramSize: UInt32 = 256 * 1024 * 1024
+    public init() {}
+    public init(kind: PlatformKind) {
+        self.kind = kind
+        harts = kind == .pulpCluster ? 8 : 1
+    }
+}
+
+/// What backs a region of the memory map.
+public enum RegionBacking: Sendable, Equatable {
+    /// A RAM (by name), from an offset into it.
+    case ram(String)
+    /// Another view of a RAM region (aliases).
+    case alias(String)
+    case device(DeviceKind)
+}
+
+/// Devices a memory map can hold.
+public enum DeviceKind: String, Sendable {
+    case stdout, socControl = "soc-control", clusterControl = "cluster-control"
+}
+
+/// One row of a platform's memory map.
+public struct RegionSpec: Sendable {
+    public let name: String
+    public let start: UInt32
+    public let size: UInt32
+    public let backing: RegionBacking
+    public let note: String
+}
+
+extension PlatformOptions {
+    /// The platform's memory map, as the simulator builds it and `pulpsim memory-map` prints it.
+    public var memoryMap: [RegionSpec] {
+        switch kind {
+        case .pulpCluster:
+            return [
+                RegionSpec(name: "TCDM alias", start: 0x0000_0000, size: tcdmSize, backing: .alias("TCDM"),
+                           note: "same memory as TCDM, as cluster cores see it"),
+                RegionSpec(name: "TCDM", start: 0x1000_0000, size: tcdmSize, backing: .ram("TCDM"),
+                           note: "L1, 16 word-interleaved banks (bank = addr[5:2])"),
+                RegionSpec(name: "cluster control", start: 0x1020_0000, size: 0x400,
+                           backing: .device(.clusterControl), note: "EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR, RETURN"),
+                RegionSpec(name: "cluster control alias", start: 0x0020_0000, size: 0x400,
+                           backing: .device(.clusterControl), note: "cluster peripherals alias"),
+                RegionSpec(name: "SoC control", start: 0x1A10_4000, size: 0x1000, backing: .device(.socControl),
+                           note: "CORESTATUS at +0xA0: write 0x80000000|code to exit"),
+                RegionSpec(name: "stdout", start: 0x1A10_F000, size: 0x1000, backing: .device(.stdout),
+                           note: "putchar: 32-bit store at +(core_id << 3) + (cluster_id << 7)"),
+                RegionSpec(name: "L2", start: 0x1C00_0000, size: l2Size, backing: .ram("L2"), note: "code and bulk data"),
+            ]
+        case .spike:
+            return [
+                RegionSpec(name: "boot ROM", start: 0x0000_1000, size: 0x1000, backing: .ram("boot ROM"),
+                           note: "Spike's reset sequence; entry address at 0x1018"),
+                RegionSpec(name: "RAM", start: 0x8000_0000, size: ramSize, backing: .ram("RAM"),
+                           note: "HTIF tohost/fromhost from the ELF symbols"),
+            ]
+        case .redmuleTB:
+            return [
+                RegionSpec(name: "memory", start: 0x1C00_0000, size: 0x8_0000, backing: .ram("memory"),
+                           note: "code from 0x1C000000, data from 0x1C010000, stack below 0x1C041000"),
+            ]
+        }
+    }
+
+    /// Text rendering of the memory map.
+    public func renderMemoryMap() -> String {
+        var lines = ["Memory map of platform '\(kind.rawValue)':"]
+        for r in memoryMap {
+            let end = UInt64(r.start) + UInt64(r.size) - 1
+            lines.append(String(format: "  0x%08x-0x%08llx  %-22@ %@", r.start, end, r.name as NSString,
+                                r.note as NSString))
+        }
+        lines.append("  anything else: access fault")
+        return lines.joined(separator: "\n")
+    }
+}

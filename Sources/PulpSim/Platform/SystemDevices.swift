@@ -1,0 +1,162 @@
+// Platform: small system devices — stdout window, SoC control (CORESTATUS), cluster control (EOC),
+// and the HTIF tohost/fromhost protocol (SPEC §5, §6, §9).
+
+import Foundation
+
+/// Shared between the machine and its devices: how a device ends the run.
+public final class RunControl {
+    public var end: EndReason?
+    public init() {}
+    public func finish(_ reason: EndReason) { if end == nil { end = reason } }
+}
+
+/// Registers with no behaviour: reads return what was written (used for "plain storage" offsets).
+struct RegisterFile {
+    var values: [UInt32: UInt32] = [:]
+    func read(_ offset: UInt32) -> UInt32 { values[offset & ~3] ?? 0 }
+    mutating func write(_ offset: UInt32, _ value: UInt32) { values[offset & ~3] = value }
+}
+
+/// The PULP stdout window: a store to base + (core_id << 3) + (cluster_id << 7) prints its low byte.
+public final class StdoutDevice: Device {
+    public let name = "stdout"
+    let console: Console
+    public init(console: Console) { self.console = console }
+    public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? { 0 }
+    public func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool {
+        let core = Int((offset >> 3) & 0xF), cluster = Int(offset >> 7)
+        console.put(hart: cluster * 32 + core, byte: UInt8(truncatingIfNeeded: value))
+        return true
+    }
+}
+
+/// APB SoC control: CORESTATUS (+0xA0) ends the run when bit 31 is written.
+public final class SocControlDevice: Device {
+    public let name = "soc-control"
+    let control: RunControl
+    var storage = RegisterFile()
+    public static let coreStatusOffset: UInt32 = 0xA0
+    public init(control: RunControl) { self.control = control }
+    public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? { storage.read(offset) }
+    public func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool {
+        storage.write(offset, value)
+        if offset == SocControlDevice.coreStatusOffset && value & 0x8000_0000 != 0 {
+            control.finish(.exited(code: value & 0x7FFF_FFFF, mechanism: .coreStatus))
+        }
+        return true
+    }
+}
+
+/// Cluster control unit (SPEC §5): EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR[i], RETURN.
+public final class ClusterControlDevice: Device {
+    public let name = "cluster-control"
+    let control: RunControl
+    let startedHarts: UInt32
+    var storage = RegisterFile()
+    public init(control: RunControl, startedHarts: Int) {
+        self.control = control
+        self.startedHarts = startedHarts >= 32 ? 0xFFFF_FFFF : (UInt32(1) << UInt32(startedHarts)) - 1
+    }
+    public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? {
+        switch offset & ~3 {
+        case 0x008: return startedHarts
+        default: return storage.read(offset)
+        }
+    }
+    public func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool {
+        switch offset & ~3 {
+        case 0x000:
+            if value & 1 != 0 {
+                control.finish(.exited(code: storage.read(0x100) & 0x7FFF_FFFF, mechanism: .endOfComputation))
+            }
+        case 0x008: break  // FETCH_EN: harts are started by the simulator
+        default: storage.write(offset, value)
+        }
+        return true
+    }
+}
+
+/// HTIF (host-target interface) over the ELF's `tohost`/`fromhost` words.
+///
+/// A command is taken when the high word of a 64-bit `tohost` is written (low word first, then
+/// high word, as riscv-tests and QEMU do). If the ELF declares `tohost` with size 4, the low-word
+/// store alone is the command (a 32-bit exit store, SPEC §6). Device 0
+/// command 0 with payload bit 0 set ends the run with exit code payload >> 1; an even payload is a
+/// pointer to a riscv-tests "magic memory" syscall block (write(1, buf, len) and exit are served).
+/// Device 1 command 1 prints the payload's low byte.
+public final class HTIF {
+    let bus: Bus
+    let control: RunControl
+    let console: Console
+    public let tohost: UInt32
+    public let fromhost: UInt32?
+    /// `tohost` is a 32-bit word (ELF symbol size 4): no high word.
+    public let narrow: Bool
+
+    public init(bus: Bus, control: RunControl, console: Console, tohost: UInt32, fromhost: UInt32?, narrow: Bool) {
+        self.bus = bus; self.control = control; self.console = console
+        self.tohost = tohost; self.fromhost = fromhost; self.narrow = narrow
+    }
+
+    /// Called after a store touched [tohost, tohost + 8).
+    public func storeObserved(address: UInt32, size: Int, context: inout AccessContext) {
+        guard let low = bus.read32(tohost) else { return }
+        if narrow {
+            if address < tohost &+ 4 && low != 0 { execute(UInt64(low), hart: context.hart) }
+            return
+        }
+        guard let high = bus.read32(tohost &+ 4) else { return }
+        if address &+ UInt32(size) > tohost &+ 4 && (high != 0 || low != 0) {
+            execute(UInt64(high) << 32 | UInt64(low), hart: context.hart)
+        }
+    }
+
+    private func execute(_ command: UInt64, hart: Int) {
+        let device = command >> 56, cmd = (command >> 48) & 0xFF, payload = command & 0xFFFF_FFFF_FFFF
+        var response: UInt64 = 0
+        switch (device, cmd) {
+        case (0, 0):
+            if payload & 1 == 1 {
+                control.finish(.exited(code: UInt32(truncatingIfNeeded: payload >> 1), mechanism: .htif))
+            } else {
+                response = syscall(at: UInt32(truncatingIfNeeded: payload), hart: hart)
+            }
+        case (1, 1):
+            console.put(hart: max(hart, 0), byte: UInt8(truncatingIfNeeded: payload))
+            response = 0x100 | (payload & 0xFF)
+        default:
+            break  // unknown device: acknowledged and ignored, as Spike does for absent devices
+        }
+        bus.write32(tohost, 0)
+        if !narrow { bus.write32(tohost &+ 4, 0) }
+        if let fromhost {
+            let value = ((command >> 48) << 48) | (response & 0xFFFF_FFFF_FFFF)
+            bus.write32(fromhost, UInt32(truncatingIfNeeded: value))
+            bus.write32(fromhost &+ 4, UInt32(truncatingIfNeeded: value >> 32))
+        }
+    }
+
+    /// riscv-tests/pk style syscall block: 8 × uint64 { number, a0, a1, a2, ... }; result in word 0.
+    private func syscall(at address: UInt32, hart: Int) -> UInt64 {
+        func arg(_ i: UInt32) -> UInt32 { bus.read32(address &+ 8 &* i) ?? 0 }
+        let number = arg(0)
+        var result: Int64 = -38  // -ENOSYS
+        switch number {
+        case 64:  // write(fd, buf, len)
+            let fd = arg(1), buffer = arg(2), length = arg(3)
+            if (fd == 1 || fd == 2), let bytes = bus.readBytes(buffer, count: Int(min(length, 1 << 20))) {
+                for b in bytes { console.put(hart: max(hart, 0), byte: b) }
+                result = Int64(bytes.count)
+            } else {
+                result = -9  // -EBADF
+            }
+        case 93, 94:  // exit, exit_group
+            control.finish(.exited(code: arg(1), mechanism: .htif))
+            result = 0
+        default: break
+        }
+        bus.write32(address, UInt32(truncatingIfNeeded: result))
+        bus.write32(address &+ 4, UInt32(truncatingIfNeeded: result >> 32))
+        return 1
+    }
+}

@@ -1,0 +1,200 @@
+// Command-line front end: parses options, builds a `Machine`, runs it, renders the outcome.
+
+import ArgumentParser
+import Foundation
+import PulpSim
+
+@main
+struct PulpSimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pulpsim",
+        abstract: "Simulator of an 8-core PULP cluster (RV32IMFC) with the RedMulE matrix engine.",
+        discussion: """
+        Examples:
+          pulpsim run firmware/build/pulp-cluster/hello.elf
+          pulpsim run --platform spike --max-instructions 1000000 prog.elf
+          pulpsim run --json --quiet app.elf > result.json
+          pulpsim memory-map --platform pulp-cluster
+
+        The exit status of `pulpsim run` is the firmware's exit code; abnormal ends have their own
+        codes: 64 usage, 65 invalid ELF, 66 unreadable input, 70 simulator error, 120 trap without
+        handler, 121 deadlock, 122 RedMulE error, 123 instruction/cycle limit, 124 timeout.
+        """,
+        subcommands: [Run.self, MemoryMap.self, Disassemble.self],
+        defaultSubcommand: nil)
+}
+
+extension PlatformKind: ExpressibleByArgument {}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load an ELF and run it until the firmware ends the run.",
+        discussion: """
+        Examples:
+          pulpsim run hello.elf                          # 8-hart pulp-cluster, prints the firmware's output
+          pulpsim run --harts 1 --stats kernel.elf       # one hart, per-hart counts at the end
+          pulpsim run --platform spike rv32ui-p-add      # Spike-compatible platform with HTIF
+          pulpsim run --max-instructions 1e9 --timeout 60 --json app.elf
+        """)
+
+    @Argument(help: "The firmware ELF (32-bit RISC-V executable).")
+    var elf: String
+
+    @Option(help: "Platform: pulp-cluster, spike or redmule-tb.")
+    var platform: PlatformKind = .pulpCluster
+
+    @Option(help: "Number of harts to start (1-8; default 8 on pulp-cluster, 1 elsewhere).")
+    var harts: Int?
+
+    @Option(help: "Instructions each hart runs before the next one's turn when several are awake (default 1).")
+    var quantum: Int = 0
+
+    @Option(help: "Stop after this many instructions in total (exit 123). Accepts 1e9.")
+    var maxInstructions: String?
+
+    @Option(help: "Stop when a hart reaches this many cycles (exit 123). Accepts 1e9.")
+    var maxCycles: String?
+
+    @Option(help: "Wall-clock limit in seconds (exit 124).")
+    var timeout: Double?
+
+    @Flag(help: "Prefix each output line with the hart that printed it.")
+    var stdoutPrefix = false
+
+    @Flag(help: "Print instructions and cycles per hart at the end (stderr).")
+    var stats = false
+
+    @Flag(help: "Print a JSON result on stdout at the end (firmware output goes to stderr).")
+    var json = false
+
+    @Flag(help: "No progress line and no end-of-run report on stderr.")
+    var quiet = false
+
+    @Option(help: "TCDM size in KiB (pulp-cluster).")
+    var tcdmKib: Int = 128
+
+    @Option(help: "L2 size in KiB (pulp-cluster).")
+    var l2Kib: Int = 1024
+
+    @Option(help: "RAM size in MiB (spike).")
+    var ramMib: Int = 256
+
+    func parseCount(_ text: String?, _ name: String) throws -> UInt64? {
+        guard let text else { return nil }
+        if let v = UInt64(text) { return v }
+        if let d = Double(text), d >= 0, d < 1.8e19, d == d.rounded() { return UInt64(d) }
+        throw ValidationError("\(name) expects a whole number such as 1000000 or 1e6 (got '\(text)')")
+    }
+
+    func run() throws {
+        var options = MachineOptions(platform: platform)
+        if let harts { options.platform.harts = harts }
+        options.platform.tcdmSize = UInt32(clamping: tcdmKib * 1024)
+        options.platform.l2Size = UInt32(clamping: l2Kib * 1024)
+        options.platform.ramSize = UInt32(clamping: ramMib * 1024 * 1024)
+        options.quantum = quantum
+        guard quantum >= 0 else { throw ValidationError("--quantum must be positive") }
+        options.maxInstructions = try parseCount(maxInstructions, "--max-instructions")
+        options.maxCycles = try parseCount(maxCycles, "--max-cycles")
+        options.timeout = timeout
+        options.stdoutPrefix = stdoutPrefix
+        options.progress = !quiet && !json && isatty(2) != 0
+        if json {
+            // Keep stdout for the JSON document; firmware output is captured and also sent to stderr.
+            options.echoOutput = false
+            options.captureOutput = true
+        }
+        let machine: Machine
+        do {
+            machine = try Machine(options: options)
+        } catch {
+            fail("\(error)", status: ExitStatus.usage)
+        }
+        do {
+            try machine.load(path: elf)
+        } catch let error as ElfError {
+            if json { print(failureJSON(reason: "invalid-elf", message: error.description, status: statusFor(error))) }
+            fail(error.description, status: statusFor(error))
+        }
+        let result = machine.run()
+        let report = machine.report(for: result)
+        if json {
+            FileHandle.standardError.write(result.output.data(using: .utf8)!)
+            print(result.json(message: report, elf: elf))
+        } else if let report, !quiet {
+            FileHandle.standardError.write(("pulpsim: " + report + "\n").data(using: .utf8)!)
+        }
+        if stats { FileHandle.standardError.write(statsTable(result).data(using: .utf8)!) }
+        fflush(stdout)
+        throw ExitCode(result.exitStatus)
+    }
+
+    func statusFor(_ error: ElfError) -> Int32 {
+        if case .unreadable = error { return ExitStatus.cannotOpenInput }
+        return ExitStatus.invalidELF
+    }
+
+    func failureJSON(reason: String, message: String, status: Int32) -> String {
+        let object: [String: Any] = ["elf": elf, "reason": reason, "message": message, "exit_status": Int(status)]
+        return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    func statsTable(_ result: RunResult) -> String {
+        var text = "hart  instructions        cycles  state\n"
+        for h in result.harts {
+            text += String(format: "%4d  %12llu  %12llu  %@\n", h.hart, h.instructions, h.cycles, h.state as NSString)
+        }
+        text += String(format: "total %12llu instructions in %.3f s (%.1f MIPS), %llu cycles\n",
+                       result.totalInstructions, result.wallSeconds, result.mips, result.cycles)
+        return text
+    }
+}
+
+struct MemoryMap: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "memory-map", abstract: "Print a platform's memory map.",
+        discussion: "Example:\n  pulpsim memory-map --platform spike")
+    @Option(help: "Platform: pulp-cluster, spike or redmule-tb.")
+    var platform: PlatformKind = .pulpCluster
+    func run() {
+        print(PlatformOptions(kind: platform).renderMemoryMap())
+    }
+}
+
+struct Disassemble: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disasm", abstract: "Disassemble the executable segments of an ELF.",
+        discussion: "Example:\n  pulpsim disasm firmware/build/spike/hello.elf")
+    @Argument(help: "The firmware ELF.")
+    var elf: String
+    func run() throws {
+        let image: ElfImage
+        do { image = try ElfImage(path: elf) } catch let e as ElfError { fail(e.description, status: ExitStatus.invalidELF) }
+        let symbols = SymbolTable(image.symbols)
+        for segment in image.segments where segment.executable {
+            var offset = 0
+            let bytes = segment.fileBytes
+            while offset + 2 <= bytes.count {
+                let pc = segment.address &+ UInt32(offset)
+                let low = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
+                var word = low
+                var length = 2
+                if low & 3 == 3 {
+                    guard offset + 4 <= bytes.count else { break }
+                    word |= (UInt32(bytes[offset + 2]) | UInt32(bytes[offset + 3]) << 8) << 16
+                    length = 4
+                }
+                let label = symbols.symbol(at: pc)
+                if let label, label.address == pc { print(String(format: "\n%08x <%@>:", pc, label.name as NSString)) }
+                let hexWord = length == 4 ? String(format: "%08x", word) : String(format: "%04x    ", word)
+                print(String(format: "%8x:\t%@ \t", pc, hexWord as NSString) + Disassembler.disassemble(word, at: pc, symbols: symbols))
+                offset += length
+            }
+        }
+    }
+}
+
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(("pulpsim: error: " + message + "\n").data(using: .utf8)!)
+    exit(status)
+}
