@@ -23,16 +23,24 @@ public struct FPFlags: OptionSet, Sendable, Hashable {
 }
 
 /// Shape of an IEEE-like binary format: widths of the exponent and fraction fields.
-public struct FloatFormat: Sendable, Hashable {
+@frozen public struct FloatFormat: Sendable, Hashable {
     public let exponentBits: Int
     public let fractionBits: Int
-    public let name: String
 
-    public init(name: String, exponentBits: Int, fractionBits: Int) {
-        precondition(exponentBits >= 2 && exponentBits <= 8 && fractionBits >= 1 && fractionBits <= 23)
-        self.name = name
+    @inlinable public init(exponentBits: Int, fractionBits: Int) {
         self.exponentBits = exponentBits
         self.fractionBits = fractionBits
+    }
+
+    /// Conventional name of the format ("binary32", "e4m3", ...).
+    public var name: String {
+        switch (exponentBits, fractionBits) {
+        case (8, 23): return "binary32"
+        case (5, 10): return "binary16"
+        case (5, 2): return "e5m2"
+        case (4, 3): return "e4m3"
+        default: return "e\(exponentBits)m\(fractionBits)"
+        }
     }
 
     @inlinable public var bias: Int32 { Int32((1 << (exponentBits - 1)) - 1) }
@@ -45,12 +53,13 @@ public struct FloatFormat: Sendable, Hashable {
     @inlinable public var canonicalNaN: UInt32 { infinity | (UInt32(1) << UInt32(fractionBits - 1)) }
     @inlinable public var largestFinite: UInt32 { infinity - 1 }
 
-    public static let binary32 = FloatFormat(name: "binary32", exponentBits: 8, fractionBits: 23)
-    public static let binary16 = FloatFormat(name: "binary16", exponentBits: 5, fractionBits: 10)
+    // Computed (and inlinable) so that uses constant-fold instead of going through a lazy global.
+    @inlinable public static var binary32: FloatFormat { FloatFormat(exponentBits: 8, fractionBits: 23) }
+    @inlinable public static var binary16: FloatFormat { FloatFormat(exponentBits: 5, fractionBits: 10) }
     /// FP8 E5M2 ("Float8" in RedMulE/FPnew): IEEE-like, bias 15, with inf and NaN.
-    public static let e5m2 = FloatFormat(name: "e5m2", exponentBits: 5, fractionBits: 2)
+    @inlinable public static var e5m2: FloatFormat { FloatFormat(exponentBits: 5, fractionBits: 2) }
     /// FP8 E4M3 as FPnew's "Float8Alt": IEEE-like, bias 7, with inf (0x78) and NaN (0x7C); not OCP E4M3FN.
-    public static let e4m3 = FloatFormat(name: "e4m3", exponentBits: 4, fractionBits: 3)
+    @inlinable public static var e4m3: FloatFormat { FloatFormat(exponentBits: 4, fractionBits: 3) }
 }
 
 /// What a bit pattern is, in the order of the RISC-V `fclass` result bits.

@@ -314,7 +314,7 @@ extension FloatFormat {
     // MARK: Comparisons, min/max, sign injection
 
     /// Quiet equality (invalid only for signaling NaNs).
-    public func equal(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+    @inlinable public func equal(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
         if isNaN(a) || isNaN(b) {
             if isSignalingNaN(a) || isSignalingNaN(b) { flags.insert(.invalid) }
             return false
@@ -323,13 +323,13 @@ extension FloatFormat {
     }
 
     /// Signaling less-than (invalid for any NaN).
-    public func less(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+    @inlinable public func less(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
         if isNaN(a) || isNaN(b) { flags.insert(.invalid); return false }
         return orderedLess(a, b)
     }
 
     /// Signaling less-or-equal (invalid for any NaN).
-    public func lessOrEqual(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+    @inlinable public func lessOrEqual(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
         if isNaN(a) || isNaN(b) { flags.insert(.invalid); return false }
         return a == b || (isZero(a) && isZero(b)) || orderedLess(a, b)
     }
@@ -343,7 +343,7 @@ extension FloatFormat {
 
     /// IEEE 754-2008 minNum/ 754-2019 minimumNumber as RISC-V F 2.2 defines fmin: −0 < +0, a single
     /// NaN operand yields the other, two NaNs the canonical NaN, sNaN raises invalid.
-    public func minimumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
+    @inlinable public func minimumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
         if isSignalingNaN(a) || isSignalingNaN(b) { flags.insert(.invalid) }
         if isNaN(a) { return isNaN(b) ? canonicalNaN : b }
         if isNaN(b) { return a }
@@ -352,7 +352,7 @@ extension FloatFormat {
     }
 
     /// maximumNumber counterpart of `minimumNumber` (+0 > −0).
-    public func maximumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
+    @inlinable public func maximumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
         if isSignalingNaN(a) || isSignalingNaN(b) { flags.insert(.invalid) }
         if isNaN(a) { return isNaN(b) ? canonicalNaN : b }
         if isNaN(b) { return a }

@@ -53,7 +53,9 @@ extension Machine {
             switch bus.slowWrite(address, size: size, value: value, context: &context) {
             case .fault: return .trap(.storeAccessFault, address)
             case .sleep: return .asleep(context.sleep ?? .waitForInterrupt)
-            case .ok: return retire(address & UInt32(size - 1) != 0 ? 1 : 0)
+            case .ok:
+                if touchesCode(address, size: UInt32(size)) { invalidateCode(address, size: size) }
+                return retire(address & UInt32(size - 1) != 0 ? 1 : 0)
             }
         case .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci:
             let number = UInt32(d.imm) & 0xFFF

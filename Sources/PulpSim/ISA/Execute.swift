@@ -37,6 +37,16 @@ enum Stall {
     static let fpDivSqrt: UInt64 = 10
 }
 
+/// Field access straight from a decode-cache slot, so each case loads only what it uses.
+extension UnsafeMutablePointer where Pointee == DecodedInstruction {
+    @inline(__always) var rd: Int { Int(pointee.rd) }
+    @inline(__always) var rs1: Int { Int(pointee.rs1) }
+    @inline(__always) var rs2: Int { Int(pointee.rs2) }
+    @inline(__always) var rs3: Int { Int(pointee.rs3) }
+    @inline(__always) var imm: UInt32 { UInt32(bitPattern: pointee.imm) }
+    @inline(__always) var length: UInt32 { UInt32(pointee.length) }
+}
+
 extension Machine {
     /// Runs `hart` for at most `budget` instructions on the fast path.
     @inline(never)
@@ -44,7 +54,7 @@ extension Machine {
         let x = hart.x, f = hart.f
         let cache = decodeCache, cacheMask = decodeCacheMask
         let segments = bus.segments
-        let codeStart = bus.codeStart, codeSpan = bus.codeSpan &+ 3
+        let codePages = self.codePages
         let watchStart = bus.watchStart, watchSpan = bus.watchSpan &+ 3
         var pc = hart.pc
         var remaining = budget
@@ -52,167 +62,163 @@ extension Machine {
         var end = QuantumEnd.budget
 
         loop: while remaining > 0 {
-            let slot = Int((pc >> 1) & cacheMask)
-            var d = cache[slot]
-            if d.tag != pc {
+            let e = cache + Int((pc >> 1) & cacheMask)
+            if e.pointee.tag != pc {
                 guard let decoded = fetchAndDecode(pc) else { end = .trap(.instructionAccessFault, pc); break loop }
-                d = decoded
-                cache[slot] = d
+                e.pointee = decoded
             }
-            let rd = Int(d.rd), rs1 = Int(d.rs1), rs2 = Int(d.rs2)
-            let imm = UInt32(bitPattern: d.imm)
-            let next = pc &+ UInt32(d.length)
             remaining &-= 1
 
-            switch d.operation {
+            switch e.pointee.operation {
             // MARK: RV32I
-            case .lui: x[rd] = imm; pc = next
-            case .auipc: x[rd] = pc &+ imm; pc = next
-            case .jal: x[rd] = next; pc = pc &+ imm; stalls &+= Stall.jump
-            case .jalr: let target = (x[rs1] &+ imm) & ~1; x[rd] = next; pc = target; stalls &+= Stall.jump
-            case .beq: if x[rs1] == x[rs2] { pc = pc &+ imm; stalls &+= Stall.takenBranch } else { pc = next }
-            case .bne: if x[rs1] != x[rs2] { pc = pc &+ imm; stalls &+= Stall.takenBranch } else { pc = next }
+            case .lui: x[e.rd] = e.imm; pc = (pc &+ e.length)
+            case .auipc: x[e.rd] = pc &+ e.imm; pc = (pc &+ e.length)
+            case .jal: x[e.rd] = (pc &+ e.length); pc = pc &+ e.imm; stalls &+= Stall.jump
+            case .jalr: let target = (x[e.rs1] &+ e.imm) & ~1; x[e.rd] = (pc &+ e.length); pc = target; stalls &+= Stall.jump
+            case .beq: if x[e.rs1] == x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
+            case .bne: if x[e.rs1] != x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
             case .blt:
-                if Int32(bitPattern: x[rs1]) < Int32(bitPattern: x[rs2]) { pc = pc &+ imm; stalls &+= Stall.takenBranch } else { pc = next }
+                if Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]) { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
             case .bge:
-                if Int32(bitPattern: x[rs1]) >= Int32(bitPattern: x[rs2]) { pc = pc &+ imm; stalls &+= Stall.takenBranch } else { pc = next }
-            case .bltu: if x[rs1] < x[rs2] { pc = pc &+ imm; stalls &+= Stall.takenBranch } else { pc = next }
-            case .bgeu: if x[rs1] >= x[rs2] { pc = pc &+ imm; stalls &+= Stall.takenBranch } else { pc = next }
+                if Int32(bitPattern: x[e.rs1]) >= Int32(bitPattern: x[e.rs2]) { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
+            case .bltu: if x[e.rs1] < x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
+            case .bgeu: if x[e.rs1] >= x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
             case .lb:
-                guard let p = fastPointer(segments, x[rs1] &+ imm, 1) else { remaining &+= 1; end = .slowPath; break loop }
-                x[rd] = UInt32(bitPattern: Int32(p.load(as: Int8.self))); pc = next
+                guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 1) else { remaining &+= 1; end = .slowPath; break loop }
+                x[e.rd] = UInt32(bitPattern: Int32(p.load(as: Int8.self))); pc = (pc &+ e.length)
             case .lh:
-                guard let p = fastPointer(segments, x[rs1] &+ imm, 2) else { remaining &+= 1; end = .slowPath; break loop }
-                x[rd] = UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self))); pc = next
+                guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 2) else { remaining &+= 1; end = .slowPath; break loop }
+                x[e.rd] = UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self))); pc = (pc &+ e.length)
             case .lw:
-                guard let p = fastPointer(segments, x[rs1] &+ imm, 4) else { remaining &+= 1; end = .slowPath; break loop }
-                x[rd] = p.loadUnaligned(as: UInt32.self); pc = next
+                guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 4) else { remaining &+= 1; end = .slowPath; break loop }
+                x[e.rd] = p.loadUnaligned(as: UInt32.self); pc = (pc &+ e.length)
             case .lbu:
-                guard let p = fastPointer(segments, x[rs1] &+ imm, 1) else { remaining &+= 1; end = .slowPath; break loop }
-                x[rd] = UInt32(p.load(as: UInt8.self)); pc = next
+                guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 1) else { remaining &+= 1; end = .slowPath; break loop }
+                x[e.rd] = UInt32(p.load(as: UInt8.self)); pc = (pc &+ e.length)
             case .lhu:
-                guard let p = fastPointer(segments, x[rs1] &+ imm, 2) else { remaining &+= 1; end = .slowPath; break loop }
-                x[rd] = UInt32(p.loadUnaligned(as: UInt16.self)); pc = next
+                guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 2) else { remaining &+= 1; end = .slowPath; break loop }
+                x[e.rd] = UInt32(p.loadUnaligned(as: UInt16.self)); pc = (pc &+ e.length)
             case .sb, .sh, .sw, .fsw:
-                let address = x[rs1] &+ imm
-                let size: UInt32 = d.operation == .sb ? 1 : d.operation == .sh ? 2 : 4
+                let address = x[e.rs1] &+ e.imm
+                let size: UInt32 = e.pointee.operation == .sb ? 1 : e.pointee.operation == .sh ? 2 : 4
                 // Watched words and code need the slow path's notifications.
                 guard let p = fastPointer(segments, address, size),
-                      (address &+ 3) &- codeStart >= codeSpan, (address &+ 3) &- watchStart >= watchSpan
+                      (codePages[Int(address >> 12)] | codePages[Int((address &+ size &- 1) >> 12)]) == 0,
+                      (address &+ 3) &- watchStart >= watchSpan
                 else { remaining &+= 1; end = .slowPath; break loop }
-                switch d.operation {
-                case .sb: p.storeBytes(of: UInt8(truncatingIfNeeded: x[rs2]), as: UInt8.self)
-                case .sh: p.storeBytes(of: UInt16(truncatingIfNeeded: x[rs2]), toByteOffset: 0, as: UInt16.self)
-                case .sw: p.storeBytes(of: x[rs2], toByteOffset: 0, as: UInt32.self)
-                default: p.storeBytes(of: f[rs2], toByteOffset: 0, as: UInt32.self)
+                switch e.pointee.operation {
+                case .sb: p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
+                case .sh: p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), toByteOffset: 0, as: UInt16.self)
+                case .sw: p.storeBytes(of: x[e.rs2], toByteOffset: 0, as: UInt32.self)
+                default: p.storeBytes(of: f[e.rs2], toByteOffset: 0, as: UInt32.self)
                 }
-                pc = next
-            case .addi: x[rd] = x[rs1] &+ imm; pc = next
-            case .slti: x[rd] = Int32(bitPattern: x[rs1]) < d.imm ? 1 : 0; pc = next
-            case .sltiu: x[rd] = x[rs1] < imm ? 1 : 0; pc = next
-            case .xori: x[rd] = x[rs1] ^ imm; pc = next
-            case .ori: x[rd] = x[rs1] | imm; pc = next
-            case .andi: x[rd] = x[rs1] & imm; pc = next
-            case .slli: x[rd] = x[rs1] << (imm & 31); pc = next
-            case .srli: x[rd] = x[rs1] >> (imm & 31); pc = next
-            case .srai: x[rd] = UInt32(bitPattern: Int32(bitPattern: x[rs1]) >> Int32(imm & 31)); pc = next
-            case .add: x[rd] = x[rs1] &+ x[rs2]; pc = next
-            case .sub: x[rd] = x[rs1] &- x[rs2]; pc = next
-            case .sll: x[rd] = x[rs1] << (x[rs2] & 31); pc = next
-            case .slt: x[rd] = Int32(bitPattern: x[rs1]) < Int32(bitPattern: x[rs2]) ? 1 : 0; pc = next
-            case .sltu: x[rd] = x[rs1] < x[rs2] ? 1 : 0; pc = next
-            case .xor: x[rd] = x[rs1] ^ x[rs2]; pc = next
-            case .srl: x[rd] = x[rs1] >> (x[rs2] & 31); pc = next
-            case .sra: x[rd] = UInt32(bitPattern: Int32(bitPattern: x[rs1]) >> Int32(x[rs2] & 31)); pc = next
-            case .or: x[rd] = x[rs1] | x[rs2]; pc = next
-            case .and: x[rd] = x[rs1] & x[rs2]; pc = next
-            case .fence: pc = next
+                pc = (pc &+ e.length)
+            case .addi: x[e.rd] = x[e.rs1] &+ e.imm; pc = (pc &+ e.length)
+            case .slti: x[e.rd] = Int32(bitPattern: x[e.rs1]) < e.pointee.imm ? 1 : 0; pc = (pc &+ e.length)
+            case .sltiu: x[e.rd] = x[e.rs1] < e.imm ? 1 : 0; pc = (pc &+ e.length)
+            case .xori: x[e.rd] = x[e.rs1] ^ e.imm; pc = (pc &+ e.length)
+            case .ori: x[e.rd] = x[e.rs1] | e.imm; pc = (pc &+ e.length)
+            case .andi: x[e.rd] = x[e.rs1] & e.imm; pc = (pc &+ e.length)
+            case .slli: x[e.rd] = x[e.rs1] << (e.imm & 31); pc = (pc &+ e.length)
+            case .srli: x[e.rd] = x[e.rs1] >> (e.imm & 31); pc = (pc &+ e.length)
+            case .srai: x[e.rd] = UInt32(bitPattern: Int32(bitPattern: x[e.rs1]) >> Int32(e.imm & 31)); pc = (pc &+ e.length)
+            case .add: x[e.rd] = x[e.rs1] &+ x[e.rs2]; pc = (pc &+ e.length)
+            case .sub: x[e.rd] = x[e.rs1] &- x[e.rs2]; pc = (pc &+ e.length)
+            case .sll: x[e.rd] = x[e.rs1] << (x[e.rs2] & 31); pc = (pc &+ e.length)
+            case .slt: x[e.rd] = Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]) ? 1 : 0; pc = (pc &+ e.length)
+            case .sltu: x[e.rd] = x[e.rs1] < x[e.rs2] ? 1 : 0; pc = (pc &+ e.length)
+            case .xor: x[e.rd] = x[e.rs1] ^ x[e.rs2]; pc = (pc &+ e.length)
+            case .srl: x[e.rd] = x[e.rs1] >> (x[e.rs2] & 31); pc = (pc &+ e.length)
+            case .sra: x[e.rd] = UInt32(bitPattern: Int32(bitPattern: x[e.rs1]) >> Int32(x[e.rs2] & 31)); pc = (pc &+ e.length)
+            case .or: x[e.rd] = x[e.rs1] | x[e.rs2]; pc = (pc &+ e.length)
+            case .and: x[e.rd] = x[e.rs1] & x[e.rs2]; pc = (pc &+ e.length)
+            case .fence: pc = (pc &+ e.length)
 
             // MARK: RV32M
-            case .mul: x[rd] = x[rs1] &* x[rs2]; pc = next
+            case .mul: x[e.rd] = x[e.rs1] &* x[e.rs2]; pc = (pc &+ e.length)
             case .mulh:
-                let product = Int64(Int32(bitPattern: x[rs1])) &* Int64(Int32(bitPattern: x[rs2]))
-                x[rd] = UInt32(truncatingIfNeeded: product >> 32); pc = next; stalls &+= Stall.mulHigh
+                let product = Int64(Int32(bitPattern: x[e.rs1])) &* Int64(Int32(bitPattern: x[e.rs2]))
+                x[e.rd] = UInt32(truncatingIfNeeded: product >> 32); pc = (pc &+ e.length); stalls &+= Stall.mulHigh
             case .mulhsu:
-                let product = Int64(Int32(bitPattern: x[rs1])) &* Int64(x[rs2])
-                x[rd] = UInt32(truncatingIfNeeded: product >> 32); pc = next; stalls &+= Stall.mulHigh
+                let product = Int64(Int32(bitPattern: x[e.rs1])) &* Int64(x[e.rs2])
+                x[e.rd] = UInt32(truncatingIfNeeded: product >> 32); pc = (pc &+ e.length); stalls &+= Stall.mulHigh
             case .mulhu:
-                x[rd] = UInt32(truncatingIfNeeded: (UInt64(x[rs1]) &* UInt64(x[rs2])) >> 32); pc = next
+                x[e.rd] = UInt32(truncatingIfNeeded: (UInt64(x[e.rs1]) &* UInt64(x[e.rs2])) >> 32); pc = (pc &+ e.length)
                 stalls &+= Stall.mulHigh
             case .div:
-                let a = Int32(bitPattern: x[rs1]), b = Int32(bitPattern: x[rs2])
-                x[rd] = b == 0 ? 0xFFFF_FFFF : (a == Int32.min && b == -1) ? UInt32(bitPattern: a) : UInt32(bitPattern: a / b)
-                pc = next; stalls &+= Stall.divide
+                let a = Int32(bitPattern: x[e.rs1]), b = Int32(bitPattern: x[e.rs2])
+                x[e.rd] = b == 0 ? 0xFFFF_FFFF : (a == Int32.min && b == -1) ? UInt32(bitPattern: a) : UInt32(bitPattern: a / b)
+                pc = (pc &+ e.length); stalls &+= Stall.divide
             case .divu:
-                let b = x[rs2]
-                x[rd] = b == 0 ? 0xFFFF_FFFF : x[rs1] / b; pc = next; stalls &+= Stall.divide
+                let b = x[e.rs2]
+                x[e.rd] = b == 0 ? 0xFFFF_FFFF : x[e.rs1] / b; pc = (pc &+ e.length); stalls &+= Stall.divide
             case .rem:
-                let a = Int32(bitPattern: x[rs1]), b = Int32(bitPattern: x[rs2])
-                x[rd] = b == 0 ? UInt32(bitPattern: a) : (a == Int32.min && b == -1) ? 0 : UInt32(bitPattern: a % b)
-                pc = next; stalls &+= Stall.divide
+                let a = Int32(bitPattern: x[e.rs1]), b = Int32(bitPattern: x[e.rs2])
+                x[e.rd] = b == 0 ? UInt32(bitPattern: a) : (a == Int32.min && b == -1) ? 0 : UInt32(bitPattern: a % b)
+                pc = (pc &+ e.length); stalls &+= Stall.divide
             case .remu:
-                let b = x[rs2]
-                x[rd] = b == 0 ? x[rs1] : x[rs1] % b; pc = next; stalls &+= Stall.divide
+                let b = x[e.rs2]
+                x[e.rd] = b == 0 ? x[e.rs1] : x[e.rs1] % b; pc = (pc &+ e.length); stalls &+= Stall.divide
 
             // MARK: RV32F
             case .flw:
-                guard let p = fastPointer(segments, x[rs1] &+ imm, 4) else { remaining &+= 1; end = .slowPath; break loop }
-                f[rd] = p.loadUnaligned(as: UInt32.self); pc = next
+                guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 4) else { remaining &+= 1; end = .slowPath; break loop }
+                f[e.rd] = p.loadUnaligned(as: UInt32.self); pc = (pc &+ e.length)
             case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS, .fcvtSW, .fcvtSWU:
-                let rmField = d.rm == 7 ? UInt8(truncatingIfNeeded: hart.frm) : d.rm
+                let rmField = e.pointee.rm == 7 ? UInt8(truncatingIfNeeded: hart.frm) : e.pointee.rm
                 guard rmField <= 4 else {
                     remaining &+= 1; end = .trap(.illegalInstruction, instructionWord(at: pc) ?? 0); break loop
                 }
                 let mode = unsafeBitCast(rmField, to: RoundingMode.self)
                 var flags = FPFlags()
-                switch d.operation {
-                case .fadd: f[rd] = Binary32.add(f[rs1], f[rs2], mode, &flags)
-                case .fsub: f[rd] = Binary32.subtract(f[rs1], f[rs2], mode, &flags)
-                case .fmul: f[rd] = Binary32.multiply(f[rs1], f[rs2], mode, &flags)
-                case .fdiv: f[rd] = Binary32.divide(f[rs1], f[rs2], mode, &flags); stalls &+= Stall.fpDivSqrt
-                case .fsqrt: f[rd] = Binary32.squareRoot(f[rs1], mode, &flags); stalls &+= Stall.fpDivSqrt
+                switch e.pointee.operation {
+                case .fadd: f[e.rd] = Binary32.add(f[e.rs1], f[e.rs2], mode, &flags)
+                case .fsub: f[e.rd] = Binary32.subtract(f[e.rs1], f[e.rs2], mode, &flags)
+                case .fmul: f[e.rd] = Binary32.multiply(f[e.rs1], f[e.rs2], mode, &flags)
+                case .fdiv: f[e.rd] = Binary32.divide(f[e.rs1], f[e.rs2], mode, &flags); stalls &+= Stall.fpDivSqrt
+                case .fsqrt: f[e.rd] = Binary32.squareRoot(f[e.rs1], mode, &flags); stalls &+= Stall.fpDivSqrt
                 case .fmadd:
-                    f[rd] = Binary32.fusedMultiplyAdd(f[rs1], f[rs2], f[Int(d.rs3)], negateProduct: false,
+                    f[e.rd] = Binary32.fusedMultiplyAdd(f[e.rs1], f[e.rs2], f[e.rs3], negateProduct: false,
                                                       negateAddend: false, mode, &flags)
                 case .fmsub:
-                    f[rd] = Binary32.fusedMultiplyAdd(f[rs1], f[rs2], f[Int(d.rs3)], negateProduct: false,
+                    f[e.rd] = Binary32.fusedMultiplyAdd(f[e.rs1], f[e.rs2], f[e.rs3], negateProduct: false,
                                                       negateAddend: true, mode, &flags)
                 case .fnmsub:
-                    f[rd] = Binary32.fusedMultiplyAdd(f[rs1], f[rs2], f[Int(d.rs3)], negateProduct: true,
+                    f[e.rd] = Binary32.fusedMultiplyAdd(f[e.rs1], f[e.rs2], f[e.rs3], negateProduct: true,
                                                       negateAddend: false, mode, &flags)
                 case .fnmadd:
-                    f[rd] = Binary32.fusedMultiplyAdd(f[rs1], f[rs2], f[Int(d.rs3)], negateProduct: true,
+                    f[e.rd] = Binary32.fusedMultiplyAdd(f[e.rs1], f[e.rs2], f[e.rs3], negateProduct: true,
                                                       negateAddend: true, mode, &flags)
-                case .fcvtWS: x[rd] = Binary32.toInt32(f[rs1], signed: true, mode, &flags)
-                case .fcvtWUS: x[rd] = Binary32.toInt32(f[rs1], signed: false, mode, &flags)
-                case .fcvtSW: f[rd] = Binary32.fromInt32(x[rs1], signed: true, mode, &flags)
-                default: f[rd] = Binary32.fromInt32(x[rs1], signed: false, mode, &flags)
+                case .fcvtWS: x[e.rd] = Binary32.toInt32(f[e.rs1], signed: true, mode, &flags)
+                case .fcvtWUS: x[e.rd] = Binary32.toInt32(f[e.rs1], signed: false, mode, &flags)
+                case .fcvtSW: f[e.rd] = Binary32.fromInt32(x[e.rs1], signed: true, mode, &flags)
+                default: f[e.rd] = Binary32.fromInt32(x[e.rs1], signed: false, mode, &flags)
                 }
                 if flags.rawValue != 0 { hart.fflags |= UInt32(flags.rawValue) }
-                pc = next
-            case .fsgnj: f[rd] = (f[rs1] & 0x7FFF_FFFF) | (f[rs2] & 0x8000_0000); pc = next
-            case .fsgnjn: f[rd] = (f[rs1] & 0x7FFF_FFFF) | (~f[rs2] & 0x8000_0000); pc = next
-            case .fsgnjx: f[rd] = f[rs1] ^ (f[rs2] & 0x8000_0000); pc = next
+                pc = (pc &+ e.length)
+            case .fsgnj: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (f[e.rs2] & 0x8000_0000); pc = (pc &+ e.length)
+            case .fsgnjn: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (~f[e.rs2] & 0x8000_0000); pc = (pc &+ e.length)
+            case .fsgnjx: f[e.rd] = f[e.rs1] ^ (f[e.rs2] & 0x8000_0000); pc = (pc &+ e.length)
             case .fmin, .fmax, .feq, .flt, .fle:
                 var flags = FPFlags()
                 let format = FloatFormat.binary32
-                switch d.operation {
-                case .fmin: f[rd] = format.minimumNumber(f[rs1], f[rs2], &flags)
-                case .fmax: f[rd] = format.maximumNumber(f[rs1], f[rs2], &flags)
-                case .feq: x[rd] = format.equal(f[rs1], f[rs2], &flags) ? 1 : 0
-                case .flt: x[rd] = format.less(f[rs1], f[rs2], &flags) ? 1 : 0
-                default: x[rd] = format.lessOrEqual(f[rs1], f[rs2], &flags) ? 1 : 0
+                switch e.pointee.operation {
+                case .fmin: f[e.rd] = format.minimumNumber(f[e.rs1], f[e.rs2], &flags)
+                case .fmax: f[e.rd] = format.maximumNumber(f[e.rs1], f[e.rs2], &flags)
+                case .feq: x[e.rd] = format.equal(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
+                case .flt: x[e.rd] = format.less(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
+                default: x[e.rd] = format.lessOrEqual(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
                 }
                 if flags.rawValue != 0 { hart.fflags |= UInt32(flags.rawValue) }
-                pc = next
-            case .fmvXW: x[rd] = f[rs1]; pc = next
-            case .fmvWX: f[rd] = x[rs1]; pc = next
-            case .fclass: x[rd] = Binary32.classify(f[rs1]); pc = next
+                pc = (pc &+ e.length)
+            case .fmvXW: x[e.rd] = f[e.rs1]; pc = (pc &+ e.length)
+            case .fmvWX: f[e.rd] = x[e.rs1]; pc = (pc &+ e.length)
+            case .fclass: x[e.rd] = Binary32.classify(f[e.rs1]); pc = (pc &+ e.length)
 
             // MARK: Everything else leaves the loop
             case .illegal:
                 remaining &+= 1
-                end = d.specIndex == Machine.breakpointMarker ? .breakpoint : .trap(.illegalInstruction, imm)
+                end = e.pointee.specIndex == Machine.breakpointMarker ? .breakpoint : .trap(.illegalInstruction, e.imm)
                 break loop
             case .fenceI, .ecall, .ebreak, .mret, .wfi, .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci,
                  .mcnfig, .marith:

@@ -13,7 +13,8 @@ extension Machine {
         case .pc(let pc): temporaryBreakpoint = pc
         case .symbol(let name):
             if let a = symbols.address(of: name) { temporaryBreakpoint = a } else {
-                control.finish(.simulatorError("no symbol named '\(name)' in the ELF"))
+                return RunResult(reason: .simulatorError("no symbol named '\(name)' in the ELF"),
+                                 harts: summaries(), wallSeconds: 0, output: console.captured)
             }
         case .instructions(let n):
             let total = harts.reduce(0) { $0 + $1.instret }
@@ -22,9 +23,8 @@ extension Machine {
         var addedBreakpoint = false
         if let bp = temporaryBreakpoint, !breakpoints.contains(bp) { addBreakpoint(bp); addedBreakpoint = true }
         defer { if addedBreakpoint, let bp = temporaryBreakpoint { removeBreakpoint(bp) } }
-        if case .instructions = target { control.end = nil }
-        if case .pc = target { control.end = nil }
-        if case .symbol = target, temporaryBreakpoint != nil { control.end = nil }
+        // A stop at a target or breakpoint is resumable; every other end is final.
+        if case .stopped = control.end { control.end = nil }
 
         stepOverBreakpoints()
         var total = harts.reduce(0) { $0 + $1.instret }
@@ -80,9 +80,14 @@ extension Machine {
         if progressShown { FileHandle.standardError.write("\n".data(using: .utf8)!) }
         console.flush()
         let reason = control.end!
-        return RunResult(reason: reason, harts: harts.map { h in
+        return RunResult(reason: reason, harts: summaries(), wallSeconds: monotonicSeconds() - started,
+                         output: console.captured)
+    }
+
+    func summaries() -> [HartSummary] {
+        harts.map { h in
             HartSummary(hart: h.index, instructions: h.instret, cycles: h.cycle, pc: h.pc, state: describeState(h))
-        }, wallSeconds: monotonicSeconds() - started, output: console.captured)
+        }
     }
 
     /// Lets `hart` execute up to `budget` instructions, finishing slow-path instructions and traps.

@@ -62,6 +62,9 @@ public final class Machine {
     static let decodeCacheBits = 16
     let decodeCache: UnsafeMutablePointer<DecodedInstruction>
     let decodeCacheMask: UInt32 = (1 << UInt32(decodeCacheBits)) - 1
+    /// One byte per 4 KiB page of the address space: non-zero once an instruction was decoded there.
+    /// Stores to such pages take the slow path, which drops the stale decoded instructions.
+    let codePages: UnsafeMutablePointer<UInt8>
     /// Addresses where execution stops before executing (debugger breakpoints, run-until).
     public private(set) var breakpoints = Set<UInt32>()
     /// Set while a hart must execute the instruction under a breakpoint once.
@@ -95,12 +98,16 @@ public final class Machine {
         quantum = options.quantum > 0 ? options.quantum : (harts == 1 ? 4096 : 1)
         decodeCache = .allocate(capacity: 1 << Machine.decodeCacheBits)
         decodeCache.initialize(repeating: .empty, count: 1 << Machine.decodeCacheBits)
+        codePages = .allocate(capacity: 1 << 20)
+        codePages.initialize(repeating: 0, count: 1 << 20)
         for i in 0..<harts { self.harts.append(Hart(index: i, hartID: UInt32(i))) }
         buildPlatform()
-        bus.codeWriteHandler = { [unowned self] address, size in self.invalidateCode(address, size: size) }
     }
 
-    deinit { decodeCache.deallocate() }
+    deinit {
+        decodeCache.deallocate()
+        codePages.deallocate()
+    }
 
     private func buildPlatform() {
         for region in options.platform.memoryMap {
@@ -160,12 +167,6 @@ public final class Machine {
         }
         self.image = image
         symbols = SymbolTable(image.symbols)
-        // Stores into executable segments invalidate decoded instructions.
-        let code = image.segments.filter(\.executable)
-        if let lo = code.map(\.address).min(), let hi = code.map({ UInt64($0.address) + UInt64($0.memorySize) }).max() {
-            bus.codeStart = lo
-            bus.codeSpan = UInt32(hi - UInt64(lo))
-        }
         flushDecodeCache()
         // HTIF, when the ELF has tohost (SPEC §6).
         if let symbol = symbols.symbol(named: "tohost"), bus.hostPointer(symbol.address, count: 4) != nil {
@@ -189,12 +190,19 @@ public final class Machine {
     private func installSpikeBootROM(entry: UInt32) {
         let words: [UInt32] = [0x0000_0297, 0x0202_8593, 0xF140_2573, 0x0182_A283, 0x0002_8067, 0, entry, 0]
         for (i, w) in words.enumerated() { bus.write32(0x1000 + UInt32(4 * i), w) }
+        invalidateCode(0x1000, size: 4 * words.count)
     }
 
     // MARK: Decode cache
 
     func flushDecodeCache() {
         decodeCache.update(repeating: .empty, count: 1 << Machine.decodeCacheBits)
+        codePages.update(repeating: 0, count: 1 << 20)
+    }
+
+    /// True if [address, address + size) touches a page holding decoded instructions.
+    @inline(__always) func touchesCode(_ address: UInt32, size: UInt32) -> Bool {
+        (codePages[Int(address >> 12)] | codePages[Int((address &+ size &- 1) >> 12)]) != 0
     }
 
     /// Drops decoded instructions overlapping [address, address + size).
@@ -216,6 +224,8 @@ public final class Machine {
             guard let high = fetchHalf(pc &+ 2) else { return nil }
             word |= high << 16
         }
+        codePages[Int(pc >> 12)] = 1
+        codePages[Int((pc &+ 3) >> 12)] = 1
         var d = Decoder.decode(word, at: pc)
         if !breakpoints.isEmpty && breakpoints.contains(pc) && steppingOverBreakpoint != pc {
             d.operation = .illegal
@@ -227,6 +237,7 @@ public final class Machine {
     static let breakpointMarker: UInt8 = 0xFE
 
     func fetchHalf(_ address: UInt32) -> UInt32? {
+        if let p = bus.fastPointer(address, 2) { return UInt32(p.loadUnaligned(as: UInt16.self)) }
         guard let region = bus.region(containing: address), case .ram(let ram, let offset) = region.kind,
               UInt64(address) + 2 <= region.end else { return nil }
         return UInt32((ram.bytes + offset + Int(address - region.start)).loadUnaligned(as: UInt16.self))
@@ -248,7 +259,11 @@ public final class Machine {
     // MARK: Host access
 
     public func readMemory(_ address: UInt32, count: Int) -> [UInt8]? { bus.readBytes(address, count: count) }
-    @discardableResult public func writeMemory(_ address: UInt32, _ bytes: [UInt8]) -> Bool { bus.writeBytes(address, bytes) }
+    @discardableResult public func writeMemory(_ address: UInt32, _ bytes: [UInt8]) -> Bool {
+        let ok = bus.writeBytes(address, bytes)
+        if !bytes.isEmpty { invalidateCode(address, size: bytes.count) }
+        return ok
+    }
     public func readWord(_ address: UInt32) -> UInt32? { bus.read32(address) }
     public func address(of symbol: String) -> UInt32? { symbols.address(of: symbol) }
 }

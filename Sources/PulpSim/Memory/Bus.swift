@@ -5,8 +5,8 @@ import Foundation
 // RAM regions are plain host buffers. The fast path is one table lookup per access: the address
 // space is cut into 1 MiB segments, each naming a host pointer and how many bytes from the segment
 // start are RAM (0 for segments that hold devices or nothing). Every other access takes the slow
-// path through `MappedRegion`s: devices, partially mapped segments, faults. Stores into the range
-// that holds decoded code, or into a watched word (HTIF `tohost`), are reported to their owners.
+// path through `MappedRegion`s: devices, partially mapped segments, faults. Stores into a watched
+// word (HTIF `tohost`) are reported to its owner; the machine keeps decoded code coherent itself.
 
 /// What a device needs to know about an access, and how it can answer besides a value.
 public struct AccessContext {
@@ -92,15 +92,10 @@ public final class Bus {
     static let segmentShift: UInt32 = 20
     static let segmentCount = 1 << (32 - 20)
 
-    /// Stores in [codeStart, codeStart + codeSpan) invalidate decoded instructions.
-    public var codeStart: UInt32 = 0
-    public var codeSpan: UInt32 = 0
     /// Stores in [watchStart, watchStart + watchSpan) are reported to `watchHandler` after they land.
     public var watchStart: UInt32 = 0
     public var watchSpan: UInt32 = 0
     public var watchHandler: ((UInt32, Int, inout AccessContext) -> Void)?
-    /// Called with the address and size of a store into the code range.
-    public var codeWriteHandler: ((UInt32, Int) -> Void)?
 
     public init() {
         segments = .allocate(capacity: Bus.segmentCount)
@@ -143,7 +138,8 @@ public final class Bus {
 
     /// The region holding `address`, if any.
     public func region(containing address: UInt32) -> MappedRegion? {
-        regions.first { $0.contains(address) }
+        for i in regions.indices where regions[i].contains(address) { return regions[i] }
+        return nil
     }
 
     /// Host pointer for `count` bytes of RAM at `address`, or nil if not entirely in one RAM region.
@@ -222,9 +218,8 @@ public final class Bus {
         }
     }
 
-    /// Reports a store that landed in RAM to the code cache and the watched word.
+    /// Reports a store that landed in RAM to the watched word's owner.
     @inline(__always) func noteStore(_ address: UInt32, size: Int, context: inout AccessContext) {
-        if (address &+ 3) &- codeStart < codeSpan &+ 3 { codeWriteHandler?(address, size) }
         if (address &+ 3) &- watchStart < watchSpan &+ 3 { watchHandler?(address, size, &context) }
     }
 
@@ -241,14 +236,13 @@ public final class Bus {
         return out
     }
 
-    /// Writes bytes into RAM (invalidating decoded code); false if any byte is not RAM.
+    /// Writes bytes into RAM (the machine invalidates decoded code); false if any byte is not RAM.
     @discardableResult
     public func writeBytes(_ address: UInt32, _ bytes: [UInt8]) -> Bool {
         for (i, byte) in bytes.enumerated() {
             guard let p = hostPointer(address &+ UInt32(i), count: 1) else { return false }
             p.storeBytes(of: byte, as: UInt8.self)
         }
-        if !bytes.isEmpty { codeWriteHandler?(address, bytes.count) }
         return true
     }
 
@@ -261,7 +255,6 @@ public final class Bus {
     public func write32(_ address: UInt32, _ value: UInt32) -> Bool {
         guard let p = hostPointer(address, count: 4) else { return false }
         p.storeBytes(of: value, toByteOffset: 0, as: UInt32.self)
-        codeWriteHandler?(address, 4)
         return true
     }
 }

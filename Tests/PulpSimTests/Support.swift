@@ -1,0 +1,64 @@
+// Helpers shared by the simulator tests: where the firmware and the pulpsim binary are, and how to
+// run an ELF through the library or the command line.
+
+import Foundation
+import PulpSim
+import XCTest
+
+enum Paths {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static func firmware(_ platform: String, _ name: String) -> String {
+        root.appendingPathComponent("firmware/build/\(platform)/\(name).elf").path
+    }
+    /// The `pulpsim` executable built next to the test bundle.
+    static var executable: String {
+        if let override = ProcessInfo.processInfo.environment["PULPSIM"] { return override }
+        let bundle = Bundle(for: ProbeClass.self).bundleURL
+        let candidates = [bundle.appendingPathComponent("pulpsim"),
+                          bundle.deletingLastPathComponent().appendingPathComponent("pulpsim"),
+                          root.appendingPathComponent(".build/debug/pulpsim")]
+        return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]).path
+    }
+    private final class ProbeClass {}
+}
+
+struct MissingFirmware: Error, CustomStringConvertible {
+    let path: String
+    var description: String { "missing \(path): build the firmware first (make -C firmware, or make test)" }
+}
+
+/// Fails (never skips) when a firmware ELF is missing: `make test` builds them first.
+func requireFirmware(_ path: String) throws {
+    if !FileManager.default.fileExists(atPath: path) { throw MissingFirmware(path: path) }
+}
+
+/// Runs an ELF in-process with captured output.
+func runELF(_ path: String, platform: PlatformKind, harts: Int? = nil, maxInstructions: UInt64? = 50_000_000,
+            configure: (inout MachineOptions) -> Void = { _ in }) throws -> (RunResult, Machine) {
+    try requireFirmware(path)
+    var options = MachineOptions(platform: platform)
+    if let harts { options.platform.harts = harts }
+    options.echoOutput = false
+    options.captureOutput = true
+    options.maxInstructions = maxInstructions
+    configure(&options)
+    let machine = try Machine(options: options)
+    try machine.load(path: path)
+    return (machine.run(), machine)
+}
+
+/// Runs the pulpsim command line; returns exit status, stdout and stderr.
+func runCLI(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Paths.executable)
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
