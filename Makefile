@@ -1,0 +1,52 @@
+# Routine tasks. `make help` lists them.
+SWIFT ?= swift
+JOBS ?= 2
+PULPSIM_DEBUG := .build/debug/pulpsim
+PULPSIM_RELEASE := .build/release/pulpsim
+QEMU_DIFF_COUNT ?= 200
+
+.PHONY: help setup build release firmware test unit-test qemu-diff bench demo fp-vectors clean
+
+help:
+	@echo "make setup      install the toolchain and Python oracles (apt, pip)"
+	@echo "make build      debug build of pulpsim"
+	@echo "make release    optimised build (.build/release/pulpsim)"
+	@echo "make firmware   cross-compile every firmware program (firmware/build/...)"
+	@echo "make test       firmware + unit/integration tests + $(QEMU_DIFF_COUNT) QEMU differential programs"
+	@echo "make qemu-diff  only the QEMU differential programs (QEMU_DIFF_COUNT=N)"
+	@echo "make bench      release benchmarks: MIPS on the integer and FP workloads"
+	@echo "make demo       build and run the main example"
+	@echo "make fp-vectors regenerate the SoftFloat FP32 vectors"
+
+setup:
+	bash scripts/setup.sh
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+firmware:
+	$(MAKE) -C firmware -j$(JOBS)
+
+unit-test: firmware
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+qemu-diff: build
+	python3 scripts/qemudiff/qemudiff.py --count $(QEMU_DIFF_COUNT) --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG)
+
+test: unit-test qemu-diff
+
+bench: release firmware
+	python3 scripts/bench.py --pulpsim $(PULPSIM_RELEASE)
+
+demo: release firmware
+	$(PULPSIM_RELEASE) run --stats firmware/build/pulp-cluster/hello.elf
+
+fp-vectors:
+	python3 scripts/fpvectors/gen_fp32_vectors.py
+
+clean:
+	rm -rf .build firmware/build
