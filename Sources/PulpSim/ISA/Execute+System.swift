@@ -87,7 +87,10 @@ extension Machine {
             return .retired
         case .wfi:
             _ = retire()
-            if !wakeCondition(hart) { return .asleep(.waitForInterrupt) }
+            if !wakeCondition(hart) {
+                eventUnit?.noteWFI(core: hart.index)
+                return .asleep(.waitForInterrupt)
+            }
             return .retired
         case .illegal:
             if d.specIndex == Machine.breakpointMarker { return .retired }  // handled by the caller
@@ -106,7 +109,7 @@ extension Machine {
 
     /// True if something is pending that ends a `wfi` (SPEC §4: mip & mie, or event-unit IRQs).
     func wakeCondition(_ hart: Hart) -> Bool {
-        (hart.mip & hart.mie) != 0
+        (hart.mip & hart.mie) != 0 || (eventUnit?.wakesFromWFI(core: hart.index) ?? false)
     }
 
     /// Takes a synchronous trap, or ends the run if the firmware never installed a handler.
@@ -124,6 +127,13 @@ extension Machine {
     /// Takes the highest-priority pending and enabled interrupt, if interrupts are enabled.
     func takeInterruptIfPending(_ hart: Hart) {
         guard hart.mstatus & Hart.mstatusMIE != 0 else { return }
+        // Event-unit lines (PULP convention: mcause = 0x8000_0000 | line).
+        if let unit = eventUnit, let line = unit.pendingInterrupt(core: hart.index) {
+            unit.acknowledgeInterrupt(core: hart.index, line: line)
+            hart.enterTrap(cause: 0x8000_0000 | UInt32(line), tval: 0, epc: hart.pc, interrupt: true)
+            hart.cycle &+= 3
+            return
+        }
         let pending = hart.mip & hart.mie
         guard pending != 0 else { return }
         // CV32E40P order: fast lines 31..16, then MEI (11), MSI (3), MTI (7).

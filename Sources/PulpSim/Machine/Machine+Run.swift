@@ -31,33 +31,58 @@ extension Machine {
         var rounds: UInt64 = 0
         var lastProgress = started
         var progressShown = false
+        var idleEvents = 0
 
         while control.end == nil {
-            let running = harts.filter { $0.state == .running }
-            if running.isEmpty {
-                control.finish(.deadlock(sleepingHarts()))
-                break
-            }
-            // One hart alone needs no interleaving: give it a long turn.
-            let turn = running.count == 1 ? max(quantum, 4096) : quantum
-            for hart in running where hart.state == .running {
-                var budget = turn
-                if let limit = instructionLimit {
-                    if total >= limit { control.finish(.instructionLimit(limit)); break }
-                    budget = Int(min(UInt64(budget), limit - total))
-                }
-                let before = hart.instret
-                runTurn(hart, budget: budget)
-                total &+= hart.instret &- before
-                if control.end != nil { break }
-                if let maxCycles = options.maxCycles, hart.cycle >= maxCycles {
-                    control.finish(.cycleLimit(maxCycles)); break
+            // The running hart furthest behind in time goes next (ties: lowest index).
+            var chosen: Hart?
+            var runnerUp = UInt64.max
+            var running = 0
+            for h in harts where h.state == .running {
+                running += 1
+                if let c = chosen {
+                    if h.cycle < c.cycle { runnerUp = min(runnerUp, c.cycle); chosen = h } else { runnerUp = min(runnerUp, h.cycle) }
+                } else {
+                    chosen = h
                 }
             }
-            if control.end == nil, let limit = instructionLimit, total >= limit {
-                if case .instructions = target { control.finish(.stopped(hart: 0, pc: harts[0].pc)) } else {
-                    control.finish(.instructionLimit(limit))
+            let nextEvent = events.nextTime
+            guard let hart = chosen else {
+                // Everyone sleeps: jump to the next timed event, if any can still come.
+                guard let t = nextEvent, idleEvents < 10_000 else {
+                    control.finish(.deadlock(sleepingHarts()))
+                    break
                 }
+                if let maxCycles = options.maxCycles, t >= maxCycles { control.finish(.cycleLimit(maxCycles)); break }
+                fireEvents(upTo: t)
+                idleEvents += harts.contains { $0.state == .running } ? -idleEvents : 1
+                continue
+            }
+            idleEvents = 0
+            if let t = nextEvent, t <= hart.cycle {
+                fireEvents(upTo: hart.cycle)
+                continue
+            }
+            // Run until this hart is `quantum` cycles ahead of the next one, or the next event.
+            var horizon = runnerUp == .max ? hart.cycle &+ 65_536 : runnerUp &+ UInt64(quantum)
+            if let t = nextEvent { horizon = min(horizon, t) }
+            if let maxCycles = options.maxCycles { horizon = min(horizon, maxCycles) }
+            var budget = Int(clamping: max(1, horizon &- hart.cycle))
+            if let limit = instructionLimit {
+                if total >= limit {
+                    if case .instructions = target { control.finish(.stopped(hart: hart.index, pc: hart.pc)) } else {
+                        control.finish(.instructionLimit(limit))
+                    }
+                    break
+                }
+                budget = Int(min(UInt64(budget), limit - total))
+            }
+            let before = hart.instret
+            now = hart.cycle
+            runTurn(hart, budget: budget, shared: running > 1)
+            total &+= hart.instret &- before
+            if control.end == nil, let maxCycles = options.maxCycles, hart.cycle >= maxCycles {
+                control.finish(.cycleLimit(maxCycles))
             }
             rounds &+= 1
             if rounds & 255 == 0 {
@@ -77,6 +102,9 @@ extension Machine {
                 }
             }
         }
+        if control.end == nil, let limit = instructionLimit, total >= limit {
+            control.finish(.instructionLimit(limit))
+        }
         if progressShown { FileHandle.standardError.write("\n".data(using: .utf8)!) }
         console.flush()
         let reason = control.end!
@@ -90,8 +118,15 @@ extension Machine {
         }
     }
 
+    /// Fires timed events due by `time`, with `now` following each event's cycle.
+    func fireEvents(upTo time: UInt64) {
+        events.fireDue(upTo: time) { self.now = $0 }
+    }
+
     /// Lets `hart` execute up to `budget` instructions, finishing slow-path instructions and traps.
-    func runTurn(_ hart: Hart, budget: Int) {
+    /// When other harts are running (`shared`), a device access ends the turn, so that accesses
+    /// to shared devices happen in the order of simulated time.
+    func runTurn(_ hart: Hart, budget: Int, shared: Bool = false) {
         takeInterruptIfPending(hart)
         var left = budget
         while left > 0 && control.end == nil && hart.state == .running {
@@ -109,10 +144,12 @@ extension Machine {
                 if !takeTrap(hart, cause: cause, tval: tval) { return }
             case .slowPath:
                 left -= 1
+                now = hart.cycle
                 switch stepSlow(hart) {
                 case .retired:
                     // CSR writes may have enabled an interrupt; mret may have re-enabled them.
                     takeInterruptIfPending(hart)
+                    if shared { return }
                 case .trap(let cause, let tval):
                     if !takeTrap(hart, cause: cause, tval: tval) { return }
                 case .asleep(let reason):
@@ -139,15 +176,21 @@ extension Machine {
         }
     }
 
-    /// Wakes harts whose sleep condition has cleared (interrupt pending).
-    public func wake(_ hart: Hart) {
-        if case .asleep = hart.state { hart.state = .running }
+    /// Makes a sleeping hart runnable at the current cycle (`ClusterScheduling`).
+    public func wake(core: Int) {
+        guard core >= 0 && core < harts.count else { return }
+        let hart = harts[core]
+        if case .asleep = hart.state {
+            hart.state = .running
+            if hart.cycle < now { hart.cycle = now }
+        }
     }
 
     func sleepingHarts() -> [SleepingHart] {
         harts.compactMap { h in
             guard case .asleep(let reason) = h.state else { return nil }
-            return SleepingHart(hart: h.index, pc: h.pc, symbol: symbols.describe(h.pc), reason: reason.description)
+            let live = eventUnit?.describeWait(core: h.index)
+            return SleepingHart(hart: h.index, pc: h.pc, symbol: symbols.describe(h.pc), reason: live ?? reason.description)
         }
     }
 

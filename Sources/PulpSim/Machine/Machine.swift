@@ -47,7 +47,7 @@ public enum MachineError: Error, CustomStringConvertible {
 }
 
 /// A simulated platform with its harts.
-public final class Machine {
+public final class Machine: ClusterScheduling {
     public let options: MachineOptions
     public let bus = Bus()
     public let control = RunControl()
@@ -56,7 +56,14 @@ public final class Machine {
     public private(set) var symbols = SymbolTable([])
     public private(set) var image: ElfImage?
     public private(set) var htif: HTIF?
+    /// Timed device events (timer matches, accelerator completions).
+    public let events = EventQueue()
+    /// The cluster event unit (pulp-cluster only).
+    public private(set) var eventUnit: EventUnit?
+    public private(set) var timer: ClusterTimer?
     var rams: [String: RAM] = [:]
+    /// Cluster cycle of the access or event being processed (`ClusterScheduling.now`).
+    public internal(set) var now: UInt64 = 0
 
     // Decode cache: direct-mapped by instruction address, shared by all harts.
     static let decodeCacheBits = 16
@@ -72,7 +79,9 @@ public final class Machine {
     /// Harts that stopped on a breakpoint in the previous run (they step over it when resumed).
     var stoppedAtBreakpoint = Set<Int>()
 
+    /// Cycles a hart may run ahead of the slowest running hart before the next one's turn.
     public let quantum: Int
+    public static let defaultQuantum = 64
     var totalInstructionsBefore: UInt64 = 0
 
     public init(options: MachineOptions = MachineOptions()) throws {
@@ -95,7 +104,7 @@ public final class Machine {
         console = Console(prefixHart: options.stdoutPrefix, echoToStandardOutput: options.echoOutput,
                           capture: options.captureOutput)
         let harts = options.platform.harts
-        quantum = options.quantum > 0 ? options.quantum : (harts == 1 ? 4096 : 1)
+        quantum = options.quantum > 0 ? options.quantum : Machine.defaultQuantum
         decodeCache = .allocate(capacity: 1 << Machine.decodeCacheBits)
         decodeCache.initialize(repeating: .empty, count: 1 << Machine.decodeCacheBits)
         codePages = .allocate(capacity: 1 << 20)
@@ -131,9 +140,25 @@ public final class Machine {
         case .stdout: device = StdoutDevice(console: console)
         case .socControl: device = SocControlDevice(control: control)
         case .clusterControl: device = ClusterControlDevice(control: control, startedHarts: harts.count)
+        case .eventUnit: device = EventUnitCoreView(unit: clusterEventUnit())
+        case .eventUnitGlobal: device = EventUnitGlobalView(unit: clusterEventUnit())
+        case .timer:
+            let t = ClusterTimer(events: events, eventUnit: clusterEventUnit())
+            t.scheduler = self
+            timer = t
+            device = t
+        case .testAndSet: device = TestAndSetDevice(ram: rams["TCDM"]!)
         }
         deviceInstances[kind] = device
         return device
+    }
+
+    private func clusterEventUnit() -> EventUnit {
+        if let eventUnit { return eventUnit }
+        let unit = EventUnit(cores: harts.count)
+        unit.scheduler = self
+        eventUnit = unit
+        return unit
     }
 
     // MARK: Loading

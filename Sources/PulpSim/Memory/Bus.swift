@@ -22,19 +22,12 @@ public struct AccessContext {
 /// Why a hart is asleep (reported by deadlock diagnostics).
 public enum SleepReason: Equatable, Sendable {
     case waitForInterrupt
-    case eventWait(mask: UInt32)
-    case barrier(Int)
-    case mutex(Int)
-    case dispatchPop
-    case halted
+    /// Waiting in a device; the text names the register and what it waits for.
+    case device(String)
     public var description: String {
         switch self {
-        case .waitForInterrupt: return "wfi"
-        case .eventWait(let mask): return String(format: "event-unit wait, mask 0x%08x", mask)
-        case .barrier(let b): return "barrier \(b)"
-        case .mutex(let m): return "mutex \(m)"
-        case .dispatchPop: return "dispatch FIFO pop"
-        case .halted: return "halted"
+        case .waitForInterrupt: return "wfi (no interrupt or event-unit IRQ pending)"
+        case .device(let what): return what
         }
     }
 }

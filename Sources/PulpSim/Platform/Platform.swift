@@ -46,6 +46,7 @@ public enum RegionBacking: Sendable, Equatable {
 /// Devices a memory map can hold.
 public enum DeviceKind: String, Sendable {
     case stdout, socControl = "soc-control", clusterControl = "cluster-control"
+    case eventUnit = "event-unit", eventUnitGlobal = "event-unit-global", timer, testAndSet = "test-and-set"
 }
 
 /// One row of a platform's memory map.
@@ -62,21 +63,37 @@ extension PlatformOptions {
     public var memoryMap: [RegionSpec] {
         switch kind {
         case .pulpCluster:
-            return [
+            var map: [RegionSpec] = [
                 RegionSpec(name: "TCDM alias", start: 0x0000_0000, size: tcdmSize, backing: .alias("TCDM"),
                            note: "same memory as TCDM, as cluster cores see it"),
                 RegionSpec(name: "TCDM", start: 0x1000_0000, size: tcdmSize, backing: .ram("TCDM"),
                            note: "L1, 16 word-interleaved banks (bank = addr[5:2])"),
-                RegionSpec(name: "cluster control", start: 0x1020_0000, size: 0x400,
-                           backing: .device(.clusterControl), note: "EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR, RETURN"),
-                RegionSpec(name: "cluster control alias", start: 0x0020_0000, size: 0x400,
-                           backing: .device(.clusterControl), note: "cluster peripherals alias"),
+                RegionSpec(name: "TCDM test-and-set", start: 0x1010_0000, size: tcdmSize, backing: .device(.testAndSet),
+                           note: "load: old value, leaves all ones; store: plain"),
+                RegionSpec(name: "TCDM test-and-set alias", start: 0x0010_0000, size: tcdmSize,
+                           backing: .device(.testAndSet), note: "same as 0x10100000"),
+            ]
+            // Cluster peripherals at 0x1020_0000 and their alias at 0x0020_0000.
+            for (base, suffix) in [(UInt32(0x1020_0000), ""), (UInt32(0x0020_0000), " alias")] {
+                map += [
+                    RegionSpec(name: "cluster control" + suffix, start: base, size: 0x400, backing: .device(.clusterControl),
+                               note: "EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR, RETURN"),
+                    RegionSpec(name: "cluster timer" + suffix, start: base + 0x400, size: 0x400, backing: .device(.timer),
+                               note: "timer_v2: CFG, CNT, CMP, START, RESET; events 10/11"),
+                    RegionSpec(name: "event unit global" + suffix, start: base + 0x800, size: 0x800,
+                               backing: .device(.eventUnitGlobal), note: "per-core registers at core*0x40, barriers, SW events"),
+                    RegionSpec(name: "event unit" + suffix, start: base + 0x4000, size: 0x400, backing: .device(.eventUnit),
+                               note: "this core's view: masks, buffer, waits, barriers, mutexes, dispatch"),
+                ]
+            }
+            map += [
                 RegionSpec(name: "SoC control", start: 0x1A10_4000, size: 0x1000, backing: .device(.socControl),
                            note: "CORESTATUS at +0xA0: write 0x80000000|code to exit"),
                 RegionSpec(name: "stdout", start: 0x1A10_F000, size: 0x1000, backing: .device(.stdout),
                            note: "putchar: 32-bit store at +(core_id << 3) + (cluster_id << 7)"),
                 RegionSpec(name: "L2", start: 0x1C00_0000, size: l2Size, backing: .ram("L2"), note: "code and bulk data"),
             ]
+            return map.sorted { $0.start < $1.start }
         case .spike:
             return [
                 RegionSpec(name: "boot ROM", start: 0x0000_1000, size: 0x1000, backing: .ram("boot ROM"),
