@@ -28,7 +28,10 @@ let package = Package(
     ]
 )
 
+// The interpreter touches hart state through class fields on every FP instruction; dynamic
+// exclusivity checks there cost more than the instruction itself. All such state is confined to
+// the simulation thread.
 var fastSettings: [SwiftSetting] {
-    [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+    [.unsafeFlags(["-enforce-exclusivity=unchecked"]),
      .swiftLanguageMode(.v5)]
 }
