@@ -25,6 +25,7 @@ struct PulpSimCommand: ParsableCommand {
 }
 
 extension PlatformKind: ExpressibleByArgument {}
+extension RedMulEErrorPolicy: ExpressibleByArgument {}
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,6 +71,9 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress line and no end-of-run report on stderr.")
     var quiet = false
 
+    @Option(help: "RedMulE misprogramming the RTL cannot survive: 'error' stops the run (exit 122), 'warn' reports it and computes the job as intended.")
+    var redmuleErrors: RedMulEErrorPolicy = .error
+
     @Option(help: "TCDM size in KiB (pulp-cluster).")
     var tcdmKib: Int = 128
 
@@ -99,6 +103,8 @@ struct Run: ParsableCommand {
         options.timeout = timeout
         options.stdoutPrefix = stdoutPrefix
         options.progress = !quiet && !json && isatty(2) != 0
+        options.redmuleErrors = redmuleErrors
+        options.printDiagnostics = !quiet
         if json {
             // Keep stdout for the JSON document; firmware output is captured and also sent to stderr.
             options.echoOutput = false
@@ -146,6 +152,10 @@ struct Run: ParsableCommand {
         }
         text += String(format: "total %12llu instructions in %.3f s (%.1f MIPS), %llu cycles\n",
                        result.totalInstructions, result.wallSeconds, result.mips, result.cycles)
+        if let r = result.redmule {
+            text += String(format: "RedMulE: %d jobs, %llu FMAs, %llu busy cycles, %d warnings, %d errors\n",
+                           r.jobs, r.fmas, r.busyCycles, r.warnings, r.errors)
+        }
         return text
     }
 }

@@ -87,6 +87,14 @@ extension Machine {
             return .retired
         case .wfi:
             _ = retire()
+            if let code = testbenchIO?.pendingExitCode {
+                control.finish(.exited(code: code, mechanism: .testbench))
+                return .retired
+            }
+            if hart.mipExternal & (1 << 3) != 0 && options.platform.kind == .redmuleTB {
+                hart.mipExternal &= ~(1 << 3)  // the completion pulse is consumed by the wake-up
+                return .retired
+            }
             if !wakeCondition(hart) {
                 eventUnit?.noteWFI(core: hart.index)
                 return .asleep(.waitForInterrupt)
@@ -96,7 +104,13 @@ extension Machine {
             if d.specIndex == Machine.breakpointMarker { return .retired }  // handled by the caller
             return .trap(.illegalInstruction, imm)
         case .mcnfig, .marith:
-            return .trap(.illegalInstruction, imm)
+            guard let redmule else { return .trap(.illegalInstruction, imm) }
+            if d.operation == .mcnfig {
+                redmule.offloadConfigure(mcfg0: x[rs1], mcfg1: x[rs2], hart: hart.index, cycle: hart.cycle)
+            } else {
+                redmule.offloadArith(x: x[rs1], w: x[rs2], z: x[Int(d.rs3)], word: imm, hart: hart.index, cycle: hart.cycle)
+            }
+            return retire()
         default:
             // Everything else runs on the fast path; one step of it keeps semantics in one place.
             let end = execute(hart, budget: 1)
@@ -141,6 +155,8 @@ extension Machine {
         if pending & 0xFFFF_0000 != 0 {
             line = 31 - UInt32((pending & 0xFFFF_0000).leadingZeroBitCount)
         } else if pending & (1 << 11) != 0 { line = 11 } else if pending & (1 << 3) != 0 { line = 3 } else { line = 7 }
+        // RedMulE's completion on redmule-tb is a pulse on MSIP: taking the interrupt consumes it.
+        if line == 3 { hart.mipExternal &= ~(1 << 3) }
         hart.enterTrap(cause: 0x8000_0000 | line, tval: 0, epc: hart.pc, interrupt: true)
         hart.cycle &+= 3
     }

@@ -77,7 +77,10 @@ extension Machine {
             return "\(what) reached\n" + limitDetails()
         case .timeout(let seconds):
             return "wall-clock timeout (--timeout \(seconds)) reached\n" + limitDetails()
-        case .redmuleError(let message): return "RedMulE error: \(message)"
+        case .redmuleError(let message):
+            var text = "RedMulE error: \(message)"
+            if let redmule { text += "\n" + redmule.describe() }
+            return text
         case .simulatorError(let message): return "simulator error: \(message)"
         }
     }
@@ -115,6 +118,10 @@ extension RunResult {
         if let code = firmwareExitCode { object["exit_code"] = Int(code) }
         if case .exited(_, let mechanism) = reason { object["exit_mechanism"] = mechanism.rawValue }
         if let message { object["message"] = message }
+        if let r = redmule {
+            object["redmule"] = ["jobs": r.jobs, "fmas": r.fmas, "busy_cycles": r.busyCycles, "warnings": r.warnings,
+                                 "errors": r.errors, "diagnostics": r.diagnostics] as [String: Any]
+        }
         if case .unhandledTrap(let t) = reason {
             object["trap"] = ["hart": t.hart, "cause": t.cause.description, "mcause": Int(t.cause.rawValue),
                               "pc": String(format: "0x%08x", t.pc), "tval": String(format: "0x%08x", t.tval)]

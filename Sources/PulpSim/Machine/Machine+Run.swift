@@ -108,8 +108,15 @@ extension Machine {
         if progressShown { FileHandle.standardError.write("\n".data(using: .utf8)!) }
         console.flush()
         let reason = control.end!
-        return RunResult(reason: reason, harts: summaries(), wallSeconds: monotonicSeconds() - started,
-                         output: console.captured)
+        var result = RunResult(reason: reason, harts: summaries(), wallSeconds: monotonicSeconds() - started,
+                               output: console.captured)
+        if let redmule {
+            result.redmule = RedMulESummary(jobs: redmule.jobsCompleted, fmas: redmule.totalFMAs, busyCycles: redmule.busyCycles,
+                                            warnings: diagnostics.filter { $0.level == .warning }.count,
+                                            errors: diagnostics.filter { $0.level == .error }.count,
+                                            diagnostics: diagnostics.filter { $0.level != .note }.map { "\($0.level.rawValue): \($0.message)" })
+        }
+        return result
     }
 
     func summaries() -> [HartSummary] {

@@ -22,6 +22,10 @@ public struct MachineOptions: Sendable {
     public var captureOutput = false
     /// Progress line on stderr every second (the CLI enables it for terminals).
     public var progress = false
+    /// Whether RedMulE misprogramming that the RTL cannot survive stops the run.
+    public var redmuleErrors: RedMulEErrorPolicy = .error
+    /// Print RedMulE warnings and errors on stderr as they happen.
+    public var printDiagnostics = false
     public init() {}
     public init(platform: PlatformKind) { self.platform = PlatformOptions(kind: platform) }
 }
@@ -61,6 +65,10 @@ public final class Machine: ClusterScheduling {
     /// The cluster event unit (pulp-cluster only).
     public private(set) var eventUnit: EventUnit?
     public private(set) var timer: ClusterTimer?
+    public private(set) var redmule: RedMulE?
+    var testbenchIO: TestbenchIODevice?
+    /// RedMulE diagnostics of this run (warnings, errors, notes).
+    public private(set) var diagnostics: [RedMulEDiagnostic] = []
     var rams: [String: RAM] = [:]
     /// Cluster cycle of the access or event being processed (`ClusterScheduling.now`).
     public internal(set) var now: UInt64 = 0
@@ -148,9 +156,48 @@ public final class Machine: ClusterScheduling {
             timer = t
             device = t
         case .testAndSet: device = TestAndSetDevice(ram: rams["TCDM"]!)
+        case .redmule: device = makeRedMulE()
+        case .testbenchIO:
+            let io = TestbenchIODevice(console: console)
+            testbenchIO = io
+            device = io
         }
         deviceInstances[kind] = device
         return device
+    }
+
+    private func makeRedMulE() -> RedMulE {
+        let onCluster = options.platform.kind == .pulpCluster
+        let tcdm = onCluster ? rams["TCDM"]! : rams["memory"]!
+        let bases: [UInt32] = onCluster ? [0x1000_0000, 0x0000_0000] : [0x1C00_0000]
+        let unit = RedMulE(events: events, tcdm: tcdm, tcdmBases: bases,
+                           completion: onCluster ? .eventUnit : .machineSoftwareInterrupt, policy: options.redmuleErrors)
+        unit.scheduler = self
+        if onCluster {
+            let eventUnit = clusterEventUnit()
+            unit.signal = { hart in eventUnit.raise(line: EventLine.redmule, targets: 1 << UInt32(hart)) }
+        } else {
+            unit.signal = { [unowned self] hart in
+                guard hart >= 0 && hart < self.harts.count else { return }
+                self.harts[hart].mipExternal |= 1 << 3
+                if case .asleep(.waitForInterrupt) = self.harts[hart].state { self.wake(core: hart) }
+            }
+        }
+        unit.fail = { [unowned self] message in self.control.finish(.redmuleError(message)) }
+        unit.report = { [unowned self] diagnostic in
+            self.diagnostics.append(diagnostic)
+            if self.options.printDiagnostics && diagnostic.level != .note {
+                FileHandle.standardError.write("pulpsim: RedMulE \(diagnostic.level.rawValue): \(diagnostic.message)\n".data(using: .utf8)!)
+            }
+        }
+        unit.describeHart = { [unowned self] hart in
+            guard hart >= 0 && hart < self.harts.count else { return "hart \(hart)" }
+            let pc = self.harts[hart].pc
+            let symbol = self.symbols.describe(pc)
+            return String(format: "hart %d at pc 0x%08x", hart, pc) + (symbol.isEmpty ? "" : " <\(symbol)>")
+        }
+        redmule = unit
+        return unit
     }
 
     private func clusterEventUnit() -> EventUnit {

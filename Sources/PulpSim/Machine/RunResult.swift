@@ -82,6 +82,16 @@ public struct HartSummary: Sendable, Codable {
     public let state: String
 }
 
+/// RedMulE activity over a run.
+public struct RedMulESummary: Sendable {
+    public let jobs: Int
+    public let fmas: UInt64
+    public let busyCycles: UInt64
+    public let warnings: Int
+    public let errors: Int
+    public let diagnostics: [String]
+}
+
 /// The structured outcome of a run.
 public struct RunResult: Sendable {
     public let reason: EndReason
@@ -89,6 +99,8 @@ public struct RunResult: Sendable {
     public let wallSeconds: Double
     /// Everything the firmware printed (when output is captured).
     public let output: String
+    /// RedMulE activity (platforms with RedMulE).
+    public var redmule: RedMulESummary? = nil
 
     public var totalInstructions: UInt64 { harts.reduce(0) { $0 + $1.instructions } }
     public var cycles: UInt64 { harts.map(\.cycles).max() ?? 0 }

@@ -47,6 +47,7 @@ public enum RegionBacking: Sendable, Equatable {
 public enum DeviceKind: String, Sendable {
     case stdout, socControl = "soc-control", clusterControl = "cluster-control"
     case eventUnit = "event-unit", eventUnitGlobal = "event-unit-global", timer, testAndSet = "test-and-set"
+    case redmule = "redmule", testbenchIO = "testbench-io"
 }
 
 /// One row of a platform's memory map.
@@ -82,6 +83,8 @@ extension PlatformOptions {
                                note: "timer_v2: CFG, CNT, CMP, START, RESET; events 10/11"),
                     RegionSpec(name: "event unit global" + suffix, start: base + 0x800, size: 0x800,
                                backing: .device(.eventUnitGlobal), note: "per-core registers at core*0x40, barriers, SW events"),
+                    RegionSpec(name: "RedMulE" + suffix, start: base + 0x1000, size: 0x400, backing: .device(.redmule),
+                               note: "HWPE slot: TRIGGER, ACQUIRE, STATUS, job registers; event 12"),
                     RegionSpec(name: "event unit" + suffix, start: base + 0x4000, size: 0x400, backing: .device(.eventUnit),
                                note: "this core's view: masks, buffer, waits, barriers, mutexes, dispatch"),
                 ]
@@ -103,8 +106,12 @@ extension PlatformOptions {
             ]
         case .redmuleTB:
             return [
+                RegionSpec(name: "RedMulE", start: 0x0010_0000, size: 0x400, backing: .device(.redmule),
+                           note: "completion sets mip.MSIP"),
                 RegionSpec(name: "memory", start: 0x1C00_0000, size: 0x8_0000, backing: .ram("memory"),
-                           note: "code from 0x1C000000, data from 0x1C010000, stack below 0x1C041000"),
+                           note: "code from 0x1C000000, data from 0x1C010000, stack below 0x1C041000; RedMulE's TCDM"),
+                RegionSpec(name: "testbench I/O", start: 0x8000_0000, size: 0x8, backing: .device(.testbenchIO),
+                           note: "+0: error count (the next wfi ends the run with it), +4: print low byte"),
             ]
         }
     }

@@ -160,3 +160,21 @@ public final class HTIF {
         return 1
     }
 }
+
+/// The RedMulE standalone testbench's I/O words (SPEC §8): +0 records the error count (the next
+/// `wfi` ends the run with it as exit code), +4 prints its low byte.
+final class TestbenchIODevice: Device {
+    let name = "testbench I/O"
+    let console: Console
+    var pendingExitCode: UInt32?
+    init(console: Console) { self.console = console }
+    func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? { 0 }
+    func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool {
+        switch offset {
+        case 0: pendingExitCode = value
+        case 4: console.put(hart: max(context.hart, 0), byte: UInt8(truncatingIfNeeded: value))
+        default: return false
+        }
+        return true
+    }
+}

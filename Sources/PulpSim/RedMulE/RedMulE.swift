@@ -1,0 +1,441 @@
+// RedMulE: the memory-mapped register file, hwpe-ctrl job control, timing and diagnostics
+// (SPEC §7.1, §7.2, §7.4, §7.5, §7.6).
+//
+// Two job contexts; ACQUIRE hands out job ids, job registers go to the context being programmed,
+// TRIGGER commits it (a write of 0 also starts it). A started job reads its operands from TCDM at
+// its start cycle, and its results land in TCDM, with the completion event, at the cycle the
+// timing model gives. Misprogramming that the RTL cannot survive is an error (the run stops,
+// unless `--redmule-errors=warn`, in which case the job is computed as intended); suspicious but
+// deterministic cases are warnings.
+
+import Foundation
+import PulpFloat
+
+/// How completion is signalled.
+public enum RedMulECompletion: Sendable {
+    /// Event line 12 in the event unit of the hart that wrote TRIGGER (pulp-cluster).
+    case eventUnit
+    /// mip.MSIP of the triggering hart (redmule-tb).
+    case machineSoftwareInterrupt
+}
+
+/// Whether RTL-fatal misprogramming stops the run.
+public enum RedMulEErrorPolicy: String, Sendable, CaseIterable {
+    case error, warn
+}
+
+/// A diagnostic about a job.
+public struct RedMulEDiagnostic: Sendable {
+    public enum Level: String, Sendable { case error, warning, note }
+    public let level: Level
+    public let message: String
+}
+
+/// Register offsets.
+enum RedMulERegister {
+    static let trigger: UInt32 = 0x00, acquire: UInt32 = 0x04, finished: UInt32 = 0x08, status: UInt32 = 0x0C
+    static let runningJob: UInt32 = 0x10, softClear: UInt32 = 0x14
+    static let xAddress: UInt32 = 0x40, wAddress: UInt32 = 0x44, zAddress: UInt32 = 0x48
+    static let mcfg0: UInt32 = 0x4C, mcfg1: UInt32 = 0x50, arith: UInt32 = 0x54
+    static let jobRegisters: ClosedRange<UInt32> = 0x40...0x54
+    static func name(_ offset: UInt32) -> String {
+        switch offset {
+        case xAddress: return "X_ADDR"
+        case wAddress: return "W_ADDR"
+        case zAddress: return "Z_ADDR"
+        case mcfg0: return "MCFG0"
+        case mcfg1: return "MCFG1"
+        case arith: return "ARITH"
+        default: return String(format: "0x%02x", offset)
+        }
+    }
+}
+
+/// The RedMulE accelerator.
+public final class RedMulE: Device {
+    public let name = "RedMulE"
+    let events: EventQueue
+    weak var scheduler: ClusterScheduling?
+    /// TCDM as RedMulE sees it: `tcdm` bytes answering at each base in `tcdmBases`.
+    let tcdm: RAM
+    let tcdmBases: [UInt32]
+    let completion: RedMulECompletion
+    var policy: RedMulEErrorPolicy
+    /// Signals completion (event line 12 or MSIP) to hart `index`.
+    var signal: (Int) -> Void = { _ in }
+    /// Stops the run with an error.
+    var fail: (String) -> Void = { _ in }
+    /// Reports warnings and notes (stderr and traces).
+    var report: (RedMulEDiagnostic) -> Void = { _ in }
+    /// Describes a hart's position ("hart 0, pc 0x1c000123 <main+0x12>").
+    var describeHart: (Int) -> String = { "hart \($0)" }
+
+    struct Context {
+        var registers = [UInt32: UInt32]()
+        var jobID: UInt32 = 0
+        /// Offsets of job registers in the order they were last written.
+        var lastJobRegister: UInt32? = nil
+        var arithWrittenAt: UInt64? = nil
+        var triggered = false
+    }
+    var contexts = [Context(), Context()]
+    var programming = 0
+    var acquired = false
+    var nextJobID: UInt32 = 0
+    var finishedCount: UInt32 = 0
+    var softClearSinceLastJob = true
+    var warnedOverwrite = false
+
+    struct RunningJob {
+        let context: Int
+        let id: UInt32
+        let hart: Int
+        let token: UInt64
+        let start: UInt64
+        let end: UInt64
+        let writes: [(UInt32, [UInt8])]
+    }
+    var running: RunningJob?
+
+    /// Completed jobs, for statistics.
+    public private(set) var jobsCompleted = 0
+    public private(set) var totalFMAs: UInt64 = 0
+    public private(set) var busyCycles: UInt64 = 0
+    /// (trigger cycle, completion cycle) of the last completed job.
+    public private(set) var lastJobTiming: (trigger: UInt64, start: UInt64, end: UInt64)?
+    var lastTriggerCycle: UInt64 = 0
+
+    init(events: EventQueue, tcdm: RAM, tcdmBases: [UInt32], completion: RedMulECompletion, policy: RedMulEErrorPolicy) {
+        self.events = events
+        self.tcdm = tcdm
+        self.tcdmBases = tcdmBases
+        self.completion = completion
+        self.policy = policy
+    }
+
+    var now: UInt64 { scheduler?.now ?? 0 }
+    public var isBusy: Bool { running != nil }
+
+    // MARK: Register interface
+
+    public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? {
+        guard size == 4, offset & 3 == 0, offset < 0x400 else { return nil }
+        switch offset {
+        case RedMulERegister.trigger: return 0xDEAD_BEEF
+        case RedMulERegister.acquire:
+            if acquired { return UInt32(bitPattern: -2) }
+            if contexts[programming].triggered { return UInt32(bitPattern: -1) }
+            acquired = true
+            contexts[programming].jobID = nextJobID
+            nextJobID = (nextJobID + 1) & 0xFF
+            return contexts[programming].jobID
+        case RedMulERegister.finished:
+            let value = finishedCount
+            finishedCount = 0
+            return value
+        case RedMulERegister.status: return statusValue
+        case RedMulERegister.runningJob:
+            if let running { return running.id }
+            return contexts[programming].jobID
+        case 0x90...0x9C: return 0
+        default:
+            return contexts[programming].registers[offset] ?? 0
+        }
+    }
+
+    var statusValue: UInt32 {
+        (contexts[0].triggered ? 1 : 0) | (contexts[1].triggered ? 0x100 : 0)
+    }
+
+    public func write(offset: UInt32, size: Int, value: UInt32, context access: inout AccessContext) -> Bool {
+        guard size == 4, offset & 3 == 0, offset < 0x400 else { return false }
+        switch offset {
+        case RedMulERegister.trigger:
+            trigger(start: value == 0, hart: access.hart, viaAcquire: acquired)
+        case RedMulERegister.finished:
+            finishedCount = 0
+        case RedMulERegister.softClear:
+            softClear(wipe: value == 0)
+        case RedMulERegister.acquire, RedMulERegister.status, RedMulERegister.runningJob:
+            break
+        default:
+            if RedMulERegister.jobRegisters.contains(offset) {
+                if running != nil {
+                    report(RedMulEDiagnostic(level: .note, message: "\(describeHart(access.hart)): \(RedMulERegister.name(offset)) written while job \(running!.id) runs"))
+                }
+                contexts[programming].lastJobRegister = offset
+                if offset == RedMulERegister.arith { contexts[programming].arithWrittenAt = access.cycle }
+            }
+            contexts[programming].registers[offset] = value
+        }
+        return true
+    }
+
+    /// XIF `mcnfig`: MCFG0/MCFG1 of the context being programmed.
+    func offloadConfigure(mcfg0: UInt32, mcfg1: UInt32, hart: Int, cycle: UInt64) {
+        var access = AccessContext(hart: hart, cycle: cycle)
+        _ = write(offset: RedMulERegister.mcfg0, size: 4, value: mcfg0, context: &access)
+        _ = write(offset: RedMulERegister.mcfg1, size: 4, value: mcfg1, context: &access)
+    }
+
+    /// XIF `marith`: addresses and ARITH, then a trigger as by a TRIGGER write of 0.
+    func offloadArith(x: UInt32, w: UInt32, z: UInt32, word: UInt32, hart: Int, cycle: UInt64) {
+        var access = AccessContext(hart: hart, cycle: cycle)
+        _ = write(offset: RedMulERegister.xAddress, size: 4, value: x, context: &access)
+        _ = write(offset: RedMulERegister.wAddress, size: 4, value: w, context: &access)
+        _ = write(offset: RedMulERegister.zAddress, size: 4, value: z, context: &access)
+        _ = write(offset: RedMulERegister.arith, size: 4, value: word, context: &access)
+        trigger(start: true, hart: hart, viaAcquire: true)
+    }
+
+    func softClear(wipe: Bool) {
+        if let running { events.cancel(running.token) }
+        running = nil
+        contexts[0].triggered = false
+        contexts[1].triggered = false
+        acquired = false
+        softClearSinceLastJob = true
+        if wipe {
+            contexts = [Context(), Context()]
+            programming = 0
+            nextJobID = 0
+            finishedCount = 0
+        }
+    }
+
+    // MARK: Jobs
+
+    private func trigger(start: Bool, hart: Int, viaAcquire: Bool) {
+        let index = programming
+        let ctx = contexts[index]
+        lastTriggerCycle = now
+        if !viaAcquire {
+            report(RedMulEDiagnostic(level: .note, message: "\(describeHart(hart)): TRIGGER without ACQUIRE (job id \(ctx.jobID))"))
+        }
+        acquired = false
+        programming = 1 - programming
+        guard start else { return }
+        contexts[index].triggered = true
+        let job = describeJob(ctx)
+        var errors: [String] = []
+        var warnings: [String] = []
+        if running != nil {
+            errors.append("TRIGGER while job \(running!.id) is running: the RTL never starts a queued second job")
+        }
+        if !softClearSinceLastJob {
+            errors.append("job triggered without a SOFT_CLEAR since the previous job: the RTL computes wrong results")
+        }
+        softClearSinceLastJob = false
+        let r = ctx.registers
+        let mcfg0 = r[RedMulERegister.mcfg0] ?? 0, mcfg1 = r[RedMulERegister.mcfg1] ?? 0, arith = r[RedMulERegister.arith] ?? 0
+        let shape = RedMulEShape(m: Int(mcfg0 & 0xFFFF), n: Int(mcfg1 & 0xFFFF), k: Int(mcfg0 >> 16))
+        let operation = RedMulEOperation(rawValue: Int((arith >> 10) & 7))!
+        let format = RedMulEFormat(rawValue: Int((arith >> 7) & 3))!
+        if ctx.lastJobRegister != RedMulERegister.arith {
+            errors.append(ctx.lastJobRegister == nil ? "no job register was written (ARITH starts the tile computation)"
+                          : "ARITH was not written after the other job registers (last written: \(RedMulERegister.name(ctx.lastJobRegister!))): the RTL computes tiles from stale sizes")
+        }
+        if format == .float16Alt { errors.append("format Float16Alt is not supported by this RTL (it produces 0xFFFF)") }
+        var computable = format != .float16Alt
+        if shape.m == 0 || shape.n == 0 || shape.k == 0 {
+            errors.append("M, N and K must be non-zero (M=\(shape.m) N=\(shape.n) K=\(shape.k))")
+            computable = false
+        } else if shape.rowTiles * shape.columnTiles * shape.depthTiles >= 65536 {
+            errors.append("⌈M/12⌉·⌈K/16⌉·⌈N/16⌉ = \(shape.rowTiles * shape.columnTiles * shape.depthTiles) ≥ 65536: tile counter overflow")
+            computable = false
+        }
+        let manyTiles = shape.m > 12 || shape.k > 16
+        if computable {
+            if operation == .matmul && manyTiles {
+                errors.append("MATMUL with M > 12 or K > 16 deadlocks the RTL (use GEMM with Y = 0)")
+            } else if shape.n <= 4 && manyTiles {
+                errors.append("N ≤ 4 with more than one output tile (M > 12 or K > 16) deadlocks the RTL")
+            } else if shape.n <= 8 && manyTiles {
+                warnings.append("5 ≤ N ≤ 8 with more than one output tile deadlocks the RTL for some shapes")
+            }
+            if operation.isMinMax && shape.n % 4 != 0 {
+                warnings.append("\(operation.name) with N mod 4 ≠ 0: the zero padding lanes take part in the \(operation == .addMax || operation == .mulMax || operation == .minMax ? "max" : "min")")
+            }
+        }
+        // Memory footprint (reads past X, W, Y and writes past Z included, SPEC §7.4).
+        var plan: MemoryPlan?
+        if computable {
+            let p = MemoryPlan(shape: shape, format: format, x: r[RedMulERegister.xAddress] ?? 0,
+                               w: r[RedMulERegister.wAddress] ?? 0, z: r[RedMulERegister.zAddress] ?? 0)
+            for (what, range) in p.accessedRanges where tcdmOffset(range.lowerBound, count: range.count) == nil {
+                errors.append(String(format: "%@ bytes 0x%08llx-0x%08llx lie outside TCDM", what, UInt64(range.lowerBound), UInt64(range.upperBound) - 1))
+            }
+            if p.zOverlapsInputs { errors.append("Z overlaps X or W: the result would depend on timing") }
+            if shape.m % 12 != 0 && !warnedOverwrite {
+                warnedOverwrite = true
+                warnings.append(String(format: "M = %d is not a multiple of 12: rows %d..%d of Z (0x%08x-0x%08x) are overwritten with stale data (pulpsim writes 0xFF); leave room for them",
+                                       shape.m, shape.m, shape.paddedRows - 1, p.zPadding.lowerBound, p.zPadding.upperBound - 1))
+            }
+            if !errors.contains(where: { $0.contains("outside TCDM") }) { plan = p }
+        }
+        for w in warnings { report(RedMulEDiagnostic(level: .warning, message: "\(describeHart(hart)): job \(ctx.jobID) (\(job)): \(w)")) }
+        if !errors.isEmpty {
+            let message = "\(describeHart(hart)): job \(ctx.jobID) (\(job)): " + errors.joined(separator: "; ")
+            if policy == .error || plan == nil {
+                report(RedMulEDiagnostic(level: .error, message: message))
+                fail(message + (plan == nil && policy == .warn ? " (cannot be computed)" : ""))
+                contexts[index].triggered = false
+                return
+            }
+            report(RedMulEDiagnostic(level: .error, message: message + " (--redmule-errors=warn: computed as intended)"))
+        }
+        guard let plan else { return }
+        // Timing: start and completion cycles (SPEC §7.5).
+        let arithAt = ctx.arithWrittenAt ?? now
+        let startCycle = max(now + 7, arithAt + 35)
+        let endCycle = startCycle + RedMulETiming.duration(shape)
+        let writes = compute(plan: plan, operation: operation, format: format)
+        let id = ctx.jobID
+        let token = events.schedule(at: endCycle) { [unowned self] in self.complete() }
+        running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle, writes: writes)
+        totalFMAs += UInt64(shape.m * shape.n4 * shape.k)
+        lastTriggerCycle = now
+    }
+
+    private func complete() {
+        guard let job = running else { return }
+        for (address, bytes) in job.writes {
+            guard let offset = tcdmOffset(address, count: bytes.count) else { continue }
+            bytes.withUnsafeBytes { (tcdm.bytes + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+        running = nil
+        contexts[job.context].triggered = false
+        finishedCount = min(finishedCount + 1, 2)
+        jobsCompleted += 1
+        busyCycles += job.end - job.start
+        lastJobTiming = (lastTriggerCycle, job.start, job.end)
+        signal(job.hart)
+    }
+
+    /// The TCDM byte offset of [address, address + count), if entirely inside TCDM.
+    func tcdmOffset(_ address: UInt32, count: Int) -> Int? {
+        for base in tcdmBases {
+            let offset = Int64(address) - Int64(base)
+            if offset >= 0 && offset + Int64(count) <= Int64(tcdm.size) { return Int(offset) }
+        }
+        return nil
+    }
+
+    func describeJob(_ ctx: Context) -> String {
+        let r = ctx.registers
+        let mcfg0 = r[RedMulERegister.mcfg0] ?? 0, arith = r[RedMulERegister.arith] ?? 0
+        let op = RedMulEOperation(rawValue: Int((arith >> 10) & 7))!, fmt = RedMulEFormat(rawValue: Int((arith >> 7) & 3))!
+        return String(format: "%@ %@, M=%d N=%d K=%d, X=0x%08x W=0x%08x Z=0x%08x", op.name, fmt.name, mcfg0 & 0xFFFF,
+                      (r[RedMulERegister.mcfg1] ?? 0) & 0xFFFF, mcfg0 >> 16, r[RedMulERegister.xAddress] ?? 0,
+                      r[RedMulERegister.wAddress] ?? 0, r[RedMulERegister.zAddress] ?? 0)
+    }
+
+    /// Reads the operands now and returns the bytes to store at completion.
+    private func compute(plan: MemoryPlan, operation: RedMulEOperation, format: RedMulEFormat) -> [(UInt32, [UInt8])] {
+        let s = plan.shape
+        func load(_ base: UInt32, rows: Int, cols: Int) -> [UInt16] {
+            var out = [UInt16](repeating: 0, count: rows * cols)
+            let baseOffset = tcdmOffset(base, count: 1)!
+            for r in 0..<rows {
+                for c in 0..<cols {
+                    let p = tcdm.bytes + baseOffset + redmuleElementOffset(row: r, col: c, cols: cols, format: format)
+                    let raw = format.bytesPerElement == 2 ? p.loadUnaligned(as: UInt16.self) : UInt16(p.load(as: UInt8.self))
+                    out[r * cols + c] = RedMulEEngine.toHalf(raw, format: format)
+                }
+            }
+            return out
+        }
+        let x = load(plan.x, rows: s.m, cols: s.n)
+        let w = load(plan.w, rows: s.n, cols: s.k)
+        let y = load(plan.z, rows: s.m, cols: s.k)
+        let z = RedMulEEngine.compute(operation: operation, shape: s, x: x, w: w, y: y)
+        // Z rows in the stored format; FP8 chunks have their upper 16 bytes zeroed.
+        let rowBytes = 2 * s.k
+        var image = [UInt8](repeating: 0, count: s.m * rowBytes)
+        if format.bytesPerElement == 2 {
+            for i in 0..<z.count { image[2 * i] = UInt8(z[i] & 0xFF); image[2 * i + 1] = UInt8(z[i] >> 8) }
+        } else {
+            for r in 0..<s.m {
+                for c in 0..<s.k {
+                    image[redmuleElementOffset(row: r, col: c, cols: s.k, format: format)] =
+                        UInt8(RedMulEEngine.fromHalf(z[r * s.k + c], format: format))
+                }
+            }
+        }
+        var writes: [(UInt32, [UInt8])] = [(plan.z, image)]
+        if s.paddedRows > s.m {
+            let stale = [UInt8](repeating: 0xFF, count: (s.paddedRows - s.m) * rowBytes)
+            writes.append((plan.z &+ UInt32(s.m * rowBytes), stale))
+        }
+        return writes
+    }
+
+    /// State summary for reports and debugger `monitor` commands.
+    public func describe() -> String {
+        var lines = [String(format: "STATUS 0x%08x  FINISHED %d  programming context %d%@  next job id %d",
+                            statusValue, finishedCount, programming, acquired ? " (acquired)" : "", nextJobID)]
+        for (i, c) in contexts.enumerated() {
+            lines.append("context \(i): job \(c.jobID)\(c.triggered ? " triggered" : "")  \(describeJob(c))")
+        }
+        if let running {
+            lines.append("running: job \(running.id) of hart \(running.hart), cycles \(running.start)-\(running.end)")
+        }
+        lines.append("completed jobs: \(jobsCompleted), FMAs: \(totalFMAs), busy cycles: \(busyCycles)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Where a job's operands live and which bytes it touches (SPEC §7.4).
+struct MemoryPlan {
+    let shape: RedMulEShape
+    let format: RedMulEFormat
+    let x: UInt32, w: UInt32, z: UInt32
+
+    /// Bytes read for `rows` rows of a matrix with `cols` columns at `base`: each row in 36-byte
+    /// accesses from its word-aligned start, one per 16 columns.
+    func readRange(_ base: UInt32, rows: Int, cols: Int) -> Range<UInt64> {
+        let chunks = (cols + 15) / 16
+        let first = UInt64(base) & ~3
+        let lastRowStart = (UInt64(base) + UInt64((rows - 1) * 2 * cols)) & ~3
+        return first..<(lastRowStart + UInt64(32 * (chunks - 1) + 36))
+    }
+
+    var xRange: Range<UInt64> { readRange(x, rows: shape.m, cols: shape.n) }
+    var wRange: Range<UInt64> { readRange(w, rows: shape.n4, cols: shape.k) }
+    var yRange: Range<UInt64> { readRange(z, rows: shape.paddedRows, cols: shape.k) }
+    /// Bytes written: all padded rows of Z.
+    var zRange: Range<UInt64> { UInt64(z)..<(UInt64(z) + UInt64(shape.paddedRows * 2 * shape.k)) }
+    var zPadding: Range<UInt32> {
+        let start = z &+ UInt32(shape.m * 2 * shape.k)
+        return start..<(start &+ UInt32((shape.paddedRows - shape.m) * 2 * shape.k))
+    }
+
+    var accessedRanges: [(String, Range<UInt32>)] {
+        [("X reads", xRange), ("W reads (rows up to N4-1)", wRange), ("Y reads (rows up to 12*ceil(M/12)-1)", yRange),
+         ("Z writes (rows up to 12*ceil(M/12)-1)", zRange)].map { name, r in
+            (name, UInt32(truncatingIfNeeded: r.lowerBound)..<UInt32(truncatingIfNeeded: min(r.upperBound, 0xFFFF_FFFF)))
+        }
+    }
+
+    /// Z (the logical M×K result) overlapping the logical X or W.
+    var zOverlapsInputs: Bool {
+        let zLogical = UInt64(z)..<(UInt64(z) + UInt64(shape.m * 2 * shape.k))
+        let xLogical = UInt64(x)..<(UInt64(x) + UInt64(shape.m * 2 * shape.n))
+        let wLogical = UInt64(w)..<(UInt64(w) + UInt64(shape.n * 2 * shape.k))
+        return zLogical.overlaps(xLogical) || zLogical.overlaps(wLogical)
+    }
+}
+
+/// Trigger-to-event timing measured on the RTL (SPEC §7.5).
+public enum RedMulETiming {
+    /// Cycles from the job's start to its completion event.
+    public static func duration(_ s: RedMulEShape) -> UInt64 {
+        let tiles = s.rowTiles * s.columnTiles
+        let lastColumnTile = s.k - 16 * (s.columnTiles - 1)
+        var delta = 0
+        if s.m <= 12 { delta += s.m - 13 }
+        let remainder = s.n % 16
+        if s.n > 16 && (1...4).contains(remainder) { delta += (2 * remainder + 1) * tiles }
+        return UInt64(max(1, 4 * s.n4 * tiles + 58 + lastColumnTile + delta))
+    }
+}

@@ -1,0 +1,79 @@
+// The self-checking ISA programs of firmware/isa (exit code = number of the failing check) and
+// the fault-injection programs of firmware/tests, on both platforms.
+
+import Foundation
+import PulpSim
+import XCTest
+
+final class FirmwareTests: XCTestCase {
+    static let isaTests = ["rv32i-alu", "rv32i-branch", "rv32i-mem", "rv32m", "rv32f-arith", "rv32f-misc", "rv32c",
+                           "zicsr", "traps"]
+
+    func testISAProgramsOnSpike() throws {
+        for name in Self.isaTests {
+            let (result, _) = try runELF(Paths.firmware("spike", "isa-\(name)"), platform: .spike)
+            XCTAssertEqual(result.firmwareExitCode, 0, "isa-\(name) failed check \(result.firmwareExitCode ?? 9999): \(result.reason)\n\(result.output)")
+        }
+    }
+
+    func testISAProgramsOnPulpCluster() throws {
+        for name in Self.isaTests {
+            let (result, _) = try runELF(Paths.firmware("pulp-cluster", "isa-\(name)"), platform: .pulpCluster)
+            XCTAssertEqual(result.firmwareExitCode, 0, "isa-\(name) failed check \(result.firmwareExitCode ?? 9999): \(result.reason)\n\(result.output)")
+        }
+    }
+
+    func testIllegalInstructionWithoutHandler() throws {
+        let path = Paths.firmware("spike", "fault-illegal")
+        try requireFirmware(path)
+        let r = try runCLI(["run", "--platform", "spike", path])
+        XCTAssertEqual(r.status, 120)
+        XCTAssertTrue(r.stderr.contains("hart 0: illegal instruction with no trap handler"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("at 0x8000000c <bad_instruction>"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("a0 x10 00001234"), r.stderr)
+        let (result, _) = try runELF(path, platform: .spike)
+        guard case .unhandledTrap(let trap) = result.reason else { return XCTFail("\(result.reason)") }
+        XCTAssertEqual(trap.cause, .illegalInstruction)
+        XCTAssertEqual(trap.pc, 0x8000_000C)
+    }
+
+    func testWildStoreWithoutHandler() throws {
+        for (platform, dir, pc) in [(PlatformKind.spike, "spike", "0x80000004"), (.pulpCluster, "pulp-cluster", "0x1c000004")] {
+            let path = Paths.firmware(dir, "fault-store")
+            try requireFirmware(path)
+            let r = try runCLI(["run", "--platform", platform.rawValue, "--harts", "1", path])
+            XCTAssertEqual(r.status, 120, r.stderr)
+            XCTAssertTrue(r.stderr.contains("store access fault with no trap handler"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("at \(pc) <wild_store>"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("address 0x40000000: not mapped on platform '\(dir)'"), r.stderr)
+        }
+    }
+
+    func testDeadlockOfLoneWFI() throws {
+        let path = Paths.firmware("spike", "fault-wfi")
+        try requireFirmware(path)
+        let r = try runCLI(["run", "--platform", "spike", path])
+        XCTAssertEqual(r.status, 121)
+        XCTAssertTrue(r.stderr.contains("deadlock"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("hart 0 at 0x80000008 <sleep_forever+0x4>: waiting on wfi"), r.stderr)
+    }
+
+    func testLimits() throws {
+        let path = Paths.firmware("spike", "fault-loop")
+        try requireFirmware(path)
+        var r = try runCLI(["run", "--platform", "spike", "--max-instructions", "5000", "--json", path])
+        XCTAssertEqual(r.status, 123)
+        var json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(json["instructions"] as? Int, 5000)
+        r = try runCLI(["run", "--platform", "spike", "--max-cycles", "20000", "--json", path])
+        XCTAssertEqual(r.status, 123)
+        json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(json["reason"] as? String, "cycle-limit")
+        let start = Date()
+        r = try runCLI(["run", "--platform", "spike", "--timeout", "0.3", path])
+        XCTAssertEqual(r.status, 124)
+        XCTAssertTrue(r.stderr.contains("wall-clock timeout"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("<spin"), r.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+}

@@ -1,0 +1,8 @@
+# A store to an unmapped address with no trap handler: store access fault report (exit 120).
+    .section .text.init, "ax"
+    .globl _start
+_start:
+    li t0, 0x40000000
+wild_store:
+    sw t0, 0(t0)
+    j _start

@@ -1,0 +1,13 @@
+# Fault-injection programs for the simulator's own tests: bare assembly, no crt0 (so no trap
+# handler), linked at the start of each platform's code memory.
+FAULT_TESTS := fault-illegal fault-store fault-loop fault-wfi
+FAULT_TEXT_spike := 0x80000000
+FAULT_TEXT_pulp-cluster := 0x1C000000
+
+define FAULT_RULE
+$(BUILD)/$1/$2.elf: tests/$2.S tests/tests.mk
+	@mkdir -p $$(@D)
+	$$(CC) $$(ARCHFLAGS) -nostdlib -static -Wl,-N -Wl,-Ttext=$$(FAULT_TEXT_$1) -Wl,--no-warn-rwx-segments $$< -o $$@
+TARGETS += $(BUILD)/$1/$2.elf
+endef
+$(foreach p,$(filter spike pulp-cluster,$(PLATFORMS)),$(foreach t,$(FAULT_TESTS),$(eval $(call FAULT_RULE,$p,$t))))
