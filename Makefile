@@ -40,7 +40,9 @@ qemu-diff: build
 test: unit-test qemu-diff
 
 bench: release firmware
+	$(SWIFT) build -c release --product pulpsim-engine-bench
 	python3 scripts/bench.py --pulpsim $(PULPSIM_RELEASE)
+	.build/release/pulpsim-engine-bench
 
 demo: release firmware
 	$(PULPSIM_RELEASE) run --stats firmware/build/pulp-cluster/hello.elf

@@ -23,6 +23,9 @@ let package = Package(
         .executableTarget(name: "pulpsim", dependencies: [
             "PulpSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastSettings),
+        // Throughput of the RedMulE engine (make bench).
+        .executableTarget(name: "pulpsim-engine-bench", dependencies: ["PulpSim"], path: "Benchmarks/EngineBench",
+                          swiftSettings: fastSettings),
         .testTarget(name: "PulpFloatTests", dependencies: ["PulpFloat"]),
         .testTarget(name: "PulpSimTests", dependencies: ["PulpSim"]),
     ]

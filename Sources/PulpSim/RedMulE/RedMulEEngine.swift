@@ -5,9 +5,10 @@
 // is binary16 round-to-nearest-even with subnormals; NaN results are the canonical 0x7E00.
 //
 // Speed: a fused step x·w + acc is computed in double — the product of two binary16 values is
-// exact there — and the sum is corrected exactly with TwoSum, so the single binary16 rounding is
-// right even when the double sum is inexact (ties are broken by the sign of the error). FP8
-// formats are converted exactly to binary16 on input and rounded once on output.
+// exact there — and the sum's rounding error is recovered exactly with TwoSum, so the single
+// binary16 rounding (done on the bits) is right even when the double sum is inexact: ties are
+// broken by the sign of the error. FP8 formats are converted exactly to binary16 on input and
+// rounded once on output.
 
 import PulpFloat
 
@@ -52,51 +53,68 @@ public struct RedMulEShape: Sendable, Equatable {
     return row * 2 * cols + 32 * (col / 16) + (col % 16)
 }
 
-/// Exact binary16 arithmetic for the engine.
+/// Exact binary16 arithmetic for the engine, without relying on host half-precision hardware:
+/// binary16 → binary32 through a table, and rounding to binary16 done on the bits.
 enum HalfMath {
     static let canonicalNaN: UInt16 = 0x7E00
 
-    @inline(__always) static func double(_ bits: UInt16) -> Double { Double(Float16(bitPattern: bits)) }
+    /// binary32 value of every binary16 bit pattern (exact).
+    static let table: UnsafeMutablePointer<Float> = {
+        let t = UnsafeMutablePointer<Float>.allocate(capacity: 65536)
+        for h in 0..<65536 { t[h] = Float(Float16(bitPattern: UInt16(h))) }
+        return t
+    }()
 
     @inline(__always) static func isNaN(_ bits: UInt16) -> Bool { bits & 0x7FFF > 0x7C00 }
 
-    /// Rounds an exactly known value `sum + error` (|error| ≤ half an ulp of `sum` in double) to binary16.
-    @inline(__always) static func round(_ sum: Double, error: Double) -> UInt16 {
-        if sum.isNaN { return canonicalNaN }
-        let r = Float16(sum)
-        if error != 0 {
-            // Only a double sum exactly halfway between two binary16 values can round wrongly.
-            let low = r.nextDown, high = r.nextUp
-            let rd = Double(r)
-            if sum > rd, sum == (rd + Double(high)) / 2 { return (error > 0 ? high : r).bitPattern }
-            if sum < rd, sum == (rd + Double(low)) / 2 { return (error > 0 ? r : low).bitPattern }
+    /// Rounds `value + error` to binary16 (round to nearest even), where `value` is a double and
+    /// `error` the exact remainder below its last bit (0 if `value` is exact). A NaN gives 0x7E00.
+    @inline(__always) static func round(_ value: Double, error: Double = 0) -> UInt16 {
+        let bits = value.bitPattern
+        let sign = UInt16(truncatingIfNeeded: bits >> 48) & 0x8000
+        let exponent = Int((bits >> 52) & 0x7FF)
+        if exponent == 0x7FF { return (bits & 0xF_FFFF_FFFF_FFFF) != 0 ? canonicalNaN : sign | 0x7C00 }
+        if exponent == 0 { return sign }  // zero or a double subnormal: far below binary16's range
+        let e = exponent - 1023 + 15  // biased binary16 exponent
+        if e >= 31 { return sign | 0x7C00 }
+        let significand = (bits & 0xF_FFFF_FFFF_FFFF) | (1 << 52)
+        let shift = e >= 1 ? 42 : 42 + (1 - e)
+        if shift > 53 + 1 { return sign }  // below half the smallest subnormal
+        var kept = significand >> UInt64(shift)
+        let rest = significand & ((1 << UInt64(shift)) - 1)
+        let half: UInt64 = 1 << UInt64(shift - 1)
+        var up = rest > half
+        if rest == half {
+            // A tie in `value`; the exact value lies on the side of `error`.
+            if error != 0 { up = (error > 0) == (sign == 0) } else { up = kept & 1 != 0 }
         }
-        return r.bitPattern
+        if up { kept += 1 }
+        // For normal results `kept` holds the hidden bit, which bumps the exponent field by one.
+        let field: UInt64 = e >= 1 ? UInt64(e - 1) : 0
+        let magnitude = (field << 10) + kept
+        return magnitude >= 0x7C00 ? sign | 0x7C00 : sign | UInt16(magnitude)
     }
 
-    /// x·w + acc with one rounding.
+    /// x·w + acc with one rounding: the product is exact in double, TwoSum gives the exact error
+    /// of the double sum, and `round` breaks ties with it.
     @inline(__always) static func fma(_ x: UInt16, _ w: UInt16, _ acc: UInt16) -> UInt16 {
-        let product = double(x) * double(w)  // exact
-        let addend = double(acc)
+        let product = Double(table[Int(x)]) * Double(table[Int(w)])
+        let addend = Double(table[Int(acc)])
         let sum = product + addend
-        if !sum.isFinite {
-            return sum.isNaN ? canonicalNaN : Float16(sum).bitPattern
-        }
         let t = sum - product
         let error = (product - (sum - t)) + (addend - t)
-        return round(sum, error: error)
+        return round(sum, error: error.isNaN ? 0 : error)
     }
 
-    /// x + w with one rounding (exact in double).
+    /// x + w with one rounding (the sum of two binary16 values is exact in double).
     @inline(__always) static func add(_ x: UInt16, _ w: UInt16) -> UInt16 {
-        let sum = double(x) + double(w)
-        return sum.isNaN ? canonicalNaN : Float16(sum).bitPattern
+        round(Double(table[Int(x)]) + Double(table[Int(w)]))
     }
 
-    /// x·w with one rounding (exact in double); the addend −0 of the RTL changes nothing.
+    /// x·w with one rounding (exact in double). The RTL's addend −0 changes nothing:
+    /// p + (−0) = p for every p, including ±0.
     @inline(__always) static func multiply(_ x: UInt16, _ w: UInt16) -> UInt16 {
-        let product = double(x) * double(w)
-        return product.isNaN ? canonicalNaN : Float16(product).bitPattern
+        round(Double(table[Int(x)]) * Double(table[Int(w)]))
     }
 
     /// Total order for non-NaN binary16 values with −0 < +0.
@@ -126,35 +144,39 @@ public enum RedMulEEngine {
     /// Z = op(X, W, Y) for X (M×N), W (N×K), Y (M×K), all binary16 bit patterns, row-major.
     public static func compute(operation: RedMulEOperation, shape: RedMulEShape, x: [UInt16], w: [UInt16],
                                y: [UInt16]) -> [UInt16] {
+        switch operation {
+        case .matmul, .gemm: return run(operation, shape, x, w, y) { HalfMath.fma($0, $1, $2) }
+        case .addMax: return run(operation, shape, x, w, y) { HalfMath.maximum(HalfMath.add($0, $1), $2) }
+        case .addMin: return run(operation, shape, x, w, y) { HalfMath.minimum(HalfMath.add($0, $1), $2) }
+        case .mulMax: return run(operation, shape, x, w, y) { HalfMath.maximum(HalfMath.multiply($0, $1), $2) }
+        case .mulMin: return run(operation, shape, x, w, y) { HalfMath.minimum(HalfMath.multiply($0, $1), $2) }
+        case .maxMin: return run(operation, shape, x, w, y) { HalfMath.minimum(HalfMath.maximum($0, $1), $2) }
+        case .minMax: return run(operation, shape, x, w, y) { HalfMath.maximum(HalfMath.minimum($0, $1), $2) }
+        }
+    }
+
+    /// The loop nest, specialised per operation: `step(x, w, acc)` is one link of an element's chain.
+    @inline(__always)
+    private static func run(_ operation: RedMulEOperation, _ shape: RedMulEShape, _ x: [UInt16], _ w: [UInt16],
+                            _ y: [UInt16], _ step: (UInt16, UInt16, UInt16) -> UInt16) -> [UInt16] {
         let m = shape.m, n = shape.n, k = shape.k, n4 = shape.n4
-        var z = [UInt16](repeating: 0, count: m * k)
+        var z = operation == .matmul ? [UInt16](repeating: 0, count: m * k) : y
+        z.withUnsafeMutableBufferPointer { zp in
         x.withUnsafeBufferPointer { xp in
         w.withUnsafeBufferPointer { wp in
-        y.withUnsafeBufferPointer { yp in
-        z.withUnsafeMutableBufferPointer { zp in
-            for row in 0..<m {
-                let out = zp.baseAddress! + row * k
-                for col in 0..<k { out[col] = operation == .matmul ? 0 : yp[row * k + col] }
-                // n outer, k inner: every element keeps its own strictly sequential chain.
-                for depth in 0..<n4 {
-                    let xv: UInt16 = depth < n ? xp[row * n + depth] : 0
-                    let wrow = depth < n ? wp.baseAddress! + depth * k : nil
-                    for col in 0..<k {
-                        let wv: UInt16 = wrow?[col] ?? 0
-                        let acc = out[col]
-                        switch operation {
-                        case .matmul, .gemm: out[col] = HalfMath.fma(xv, wv, acc)
-                        case .addMax: out[col] = HalfMath.maximum(HalfMath.add(xv, wv), acc)
-                        case .addMin: out[col] = HalfMath.minimum(HalfMath.add(xv, wv), acc)
-                        case .mulMax: out[col] = HalfMath.maximum(HalfMath.multiply(xv, wv), acc)
-                        case .mulMin: out[col] = HalfMath.minimum(HalfMath.multiply(xv, wv), acc)
-                        case .maxMin: out[col] = HalfMath.minimum(HalfMath.maximum(xv, wv), acc)
-                        case .minMax: out[col] = HalfMath.maximum(HalfMath.minimum(xv, wv), acc)
-                        }
+            let zero = [UInt16](repeating: 0, count: k)
+            zero.withUnsafeBufferPointer { zeroRow in
+                for row in 0..<m {
+                    let out = zp.baseAddress! + row * k
+                    // n outer, k inner: every element keeps its own strictly sequential chain in n.
+                    for depth in 0..<n4 {
+                        let xv: UInt16 = depth < n ? xp[row * n + depth] : 0
+                        let wrow = depth < n ? wp.baseAddress! + depth * k : zeroRow.baseAddress!
+                        for col in 0..<k { out[col] = step(xv, wrow[col], out[col]) }
                     }
                 }
             }
-        }}}}
+        }}}
         return z
     }
 
