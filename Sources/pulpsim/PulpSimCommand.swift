@@ -26,6 +26,7 @@ struct PulpSimCommand: ParsableCommand {
 
 extension PlatformKind: ExpressibleByArgument {}
 extension RedMulEErrorPolicy: ExpressibleByArgument {}
+extension TraceFormat: ExpressibleByArgument {}
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,6 +74,36 @@ struct Run: ParsableCommand {
 
     @Option(help: "RedMulE misprogramming the RTL cannot survive: 'error' stops the run (exit 122), 'warn' reports it and computes the job as intended.")
     var redmuleErrors: RedMulEErrorPolicy = .error
+
+    @Flag(help: "Trace every retired instruction (to stderr, or --trace-file).")
+    var trace = false
+
+    @Option(help: "Write the trace to this file (implies --trace). With --trace-per-hart, '%h' is replaced by the hart index.")
+    var traceFile: String?
+
+    @Option(help: "Trace format: spike (Spike's --log-commits), pulpsim (cycle, symbol, disassembly added) or jsonl.")
+    var traceFormat: TraceFormat = .spike
+
+    @Flag(help: "One trace file per hart instead of one stream merged in simulated-time order.")
+    var tracePerHart = false
+
+    @Option(help: "Trace only these harts, e.g. 0,3.")
+    var traceHarts: String?
+
+    @Option(parsing: .singleValue, help: "Trace only pcs in this range (0xLO:0xHI) or function (symbol name); repeatable.")
+    var tracePc: [String] = []
+
+    @Option(help: "Start tracing at a symbol, a pc (0x...), an instruction count (i:N) or a cycle (c:N).")
+    var traceStart: String?
+
+    @Option(help: "Stop tracing at a symbol, a pc (0x...), an instruction count (i:N) or a cycle (c:N).")
+    var traceStop: String?
+
+    @Flag(help: "Leave device events (RedMulE, event unit, end of run) out of the trace.")
+    var noTraceEvents = false
+
+    @Option(help: "After a trap, deadlock, RedMulE error or limit, show this many last instructions per hart (0: none).")
+    var history: Int = 16
 
     @Option(help: "TCDM size in KiB (pulp-cluster).")
     var tcdmKib: Int = 128
@@ -122,8 +153,27 @@ struct Run: ParsableCommand {
             if json { print(failureJSON(reason: "invalid-elf", message: error.description, status: statusFor(error))) }
             fail(error.description, status: statusFor(error))
         }
+        if trace || traceFile != nil {
+            do {
+                machine.setTracer(try Tracer(options: machine.resolveSymbols(try traceOptions()), harts: machine.harts.count,
+                                             symbols: machine.symbols))
+            } catch {
+                fail("\(error)", status: ExitStatus.usage)
+            }
+        }
         let result = machine.run()
-        let report = machine.report(for: result)
+        machine.tracer?.close()
+        var report = machine.report(for: result)
+        if history > 0, report != nil, result.wallSeconds < 30, let image = machine.image {
+            switch result.reason {
+            case .unhandledTrap, .deadlock, .instructionLimit, .cycleLimit, .timeout, .redmuleError:
+                let lines = Machine.history(options: options, image: image, of: result, count: history)
+                for (hart, hartLines) in lines.enumerated() where !hartLines.isEmpty {
+                    report! += "\nlast \(hartLines.count) instructions of hart \(hart):\n" + hartLines.map { "  " + $0 }.joined(separator: "\n")
+                }
+            default: break
+            }
+        }
         if json {
             FileHandle.standardError.write(result.output.data(using: .utf8)!)
             print(result.json(message: report, elf: elf))
@@ -133,6 +183,41 @@ struct Run: ParsableCommand {
         if stats { FileHandle.standardError.write(statsTable(result).data(using: .utf8)!) }
         fflush(stdout)
         throw ExitCode(result.exitStatus)
+    }
+
+    func traceOptions() throws -> TraceOptions {
+        var o = TraceOptions()
+        o.format = traceFormat
+        o.path = traceFile
+        o.perHart = tracePerHart
+        o.deviceEvents = !noTraceEvents
+        if let traceHarts {
+            let list = traceHarts.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard list.allSatisfy({ $0 != nil }) else { throw ValidationError("--trace-harts expects a list such as 0,3") }
+            o.harts = Set(list.map { $0! })
+        }
+        for spec in tracePc {
+            let parts = spec.split(separator: ":")
+            if parts.count == 2, let lo = parseAddress(String(parts[0])), let hi = parseAddress(String(parts[1])), lo <= hi {
+                o.pcRanges = (o.pcRanges ?? []) + [lo...hi]
+            } else {
+                o.pcSymbols.append(spec)
+            }
+        }
+        if let traceStart {
+            guard let p = TracePoint(parsing: traceStart) else { throw ValidationError("bad --trace-start '\(traceStart)'") }
+            o.start = p
+        }
+        if let traceStop {
+            guard let p = TracePoint(parsing: traceStop) else { throw ValidationError("bad --trace-stop '\(traceStop)'") }
+            o.stop = p
+        }
+        if tracePerHart && traceFile == nil { throw ValidationError("--trace-per-hart needs --trace-file") }
+        return o
+    }
+
+    func parseAddress(_ s: String) -> UInt32? {
+        s.hasPrefix("0x") ? UInt32(s.dropFirst(2), radix: 16) : UInt32(s)
     }
 
     func statusFor(_ error: ElfError) -> Int32 {

@@ -175,7 +175,7 @@ public struct ElfImage: Sendable {
                             guard gelf_getsym(data, Int32(j), &sym) != nil else { continue }
                             let kind = Int32(sym.st_info & 0xF)
                             guard kind == STT_FUNC || kind == STT_OBJECT || kind == STT_NOTYPE, sym.st_name != 0,
-                                  sym.st_shndx != UInt16(SHN_UNDEF) else { continue }
+                                  sym.st_shndx != UInt16(SHN_UNDEF), sym.st_shndx != UInt16(SHN_ABS) else { continue }
                             guard let cName = elf_strptr(elf, Int(sh.sh_link), Int(sym.st_name)) else { continue }
                             let name = String(cString: cName)
                             if name.isEmpty || name.hasPrefix("$") || name.hasPrefix(".L") { continue }

@@ -81,6 +81,10 @@ extension Machine {
             now = hart.cycle
             runTurn(hart, budget: budget, shared: running > 1)
             total &+= hart.instret &- before
+            if let tracer, running > 1 || tracer.merged {
+                let horizon = harts.filter { $0.state == .running }.map(\.cycle).min() ?? hart.cycle
+                tracer.flushPending(upTo: horizon)
+            }
             if control.end == nil, let maxCycles = options.maxCycles, hart.cycle >= maxCycles {
                 control.finish(.cycleLimit(maxCycles))
             }
@@ -106,6 +110,10 @@ extension Machine {
             control.finish(.instructionLimit(limit))
         }
         if progressShown { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+        if let tracer {
+            traceEvent(hart: nil, source: "end", message: "run ended: \(control.end?.name ?? "?")")
+            tracer.flushPending(upTo: .max)
+        }
         console.flush()
         let reason = control.end!
         var result = RunResult(reason: reason, harts: summaries(), wallSeconds: monotonicSeconds() - started,
@@ -136,7 +144,12 @@ extension Machine {
     func runTurn(_ hart: Hart, budget: Int, shared: Bool = false) {
         takeInterruptIfPending(hart)
         var left = budget
+        let traced = tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]
         while left > 0 && control.end == nil && hart.state == .running {
+            if traced {
+                if !stepTraced(hart, shared: shared, left: &left) { return }
+                continue
+            }
             let before = hart.instret
             let end = execute(hart, budget: left)
             left -= Int(hart.instret &- before)

@@ -70,6 +70,10 @@ public final class Machine: ClusterScheduling {
     /// RedMulE diagnostics of this run (warnings, errors, notes).
     public private(set) var diagnostics: [RedMulEDiagnostic] = []
     var rams: [String: RAM] = [:]
+    /// The instruction tracer, when tracing (see `setTracer`).
+    public internal(set) var tracer: Tracer?
+    /// Per hart: instructions retired before which tracing stays off (post-mortem replays).
+    var traceThreshold: [UInt64] = []
     /// Cluster cycle of the access or event being processed (`ClusterScheduling.now`).
     public internal(set) var now: UInt64 = 0
 
@@ -186,6 +190,7 @@ public final class Machine: ClusterScheduling {
         unit.fail = { [unowned self] message in self.control.finish(.redmuleError(message)) }
         unit.report = { [unowned self] diagnostic in
             self.diagnostics.append(diagnostic)
+            self.traceEvent(hart: nil, source: "redmule", message: "\(diagnostic.level.rawValue): \(diagnostic.message)")
             if self.options.printDiagnostics && diagnostic.level != .note {
                 FileHandle.standardError.write("pulpsim: RedMulE \(diagnostic.level.rawValue): \(diagnostic.message)\n".data(using: .utf8)!)
             }

@@ -26,6 +26,8 @@ public enum EventLine {
 public final class EventUnit {
     public let cores: Int
     public weak var scheduler: ClusterScheduling?
+    /// Trace hook: (hart, source, message).
+    var traceEvent: ((Int?, String, String) -> Void)?
     public private(set) var buffer: [UInt32]
     public private(set) var eventMask: [UInt32]
     public private(set) var irqMask: [UInt32]
@@ -107,6 +109,7 @@ public final class EventUnit {
 
     private func wakeCore(_ core: Int) {
         waits[core] = nil
+        traceEvent?(core, "event-unit", String(format: "wake (buffer 0x%08x)", buffer[core]))
         scheduler?.wake(core: core)
     }
 
@@ -208,8 +211,12 @@ public final class EventUnit {
     private func arrive(barrier b: Int, cores arriving: UInt32) {
         barriers[b].status |= arriving
         let bar = barriers[b]
+        if arriving != 0, let traceEvent {
+            traceEvent(nil, "event-unit", String(format: "barrier %d arrival 0x%02x (status 0x%02x of 0x%02x)", b, arriving, bar.status, bar.triggerMask))
+        }
         if bar.triggerMask != 0 && bar.status & bar.triggerMask == bar.triggerMask {
             barriers[b].status = 0
+            traceEvent?(nil, "event-unit", String(format: "barrier %d released: event 16 to cores 0x%02x", b, bar.targetMask))
             raise(line: EventLine.barrier, targets: bar.targetMask & allCores)
         }
     }

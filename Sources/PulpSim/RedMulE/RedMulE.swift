@@ -67,6 +67,8 @@ public final class RedMulE: Device {
     var fail: (String) -> Void = { _ in }
     /// Reports warnings and notes (stderr and traces).
     var report: (RedMulEDiagnostic) -> Void = { _ in }
+    /// Trace hook: (hart, source, message).
+    var traceEvent: ((Int?, String, String) -> Void)?
     /// Describes a hart's position ("hart 0, pc 0x1c000123 <main+0x12>").
     var describeHart: (Int) -> String = { "hart \($0)" }
 
@@ -128,6 +130,7 @@ public final class RedMulE: Device {
             acquired = true
             contexts[programming].jobID = nextJobID
             nextJobID = (nextJobID + 1) & 0xFF
+            traceEvent?(context.hart, "redmule", "ACQUIRE -> job \(contexts[programming].jobID) (context \(programming))")
             return contexts[programming].jobID
         case RedMulERegister.finished:
             let value = finishedCount
@@ -155,10 +158,12 @@ public final class RedMulE: Device {
         case RedMulERegister.finished:
             finishedCount = 0
         case RedMulERegister.softClear:
+            traceEvent?(access.hart, "redmule", "SOFT_CLEAR\(value == 0 ? " (wipes job registers)" : "")")
             softClear(wipe: value == 0)
         case RedMulERegister.acquire, RedMulERegister.status, RedMulERegister.runningJob:
             break
         default:
+            if let traceEvent { traceEvent(access.hart, "redmule", describeWrite(offset, value)) }
             if RedMulERegister.jobRegisters.contains(offset) {
                 if running != nil {
                     report(RedMulEDiagnostic(level: .note, message: "\(describeHart(access.hart)): \(RedMulERegister.name(offset)) written while job \(running!.id) runs"))
@@ -291,6 +296,10 @@ public final class RedMulE: Device {
         let endCycle = startCycle + RedMulETiming.duration(shape)
         let writes = compute(plan: plan, operation: operation, format: format)
         let id = ctx.jobID
+        traceEvent?(hart, "redmule", String(format: "job %d triggered: %@; starts at cycle %llu, completes at cycle %llu; reads X 0x%08llx-0x%08llx W 0x%08llx-0x%08llx Y 0x%08llx-0x%08llx, writes Z 0x%08llx-0x%08llx",
+                                            id, job, startCycle, endCycle, plan.xRange.lowerBound, plan.xRange.upperBound - 1,
+                                            plan.wRange.lowerBound, plan.wRange.upperBound - 1, plan.yRange.lowerBound,
+                                            plan.yRange.upperBound - 1, plan.zRange.lowerBound, plan.zRange.upperBound - 1))
         let token = events.schedule(at: endCycle) { [unowned self] in self.complete() }
         running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle, writes: writes)
         totalFMAs += UInt64(shape.m * shape.n4 * shape.k)
@@ -309,6 +318,7 @@ public final class RedMulE: Device {
         jobsCompleted += 1
         busyCycles += job.end - job.start
         lastJobTiming = (lastTriggerCycle, job.start, job.end)
+        traceEvent?(job.hart, "redmule", "job \(job.id) done (started at cycle \(job.start), \(job.end - job.start) cycles); completion signalled")
         signal(job.hart)
     }
 
@@ -319,6 +329,20 @@ public final class RedMulE: Device {
             if offset >= 0 && offset + Int64(count) <= Int64(tcdm.size) { return Int(offset) }
         }
         return nil
+    }
+
+    func describeWrite(_ offset: UInt32, _ value: UInt32) -> String {
+        switch offset {
+        case RedMulERegister.trigger: return String(format: "TRIGGER <- 0x%x%@", value, value == 0 ? " (commit and start)" : " (commit only)")
+        case RedMulERegister.mcfg0: return "MCFG0 <- M=\(value & 0xFFFF) K=\(value >> 16)"
+        case RedMulERegister.mcfg1: return "MCFG1 <- N=\(value & 0xFFFF)"
+        case RedMulERegister.arith:
+            let op = RedMulEOperation(rawValue: Int((value >> 10) & 7))!, fmt = RedMulEFormat(rawValue: Int((value >> 7) & 3))!
+            return String(format: "ARITH <- 0x%08x (%@, %@)", value, op.name, fmt.name)
+        case RedMulERegister.xAddress, RedMulERegister.wAddress, RedMulERegister.zAddress:
+            return String(format: "%@ <- 0x%08x", RedMulERegister.name(offset), value)
+        default: return String(format: "register 0x%02x <- 0x%08x", offset, value)
+        }
     }
 
     func describeJob(_ ctx: Context) -> String {

@@ -1,0 +1,331 @@
+// Tracing: one line per retired instruction in Spike's `--log-commits` format (SPEC §10), with
+// optional extra columns, or JSON lines; device events in the same stream; per-hart files or one
+// stream merged in simulated-time order; filters by hart, pc range, start/stop point.
+//
+// Lines are formatted into a byte buffer (no String building per instruction) and written with
+// stdio buffering. The merged stream holds each hart's lines until no running hart can produce an
+// earlier cycle, then emits them in (cycle, hart) order.
+
+import Foundation
+
+/// Output formats of the instruction trace.
+public enum TraceFormat: String, Sendable, CaseIterable {
+    /// Exactly Spike's commit log.
+    case spike
+    /// Spike's line prefixed by the cycle, followed by symbol+offset and disassembly.
+    case pulpsim
+    /// One JSON object per line.
+    case jsonl
+}
+
+/// Where a trace starts or stops.
+public enum TracePoint: Sendable, Equatable {
+    case symbol(String)
+    case pc(UInt32)
+    /// Total retired instructions of the traced hart.
+    case instruction(UInt64)
+    case cycle(UInt64)
+
+    /// Parses "main", "0x1c000100", "i:1000" (instruction count) or "c:5000" (cycle).
+    public init?(parsing text: String) {
+        if text.hasPrefix("i:"), let n = UInt64(text.dropFirst(2)) { self = .instruction(n); return }
+        if text.hasPrefix("c:"), let n = UInt64(text.dropFirst(2)) { self = .cycle(n); return }
+        if text.hasPrefix("0x"), let v = UInt32(text.dropFirst(2), radix: 16) { self = .pc(v); return }
+        if text.isEmpty { return nil }
+        self = .symbol(text)
+    }
+}
+
+/// What to trace and where to.
+public struct TraceOptions: Sendable {
+    public var format: TraceFormat = .spike
+    /// Output path; nil = standard error. With `perHart`, "%h" in the path is replaced by the hart
+    /// index (or ".hartN" is appended).
+    public var path: String? = nil
+    public var perHart = false
+    /// Only these harts (nil = all).
+    public var harts: Set<Int>? = nil
+    /// Only instructions whose pc lies in one of these ranges (nil = all).
+    public var pcRanges: [ClosedRange<UInt32>]? = nil
+    /// Symbolic pc ranges ("main", "kernel") resolved after loading.
+    public var pcSymbols: [String] = []
+    public var start: TracePoint? = nil
+    public var stop: TracePoint? = nil
+    /// Include device events (RedMulE, event unit, end of run) as comment lines / JSON events.
+    public var deviceEvents = true
+    public init() {}
+}
+
+/// An architectural effect of one instruction, in Spike's commit-log order.
+struct TraceEffect {
+    enum Kind: UInt8 { case x, f, csr, load, store }
+    var kind: Kind
+    var number: UInt32   // register or CSR number; for memory: access size in bytes
+    var value: UInt32    // written value / store data
+    var address: UInt32  // memory address
+}
+
+/// Formats and writes trace lines.
+public final class Tracer {
+    let options: TraceOptions
+    var symbols: SymbolTable
+    private var sinks: [Int: UnsafeMutablePointer<FILE>] = [:]
+    private var sharedSink: UnsafeMutablePointer<FILE>?
+    private var ownsShared = false
+    /// Merged mode: pending lines per hart, each with its cycle.
+    private var pending: [[(cycle: UInt64, line: [UInt8])]]
+    private var line = [UInt8]()
+    /// Per-hart: tracing currently enabled by start/stop points.
+    var active: [Bool]
+    var stopped: [Bool]
+    /// Lines written (tests, cost measurements).
+    public private(set) var linesWritten: UInt64 = 0
+    /// When set, lines go here instead of files (post-mortem history, tests).
+    var capture: ((Int, String) -> Void)?
+
+    public init(options: TraceOptions, harts: Int, symbols: SymbolTable) throws {
+        self.options = options
+        self.symbols = symbols
+        pending = Array(repeating: [], count: harts)
+        active = Array(repeating: options.start == nil, count: harts)
+        stopped = Array(repeating: false, count: harts)
+        if options.perHart {
+            for h in 0..<harts where options.harts?.contains(h) ?? true {
+                let base = options.path ?? "trace"
+                let path = base.contains("%h") ? base.replacingOccurrences(of: "%h", with: "\(h)") : "\(base).hart\(h)"
+                guard let f = fopen(path, "w") else { throw MachineError.invalidOption("cannot open trace file '\(path)' for writing") }
+                setvbuf(f, nil, _IOFBF, 1 << 20)
+                sinks[h] = f
+            }
+        } else if let path = options.path {
+            guard let f = fopen(path, "w") else { throw MachineError.invalidOption("cannot open trace file '\(path)' for writing") }
+            setvbuf(f, nil, _IOFBF, 1 << 20)
+            sharedSink = f
+            ownsShared = true
+        } else {
+            sharedSink = stderr
+        }
+        line.reserveCapacity(256)
+    }
+
+    init(capturing harts: Int, symbols: SymbolTable, format: TraceFormat, capture: @escaping (Int, String) -> Void) {
+        var o = TraceOptions()
+        o.format = format
+        options = o
+        self.symbols = symbols
+        pending = Array(repeating: [], count: harts)
+        active = Array(repeating: true, count: harts)
+        stopped = Array(repeating: false, count: harts)
+        self.capture = capture
+    }
+
+    deinit { close() }
+
+    /// Flushes everything and closes files.
+    public func close() {
+        flushPending(upTo: .max)
+        for (_, f) in sinks { fclose(f) }
+        sinks = [:]
+        if let s = sharedSink { if ownsShared { fclose(s) } else { fflush(s) } }
+        sharedSink = nil
+    }
+
+    var merged: Bool { !options.perHart && capture == nil }
+
+    // MARK: Filtering
+
+    /// Whether instruction at `pc` of `hart` is traced (also advances start/stop state).
+    func wants(hart: Int, pc: UInt32, instret: UInt64, cycle: UInt64) -> Bool {
+        if let harts = options.harts, !harts.contains(hart) { return false }
+        if stopped[hart] { return false }
+        if !active[hart], let start = options.start, reached(start, pc: pc, instret: instret, cycle: cycle) { active[hart] = true }
+        if active[hart], let stop = options.stop, reached(stop, pc: pc, instret: instret, cycle: cycle) {
+            active[hart] = false; stopped[hart] = true
+        }
+        guard active[hart] else { return false }
+        if let ranges = options.pcRanges, !ranges.contains(where: { $0.contains(pc) }) { return false }
+        return true
+    }
+
+    private func reached(_ point: TracePoint, pc: UInt32, instret: UInt64, cycle: UInt64) -> Bool {
+        switch point {
+        case .symbol(let name): return symbols.address(of: name) == pc
+        case .pc(let p): return p == pc
+        case .instruction(let n): return instret >= n
+        case .cycle(let c): return cycle >= c
+        }
+    }
+
+    // MARK: Instruction lines
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    @inline(__always) private func appendHex(_ v: UInt32, digits: Int) {
+        var shift = (digits - 1) * 4
+        while shift >= 0 {
+            line.append(Tracer.hexDigits[Int((v >> UInt32(shift)) & 0xF)])
+            shift -= 4
+        }
+    }
+    @inline(__always) private func append(_ s: StaticString) {
+        s.withUTF8Buffer { line.append(contentsOf: $0) }
+    }
+    private func append(_ s: String) { line.append(contentsOf: s.utf8) }
+    private func appendDecimal(_ v: UInt64) {
+        if v == 0 { line.append(UInt8(ascii: "0")); return }
+        var digits: [UInt8] = []
+        var x = v
+        while x > 0 { digits.append(UInt8(ascii: "0") + UInt8(x % 10)); x /= 10 }
+        line.append(contentsOf: digits.reversed())
+    }
+
+    /// Emits one retired instruction.
+    func instruction(hart: Int, cycle: UInt64, pc: UInt32, word: UInt32, compressed: Bool,
+                     effects: UnsafeBufferPointer<TraceEffect>, disassembly: () -> String) {
+        line.removeAll(keepingCapacity: true)
+        switch options.format {
+        case .spike, .pulpsim:
+            if options.format == .pulpsim {
+                appendDecimal(cycle)
+                line.append(UInt8(ascii: " "))
+            }
+            append("core")
+            let id = String(hart)
+            for _ in id.count..<4 { line.append(UInt8(ascii: " ")) }
+            append(id)
+            append(": 3 0x")
+            appendHex(pc, digits: 8)
+            append(" (0x")
+            appendHex(word, digits: compressed ? 4 : 8)
+            line.append(UInt8(ascii: ")"))
+            for e in effects {
+                switch e.kind {
+                case .x, .f:
+                    line.append(UInt8(ascii: " "))
+                    line.append(UInt8(ascii: e.kind == .x ? "x" : "f"))
+                    let n = String(e.number)
+                    append(n)
+                    if n.count < 2 { line.append(UInt8(ascii: " ")) }
+                    append(" 0x")
+                    appendHex(e.value, digits: 8)
+                case .csr:
+                    append(" c")
+                    appendDecimal(UInt64(e.number))
+                    line.append(UInt8(ascii: "_"))
+                    append(CSR.name(e.number) ?? "unknown")
+                    append(" 0x")
+                    appendHex(e.value, digits: 8)
+                case .load:
+                    append(" mem 0x")
+                    appendHex(e.address, digits: 8)
+                case .store:
+                    append(" mem 0x")
+                    appendHex(e.address, digits: 8)
+                    append(" 0x")
+                    appendHex(e.value, digits: Int(e.number) * 2)
+                }
+            }
+            if options.format == .pulpsim {
+                let where_ = symbols.describe(pc)
+                append("  ; ")
+                if !where_.isEmpty { append("<"); append(where_); append("> ") }
+                append(disassembly())
+            }
+        case .jsonl:
+            append("{\"type\":\"insn\",\"hart\":")
+            appendDecimal(UInt64(hart))
+            append(",\"cycle\":")
+            appendDecimal(cycle)
+            append(",\"pc\":\"0x")
+            appendHex(pc, digits: 8)
+            append("\",\"insn\":\"0x")
+            appendHex(word, digits: compressed ? 4 : 8)
+            append("\",\"disasm\":\"")
+            append(disassembly().replacingOccurrences(of: "\t", with: " "))
+            line.append(UInt8(ascii: "\""))
+            let where_ = symbols.describe(pc)
+            if !where_.isEmpty { append(",\"symbol\":\""); append(where_); line.append(UInt8(ascii: "\"")) }
+            append(",\"effects\":[")
+            for (i, e) in effects.enumerated() {
+                if i > 0 { line.append(UInt8(ascii: ",")) }
+                switch e.kind {
+                case .x, .f:
+                    append(e.kind == .x ? "{\"x\":" : "{\"f\":")
+                    appendDecimal(UInt64(e.number))
+                    append(",\"value\":\"0x"); appendHex(e.value, digits: 8); append("\"}")
+                case .csr:
+                    append("{\"csr\":\""); append(CSR.name(e.number) ?? "unknown")
+                    append("\",\"value\":\"0x"); appendHex(e.value, digits: 8); append("\"}")
+                case .load:
+                    append("{\"load\":\"0x"); appendHex(e.address, digits: 8); append("\",\"size\":")
+                    appendDecimal(UInt64(e.number)); line.append(UInt8(ascii: "}"))
+                case .store:
+                    append("{\"store\":\"0x"); appendHex(e.address, digits: 8); append("\",\"size\":")
+                    appendDecimal(UInt64(e.number)); append(",\"value\":\"0x")
+                    appendHex(e.value, digits: Int(e.number) * 2); append("\"}")
+                }
+            }
+            append("]}")
+        }
+        emit(hart: hart, cycle: cycle)
+    }
+
+    /// Emits a device or scheduler event (a comment line in Spike formats).
+    public func event(hart: Int?, cycle: UInt64, source: String, message: String) {
+        guard options.deviceEvents else { return }
+        if let hart, let harts = options.harts, !harts.contains(hart) { return }
+        line.removeAll(keepingCapacity: true)
+        if options.format == .jsonl {
+            append("{\"type\":\"event\",\"cycle\":")
+            appendDecimal(cycle)
+            if let hart { append(",\"hart\":"); appendDecimal(UInt64(hart)) }
+            append(",\"source\":\""); append(source); append("\",\"message\":\"")
+            append(message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))
+            append("\"}")
+        } else {
+            append("# cycle ")
+            appendDecimal(cycle)
+            if let hart { append(" hart "); appendDecimal(UInt64(hart)) }
+            append(" "); append(source); append(": "); append(message)
+        }
+        emit(hart: hart ?? -1, cycle: cycle)
+    }
+
+    private func emit(hart: Int, cycle: UInt64) {
+        linesWritten += 1
+        if let capture {
+            capture(hart, String(decoding: line, as: UTF8.self))
+            return
+        }
+        line.append(UInt8(ascii: "\n"))
+        if options.perHart {
+            let targets = hart >= 0 ? [hart] : Array(sinks.keys)
+            for h in targets { if let f = sinks[h] { line.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, f) } } }
+            return
+        }
+        if merged && pending.count > 1 {
+            pending[max(hart, 0)].append((cycle, line))
+        } else if let f = sharedSink {
+            line.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, f) }
+        }
+    }
+
+    /// Writes held lines with cycle ≤ `time`, in (cycle, hart) order (merged mode).
+    func flushPending(upTo time: UInt64) {
+        guard merged, let f = sharedSink, pending.count > 1 else { return }
+        var cursors = [Int](repeating: 0, count: pending.count)
+        while true {
+            var best = -1
+            var bestCycle = UInt64.max
+            for h in 0..<pending.count where cursors[h] < pending[h].count {
+                let c = pending[h][cursors[h]].cycle
+                if c <= time && c < bestCycle { best = h; bestCycle = c }
+            }
+            if best < 0 { break }
+            let l = pending[best][cursors[best]].line
+            l.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, f) }
+            cursors[best] += 1
+        }
+        for h in 0..<pending.count where cursors[h] > 0 { pending[h].removeFirst(cursors[h]) }
+    }
+}
