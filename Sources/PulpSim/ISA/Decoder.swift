@@ -119,7 +119,8 @@ public enum Decoder {
             let imm = bits(w, 31, 31) << 20 | bits(w, 19, 12) << 12 | bits(w, 20, 20) << 11 | bits(w, 30, 21) << 1
             return d(imm: signExtend(imm, 21))
         case .csr, .csrImmediate: return d(imm: Int32(bits(w, 31, 20)))
-        case .none, .fence: return d(rd: 0, rs1: 0, rs2: 0, intRd: false)
+        case .none: return d(rd: 0, rs1: 0, rs2: 0, intRd: false)
+        case .fence: return d(rd: 0, rs1: 0, rs2: 0, imm: Int32(bits(w, 31, 20)), intRd: false)
         case .r4: return roundingOK ? d(rs3: rs3, rm: rm, intRd: false) : nil
         case .fR:
             // fsgnj/fmin/fmax encode the operation in funct3 (mask covers it); others take rm.

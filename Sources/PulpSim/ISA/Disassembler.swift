@@ -24,9 +24,11 @@ public enum Disassembler {
         let op = d.operation
         let imm = d.imm
         func target() -> String {
+            // objdump: bare hex address, then the symbol.
             let t = pc &+ UInt32(bitPattern: imm)
-            if let symbols, !symbols.describe(t).isEmpty { return "\(hex(t)) <\(symbols.describe(t))>" }
-            return hex(t)
+            let address = String(t, radix: 16)
+            if let symbols, !symbols.describe(t).isEmpty { return "\(address) <\(symbols.describe(t))>" }
+            return address
         }
         func rmSuffix() -> String {
             // objdump omits the rounding mode when it is dynamic.
@@ -43,7 +45,10 @@ public enum Disassembler {
         case .jalr:
             if d.rd == zeroSinkRegister && d.rs1 == 1 && imm == 0 { return "ret" }
             if d.rd == zeroSinkRegister && imm == 0 { return "jr\t\(xr(d.rs1))" }
+            if d.rd == zeroSinkRegister { return "jr\t\(imm)(\(xr(d.rs1)))" }
             if d.rd == 1 && imm == 0 { return "jalr\t\(xr(d.rs1))" }
+            if d.rd == 1 { return "jalr\t\(imm)(\(xr(d.rs1)))" }
+            if imm == 0 { return "jalr\t\(xr(d.rd)),\(xr(d.rs1))" }
             return "jalr\t\(xr(d.rd)),\(imm)(\(xr(d.rs1)))"
         case .beq, .bne, .blt, .bge, .bltu, .bgeu:
             if d.rs2 == 0 {
@@ -58,34 +63,63 @@ public enum Disassembler {
         case .sb, .sh, .sw: return "\(name)\t\(xr(d.rs2)),\(imm)(\(xr(d.rs1)))"
         case .flw: return "flw\t\(fr(d.rd)),\(imm)(\(xr(d.rs1)))"
         case .fsw: return "fsw\t\(fr(d.rs2)),\(imm)(\(xr(d.rs1)))"
+        // Debian's binutils 2.40 prints register-immediate ALU forms with the register mnemonic.
         case .addi:
             if d.rd == zeroSinkRegister && d.rs1 == 0 && imm == 0 { return "nop" }
             if d.rs1 == 0 { return "li\t\(xr(d.rd)),\(imm)" }
             if imm == 0 { return "mv\t\(xr(d.rd)),\(xr(d.rs1))" }
-            return "addi\t\(xr(d.rd)),\(xr(d.rs1)),\(imm)"
+            return "add\t\(xr(d.rd)),\(xr(d.rs1)),\(imm)"
         case .xori where imm == -1: return "not\t\(xr(d.rd)),\(xr(d.rs1))"
+        case .andi where imm == 255: return "zext.b\t\(xr(d.rd)),\(xr(d.rs1))"
         case .sltiu where imm == 1: return "seqz\t\(xr(d.rd)),\(xr(d.rs1))"
-        case .slti, .sltiu, .xori, .ori, .andi: return "\(name)\t\(xr(d.rd)),\(xr(d.rs1)),\(imm)"
-        case .slli, .srli, .srai: return "\(name)\t\(xr(d.rd)),\(xr(d.rs1)),\(hex(UInt32(imm)))"
+        case .slti, .sltiu: return "\(name)\t\(xr(d.rd)),\(xr(d.rs1)),\(imm)"
+        case .xori, .ori, .andi:
+            return "\(name.dropLast())\t\(xr(d.rd)),\(xr(d.rs1)),\(imm)"
+        case .slli, .srli, .srai: return "\(name.dropLast())\t\(xr(d.rd)),\(xr(d.rs1)),\(hex(UInt32(imm)))"
         case .sub where d.rs1 == 0: return "neg\t\(xr(d.rd)),\(xr(d.rs2))"
         case .sltu where d.rs1 == 0: return "snez\t\(xr(d.rd)),\(xr(d.rs2))"
         case .add where spec.isCompressed && d.rs1 == 0: return "mv\t\(xr(d.rd)),\(xr(d.rs2))"
         case .add, .sub, .sll, .slt, .sltu, .xor, .srl, .sra, .or, .and,
              .mul, .mulh, .mulhsu, .mulhu, .div, .divu, .rem, .remu:
             return "\(name)\t\(xr(d.rd)),\(xr(d.rs1)),\(xr(d.rs2))"
-        case .fence: return "fence"
+        case .fence:
+            let pred = (UInt32(bitPattern: imm) >> 4) & 0xF, succ = UInt32(bitPattern: imm) & 0xF
+            if pred == 0xF && succ == 0xF { return "fence" }
+            func set(_ v: UInt32) -> String {
+                var t = ""
+                if v & 8 != 0 { t += "i" }
+                if v & 4 != 0 { t += "o" }
+                if v & 2 != 0 { t += "r" }
+                if v & 1 != 0 { t += "w" }
+                return t.isEmpty ? "0" : t
+            }
+            return "fence\t\(set(pred)),\(set(succ))"
         case .fenceI, .ecall, .ebreak, .mret, .wfi: return name
         case .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci:
             let csr = UInt32(imm) & 0xFFF
             let csrName = CSR.name(csr) ?? hex(csr)
             let immediate = op.rawValue >= Operation.csrrwi.rawValue
             let source = immediate ? "\(d.rs1)" : xr(d.rs1)
-            if op == .csrrs && d.rs1 == 0 { return "csrr\t\(xr(d.rd)),\(csrName)" }
-            if d.rd == zeroSinkRegister {
-                let short = ["csrrw": "csrw", "csrrs": "csrs", "csrrc": "csrc", "csrrwi": "csrwi", "csrrsi": "csrsi", "csrrci": "csrci"][name]!
+            let base = immediate ? String(name.dropLast()) : name  // objdump drops the "i"
+            let noRd = d.rd == zeroSinkRegister
+            // Floating-point CSR and counter aliases, as objdump prints them.
+            let fpAlias = [CSR.frm: "rm", CSR.fflags: "flags", CSR.fcsr: "csr"][csr]
+            if op == .csrrs && d.rs1 == 0 {
+                if let fpAlias { return "fr\(fpAlias)\t\(xr(d.rd))" }
+                let counters: [UInt32: String] = [CSR.cycle: "rdcycle", CSR.instret: "rdinstret", CSR.time: "rdtime",
+                                                  CSR.cycleh: "rdcycleh", CSR.instreth: "rdinstreth", CSR.timeh: "rdtimeh"]
+                if let counter = counters[csr] { return "\(counter)\t\(xr(d.rd))" }
+                return "csrr\t\(xr(d.rd)),\(csrName)"
+            }
+            if op == .csrrw, let fpAlias {
+                return noRd ? "fs\(fpAlias)\t\(source)" : "fs\(fpAlias)\t\(xr(d.rd)),\(source)"
+            }
+            if op == .csrrwi, csr != CSR.fcsr, let fpAlias { return "fs\(fpAlias)i\t\(xr(d.rd)),\(source)" }
+            if noRd {
+                let short = ["csrrw": "csrw", "csrrs": "csrs", "csrrc": "csrc"][base]!
                 return "\(short)\t\(csrName),\(source)"
             }
-            return "\(name)\t\(xr(d.rd)),\(csrName),\(source)"
+            return "\(base)\t\(xr(d.rd)),\(csrName),\(source)"
         case .fmadd, .fmsub, .fnmsub, .fnmadd:
             return "\(name)\t\(fr(d.rd)),\(fr(d.rs1)),\(fr(d.rs2)),\(fr(d.rs3))\(rmSuffix())"
         case .fadd, .fsub, .fmul, .fdiv: return "\(name)\t\(fr(d.rd)),\(fr(d.rs1)),\(fr(d.rs2))\(rmSuffix())"

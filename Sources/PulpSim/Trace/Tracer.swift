@@ -304,7 +304,12 @@ public final class Tracer {
             return
         }
         if merged && pending.count > 1 {
-            pending[max(hart, 0)].append((cycle, line))
+            // Keep each hart's queue sorted (an event can be reported before the line of the
+            // instruction that caused it).
+            let h = max(hart, 0)
+            var index = pending[h].count
+            while index > 0 && pending[h][index - 1].cycle > cycle { index -= 1 }
+            pending[h].insert((cycle, line), at: index)
         } else if let f = sharedSink {
             line.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, f) }
         }

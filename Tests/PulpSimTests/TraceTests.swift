@@ -1,0 +1,124 @@
+// Trace lines follow SPEC §10 (Spike's --log-commits) to the byte; formats, filters, per-hart
+// files, device events and post-mortem history.
+
+import Foundation
+import PulpSim
+import XCTest
+
+final class TraceTests: XCTestCase {
+    func tracePath(_ name: String) -> String { NSTemporaryDirectory() + "pulpsim-trace-\(getpid())-\(name)" }
+
+    /// Whole expected lines for every instruction class (values worked out by hand from the program).
+    func testEveryInstructionClassToTheByte() throws {
+        let elf = Paths.firmware("spike", "trace-classes")
+        try requireFirmware(elf)
+        let path = tracePath("classes")
+        let r = try runCLI(["run", "--platform", "spike", "--trace-file", path, "--no-trace-events", elf])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let expected = [
+            // Spike's boot ROM: auipc t0; addi a1,t0,32; csrr a0,mhartid; lw t0,24(t0); jr t0
+            "core   0: 3 0x00001000 (0x00000297) x5  0x00001000",
+            "core   0: 3 0x00001004 (0x02028593) x11 0x00001020",
+            "core   0: 3 0x00001008 (0xf1402573) x10 0x00000000",
+            "core   0: 3 0x0000100c (0x0182a283) x5  0x80000000 mem 0x00001018",
+            "core   0: 3 0x00001010 (0x00028067)",
+            "core   0: 3 0x80000000 (0x00000297) x5  0x80000000",
+            "core   0: 3 0x80000004 (0x05028293) x5  0x80000050",
+            "core   0: 3 0x80000008 (0x12345537) x10 0x12345000",
+            "core   0: 3 0x8000000c (0x67850513) x10 0x12345678",
+            "core   0: 3 0x80000010 (0x00a2a023) mem 0x80000050 0x12345678",
+            "core   0: 3 0x80000014 (0x00a29223) mem 0x80000054 0x5678",
+            "core   0: 3 0x80000018 (0x00a28323) mem 0x80000056 0x78",
+            "core   0: 3 0x8000001c (0x0002a583) x11 0x12345678 mem 0x80000050",
+            "core   0: 3 0x80000020 (0x0585) x11 0x12345679",
+            "core   0: 3 0x80000022 (0x34059073) c832_mscratch 0x12345679",
+            "core   0: 3 0x80000026 (0x6309) x6  0x00002000",
+            "core   0: 3 0x80000028 (0x30032073) c768_mstatus 0x00003800",
+            "core   0: 3 0x8000002c (0x0082a507) f10 0x3f800000 mem 0x80000058",
+            "core   0: 3 0x80000030 (0x00c2a587) f11 0x40400000 mem 0x8000005c",
+            "core   0: 3 0x80000034 (0x18b57653) c1_fflags 0x00000001 f12 0x3eaaaaab",
+            "core   0: 3 0x80000038 (0xfcb504e3)",
+            "core   0: 3 0x8000003c (0x4605) x12 0x00000001",
+            "core   0: 3 0x8000003e (0x00000397) x7  0x8000003e",
+            "core   0: 3 0x80000042 (0x02238393) x7  0x80000060",
+            "core   0: 3 0x80000046 (0x00c3a023) mem 0x80000060 0x00000001",
+        ]
+        XCTAssertEqual(lines, expected)
+    }
+
+    func testPulpsimAndJSONFormatsAndFilters() throws {
+        let elf = Paths.firmware("spike", "trace-classes")
+        try requireFirmware(elf)
+        let path = tracePath("pulpsim")
+        var r = try runCLI(["run", "--platform", "spike", "--trace-file", path, "--trace-format", "pulpsim",
+                            "--trace-start", "0x80000034", "--trace-stop", "0x8000003c", elf])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "20 core   0: 3 0x80000034 (0x18b57653) c1_fflags 0x00000001 f12 0x3eaaaaab  ; <_start+0x34> fdiv.s\tfa2,fa0,fa1")
+        XCTAssertEqual(lines.filter { !$0.hasPrefix("#") }.count, 2)  // fdiv, beq; stops before li
+        XCTAssertTrue(lines.last!.hasPrefix("# cycle"), lines.last!)
+        let jsonPath = tracePath("jsonl")
+        r = try runCLI(["run", "--platform", "spike", "--trace-file", jsonPath, "--trace-format", "jsonl",
+                        "--trace-pc", "0x80000010:0x8000001c", elf])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        lines = try String(contentsOfFile: jsonPath, encoding: .utf8).split(separator: "\n").map(String.init)
+        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let insns = objects.filter { $0["type"] as? String == "insn" }
+        XCTAssertEqual(insns.map { $0["pc"] as! String }, ["0x80000010", "0x80000014", "0x80000018", "0x8000001c"])
+        XCTAssertEqual(insns[0]["disasm"] as? String, "sw a0,0(t0)")
+        let effects = insns[0]["effects"] as! [[String: Any]]
+        XCTAssertEqual(effects.first?["store"] as? String, "0x80000050")
+        XCTAssertEqual(effects.first?["value"] as? String, "0x12345678")
+    }
+
+    func testPerHartFilesAndHartFilter() throws {
+        let elf = Paths.firmware("pulp-cluster", "hello")
+        try requireFirmware(elf)
+        let base = tracePath("perhart-%h.log")
+        let r = try runCLI(["run", "--trace-file", base, "--trace-per-hart", "--trace-harts", "0,3", elf])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let hart0 = try String(contentsOfFile: base.replacingOccurrences(of: "%h", with: "0"), encoding: .utf8)
+        let hart3 = try String(contentsOfFile: base.replacingOccurrences(of: "%h", with: "3"), encoding: .utf8)
+        XCTAssertTrue(hart0.contains("core   0: 3 0x1c000000"))
+        XCTAssertTrue(hart3.contains("core   3: 3 0x1c000000"))
+        XCTAssertFalse(hart0.contains("core   3:"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base.replacingOccurrences(of: "%h", with: "1")))
+    }
+
+    func testMergedTraceIsInTimeOrderAndDeterministic() throws {
+        let elf = Paths.firmware("pulp-cluster", "hello")
+        try requireFirmware(elf)
+        let a = tracePath("merged-a"), b = tracePath("merged-b")
+        _ = try runCLI(["run", "--trace-file", a, "--trace-format", "pulpsim", elf])
+        _ = try runCLI(["run", "--trace-file", b, "--trace-format", "pulpsim", elf])
+        let textA = try String(contentsOfFile: a, encoding: .utf8)
+        XCTAssertEqual(textA, try String(contentsOfFile: b, encoding: .utf8))
+        let cycles = textA.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { UInt64($0.split(separator: " ")[0])! }
+        let firstDisorder = cycles.indices.dropFirst().first { cycles[$0 - 1] > cycles[$0] }
+        XCTAssertNil(firstDisorder, "merged trace must be ordered by cycle (line \(firstDisorder ?? 0))")
+        XCTAssertGreaterThan(cycles.count, 1000)
+        XCTAssertTrue(textA.contains("core   7: 3 0x1c000000"))
+    }
+
+    func testTracedRunRetiresTheSameInstructions() throws {
+        let elf = Paths.firmware("pulp-cluster", "hello")
+        try requireFirmware(elf)
+        let plain = try runCLI(["run", "--json", elf])
+        let traced = try runCLI(["run", "--json", "--trace-file", tracePath("same"), elf])
+        let p = try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as! [String: Any]
+        let t = try JSONSerialization.jsonObject(with: Data(traced.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(p["instructions"] as? Int, t["instructions"] as? Int)
+        XCTAssertEqual(p["cycles"] as? Int, t["cycles"] as? Int)
+    }
+
+    func testPostMortemHistory() throws {
+        let elf = Paths.firmware("spike", "fault-illegal")
+        try requireFirmware(elf)
+        let r = try runCLI(["run", "--platform", "spike", "--history", "4", elf])
+        XCTAssertEqual(r.status, 120)
+        XCTAssertTrue(r.stderr.contains("last 4 instructions of hart 0:"), r.stderr)
+        // The last instruction before the trap: li a1, 0x5678 (lui + addi) at 0x80000008.
+        XCTAssertTrue(r.stderr.contains("0x80000008 (0x67858593) x11 0x00005678"), r.stderr)
+    }
+}
