@@ -105,6 +105,12 @@ struct Run: ParsableCommand {
     @Option(help: "After a trap, deadlock, RedMulE error or limit, show this many last instructions per hart (0: none).")
     var history: Int = 16
 
+    @Option(help: "Wait for GDB on this loopback port (PORT or 127.0.0.1:PORT) before running; harts are threads.")
+    var gdb: String?
+
+    @Flag(help: "Log the GDB protocol traffic on stderr.")
+    var gdbVerbose = false
+
     @Option(help: "TCDM size in KiB (pulp-cluster).")
     var tcdmKib: Int = 128
 
@@ -161,7 +167,21 @@ struct Run: ParsableCommand {
                 fail("\(error)", status: ExitStatus.usage)
             }
         }
-        let result = machine.run()
+        let result: RunResult
+        if let gdb {
+            let server: GDBServer
+            do { server = try GDBServer(machine: machine, port: try GDBServer.parse(gdb)) } catch {
+                fail("\(error)", status: ExitStatus.usage)
+            }
+            server.verbose = gdbVerbose
+            FileHandle.standardError.write("pulpsim: waiting for gdb on 127.0.0.1:\(server.port) (target remote :\(server.port))\n".data(using: .utf8)!)
+            guard let served = server.serve() else {
+                fail("gdb disconnected before the run ended", status: ExitStatus.simulatorError)
+            }
+            result = served
+        } else {
+            result = machine.run()
+        }
         machine.tracer?.close()
         var report = machine.report(for: result)
         if history > 0, report != nil, result.wallSeconds < 30, let image = machine.image {

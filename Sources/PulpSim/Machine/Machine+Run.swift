@@ -38,7 +38,7 @@ extension Machine {
             var chosen: Hart?
             var runnerUp = UInt64.max
             var running = 0
-            for h in harts where h.state == .running {
+            for h in harts where h.state == .running && (runnableHarts?.contains(h.index) ?? true) {
                 running += 1
                 if let c = chosen {
                     if h.cycle < c.cycle { runnerUp = min(runnerUp, c.cycle); chosen = h } else { runnerUp = min(runnerUp, h.cycle) }
@@ -48,6 +48,12 @@ extension Machine {
             }
             let nextEvent = events.nextTime
             guard let hart = chosen else {
+                if let allowed = runnableHarts, harts.contains(where: { $0.state == .running && !allowed.contains($0.index) }) {
+                    // The debugger resumed only harts that are all asleep now: report a stop.
+                    let h = allowed.sorted().first ?? 0
+                    control.finish(.stopped(hart: h, pc: harts[h].pc))
+                    break
+                }
                 // Everyone sleeps: jump to the next timed event, if any can still come.
                 guard let t = nextEvent, idleEvents < 10_000 else {
                     control.finish(.deadlock(sleepingHarts()))
@@ -90,6 +96,9 @@ extension Machine {
             }
             rounds &+= 1
             if rounds & 255 == 0 {
+                if let check = interruptCheck, check() {
+                    control.finish(.stopped(hart: hart.index, pc: hart.pc))
+                }
                 let now = monotonicSeconds()
                 if let timeout = options.timeout, now - started >= timeout {
                     control.finish(.timeout(timeout))
@@ -144,7 +153,7 @@ extension Machine {
     func runTurn(_ hart: Hart, budget: Int, shared: Bool = false) {
         takeInterruptIfPending(hart)
         var left = budget
-        let traced = tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]
+        let traced = (tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]) || !watchpoints.isEmpty
         while left > 0 && control.end == nil && hart.state == .running {
             if traced {
                 if !stepTraced(hart, shared: shared, left: &left) { return }
@@ -180,11 +189,31 @@ extension Machine {
         }
     }
 
+    /// Executes one instruction of `hart` only (debugger single-step; other harts stay put).
+    /// Returns the end reason if the run ended.
+    public func step(hart index: Int) -> EndReason? {
+        if case .stopped = control.end { control.end = nil }
+        guard control.end == nil, index >= 0, index < harts.count else { return control.end }
+        let hart = harts[index]
+        guard hart.state == .running else { return nil }
+        let pc = hart.pc
+        let onBreakpoint = breakpoints.contains(pc)
+        if onBreakpoint { steppingOverBreakpoint = pc; invalidateCode(pc, size: 2) }
+        stoppedAtBreakpoint.remove(index)
+        now = hart.cycle
+        var left = 1
+        _ = stepTraced(hart, shared: true, left: &left)
+        if onBreakpoint { steppingOverBreakpoint = nil; invalidateCode(pc, size: 2) }
+        fireEvents(upTo: harts.filter { $0.state == .running }.map(\.cycle).min() ?? hart.cycle)
+        if case .stopped = control.end { return nil }
+        return control.end
+    }
+
     /// A hart resuming from the breakpoint it stopped at executes that instruction first.
     func stepOverBreakpoints() {
         let resuming = stoppedAtBreakpoint
         stoppedAtBreakpoint = []
-        for index in resuming.sorted() {
+        for index in resuming.sorted() where runnableHarts?.contains(index) ?? true {
             let hart = harts[index]
             guard hart.state == .running, breakpoints.contains(hart.pc), control.end == nil else { continue }
             let pc = hart.pc

@@ -30,6 +30,18 @@ public struct MachineOptions: Sendable {
     public init(platform: PlatformKind) { self.platform = PlatformOptions(kind: platform) }
 }
 
+/// A debugger data watchpoint.
+public struct Watchpoint: Equatable, Sendable {
+    public var range: ClosedRange<UInt32>
+    public var onRead: Bool
+    public var onWrite: Bool
+    public init(address: UInt32, length: UInt32, onRead: Bool, onWrite: Bool) {
+        range = address...(address &+ max(length, 1) &- 1)
+        self.onRead = onRead
+        self.onWrite = onWrite
+    }
+}
+
 /// Where `run(until:)` should stop.
 public enum RunTarget: Sendable {
     case end
@@ -70,6 +82,14 @@ public final class Machine: ClusterScheduling {
     /// RedMulE diagnostics of this run (warnings, errors, notes).
     public private(set) var diagnostics: [RedMulEDiagnostic] = []
     var rams: [String: RAM] = [:]
+    /// When set, only these harts are scheduled (debugger `vCont;c:TID`); the others stay frozen.
+    public var runnableHarts: Set<Int>?
+    /// Checked about every thousand scheduling rounds; returning true stops the run (debugger Ctrl-C).
+    public var interruptCheck: (() -> Bool)?
+    /// Data watchpoints (debugger): address ranges and whether reads and/or writes trigger them.
+    public var watchpoints: [Watchpoint] = [] { didSet { watchHit = nil } }
+    /// The watchpoint access that stopped the run, if any.
+    public internal(set) var watchHit: (address: UInt32, isWrite: Bool, hart: Int)?
     /// The instruction tracer, when tracing (see `setTracer`).
     public internal(set) var tracer: Tracer?
     /// Per hart: instructions retired before which tracing stays off (post-mortem replays).
@@ -188,6 +208,9 @@ public final class Machine: ClusterScheduling {
             }
         }
         unit.fail = { [unowned self] message in self.control.finish(.redmuleError(message)) }
+        unit.writeObserver = { [unowned self] address, count, hart in
+            self.checkWatchpoints(address: address, size: UInt32(count), isWrite: true, hart: hart)
+        }
         unit.report = { [unowned self] diagnostic in
             self.diagnostics.append(diagnostic)
             self.traceEvent(hart: nil, source: "redmule", message: "\(diagnostic.level.rawValue): \(diagnostic.message)")
@@ -332,6 +355,17 @@ public final class Machine: ClusterScheduling {
 
     public func addBreakpoint(_ pc: UInt32) { breakpoints.insert(pc); invalidateCode(pc, size: 2) }
     public func removeBreakpoint(_ pc: UInt32) { breakpoints.remove(pc); invalidateCode(pc, size: 2) }
+
+    /// Stops the run if an access hits a watchpoint.
+    func checkWatchpoints(address: UInt32, size: UInt32, isWrite: Bool, hart: Int) {
+        guard !watchpoints.isEmpty, size > 0 else { return }
+        let accessed = address...(address &+ size &- 1)
+        for w in watchpoints where (isWrite ? w.onWrite : w.onRead) && w.range.overlaps(accessed) {
+            watchHit = (max(w.range.lowerBound, address), isWrite, hart)
+            control.finish(.stopped(hart: hart, pc: hart >= 0 && hart < harts.count ? harts[hart].pc : 0))
+            return
+        }
+    }
 
     // MARK: Host access
 

@@ -67,6 +67,8 @@ public final class RedMulE: Device {
     var fail: (String) -> Void = { _ in }
     /// Reports warnings and notes (stderr and traces).
     var report: (RedMulEDiagnostic) -> Void = { _ in }
+    /// Called for every store of a completed job: (address, byte count, triggering hart).
+    var writeObserver: ((UInt32, Int, Int) -> Void)?
     /// Trace hook: (hart, source, message).
     var traceEvent: ((Int?, String, String) -> Void)?
     /// Describes a hart's position ("hart 0, pc 0x1c000123 <main+0x12>").
@@ -311,6 +313,7 @@ public final class RedMulE: Device {
         for (address, bytes) in job.writes {
             guard let offset = tcdmOffset(address, count: bytes.count) else { continue }
             bytes.withUnsafeBytes { (tcdm.bytes + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            writeObserver?(address, bytes.count, job.hart)
         }
         running = nil
         contexts[job.context].triggered = false

@@ -97,6 +97,11 @@ extension Machine {
         let raised = isFP ? hart.fflags : 0
         if isFP { hart.fflags = fflagsBefore | raised }
         if end == .budget { left -= Int(hart.instret &- instretBefore) }
+        if !watchpoints.isEmpty, hart.instret != instretBefore, size != 0, let d = decoded {
+            let isStore = d.operation == .sb || d.operation == .sh || d.operation == .sw || d.operation == .fsw
+            checkWatchpoints(address: address, size: size, isWrite: isStore, hart: hart.index)
+            if control.end != nil { keepGoing = false }
+        }
         guard hart.instret != instretBefore, let d = decoded, let tracer,
               tracer.wants(hart: hart.index, pc: pc, instret: instretBefore, cycle: cycleBefore),
               instretBefore >= traceThreshold[hart.index] else { return keepGoing }
