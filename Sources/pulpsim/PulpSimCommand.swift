@@ -105,6 +105,9 @@ struct Run: ParsableCommand {
     @Option(help: "After a trap, deadlock, RedMulE error or limit, show this many last instructions per hart (0: none).")
     var history: Int = 16
 
+    @Option(help: "Write a Chrome/Perfetto timeline (hart states, RedMulE jobs, counters) to this JSON file.")
+    var timeline: String?
+
     @Option(help: "Wait for GDB on this loopback port (PORT or 127.0.0.1:PORT) before running; harts are threads.")
     var gdb: String?
 
@@ -167,6 +170,7 @@ struct Run: ParsableCommand {
                 fail("\(error)", status: ExitStatus.usage)
             }
         }
+        if timeline != nil { machine.setTimeline(Timeline(harts: machine.harts.count)) }
         let result: RunResult
         if let gdb {
             let server: GDBServer
@@ -183,6 +187,11 @@ struct Run: ParsableCommand {
             result = machine.run()
         }
         machine.tracer?.close()
+        if let timeline, let recorder = machine.timeline {
+            do { try recorder.write(to: timeline, endCycle: result.cycles, instructions: result.harts.map(\.instructions)) } catch {
+                FileHandle.standardError.write("pulpsim: \(error)\n".data(using: .utf8)!)
+            }
+        }
         var report = machine.report(for: result)
         if history > 0, report != nil, result.wallSeconds < 30, let image = machine.image {
             switch result.reason {

@@ -87,6 +87,7 @@ extension Machine {
             now = hart.cycle
             runTurn(hart, budget: budget, shared: running > 1)
             total &+= hart.instret &- before
+            if let timeline { timeline.sample(cycle: hart.cycle, instructions: harts.map(\.instret)) }
             if let tracer, running > 1 || tracer.merged {
                 let horizon = harts.filter { $0.state == .running }.map(\.cycle).min() ?? hart.cycle
                 tracer.flushPending(upTo: horizon)
@@ -154,6 +155,7 @@ extension Machine {
         takeInterruptIfPending(hart)
         var left = budget
         let traced = (tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]) || !watchpoints.isEmpty
+            || timeline != nil
         while left > 0 && control.end == nil && hart.state == .running {
             if traced {
                 if !stepTraced(hart, shared: shared, left: &left) { return }
@@ -183,6 +185,7 @@ extension Machine {
                     if !takeTrap(hart, cause: cause, tval: tval) { return }
                 case .asleep(let reason):
                     hart.state = .asleep(reason)
+                    timeline?.state(hart: hart.index, timelineName(for: reason, hart: hart.index), at: hart.cycle)
                     return
                 }
             }
@@ -232,6 +235,7 @@ extension Machine {
         if case .asleep = hart.state {
             hart.state = .running
             if hart.cycle < now { hart.cycle = now }
+            timeline?.state(hart: core, "running", at: hart.cycle)
         }
     }
 

@@ -90,6 +90,8 @@ public final class Machine: ClusterScheduling {
     public var watchpoints: [Watchpoint] = [] { didSet { watchHit = nil } }
     /// The watchpoint access that stopped the run, if any.
     public internal(set) var watchHit: (address: UInt32, isWrite: Bool, hart: Int)?
+    /// The Perfetto timeline being recorded (see `setTimeline`).
+    public private(set) var timeline: Timeline?
     /// The instruction tracer, when tracing (see `setTracer`).
     public internal(set) var tracer: Tracer?
     /// Per hart: instructions retired before which tracing stays off (post-mortem replays).
@@ -355,6 +357,33 @@ public final class Machine: ClusterScheduling {
 
     public func addBreakpoint(_ pc: UInt32) { breakpoints.insert(pc); invalidateCode(pc, size: 2) }
     public func removeBreakpoint(_ pc: UInt32) { breakpoints.remove(pc); invalidateCode(pc, size: 2) }
+
+    /// Records a timeline of this run (nil stops recording).
+    public func setTimeline(_ timeline: Timeline?) {
+        self.timeline = timeline
+        for h in harts where h.state == .running { timeline?.state(hart: h.index, "running", at: h.cycle) }
+        redmule?.jobObserver = timeline == nil ? nil : { [unowned timeline] start, end, title, accesses in
+            timeline!.span(track: Timeline.redmuleTrack, name: title, from: start, to: end)
+            timeline!.redmuleTCDMAccesses += accesses
+        }
+    }
+
+    /// Timeline span name for a sleeping hart.
+    func timelineName(for reason: SleepReason, hart: Int) -> String {
+        let text = eventUnit?.describeWait(core: hart) ?? reason.description
+        if text.contains("barrier") { return "barrier" }
+        if text.contains("MUTEX") { return "mutex wait" }
+        if text.contains("DISPATCH") { return "dispatch wait" }
+        if case .waitForInterrupt = reason { return "wfi" }
+        return "event wait"
+    }
+
+    /// True for TCDM addresses (either view), for the timeline's access counter.
+    func isTCDM(_ address: UInt32) -> Bool {
+        guard options.platform.kind == .pulpCluster else { return false }
+        let size = options.platform.tcdmSize
+        return address < size || (address &- 0x1000_0000) < size
+    }
 
     /// Stops the run if an access hits a watchpoint.
     func checkWatchpoints(address: UInt32, size: UInt32, isWrite: Bool, hart: Int) {

@@ -67,6 +67,11 @@ public final class RedMulE: Device {
     var fail: (String) -> Void = { _ in }
     /// Reports warnings and notes (stderr and traces).
     var report: (RedMulEDiagnostic) -> Void = { _ in }
+    /// Called when a job completes: (start cycle, end cycle, title, TCDM accesses).
+    var jobObserver: ((UInt64, UInt64, String, UInt64) -> Void)?
+    /// Title and TCDM accesses of the running job, for the observer.
+    var runningTitle = ""
+    var runningAccesses: UInt64 = 0
     /// Called for every store of a completed job: (address, byte count, triggering hart).
     var writeObserver: ((UInt32, Int, Int) -> Void)?
     /// Trace hook: (hart, source, message).
@@ -304,6 +309,9 @@ public final class RedMulE: Device {
                                             plan.yRange.upperBound - 1, plan.zRange.lowerBound, plan.zRange.upperBound - 1))
         let token = events.schedule(at: endCycle) { [unowned self] in self.complete() }
         running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle, writes: writes)
+        runningTitle = "job \(id): \(operation.name) \(format.name) \(shape.m)x\(shape.n)x\(shape.k)"
+        let tiles = UInt64(shape.rowTiles * shape.columnTiles)
+        runningAccesses = tiles * UInt64(12 * shape.depthTiles + shape.n4 + 12) + 12 * tiles
         totalFMAs += UInt64(shape.m * shape.n4 * shape.k)
         lastTriggerCycle = now
     }
@@ -321,6 +329,7 @@ public final class RedMulE: Device {
         jobsCompleted += 1
         busyCycles += job.end - job.start
         lastJobTiming = (lastTriggerCycle, job.start, job.end)
+        jobObserver?(job.start, job.end, runningTitle, runningAccesses)
         traceEvent?(job.hart, "redmule", "job \(job.id) done (started at cycle \(job.start), \(job.end - job.start) cycles); completion signalled")
         signal(job.hart)
     }

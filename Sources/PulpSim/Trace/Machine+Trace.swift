@@ -90,6 +90,7 @@ extension Machine {
                 if !takeTrap(hart, cause: cause, tval: tval) { keepGoing = false }
             case .asleep(let reason):
                 hart.state = .asleep(reason)
+                timeline?.state(hart: hart.index, timelineName(for: reason, hart: hart.index), at: hart.cycle)
                 traceEvent(hart: hart.index, source: "sleep", message: eventUnit?.describeWait(core: hart.index) ?? reason.description)
                 keepGoing = false
             }
@@ -97,6 +98,7 @@ extension Machine {
         let raised = isFP ? hart.fflags : 0
         if isFP { hart.fflags = fflagsBefore | raised }
         if end == .budget { left -= Int(hart.instret &- instretBefore) }
+        if let timeline, size != 0, hart.instret != instretBefore, isTCDM(address) { timeline.hartTCDMAccesses += 1 }
         if !watchpoints.isEmpty, hart.instret != instretBefore, size != 0, let d = decoded {
             let isStore = d.operation == .sb || d.operation == .sh || d.operation == .sw || d.operation == .fsw
             checkWatchpoints(address: address, size: size, isWrite: isStore, hart: hart.index)

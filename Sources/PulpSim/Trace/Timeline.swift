@@ -1,0 +1,67 @@
+// Tracing: a timeline in the Chrome/Perfetto trace-event JSON format (`--timeline out.json`).
+//
+// One process "pulpsim"; one track per hart with spans for running, asleep in the event unit,
+// in a barrier, in wfi; a RedMulE track with one span per job; counters for instructions per
+// hart and TCDM accesses (harts and RedMulE). Timestamps are cluster cycles: the viewer's
+// microsecond is one cycle.
+
+import Foundation
+
+/// Collects timeline events and writes them as trace-event JSON.
+public final class Timeline {
+    private var events: [String] = []
+    private var open: [Int: (name: String, start: UInt64)] = [:]
+    /// TCDM accesses by harts (counted while the timeline is on) and by RedMulE.
+    var hartTCDMAccesses: UInt64 = 0
+    var redmuleTCDMAccesses: UInt64 = 0
+    private var lastSample: UInt64 = 0
+    public static let redmuleTrack = 100
+    let sampleInterval: UInt64
+
+    public init(harts: Int, sampleInterval: UInt64 = 1000) {
+        self.sampleInterval = sampleInterval
+        events.append(#"{"name":"process_name","ph":"M","pid":0,"args":{"name":"pulpsim cluster"}}"#)
+        for h in 0..<harts {
+            events.append(#"{"name":"thread_name","ph":"M","pid":0,"tid":\#(h),"args":{"name":"hart \#(h)"}}"#)
+            events.append(#"{"name":"thread_sort_index","ph":"M","pid":0,"tid":\#(h),"args":{"sort_index":\#(h)}}"#)
+        }
+        events.append(#"{"name":"thread_name","ph":"M","pid":0,"tid":\#(Timeline.redmuleTrack),"args":{"name":"RedMulE"}}"#)
+    }
+
+    /// Starts a span on a hart's track, ending the one it replaces.
+    func state(hart: Int, _ name: String, at cycle: UInt64) {
+        if let current = open[hart] {
+            if current.name == name { return }
+            span(track: hart, name: current.name, from: current.start, to: cycle)
+        }
+        open[hart] = (name, cycle)
+    }
+
+    func span(track: Int, name: String, from start: UInt64, to end: UInt64, args: String = "") {
+        let duration = end >= start ? end - start : 0
+        events.append(#"{"name":"\#(name)","cat":"\#(track == Timeline.redmuleTrack ? "redmule" : "hart")","ph":"X","pid":0,"tid":\#(track),"ts":\#(start),"dur":\#(duration)\#(args.isEmpty ? "" : ",\"args\":{\(args)}")}"#)
+    }
+
+    /// Samples the counters if `cycle` passed the next sampling point.
+    func sample(cycle: UInt64, instructions: [UInt64], force: Bool = false) {
+        guard force || cycle >= lastSample + sampleInterval else { return }
+        lastSample = cycle
+        let perHart = instructions.enumerated().map { "\"hart \($0.offset)\":\($0.element)" }.joined(separator: ",")
+        events.append(#"{"name":"instructions","ph":"C","pid":0,"ts":\#(cycle),"args":{\#(perHart)}}"#)
+        events.append(#"{"name":"TCDM accesses","ph":"C","pid":0,"ts":\#(cycle),"args":{"harts":\#(hartTCDMAccesses),"RedMulE":\#(redmuleTCDMAccesses)}}"#)
+    }
+
+    /// Closes open spans at `cycle` and writes the JSON document.
+    public func write(to path: String, endCycle: UInt64, instructions: [UInt64]) throws {
+        sample(cycle: endCycle, instructions: instructions, force: true)
+        for (hart, current) in open.sorted(by: { $0.key < $1.key }) {
+            span(track: hart, name: current.name, from: current.start, to: max(endCycle, current.start))
+        }
+        open = [:]
+        let text = "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time unit\":\"1 us = 1 cluster cycle\"},\"traceEvents\":[\n"
+            + events.joined(separator: ",\n") + "\n]}\n"
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+            throw MachineError.invalidOption("cannot write timeline '\(path)'")
+        }
+    }
+}
