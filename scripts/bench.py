@@ -21,6 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKLOADS = [
     ("intbench", "spike", "firmware/build/spike/bench-intbench.elf", []),
     ("fpbench", "spike", "firmware/build/spike/bench-fpbench.elf", []),
+    # 8 harts computing (aggregate MIPS; target >= 70% of intbench's single-hart MIPS)
+    ("cluster-8", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster.elf", []),
+    # hart 0 alone: with the other 7 asleep in the event unit, and with only 1 hart started
+    ("solo-7asleep", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster-solo.elf", []),
+    ("solo-1hart", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster-solo.elf", ["--harts", "1"]),
 ]
 
 

@@ -48,7 +48,7 @@ struct Run: ParsableCommand {
     @Option(help: "Number of harts to start (1-8; default 8 on pulp-cluster, 1 elsewhere).")
     var harts: Int?
 
-    @Option(help: "Instructions each hart runs before the next one's turn when several are awake (default 1).")
+    @Option(help: "Scheduling quantum in cycles: how far a hart may run ahead of the slowest running hart before the next one takes its turn (default 256; device accesses always end a turn).")
     var quantum: Int = 0
 
     @Option(help: "Stop after this many instructions in total (exit 123). Accepts 1e9.")

@@ -25,3 +25,7 @@ qemu-bench: $(QEMU_BENCH)
 	done; exit $$fail
 
 .PHONY: qemu-bench
+
+# Cluster workloads (pulp-cluster, all harts or hart 0 alone with the others asleep).
+$(call FW_PROGRAM,pulp-cluster,bench-cluster,bench/cluster.c,-Ihal -DITERATIONS=400)
+$(call FW_PROGRAM,pulp-cluster,bench-cluster-solo,bench/cluster.c,-Ihal -DITERATIONS=3200 -DSOLO)

@@ -1,9 +1,11 @@
 // Machine: a platform instance — harts, bus, devices — plus ELF loading and the hart scheduler.
 //
-// Scheduling is deterministic: running harts take turns in hart order, each executing a quantum of
-// instructions (`quantum`, default 1 for several harts — so spin-waits and locks interleave as on
-// the chip — and large for a single hart). Sleeping harts are skipped and cost nothing. The same ELF
-// and options therefore always give the same interleaving, output and counts.
+// Scheduling is deterministic: the running hart that is furthest behind in simulated time goes
+// next and runs until it is `quantum` cycles (default 256) ahead of the next one, or until it
+// accesses a device (event unit, test-and-set alias, RedMulE, ...), which ends its turn so that
+// accesses to shared devices happen in the order of simulated time. Sleeping harts are skipped
+// and cost nothing. The same ELF and options therefore always give the same interleaving, output,
+// traces and counts, whatever the host load.
 
 import Foundation
 import PulpFloat
@@ -115,7 +117,7 @@ public final class Machine: ClusterScheduling {
 
     /// Cycles a hart may run ahead of the slowest running hart before the next one's turn.
     public let quantum: Int
-    public static let defaultQuantum = 64
+    public static let defaultQuantum = 256
     var totalInstructionsBefore: UInt64 = 0
 
     public init(options: MachineOptions = MachineOptions()) throws {
