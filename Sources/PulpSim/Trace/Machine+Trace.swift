@@ -43,7 +43,10 @@ extension Machine {
         let pc = hart.pc
         let instretBefore = hart.instret
         let cycleBefore = hart.cycle
-        let decoded = fetchAndDecode(pc)
+        // The decode cache, as the fast path uses it (a miss decodes and fills the slot).
+        let slot = decodeCache + Int((pc >> 1) & decodeCacheMask)
+        var decoded: DecodedInstruction? = slot.pointee.tag == pc ? slot.pointee : nil
+        if decoded == nil, let fresh = fetchAndDecode(pc) { slot.pointee = fresh; decoded = fresh }
         let x = hart.x, f = hart.f
         var address: UInt32 = 0
         var storeValue: UInt32 = 0
@@ -109,26 +112,44 @@ extension Machine {
               instretBefore >= traceThreshold[hart.index] else { return keepGoing }
 
         // Effects in Spike's order: registers and CSRs by (number << 4 | kind), then memory.
-        var effects: [TraceEffect] = []
+        // At most: fflags, one register, one CSR, one memory access.
+        var effects = (TraceEffect(kind: .x, number: 0, value: 0, address: 0), TraceEffect(kind: .x, number: 0, value: 0, address: 0),
+                       TraceEffect(kind: .x, number: 0, value: 0, address: 0), TraceEffect(kind: .x, number: 0, value: 0, address: 0))
+        var count = 0
         let op = d.operation
-        if isFP && raised != 0 { effects.append(TraceEffect(kind: .csr, number: CSR.fflags, value: hart.fflags, address: 0)) }
-        if d.rd != zeroSinkRegister && writesIntegerRegister(op) {
-            effects.append(TraceEffect(kind: .x, number: UInt32(d.rd), value: x[Int(d.rd)], address: 0))
-        } else if writesFloatRegister(op) {
-            effects.append(TraceEffect(kind: .f, number: UInt32(d.rd), value: f[Int(d.rd)], address: 0))
+        withUnsafeMutableBytes(of: &effects) { raw in
+            let list = raw.baseAddress!.assumingMemoryBound(to: TraceEffect.self)
+            func add(_ e: TraceEffect) { list[count] = e; count += 1 }
+            var register: TraceEffect?
+            if d.rd != zeroSinkRegister && writesIntegerRegister(op) {
+                register = TraceEffect(kind: .x, number: UInt32(d.rd), value: x[Int(d.rd)], address: 0)
+            } else if writesFloatRegister(op) {
+                register = TraceEffect(kind: .f, number: UInt32(d.rd), value: f[Int(d.rd)], address: 0)
+            }
+            let csr = writtenCSR(d).map { TraceEffect(kind: .csr, number: $0, value: hart.readCSR($0, timeNow: hart.cycle) ?? 0, address: 0) }
+            let flags = isFP && raised != 0 ? TraceEffect(kind: .csr, number: CSR.fflags, value: hart.fflags, address: 0) : nil
+            // fflags (key 0x14) sorts before every f register but f0 (0x01) and x0/x1 (never fflags writers' rd).
+            if let flags, let r = register, r.kind == .f && r.number == 0 { add(r); add(flags) } else {
+                if let flags { add(flags) }
+                if let r = register { add(r) }
+            }
+            if let csr { add(csr) }  // CSR keys (number << 4 | 4) exceed every register key
+            if size != 0 {
+                let isStore = op == .sb || op == .sh || op == .sw || op == .fsw
+                add(TraceEffect(kind: isStore ? .store : .load, number: size, value: storeValue, address: address))
+            }
         }
-        if let csr = writtenCSR(d) {
-            effects.append(TraceEffect(kind: .csr, number: csr, value: hart.readCSR(csr, timeNow: hart.cycle) ?? 0, address: 0))
+        let word: UInt32
+        if let p = bus.fastPointer(pc, UInt32(d.length)) {
+            word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
+        } else {
+            word = instructionWord(at: pc) ?? 0
         }
-        effects.sort { ($0.number << 4 | ($0.kind == .x ? 0 : $0.kind == .f ? 1 : 4)) < ($1.number << 4 | ($1.kind == .x ? 0 : $1.kind == .f ? 1 : 4)) }
-        if size != 0 {
-            let isStore = op == .sb || op == .sh || op == .sw || op == .fsw
-            effects.append(TraceEffect(kind: isStore ? .store : .load, number: size, value: storeValue, address: address))
-        }
-        let word = instructionWord(at: pc) ?? 0
-        effects.withUnsafeBufferPointer { buffer in
+        withUnsafeBytes(of: &effects) { raw in
+            let buffer = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: TraceEffect.self), count: count)
             tracer.instruction(hart: hart.index, cycle: cycleBefore, pc: pc, word: word, compressed: d.length == 2,
-                               effects: buffer) { Disassembler.disassemble(word, at: pc, symbols: self.symbols) }
+                               effects: buffer,
+                               disassembly: tracer.needsDisassembly ? Disassembler.disassemble(word, at: pc, symbols: symbols) : "")
         }
         return keepGoing
     }

@@ -74,7 +74,25 @@ public final class Tracer {
     private var ownsShared = false
     /// Merged mode: pending lines per hart, each with its cycle.
     private var pending: [[(cycle: UInt64, line: [UInt8])]]
-    private var line = [UInt8]()
+    /// The line being formatted (raw buffer: formatting is on the traced hot path).
+    private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 8192)
+    private var length = 0
+    /// Precomputed "core   N: 3 0x" prefixes (stride 16) and " x5  0x" / " f12 0x" labels (stride 8),
+    /// in raw memory so that formatting does no reference counting.
+    private let corePrefixes: UnsafeMutablePointer<UInt8>
+    private let corePrefixLength: Int
+    private let registerLabels: UnsafeMutablePointer<UInt8>
+    private static let hexTable: UnsafeMutablePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+        for (i, c) in "0123456789abcdef".utf8.enumerated() { t[i] = c }
+        return t
+    }()
+    /// Hot-path copies of options.
+    let format: TraceFormat
+    private let hartMask: UInt64
+    private let filtersPC: Bool
+    /// Whether lines need symbol and disassembly text (not the Spike format).
+    public var needsDisassembly: Bool { format != .spike }
     /// Per-hart: tracing currently enabled by start/stop points.
     var active: [Bool]
     var stopped: [Bool]
@@ -83,7 +101,30 @@ public final class Tracer {
     /// When set, lines go here instead of files (post-mortem history, tests).
     var capture: ((Int, String) -> Void)?
 
+    static func tables(_ harts: Int) -> (UnsafeMutablePointer<UInt8>, Int, UnsafeMutablePointer<UInt8>) {
+        let prefixes = UnsafeMutablePointer<UInt8>.allocate(capacity: 16 * max(harts, 1))
+        var prefixLength = 0
+        for h in 0..<harts {
+            let id = String(h)
+            let bytes = Array(("core" + String(repeating: " ", count: max(0, 4 - id.count)) + id + ": 3 0x").utf8)
+            for (i, b) in bytes.enumerated() { prefixes[16 * h + i] = b }
+            prefixLength = bytes.count
+        }
+        let labels = UnsafeMutablePointer<UInt8>.allocate(capacity: 64 * 8)
+        for kind in 0..<2 {
+            for n in 0..<32 {
+                let bytes = Array((" " + (kind == 0 ? "x" : "f") + String(n) + (n < 10 ? " " : "") + " 0x").utf8)
+                for (i, b) in bytes.enumerated() { labels[8 * (32 * kind + n) + i] = b }
+            }
+        }
+        return (prefixes, prefixLength, labels)
+    }
+
     public init(options: TraceOptions, harts: Int, symbols: SymbolTable) throws {
+        (corePrefixes, corePrefixLength, registerLabels) = Tracer.tables(harts)
+        format = options.format
+        hartMask = options.harts.map { $0.reduce(UInt64(0)) { $0 | (UInt64(1) << UInt64($1 & 63)) } } ?? ~0
+        filtersPC = options.pcRanges != nil
         self.options = options
         self.symbols = symbols
         pending = Array(repeating: [], count: harts)
@@ -105,13 +146,16 @@ public final class Tracer {
         } else {
             sharedSink = stderr
         }
-        line.reserveCapacity(256)
     }
 
     init(capturing harts: Int, symbols: SymbolTable, format: TraceFormat, capture: @escaping (Int, String) -> Void) {
         var o = TraceOptions()
         o.format = format
         options = o
+        (corePrefixes, corePrefixLength, registerLabels) = Tracer.tables(harts)
+        self.format = format
+        hartMask = ~0
+        filtersPC = false
         self.symbols = symbols
         pending = Array(repeating: [], count: harts)
         active = Array(repeating: true, count: harts)
@@ -119,7 +163,12 @@ public final class Tracer {
         self.capture = capture
     }
 
-    deinit { close() }
+    deinit {
+        close()
+        buffer.deallocate()
+        corePrefixes.deallocate()
+        registerLabels.deallocate()
+    }
 
     /// Flushes everything and closes files.
     public func close() {
@@ -136,8 +185,9 @@ public final class Tracer {
 
     /// Whether instruction at `pc` of `hart` is traced (also advances start/stop state).
     func wants(hart: Int, pc: UInt32, instret: UInt64, cycle: UInt64) -> Bool {
-        if let harts = options.harts, !harts.contains(hart) { return false }
+        if hartMask & (UInt64(1) << UInt64(hart & 63)) == 0 { return false }
         if stopped[hart] { return false }
+        if active[hart] && options.stop == nil && !filtersPC { return true }
         if !active[hart], let start = options.start, reached(start, pc: pc, instret: instret, cycle: cycle) { active[hart] = true }
         if active[hart], let stop = options.stop, reached(stop, pc: pc, instret: instret, cycle: cycle) {
             active[hart] = false; stopped[hart] = true
@@ -158,60 +208,72 @@ public final class Tracer {
 
     // MARK: Instruction lines
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    @inline(__always) private func put(_ byte: UInt8) {
+        if length < 8191 { buffer[length] = byte; length += 1 }
+    }
+    @inline(__always) private func put(_ bytes: [UInt8]) {
+        let n = min(bytes.count, 8191 - length)
+        bytes.withUnsafeBufferPointer { (buffer + length).update(from: $0.baseAddress!, count: n) }
+        length += n
+    }
+    @inline(__always) private func put(_ bytes: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        guard length + count < 8191 else { return }
+        (buffer + length).update(from: bytes, count: count)
+        length += count
+    }
     @inline(__always) private func appendHex(_ v: UInt32, digits: Int) {
+        guard length + digits < 8191 else { return }
+        let hex = Tracer.hexTable
         var shift = (digits - 1) * 4
         while shift >= 0 {
-            line.append(Tracer.hexDigits[Int((v >> UInt32(shift)) & 0xF)])
+            buffer[length] = hex[Int((v >> UInt32(shift)) & 0xF)]
+            length += 1
             shift -= 4
         }
     }
     @inline(__always) private func append(_ s: StaticString) {
-        s.withUTF8Buffer { line.append(contentsOf: $0) }
+        s.withUTF8Buffer { for b in $0 { put(b) } }
     }
-    private func append(_ s: String) { line.append(contentsOf: s.utf8) }
+    private func append(_ s: String) { for b in s.utf8 { put(b) } }
     private func appendDecimal(_ v: UInt64) {
-        if v == 0 { line.append(UInt8(ascii: "0")); return }
-        var digits: [UInt8] = []
+        if v == 0 { put(UInt8(ascii: "0")); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
         var x = v
-        while x > 0 { digits.append(UInt8(ascii: "0") + UInt8(x % 10)); x /= 10 }
-        line.append(contentsOf: digits.reversed())
+        withUnsafeMutableBytes(of: &digits) { d in
+            while x > 0 { d[count] = UInt8(ascii: "0") + UInt8(x % 10); x /= 10; count += 1 }
+            while count > 0 { count -= 1; put(d[count]) }
+        }
     }
 
     /// Emits one retired instruction.
     func instruction(hart: Int, cycle: UInt64, pc: UInt32, word: UInt32, compressed: Bool,
-                     effects: UnsafeBufferPointer<TraceEffect>, disassembly: () -> String) {
-        line.removeAll(keepingCapacity: true)
-        switch options.format {
+                     effects: UnsafeBufferPointer<TraceEffect>, disassembly: String) {
+        length = 0
+        switch format {
         case .spike, .pulpsim:
-            if options.format == .pulpsim {
+            if format == .pulpsim {
                 appendDecimal(cycle)
-                line.append(UInt8(ascii: " "))
+                put(UInt8(ascii: " "))
             }
-            append("core")
-            let id = String(hart)
-            for _ in id.count..<4 { line.append(UInt8(ascii: " ")) }
-            append(id)
-            append(": 3 0x")
+            put(corePrefixes + 16 * hart, corePrefixLength)
             appendHex(pc, digits: 8)
             append(" (0x")
             appendHex(word, digits: compressed ? 4 : 8)
-            line.append(UInt8(ascii: ")"))
+            put(UInt8(ascii: ")"))
             for e in effects {
                 switch e.kind {
                 case .x, .f:
-                    line.append(UInt8(ascii: " "))
-                    line.append(UInt8(ascii: e.kind == .x ? "x" : "f"))
-                    let n = String(e.number)
-                    append(n)
-                    if n.count < 2 { line.append(UInt8(ascii: " ")) }
-                    append(" 0x")
+                    put(registerLabels + 8 * (Int(e.number) + (e.kind == .x ? 0 : 32)), e.number < 10 ? 7 : 7)
                     appendHex(e.value, digits: 8)
                 case .csr:
                     append(" c")
                     appendDecimal(UInt64(e.number))
-                    line.append(UInt8(ascii: "_"))
+                    put(UInt8(ascii: "_"))
                     append(CSR.name(e.number) ?? "unknown")
                     append(" 0x")
                     appendHex(e.value, digits: 8)
@@ -225,11 +287,11 @@ public final class Tracer {
                     appendHex(e.value, digits: Int(e.number) * 2)
                 }
             }
-            if options.format == .pulpsim {
+            if format == .pulpsim {
                 let where_ = symbols.describe(pc)
                 append("  ; ")
                 if !where_.isEmpty { append("<"); append(where_); append("> ") }
-                append(disassembly())
+                append(disassembly)
             }
         case .jsonl:
             append("{\"type\":\"insn\",\"hart\":")
@@ -241,13 +303,13 @@ public final class Tracer {
             append("\",\"insn\":\"0x")
             appendHex(word, digits: compressed ? 4 : 8)
             append("\",\"disasm\":\"")
-            append(disassembly().replacingOccurrences(of: "\t", with: " "))
-            line.append(UInt8(ascii: "\""))
+            append(disassembly.replacingOccurrences(of: "\t", with: " "))
+            put(UInt8(ascii: "\""))
             let where_ = symbols.describe(pc)
-            if !where_.isEmpty { append(",\"symbol\":\""); append(where_); line.append(UInt8(ascii: "\"")) }
+            if !where_.isEmpty { append(",\"symbol\":\""); append(where_); put(UInt8(ascii: "\"")) }
             append(",\"effects\":[")
             for (i, e) in effects.enumerated() {
-                if i > 0 { line.append(UInt8(ascii: ",")) }
+                if i > 0 { put(UInt8(ascii: ",")) }
                 switch e.kind {
                 case .x, .f:
                     append(e.kind == .x ? "{\"x\":" : "{\"f\":")
@@ -258,7 +320,7 @@ public final class Tracer {
                     append("\",\"value\":\"0x"); appendHex(e.value, digits: 8); append("\"}")
                 case .load:
                     append("{\"load\":\"0x"); appendHex(e.address, digits: 8); append("\",\"size\":")
-                    appendDecimal(UInt64(e.number)); line.append(UInt8(ascii: "}"))
+                    appendDecimal(UInt64(e.number)); put(UInt8(ascii: "}"))
                 case .store:
                     append("{\"store\":\"0x"); appendHex(e.address, digits: 8); append("\",\"size\":")
                     appendDecimal(UInt64(e.number)); append(",\"value\":\"0x")
@@ -274,7 +336,7 @@ public final class Tracer {
     public func event(hart: Int?, cycle: UInt64, source: String, message: String) {
         guard options.deviceEvents else { return }
         if let hart, let harts = options.harts, !harts.contains(hart) { return }
-        line.removeAll(keepingCapacity: true)
+        length = 0
         if options.format == .jsonl {
             append("{\"type\":\"event\",\"cycle\":")
             appendDecimal(cycle)
@@ -294,24 +356,29 @@ public final class Tracer {
     private func emit(hart: Int, cycle: UInt64) {
         linesWritten += 1
         if let capture {
-            capture(hart, String(decoding: line, as: UTF8.self))
+            capture(hart, String(decoding: UnsafeBufferPointer(start: buffer, count: length), as: UTF8.self))
             return
         }
-        line.append(UInt8(ascii: "\n"))
+        buffer[length] = UInt8(ascii: "\n")
+        length += 1
         if options.perHart {
-            let targets = hart >= 0 ? [hart] : Array(sinks.keys)
-            for h in targets { if let f = sinks[h] { line.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, f) } } }
+            if hart >= 0 {
+                if let f = sinks[hart] { fwrite_unlocked(buffer, 1, length, f) }
+            } else {
+                for (_, f) in sinks { fwrite_unlocked(buffer, 1, length, f) }
+            }
             return
         }
         if merged && pending.count > 1 {
             // Keep each hart's queue sorted (an event can be reported before the line of the
             // instruction that caused it).
             let h = max(hart, 0)
+            let line = Array(UnsafeBufferPointer(start: buffer, count: length))
             var index = pending[h].count
             while index > 0 && pending[h][index - 1].cycle > cycle { index -= 1 }
             pending[h].insert((cycle, line), at: index)
         } else if let f = sharedSink {
-            line.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, f) }
+            fwrite_unlocked(buffer, 1, length, f)
         }
     }
 
