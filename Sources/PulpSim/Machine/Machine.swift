@@ -218,7 +218,9 @@ public final class Machine: ClusterScheduling {
         unit.report = { [unowned self] diagnostic in
             self.diagnostics.append(diagnostic)
             self.traceEvent(hart: nil, source: "redmule", message: "\(diagnostic.level.rawValue): \(diagnostic.message)")
-            if self.options.printDiagnostics && diagnostic.level != .note {
+            // Errors that stop the run appear in the end-of-run report instead.
+            let stops = diagnostic.level == .error && self.options.redmuleErrors == .error
+            if self.options.printDiagnostics && diagnostic.level != .note && !stops {
                 FileHandle.standardError.write("pulpsim: RedMulE \(diagnostic.level.rawValue): \(diagnostic.message)\n".data(using: .utf8)!)
             }
         }
