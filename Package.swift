@@ -26,8 +26,8 @@ let package = Package(
         // Throughput of the RedMulE engine (make bench).
         .executableTarget(name: "pulpsim-engine-bench", dependencies: ["PulpSim"], path: "Benchmarks/EngineBench",
                           swiftSettings: fastSettings),
-        .testTarget(name: "PulpFloatTests", dependencies: ["PulpFloat"]),
-        .testTarget(name: "PulpSimTests", dependencies: ["PulpSim"]),
+        .testTarget(name: "PulpFloatTests", dependencies: ["PulpFloat"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "PulpSimTests", dependencies: ["PulpSim"], swiftSettings: [.swiftLanguageMode(.v5)]),
     ]
 )
 

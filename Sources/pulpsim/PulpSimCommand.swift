@@ -144,7 +144,7 @@ struct Run: ParsableCommand {
         options.stdoutPrefix = stdoutPrefix
         options.progress = !quiet && !json && isatty(2) != 0
         options.redmuleErrors = redmuleErrors
-        options.printDiagnostics = !quiet
+        options.printDiagnostics = !json  // RedMulE warnings stay visible with --quiet
         if json {
             // Keep stdout for the JSON document; firmware output is captured and also sent to stderr.
             options.echoOutput = false

@@ -3,6 +3,11 @@
  * 64-bit and single-precision float) and returns 0, which crt0 turns into exit code 0.
  */
 #include "platform.h"
+
+#ifdef PLATFORM_PULP
+/* The single-hart greeting: only core 0 runs main (see hello-cluster for all 8 harts). */
+__asm__(".globl __main_harts\n.set __main_harts, 1");
+#endif
 #include "printf.h"
 
 /* Newton's method for sqrt(2) in single precision (fadd/fmul/fdiv). */

@@ -337,6 +337,9 @@
 /* ------------------------------------------------------------------ program frame */
 
 .macro TEST_BEGIN name
+    /* ISA tests run on hart 0 only (pulp-cluster crt0 starts main on __main_harts cores). */
+    .globl __main_harts
+    .set __main_harts, 1
     .section .rodata.test_name, "a", @progbits
 test_name:
     .asciz "\name"

@@ -11,3 +11,6 @@ $(BUILD)/$1/$2.elf: tests/$2.S tests/tests.mk
 TARGETS += $(BUILD)/$1/$2.elf
 endef
 $(foreach p,$(filter spike pulp-cluster,$(PLATFORMS)),$(foreach t,$(FAULT_TESTS),$(eval $(call FAULT_RULE,$p,$t))))
+
+# GDB session test firmware (8 harts, RedMulE).
+$(call FW_PROGRAM,pulp-cluster,gdb-gemm,tests/gdb-gemm.c,-Ihal)

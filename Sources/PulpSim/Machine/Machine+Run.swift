@@ -153,6 +153,7 @@ extension Machine {
     /// to shared devices happen in the order of simulated time.
     func runTurn(_ hart: Hart, budget: Int, shared: Bool = false) {
         takeInterruptIfPending(hart)
+        wokeAnotherHart = false
         var left = budget
         let traced = (tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]) || !watchpoints.isEmpty
             || timeline != nil
@@ -176,11 +177,15 @@ extension Machine {
             case .slowPath:
                 left -= 1
                 now = hart.cycle
+                let eventsBefore = events.nextTime
                 switch stepSlow(hart) {
                 case .retired:
+                    // A newly scheduled device event (a RedMulE job, a timer) must fire on time.
+                    if events.nextTime != eventsBefore { return }
                     // CSR writes may have enabled an interrupt; mret may have re-enabled them.
                     takeInterruptIfPending(hart)
-                    if shared { return }
+                    // Sharing the cluster, or having just woken another hart: let time order decide.
+                    if shared || wokeAnotherHart { wokeAnotherHart = false; return }
                 case .trap(let cause, let tval):
                     if !takeTrap(hart, cause: cause, tval: tval) { return }
                 case .asleep(let reason):
@@ -234,6 +239,7 @@ extension Machine {
         let hart = harts[core]
         if case .asleep = hart.state {
             hart.state = .running
+            wokeAnotherHart = true
             if hart.cycle < now { hart.cycle = now }
             timeline?.state(hart: core, "running", at: hart.cycle)
         }

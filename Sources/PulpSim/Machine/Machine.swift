@@ -112,6 +112,8 @@ public final class Machine: ClusterScheduling {
     public private(set) var breakpoints = Set<UInt32>()
     /// Set while a hart must execute the instruction under a breakpoint once.
     var steppingOverBreakpoint: UInt32? = nil
+    /// Set when a device wakes a hart, so that the waking hart's turn ends (time order).
+    var wokeAnotherHart = false
     /// Harts that stopped on a breakpoint in the previous run (they step over it when resumed).
     var stoppedAtBreakpoint = Set<Int>()
 
@@ -155,12 +157,14 @@ public final class Machine: ClusterScheduling {
     }
 
     private func buildPlatform() {
+        // Memories first: devices such as RedMulE and the test-and-set alias work on them.
+        for region in options.platform.memoryMap {
+            if case .ram(let name) = region.backing, rams[name] == nil { rams[name] = RAM(name: name, size: Int(region.size)) }
+        }
         for region in options.platform.memoryMap {
             switch region.backing {
             case .ram(let name), .alias(let name):
-                let ram = rams[name] ?? RAM(name: name, size: Int(region.size))
-                rams[name] = ram
-                bus.map(ram: ram, at: region.start, size: region.size, name: region.name, note: region.note)
+                bus.map(ram: rams[name]!, at: region.start, size: region.size, name: region.name, note: region.note)
             case .device(let kind):
                 bus.map(device: makeDevice(kind), at: region.start, size: region.size, name: region.name,
                         note: region.note)

@@ -123,12 +123,14 @@ public final class EventUnit {
     /// Reads a per-core-view register as `core`. Returns nil for a bad offset; sets `sleep` when
     /// the core must wait.
     func read(_ offset: UInt32, core: Int, sleep: inout SleepReason?, allowSleep: Bool) -> UInt32? {
-        let retry = pendingOffset[core] == offset
-        pendingOffset[core] = nil
+        // Only the core's own (sleep-capable) view consumes its pending-wait marker; a global-view
+        // read of another core's registers must not disturb that core's wait.
+        let retry = allowSleep && pendingOffset[core] == offset
+        if allowSleep { pendingOffset[core] = nil }
         switch offset {
         case 0x00, 0x04, 0x08: return eventMask[core]
         case 0x0C, 0x10, 0x14: return irqMask[core]
-        case 0x18: return 1
+        case 0x18: return waits[core] == nil || waits[core] == .interrupt ? 1 : 0  // clock gated while waiting
         case 0x1C: return buffer[core]
         case 0x20: return buffer[core] & eventMask[core]
         case 0x24: return buffer[core] & irqMask[core]

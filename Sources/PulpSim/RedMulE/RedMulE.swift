@@ -203,6 +203,7 @@ public final class RedMulE: Device {
     func softClear(wipe: Bool) {
         if let running { events.cancel(running.token) }
         running = nil
+        queued = nil
         contexts[0].triggered = false
         contexts[1].triggered = false
         acquired = false
@@ -234,7 +235,7 @@ public final class RedMulE: Device {
         if running != nil {
             errors.append("TRIGGER while job \(running!.id) is running: the RTL never starts a queued second job")
         }
-        if !softClearSinceLastJob {
+        if !softClearSinceLastJob && running == nil {
             errors.append("job triggered without a SOFT_CLEAR since the previous job: the RTL computes wrong results")
         }
         softClearSinceLastJob = false
@@ -249,8 +250,10 @@ public final class RedMulE: Device {
         }
         if format == .float16Alt { errors.append("format Float16Alt is not supported by this RTL (it produces 0xFFFF)") }
         var computable = format != .float16Alt
+        var empty = false
         if shape.m == 0 || shape.n == 0 || shape.k == 0 {
             errors.append("M, N and K must be non-zero (M=\(shape.m) N=\(shape.n) K=\(shape.k))")
+            empty = true  // nothing to compute: under --redmule-errors=warn the job completes at once
             computable = false
         } else if shape.rowTiles * shape.columnTiles * shape.depthTiles >= 65536 {
             errors.append("⌈M/12⌉·⌈K/16⌉·⌈N/16⌉ = \(shape.rowTiles * shape.columnTiles * shape.depthTiles) ≥ 65536: tile counter overflow")
@@ -288,6 +291,12 @@ public final class RedMulE: Device {
         for w in warnings { report(RedMulEDiagnostic(level: .warning, message: "\(describeHart(hart)): job \(ctx.jobID) (\(job)): \(w)")) }
         if !errors.isEmpty {
             let message = "\(describeHart(hart)): job \(ctx.jobID) (\(job)): " + errors.joined(separator: "; ")
+            if policy == .warn && empty && errors.count == 1 {
+                report(RedMulEDiagnostic(level: .error, message: message + " (--redmule-errors=warn: empty job, completes at once)"))
+                startJob(Pending(context: index, id: ctx.jobID, hart: hart, plan: nil, operation: operation, format: format,
+                              shape: shape, arithAt: ctx.arithWrittenAt ?? now))
+                return
+            }
             if policy == .error || plan == nil {
                 report(RedMulEDiagnostic(level: .error, message: message))
                 fail(message + (plan == nil && policy == .warn ? " (cannot be computed)" : ""))
@@ -297,12 +306,40 @@ public final class RedMulE: Device {
             report(RedMulEDiagnostic(level: .error, message: message + " (--redmule-errors=warn: computed as intended)"))
         }
         guard let plan else { return }
-        // Timing: start and completion cycles (SPEC §7.5).
-        let arithAt = ctx.arithWrittenAt ?? now
-        let startCycle = max(now + 7, arithAt + 35)
-        let endCycle = startCycle + RedMulETiming.duration(shape)
-        let writes = compute(plan: plan, operation: operation, format: format)
-        let id = ctx.jobID
+        let pending = Pending(context: index, id: ctx.jobID, hart: hart, plan: plan, operation: operation, format: format,
+                              shape: shape, arithAt: ctx.arithWrittenAt ?? now)
+        if running != nil {
+            // Only reachable with --redmule-errors=warn: run it when the current job is done.
+            queued = pending
+            return
+        }
+        startJob(pending)
+    }
+
+    /// A triggered job waiting to start.
+    struct Pending {
+        let context: Int, id: UInt32, hart: Int
+        let plan: MemoryPlan?
+        let operation: RedMulEOperation, format: RedMulEFormat, shape: RedMulEShape
+        let arithAt: UInt64
+    }
+    var queued: Pending?
+
+    /// Starts a job: reads its operands now, schedules its completion (SPEC §7.5 timing).
+    private func startJob(_ p: Pending) {
+        let index = p.context, hart = p.hart, shape = p.shape, operation = p.operation, format = p.format
+        let job = describeJob(contexts[index])
+        let startCycle = max(now + 7, p.arithAt + 35)
+        let endCycle = p.plan == nil ? startCycle : startCycle + RedMulETiming.duration(shape)
+        let writes = p.plan.map { compute(plan: $0, operation: operation, format: format) } ?? []
+        let id = p.id
+        guard let plan = p.plan else {
+            let token = events.schedule(at: endCycle) { [unowned self] in self.complete() }
+            running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle, writes: [])
+            runningTitle = "job \(id): empty"
+            runningAccesses = 0
+            return
+        }
         traceEvent?(hart, "redmule", String(format: "job %d triggered: %@; starts at cycle %llu, completes at cycle %llu; reads X 0x%08llx-0x%08llx W 0x%08llx-0x%08llx Y 0x%08llx-0x%08llx, writes Z 0x%08llx-0x%08llx",
                                             id, job, startCycle, endCycle, plan.xRange.lowerBound, plan.xRange.upperBound - 1,
                                             plan.wRange.lowerBound, plan.wRange.upperBound - 1, plan.yRange.lowerBound,
@@ -313,7 +350,6 @@ public final class RedMulE: Device {
         let tiles = UInt64(shape.rowTiles * shape.columnTiles)
         runningAccesses = tiles * UInt64(12 * shape.depthTiles + shape.n4 + 12) + 12 * tiles
         totalFMAs += UInt64(shape.m * shape.n4 * shape.k)
-        lastTriggerCycle = now
     }
 
     private func complete() {
@@ -332,6 +368,10 @@ public final class RedMulE: Device {
         jobObserver?(job.start, job.end, runningTitle, runningAccesses)
         traceEvent?(job.hart, "redmule", "job \(job.id) done (started at cycle \(job.start), \(job.end - job.start) cycles); completion signalled")
         signal(job.hart)
+        if let next = queued {
+            queued = nil
+            startJob(next)
+        }
     }
 
     /// The TCDM byte offset of [address, address + count), if entirely inside TCDM.

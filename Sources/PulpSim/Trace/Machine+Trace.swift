@@ -84,10 +84,12 @@ extension Machine {
         case .slowPath:
             left -= 1
             now = hart.cycle
+            let eventsBefore = events.nextTime
             switch stepSlow(hart) {
             case .retired:
                 takeInterruptIfPending(hart)
-                if shared { keepGoing = false }
+                if events.nextTime != eventsBefore { keepGoing = false }
+                if shared || wokeAnotherHart { wokeAnotherHart = false; keepGoing = false }
             case .trap(let cause, let tval):
                 traceEvent(hart: hart.index, source: "trap", message: String(format: "%@ at pc 0x%08x, tval 0x%08x", cause.description, pc, tval))
                 if !takeTrap(hart, cause: cause, tval: tval) { keepGoing = false }
