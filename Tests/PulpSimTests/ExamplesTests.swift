@@ -1,0 +1,113 @@
+// Every firmware example on the 8-hart cluster, the RedMulE diagnostics programs (one per
+// SPEC §7.6 condition, with and without --redmule-errors=warn), the redmule-tb program in its
+// four variants, and the trigger-to-event timings measured by firmware.
+
+import Foundation
+import PulpSim
+import XCTest
+
+final class ExamplesTests: XCTestCase {
+    func run(_ name: String, _ extra: [String] = [], platform: String = "pulp-cluster") throws -> (status: Int32, stdout: String, stderr: String) {
+        let path = platform == "redmule-tb" ? Paths.root.appendingPathComponent("firmware/build/redmule-tb/\(name).elf").path
+            : Paths.firmware(platform, name)
+        try requireFirmware(path)
+        return try runCLI(["run", "--platform", platform] + extra + [path])
+    }
+
+    func testClusterExamples() throws {
+        for name in ["hello-cluster", "reduction", "mutex-counter", "team-fork", "matmul-fp32", "eu-registers", "interleave"] {
+            let r = try run(name)
+            XCTAssertEqual(r.status, 0, "\(name): \(r.stderr.prefix(2000))")
+        }
+        let hello = try run("hello-cluster", ["--stdout-prefix"])
+        for hart in 0..<8 { XCTAssertTrue(hello.stdout.contains("[hart \(hart)] "), hello.stdout) }
+        for harts in ["1", "2", "5"] {
+            XCTAssertEqual(try run("reduction", ["--harts", harts]).status, 0, "reduction on \(harts) harts")
+        }
+        let matmul = try run("matmul-fp32")
+        XCTAssertTrue(matmul.stdout.lowercased().contains("cycles"), matmul.stdout)
+    }
+
+    func testDeliberateDeadlock() throws {
+        let r = try run("deadlock", ["--history", "0"])
+        XCTAssertEqual(r.status, 121)
+        XCTAssertTrue(r.stderr.contains("deadlock: every started hart is asleep"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("barrier 3"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("missing cores 0x80"), r.stderr)
+    }
+
+    func testDeterministicMultiHartRuns() throws {
+        let a = try run("mutex-counter", ["--json"]), b = try run("mutex-counter", ["--json"])
+        let ja = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as! [String: Any]
+        let jb = try JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(ja["instructions"] as? Int, jb["instructions"] as? Int)
+        XCTAssertEqual(ja["cycles"] as? Int, jb["cycles"] as? Int)
+        XCTAssertEqual(a.stderr, b.stderr)  // firmware output (with --json it goes to stderr)
+        XCTAssertEqual((ja["harts"] as! [[String: Any]]).map { $0["instructions"] as! Int },
+                       (jb["harts"] as! [[String: Any]]).map { $0["instructions"] as! Int })
+    }
+
+    func testRedMulEExamples() throws {
+        for name in ["gemm-fp16", "gemm-fp8", "gemm-ops", "gemm-tiled", "gemm-concurrent", "gemm-vs-sw", "gemm-xif", "registers"] {
+            let r = try run("redmule-\(name)", ["--json"])
+            XCTAssertEqual(r.status, 0, "\(name): \(r.stderr.suffix(2000))")
+            let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            let redmule = json["redmule"] as! [String: Any]
+            XCTAssertGreaterThan(redmule["jobs"] as! Int, 0, name)
+            XCTAssertEqual(redmule["errors"] as? Int, 0, name)
+        }
+        let vs = try run("redmule-gemm-vs-sw")
+        XCTAssertTrue(vs.stdout.lowercased().contains("speed"), vs.stdout)
+    }
+
+    func testTimingMeasuredByFirmware() throws {
+        let r = try run("redmule-timing")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rtl: [String: Double] = ["12x16x16": 169, "48x48x48": 2411, "64x64x64": 6251, "96x96x96": 18539,
+                                     "128x128x128": 45163, "96x100x96": 19759, "23x17x33": 590, "12x512x16": 2153]
+        var seen = 0
+        for line in r.stdout.split(separator: "\n") where line.hasPrefix("timing ") {
+            let f = line.split(separator: " ")
+            guard f.count >= 3, let expected = rtl[String(f[1])], let measured = Double(f[2]) else { continue }
+            seen += 1
+            XCTAssertLessThanOrEqual(abs(measured - expected) / expected, 0.02, String(line))
+        }
+        XCTAssertEqual(seen, rtl.count, r.stdout)
+    }
+
+    /// program → (default exit, exit with --redmule-errors=warn, text on stderr)
+    static let diagnostics: [(String, Int32, Int32, String)] = [
+        ("no-softclear", 122, 0, "without a SOFT_CLEAR since the previous job"),
+        ("queued-trigger", 122, 0, "TRIGGER while job"),
+        ("n-small", 122, 0, "N ≤ 4 with more than one output tile"),
+        ("n-5to8", 0, 0, "5 ≤ N ≤ 8 with more than one output tile"),
+        ("matmul-big", 122, 0, "MATMUL with M > 12 or K > 16"),
+        ("fp16alt", 122, 122, "Float16Alt"),
+        ("zero-size", 122, 0, "must be non-zero"),
+        ("outside-tcdm", 122, 122, "outside TCDM"),
+        ("z-overlap", 122, 0, "Z overlaps X or W"),
+        ("arith-not-last", 122, 0, "ARITH was not written after the other job registers"),
+        ("z-padding", 0, 0, "is not a multiple of 12"),
+        ("minmax-padding", 0, 0, "N mod 4"),
+    ]
+
+    func testEveryDiagnostic() throws {
+        for (name, strict, lenient, text) in Self.diagnostics {
+            let r = try run("redmule-diag-\(name)", ["--history", "0"])
+            XCTAssertEqual(r.status, strict, "\(name): \(r.stderr.prefix(1500))")
+            XCTAssertTrue(r.stderr.contains(text), "\(name): stderr lacks '\(text)': \(r.stderr.prefix(1500))")
+            XCTAssertTrue(r.stderr.contains("hart ") && r.stderr.contains("pc 0x") && r.stderr.contains("job "), "\(name): \(r.stderr.prefix(800))")
+            let w = try run("redmule-diag-\(name)", ["--redmule-errors=warn", "--history", "0"])
+            XCTAssertEqual(w.status, lenient, "\(name) with warn: \(w.stderr.prefix(1500))")
+            XCTAssertTrue(w.stderr.contains(text), "\(name) with warn: \(w.stderr.prefix(1500))")
+        }
+    }
+
+    func testRedMulETestbenchPlatformBothOffloadVariants() throws {
+        for variant in ["mmio-imc", "mmio-imf", "xif-imc", "xif-imf"] {
+            let r = try run("redmule-tb-\(variant)", platform: "redmule-tb")
+            XCTAssertEqual(r.status, 0, "\(variant): \(r.stdout) \(r.stderr.prefix(1500))")
+            XCTAssertFalse(r.stdout.isEmpty, "\(variant) printed nothing")
+        }
+    }
+}
