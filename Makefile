@@ -15,7 +15,7 @@ help:
 	@echo "make test       firmware + unit/integration tests + $(QEMU_DIFF_COUNT) QEMU differential programs"
 	@echo "make qemu-diff  only the QEMU differential programs (QEMU_DIFF_COUNT=N)"
 	@echo "make bench      release benchmarks: MIPS on the integer and FP workloads"
-	@echo "make demo       build and run the main example"
+	@echo "make demo       build and run the main example (FP32 GEMM on 8 harts vs RedMulE FP16)"
 	@echo "make fp-vectors regenerate the SoftFloat FP32 vectors"
 
 setup:
@@ -45,7 +45,7 @@ bench: release firmware
 	.build/release/pulpsim-engine-bench
 
 demo: release firmware
-	$(PULPSIM_RELEASE) run --stats firmware/build/pulp-cluster/hello.elf
+	$(PULPSIM_RELEASE) run --stats firmware/build/pulp-cluster/redmule-gemm-vs-sw.elf
 
 fp-vectors:
 	python3 scripts/fpvectors/gen_fp32_vectors.py
