@@ -98,21 +98,38 @@ extension Machine {
             case .lhu:
                 guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 2) else { remaining &+= 1; end = .slowPath; break loop }
                 x[e.rd] = UInt32(p.loadUnaligned(as: UInt16.self)); pc = (pc &+ e.length)
-            case .sb, .sh, .sw, .fsw:
+            // Stores: pages holding decoded code and the watched word (HTIF) take the slow path.
+            case .sb:
                 let address = x[e.rs1] &+ e.imm
-                let size: UInt32 = e.pointee.operation == .sb ? 1 : e.pointee.operation == .sh ? 2 : 4
-                // Watched words and code need the slow path's notifications.
-                guard let p = fastPointer(segments, address, size),
-                      (codePages[Int(address >> 12)] | codePages[Int((address &+ size &- 1) >> 12)]) == 0,
+                guard let p = fastPointer(segments, address, 1), codePages[Int(address >> 12)] == 0,
                       (address &+ 3) &- watchStart >= watchSpan
                 else { remaining &+= 1; end = .slowPath; break loop }
-                switch e.pointee.operation {
-                case .sb: p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
-                case .sh: p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), toByteOffset: 0, as: UInt16.self)
-                case .sw: p.storeBytes(of: x[e.rs2], toByteOffset: 0, as: UInt32.self)
-                default: p.storeBytes(of: f[e.rs2], toByteOffset: 0, as: UInt32.self)
-                }
-                pc = (pc &+ e.length)
+                p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
+                pc = pc &+ e.length
+            case .sh:
+                let address = x[e.rs1] &+ e.imm
+                guard let p = fastPointer(segments, address, 2),
+                      (codePages[Int(address >> 12)] | codePages[Int((address &+ 1) >> 12)]) == 0,
+                      (address &+ 3) &- watchStart >= watchSpan
+                else { remaining &+= 1; end = .slowPath; break loop }
+                p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), toByteOffset: 0, as: UInt16.self)
+                pc = pc &+ e.length
+            case .sw:
+                let address = x[e.rs1] &+ e.imm
+                guard let p = fastPointer(segments, address, 4),
+                      (codePages[Int(address >> 12)] | codePages[Int((address &+ 3) >> 12)]) == 0,
+                      (address &+ 3) &- watchStart >= watchSpan
+                else { remaining &+= 1; end = .slowPath; break loop }
+                p.storeBytes(of: x[e.rs2], toByteOffset: 0, as: UInt32.self)
+                pc = pc &+ e.length
+            case .fsw:
+                let address = x[e.rs1] &+ e.imm
+                guard let p = fastPointer(segments, address, 4),
+                      (codePages[Int(address >> 12)] | codePages[Int((address &+ 3) >> 12)]) == 0,
+                      (address &+ 3) &- watchStart >= watchSpan
+                else { remaining &+= 1; end = .slowPath; break loop }
+                p.storeBytes(of: f[e.rs2], toByteOffset: 0, as: UInt32.self)
+                pc = pc &+ e.length
             case .addi: x[e.rd] = x[e.rs1] &+ e.imm; pc = (pc &+ e.length)
             case .slti: x[e.rd] = Int32(bitPattern: x[e.rs1]) < e.pointee.imm ? 1 : 0; pc = (pc &+ e.length)
             case .sltiu: x[e.rd] = x[e.rs1] < e.imm ? 1 : 0; pc = (pc &+ e.length)
