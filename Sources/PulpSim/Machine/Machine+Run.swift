@@ -173,28 +173,47 @@ extension Machine {
                 return
             case .trap(let cause, let tval):
                 left -= 1
-                if !takeTrap(hart, cause: cause, tval: tval) { return }
+                if !raise(hart, cause: cause, tval: tval) { return }
             case .slowPath:
                 left -= 1
-                now = hart.cycle
-                let eventsBefore = events.nextTime
-                switch stepSlow(hart) {
-                case .retired:
-                    // A newly scheduled device event (a RedMulE job, a timer) must fire on time.
-                    if events.nextTime != eventsBefore { return }
-                    // CSR writes may have enabled an interrupt; mret may have re-enabled them.
-                    takeInterruptIfPending(hart)
-                    // Sharing the cluster, or having just woken another hart: let time order decide.
-                    if shared || wokeAnotherHart { wokeAnotherHart = false; return }
-                case .trap(let cause, let tval):
-                    if !takeTrap(hart, cause: cause, tval: tval) { return }
-                case .asleep(let reason):
-                    hart.state = .asleep(reason)
-                    timeline?.state(hart: hart.index, timelineName(for: reason, hart: hart.index), at: hart.cycle)
-                    return
-                }
+                if !finishSlowInstruction(hart, shared: shared) { return }
             }
         }
+    }
+
+    /// Completes an instruction the fast path handed over: executes it with full semantics and
+    /// decides whether the hart's turn goes on (false: the turn ends). Traced and untraced turns
+    /// both come through here, so they behave identically.
+    func finishSlowInstruction(_ hart: Hart, shared: Bool) -> Bool {
+        now = hart.cycle
+        let eventsBefore = events.nextTime
+        switch stepSlow(hart) {
+        case .retired:
+            // CSR writes may have enabled an interrupt; mret may have re-enabled them.
+            takeInterruptIfPending(hart)
+            // A newly scheduled device event (a RedMulE job, a timer) must fire on time.
+            if events.nextTime != eventsBefore { return false }
+            // Sharing the cluster, or having just woken another hart: let time order decide.
+            if shared || wokeAnotherHart { wokeAnotherHart = false; return false }
+            return true
+        case .trap(let cause, let tval):
+            return raise(hart, cause: cause, tval: tval)
+        case .asleep(let reason):
+            hart.state = .asleep(reason)
+            timeline?.state(hart: hart.index, timelineName(for: reason, hart: hart.index), at: hart.cycle)
+            if tracer != nil {
+                traceEvent(hart: hart.index, source: "sleep", message: eventUnit?.describeWait(core: hart.index) ?? reason.description)
+            }
+            return false
+        }
+    }
+
+    /// Takes a synchronous trap at the hart's pc; false when the run ends (no handler).
+    func raise(_ hart: Hart, cause: TrapCause, tval: UInt32) -> Bool {
+        if tracer != nil {
+            traceEvent(hart: hart.index, source: "trap", message: String(format: "%@ at pc 0x%08x, tval 0x%08x", cause.description, hart.pc, tval))
+        }
+        return takeTrap(hart, cause: cause, tval: tval)
     }
 
     /// Executes one instruction of `hart` only (debugger single-step; other harts stay put).

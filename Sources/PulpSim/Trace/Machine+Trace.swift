@@ -79,26 +79,10 @@ extension Machine {
             keepGoing = false
         case .trap(let cause, let tval):
             left -= 1
-            traceEvent(hart: hart.index, source: "trap", message: String(format: "%@ at pc 0x%08x, tval 0x%08x", cause.description, pc, tval))
-            if !takeTrap(hart, cause: cause, tval: tval) { keepGoing = false }
+            if !raise(hart, cause: cause, tval: tval) { keepGoing = false }
         case .slowPath:
             left -= 1
-            now = hart.cycle
-            let eventsBefore = events.nextTime
-            switch stepSlow(hart) {
-            case .retired:
-                takeInterruptIfPending(hart)
-                if events.nextTime != eventsBefore { keepGoing = false }
-                if shared || wokeAnotherHart { wokeAnotherHart = false; keepGoing = false }
-            case .trap(let cause, let tval):
-                traceEvent(hart: hart.index, source: "trap", message: String(format: "%@ at pc 0x%08x, tval 0x%08x", cause.description, pc, tval))
-                if !takeTrap(hart, cause: cause, tval: tval) { keepGoing = false }
-            case .asleep(let reason):
-                hart.state = .asleep(reason)
-                timeline?.state(hart: hart.index, timelineName(for: reason, hart: hart.index), at: hart.cycle)
-                traceEvent(hart: hart.index, source: "sleep", message: eventUnit?.describeWait(core: hart.index) ?? reason.description)
-                keepGoing = false
-            }
+            if !finishSlowInstruction(hart, shared: shared) { keepGoing = false }
         }
         let raised = isFP ? hart.fflags : 0
         if isFP { hart.fflags = fflagsBefore | raised }
