@@ -57,7 +57,13 @@ extension Machine {
             case .illegalInstruction:
                 text += String(format: "  instruction word 0x%08x\n", t.tval)
             case .instructionAccessFault:
-                text += String(format: "  pc 0x%08x: %@\n", t.tval, describeAddress(t.tval) as NSString)
+                let what: String
+                if let r = bus.region(containing: t.tval), case .device = r.kind {
+                    what = "device '\(r.name)': instructions cannot be fetched from a device"
+                } else {
+                    what = describeAddress(t.tval)
+                }
+                text += String(format: "  pc 0x%08x: %@\n", t.tval, what as NSString)
             default: break
             }
             text += describeRegisters(harts[t.hart])
