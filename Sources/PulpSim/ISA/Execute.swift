@@ -45,6 +45,12 @@ extension UnsafeMutablePointer where Pointee == DecodedInstruction {
     @inline(__always) var rs3: Int { Int(pointee.rs3) }
     @inline(__always) var imm: UInt32 { UInt32(bitPattern: pointee.imm) }
     @inline(__always) var length: UInt32 { UInt32(pointee.length) }
+    /// pc of the next instruction. A predicted branch rather than an add of the loaded length:
+    /// the next fetch then does not wait for this entry's load (length patterns repeat).
+    @inline(__always) func next(_ pc: UInt32) -> UInt32 {
+        if _fastPath(pointee.length == 4) { return pc &+ 4 }
+        return pc &+ 2
+    }
 }
 
 extension Machine {
@@ -71,33 +77,33 @@ extension Machine {
 
             switch e.pointee.operation {
             // MARK: RV32I
-            case .lui: x[e.rd] = e.imm; pc = (pc &+ e.length)
-            case .auipc: x[e.rd] = pc &+ e.imm; pc = (pc &+ e.length)
+            case .lui: x[e.rd] = e.imm; pc = e.next(pc)
+            case .auipc: x[e.rd] = pc &+ e.imm; pc = e.next(pc)
             case .jal: x[e.rd] = (pc &+ e.length); pc = pc &+ e.imm; stalls &+= Stall.jump
             case .jalr: let target = (x[e.rs1] &+ e.imm) & ~1; x[e.rd] = (pc &+ e.length); pc = target; stalls &+= Stall.jump
-            case .beq: if x[e.rs1] == x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
-            case .bne: if x[e.rs1] != x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
+            case .beq: if x[e.rs1] == x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = e.next(pc) }
+            case .bne: if x[e.rs1] != x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = e.next(pc) }
             case .blt:
-                if Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]) { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
+                if Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]) { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = e.next(pc) }
             case .bge:
-                if Int32(bitPattern: x[e.rs1]) >= Int32(bitPattern: x[e.rs2]) { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
-            case .bltu: if x[e.rs1] < x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
-            case .bgeu: if x[e.rs1] >= x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = (pc &+ e.length) }
+                if Int32(bitPattern: x[e.rs1]) >= Int32(bitPattern: x[e.rs2]) { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = e.next(pc) }
+            case .bltu: if x[e.rs1] < x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = e.next(pc) }
+            case .bgeu: if x[e.rs1] >= x[e.rs2] { pc = pc &+ e.imm; stalls &+= Stall.takenBranch } else { pc = e.next(pc) }
             case .lb:
                 guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 1) else { remaining &+= 1; end = .slowPath; break loop }
-                x[e.rd] = UInt32(bitPattern: Int32(p.load(as: Int8.self))); pc = (pc &+ e.length)
+                x[e.rd] = UInt32(bitPattern: Int32(p.load(as: Int8.self))); pc = e.next(pc)
             case .lh:
                 guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 2) else { remaining &+= 1; end = .slowPath; break loop }
-                x[e.rd] = UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self))); pc = (pc &+ e.length)
+                x[e.rd] = UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self))); pc = e.next(pc)
             case .lw:
                 guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 4) else { remaining &+= 1; end = .slowPath; break loop }
-                x[e.rd] = p.loadUnaligned(as: UInt32.self); pc = (pc &+ e.length)
+                x[e.rd] = p.loadUnaligned(as: UInt32.self); pc = e.next(pc)
             case .lbu:
                 guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 1) else { remaining &+= 1; end = .slowPath; break loop }
-                x[e.rd] = UInt32(p.load(as: UInt8.self)); pc = (pc &+ e.length)
+                x[e.rd] = UInt32(p.load(as: UInt8.self)); pc = e.next(pc)
             case .lhu:
                 guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 2) else { remaining &+= 1; end = .slowPath; break loop }
-                x[e.rd] = UInt32(p.loadUnaligned(as: UInt16.self)); pc = (pc &+ e.length)
+                x[e.rd] = UInt32(p.loadUnaligned(as: UInt16.self)); pc = e.next(pc)
             // Stores: pages holding decoded code and the watched word (HTIF) take the slow path.
             case .sb:
                 let address = x[e.rs1] &+ e.imm
@@ -105,7 +111,7 @@ extension Machine {
                       (address &+ 3) &- watchStart >= watchSpan
                 else { remaining &+= 1; end = .slowPath; break loop }
                 p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
-                pc = pc &+ e.length
+                pc = e.next(pc)
             case .sh:
                 let address = x[e.rs1] &+ e.imm
                 guard let p = fastPointer(segments, address, 2),
@@ -113,7 +119,7 @@ extension Machine {
                       (address &+ 3) &- watchStart >= watchSpan
                 else { remaining &+= 1; end = .slowPath; break loop }
                 p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), toByteOffset: 0, as: UInt16.self)
-                pc = pc &+ e.length
+                pc = e.next(pc)
             case .sw:
                 let address = x[e.rs1] &+ e.imm
                 guard let p = fastPointer(segments, address, 4),
@@ -121,7 +127,7 @@ extension Machine {
                       (address &+ 3) &- watchStart >= watchSpan
                 else { remaining &+= 1; end = .slowPath; break loop }
                 p.storeBytes(of: x[e.rs2], toByteOffset: 0, as: UInt32.self)
-                pc = pc &+ e.length
+                pc = e.next(pc)
             case .fsw:
                 let address = x[e.rs1] &+ e.imm
                 guard let p = fastPointer(segments, address, 4),
@@ -129,58 +135,58 @@ extension Machine {
                       (address &+ 3) &- watchStart >= watchSpan
                 else { remaining &+= 1; end = .slowPath; break loop }
                 p.storeBytes(of: f[e.rs2], toByteOffset: 0, as: UInt32.self)
-                pc = pc &+ e.length
-            case .addi: x[e.rd] = x[e.rs1] &+ e.imm; pc = (pc &+ e.length)
-            case .slti: x[e.rd] = Int32(bitPattern: x[e.rs1]) < e.pointee.imm ? 1 : 0; pc = (pc &+ e.length)
-            case .sltiu: x[e.rd] = x[e.rs1] < e.imm ? 1 : 0; pc = (pc &+ e.length)
-            case .xori: x[e.rd] = x[e.rs1] ^ e.imm; pc = (pc &+ e.length)
-            case .ori: x[e.rd] = x[e.rs1] | e.imm; pc = (pc &+ e.length)
-            case .andi: x[e.rd] = x[e.rs1] & e.imm; pc = (pc &+ e.length)
-            case .slli: x[e.rd] = x[e.rs1] << (e.imm & 31); pc = (pc &+ e.length)
-            case .srli: x[e.rd] = x[e.rs1] >> (e.imm & 31); pc = (pc &+ e.length)
-            case .srai: x[e.rd] = UInt32(bitPattern: Int32(bitPattern: x[e.rs1]) >> Int32(e.imm & 31)); pc = (pc &+ e.length)
-            case .add: x[e.rd] = x[e.rs1] &+ x[e.rs2]; pc = (pc &+ e.length)
-            case .sub: x[e.rd] = x[e.rs1] &- x[e.rs2]; pc = (pc &+ e.length)
-            case .sll: x[e.rd] = x[e.rs1] << (x[e.rs2] & 31); pc = (pc &+ e.length)
-            case .slt: x[e.rd] = Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]) ? 1 : 0; pc = (pc &+ e.length)
-            case .sltu: x[e.rd] = x[e.rs1] < x[e.rs2] ? 1 : 0; pc = (pc &+ e.length)
-            case .xor: x[e.rd] = x[e.rs1] ^ x[e.rs2]; pc = (pc &+ e.length)
-            case .srl: x[e.rd] = x[e.rs1] >> (x[e.rs2] & 31); pc = (pc &+ e.length)
-            case .sra: x[e.rd] = UInt32(bitPattern: Int32(bitPattern: x[e.rs1]) >> Int32(x[e.rs2] & 31)); pc = (pc &+ e.length)
-            case .or: x[e.rd] = x[e.rs1] | x[e.rs2]; pc = (pc &+ e.length)
-            case .and: x[e.rd] = x[e.rs1] & x[e.rs2]; pc = (pc &+ e.length)
-            case .fence: pc = (pc &+ e.length)
+                pc = e.next(pc)
+            case .addi: x[e.rd] = x[e.rs1] &+ e.imm; pc = e.next(pc)
+            case .slti: x[e.rd] = Int32(bitPattern: x[e.rs1]) < e.pointee.imm ? 1 : 0; pc = e.next(pc)
+            case .sltiu: x[e.rd] = x[e.rs1] < e.imm ? 1 : 0; pc = e.next(pc)
+            case .xori: x[e.rd] = x[e.rs1] ^ e.imm; pc = e.next(pc)
+            case .ori: x[e.rd] = x[e.rs1] | e.imm; pc = e.next(pc)
+            case .andi: x[e.rd] = x[e.rs1] & e.imm; pc = e.next(pc)
+            case .slli: x[e.rd] = x[e.rs1] << (e.imm & 31); pc = e.next(pc)
+            case .srli: x[e.rd] = x[e.rs1] >> (e.imm & 31); pc = e.next(pc)
+            case .srai: x[e.rd] = UInt32(bitPattern: Int32(bitPattern: x[e.rs1]) >> Int32(e.imm & 31)); pc = e.next(pc)
+            case .add: x[e.rd] = x[e.rs1] &+ x[e.rs2]; pc = e.next(pc)
+            case .sub: x[e.rd] = x[e.rs1] &- x[e.rs2]; pc = e.next(pc)
+            case .sll: x[e.rd] = x[e.rs1] << (x[e.rs2] & 31); pc = e.next(pc)
+            case .slt: x[e.rd] = Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]) ? 1 : 0; pc = e.next(pc)
+            case .sltu: x[e.rd] = x[e.rs1] < x[e.rs2] ? 1 : 0; pc = e.next(pc)
+            case .xor: x[e.rd] = x[e.rs1] ^ x[e.rs2]; pc = e.next(pc)
+            case .srl: x[e.rd] = x[e.rs1] >> (x[e.rs2] & 31); pc = e.next(pc)
+            case .sra: x[e.rd] = UInt32(bitPattern: Int32(bitPattern: x[e.rs1]) >> Int32(x[e.rs2] & 31)); pc = e.next(pc)
+            case .or: x[e.rd] = x[e.rs1] | x[e.rs2]; pc = e.next(pc)
+            case .and: x[e.rd] = x[e.rs1] & x[e.rs2]; pc = e.next(pc)
+            case .fence: pc = e.next(pc)
 
             // MARK: RV32M
-            case .mul: x[e.rd] = x[e.rs1] &* x[e.rs2]; pc = (pc &+ e.length)
+            case .mul: x[e.rd] = x[e.rs1] &* x[e.rs2]; pc = e.next(pc)
             case .mulh:
                 let product = Int64(Int32(bitPattern: x[e.rs1])) &* Int64(Int32(bitPattern: x[e.rs2]))
-                x[e.rd] = UInt32(truncatingIfNeeded: product >> 32); pc = (pc &+ e.length); stalls &+= Stall.mulHigh
+                x[e.rd] = UInt32(truncatingIfNeeded: product >> 32); pc = e.next(pc); stalls &+= Stall.mulHigh
             case .mulhsu:
                 let product = Int64(Int32(bitPattern: x[e.rs1])) &* Int64(x[e.rs2])
-                x[e.rd] = UInt32(truncatingIfNeeded: product >> 32); pc = (pc &+ e.length); stalls &+= Stall.mulHigh
+                x[e.rd] = UInt32(truncatingIfNeeded: product >> 32); pc = e.next(pc); stalls &+= Stall.mulHigh
             case .mulhu:
-                x[e.rd] = UInt32(truncatingIfNeeded: (UInt64(x[e.rs1]) &* UInt64(x[e.rs2])) >> 32); pc = (pc &+ e.length)
+                x[e.rd] = UInt32(truncatingIfNeeded: (UInt64(x[e.rs1]) &* UInt64(x[e.rs2])) >> 32); pc = e.next(pc)
                 stalls &+= Stall.mulHigh
             case .div:
                 let a = Int32(bitPattern: x[e.rs1]), b = Int32(bitPattern: x[e.rs2])
                 x[e.rd] = b == 0 ? 0xFFFF_FFFF : (a == Int32.min && b == -1) ? UInt32(bitPattern: a) : UInt32(bitPattern: a / b)
-                pc = (pc &+ e.length); stalls &+= Stall.divide
+                pc = e.next(pc); stalls &+= Stall.divide
             case .divu:
                 let b = x[e.rs2]
-                x[e.rd] = b == 0 ? 0xFFFF_FFFF : x[e.rs1] / b; pc = (pc &+ e.length); stalls &+= Stall.divide
+                x[e.rd] = b == 0 ? 0xFFFF_FFFF : x[e.rs1] / b; pc = e.next(pc); stalls &+= Stall.divide
             case .rem:
                 let a = Int32(bitPattern: x[e.rs1]), b = Int32(bitPattern: x[e.rs2])
                 x[e.rd] = b == 0 ? UInt32(bitPattern: a) : (a == Int32.min && b == -1) ? 0 : UInt32(bitPattern: a % b)
-                pc = (pc &+ e.length); stalls &+= Stall.divide
+                pc = e.next(pc); stalls &+= Stall.divide
             case .remu:
                 let b = x[e.rs2]
-                x[e.rd] = b == 0 ? x[e.rs1] : x[e.rs1] % b; pc = (pc &+ e.length); stalls &+= Stall.divide
+                x[e.rd] = b == 0 ? x[e.rs1] : x[e.rs1] % b; pc = e.next(pc); stalls &+= Stall.divide
 
             // MARK: RV32F
             case .flw:
                 guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 4) else { remaining &+= 1; end = .slowPath; break loop }
-                f[e.rd] = p.loadUnaligned(as: UInt32.self); pc = (pc &+ e.length)
+                f[e.rd] = p.loadUnaligned(as: UInt32.self); pc = e.next(pc)
             case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS, .fcvtSW, .fcvtSWU:
                 let rmField = e.pointee.rm == 7 ? UInt8(truncatingIfNeeded: hart.frm) : e.pointee.rm
                 guard rmField <= 4 else {
@@ -212,10 +218,10 @@ extension Machine {
                 default: f[e.rd] = Binary32.fromInt32(x[e.rs1], signed: false, mode, &flags)
                 }
                 if flags.rawValue != 0 { hart.fflags |= UInt32(flags.rawValue) }
-                pc = (pc &+ e.length)
-            case .fsgnj: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (f[e.rs2] & 0x8000_0000); pc = (pc &+ e.length)
-            case .fsgnjn: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (~f[e.rs2] & 0x8000_0000); pc = (pc &+ e.length)
-            case .fsgnjx: f[e.rd] = f[e.rs1] ^ (f[e.rs2] & 0x8000_0000); pc = (pc &+ e.length)
+                pc = e.next(pc)
+            case .fsgnj: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (f[e.rs2] & 0x8000_0000); pc = e.next(pc)
+            case .fsgnjn: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (~f[e.rs2] & 0x8000_0000); pc = e.next(pc)
+            case .fsgnjx: f[e.rd] = f[e.rs1] ^ (f[e.rs2] & 0x8000_0000); pc = e.next(pc)
             case .fmin, .fmax, .feq, .flt, .fle:
                 var flags = FPFlags()
                 let format = FloatFormat.binary32
@@ -227,10 +233,10 @@ extension Machine {
                 default: x[e.rd] = format.lessOrEqual(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
                 }
                 if flags.rawValue != 0 { hart.fflags |= UInt32(flags.rawValue) }
-                pc = (pc &+ e.length)
-            case .fmvXW: x[e.rd] = f[e.rs1]; pc = (pc &+ e.length)
-            case .fmvWX: f[e.rd] = x[e.rs1]; pc = (pc &+ e.length)
-            case .fclass: x[e.rd] = Binary32.classify(f[e.rs1]); pc = (pc &+ e.length)
+                pc = e.next(pc)
+            case .fmvXW: x[e.rd] = f[e.rs1]; pc = e.next(pc)
+            case .fmvWX: f[e.rd] = x[e.rs1]; pc = e.next(pc)
+            case .fclass: x[e.rd] = Binary32.classify(f[e.rs1]); pc = e.next(pc)
 
             // MARK: Everything else leaves the loop
             case .illegal:
