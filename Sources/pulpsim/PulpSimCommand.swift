@@ -37,6 +37,10 @@ struct Run: ParsableCommand {
           pulpsim run --harts 1 --stats kernel.elf       # one hart, per-hart counts at the end
           pulpsim run --platform spike rv32ui-p-add      # Spike-compatible platform with HTIF
           pulpsim run --max-instructions 1e9 --timeout 60 --json app.elf
+          pulpsim run --trace-file t.log --trace-format pulpsim --trace-start main app.elf
+          pulpsim run --gdb 3333 app.elf             # then: gdb-multiarch -ex 'target remote :3333' app.elf
+          pulpsim run --timeline out.json app.elf    # open in ui.perfetto.dev
+          pulpsim run --redmule-errors=warn driver-test.elf
         """)
 
     @Argument(help: "The firmware ELF (32-bit RISC-V executable).")
@@ -49,7 +53,7 @@ struct Run: ParsableCommand {
     var harts: Int?
 
     @Option(help: "Scheduling quantum in cycles: how far a hart may run ahead of the slowest running hart before the next one takes its turn (default 256; device accesses always end a turn).")
-    var quantum: Int = 0
+    var quantum: Int?
 
     @Option(help: "Stop after this many instructions in total (exit 123). Accepts 1e9.")
     var maxInstructions: String?
@@ -69,7 +73,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Print a JSON result on stdout at the end (firmware output goes to stderr).")
     var json = false
 
-    @Flag(help: "No progress line and no end-of-run report on stderr.")
+    @Flag(help: "No progress line and no end-of-run report on stderr (RedMulE warnings are still printed).")
     var quiet = false
 
     @Option(help: "RedMulE misprogramming the RTL cannot survive: 'error' stops the run (exit 122), 'warn' reports it and computes the job as intended.")
@@ -136,8 +140,10 @@ struct Run: ParsableCommand {
         options.platform.tcdmSize = UInt32(clamping: tcdmKib * 1024)
         options.platform.l2Size = UInt32(clamping: l2Kib * 1024)
         options.platform.ramSize = UInt32(clamping: ramMib * 1024 * 1024)
-        options.quantum = quantum
-        guard quantum >= 0 else { throw ValidationError("--quantum must be positive") }
+        if let quantum {
+            guard quantum >= 1 else { throw ValidationError("--quantum must be at least 1 cycle") }
+            options.quantum = quantum
+        }
         options.maxInstructions = try parseCount(maxInstructions, "--max-instructions")
         options.maxCycles = try parseCount(maxCycles, "--max-cycles")
         options.timeout = timeout
