@@ -68,6 +68,8 @@ public enum MachineError: Error, CustomStringConvertible {
 public final class Machine: ClusterScheduling {
     public let options: MachineOptions
     public let bus = Bus()
+    /// The bus's fast-path segment table (kept here so hot paths need not touch `bus`).
+    let segments: UnsafeMutablePointer<Segment>
     public let control = RunControl()
     public let console: Console
     public private(set) var harts: [Hart] = []
@@ -139,6 +141,7 @@ public final class Machine: ClusterScheduling {
             throw MachineError.invalidOption("RAM size must be between 4 KiB and 2 GiB")
         }
         self.options = options
+        segments = bus.segments
         console = Console(prefixHart: options.stdoutPrefix, echoToStandardOutput: options.echoOutput,
                           capture: options.captureOutput)
         let harts = options.platform.harts

@@ -97,7 +97,16 @@ extension Machine {
               tracer.wants(hart: hart.index, pc: pc, instret: instretBefore, cycle: cycleBefore),
               instretBefore >= traceThreshold[hart.index] else { return keepGoing }
 
-        // Effects in Spike's order: registers and CSRs by (number << 4 | kind), then memory.
+        emitTraceLine(tracer, hart, d, pc: pc, cycle: cycleBefore, address: address, storeValue: storeValue, size: size,
+                      raisedFlags: isFP ? raised : nil)
+        return keepGoing
+    }
+
+    /// Formats one retired instruction's line: effects in Spike's order — registers and CSRs by
+    /// (number << 4 | kind), then memory. `raisedFlags` is nil for non-FP instructions.
+    func emitTraceLine(_ tracer: Tracer, _ hart: Hart, _ d: DecodedInstruction, pc: UInt32, cycle: UInt64, address: UInt32,
+                       storeValue: UInt32, size: UInt32, raisedFlags: UInt32?) {
+        let x = hart.x, f = hart.f
         // At most: fflags, one register, one CSR, one memory access.
         var effects = (TraceEffect(kind: .x, number: 0, value: 0, address: 0), TraceEffect(kind: .x, number: 0, value: 0, address: 0),
                        TraceEffect(kind: .x, number: 0, value: 0, address: 0), TraceEffect(kind: .x, number: 0, value: 0, address: 0))
@@ -113,8 +122,8 @@ extension Machine {
                 register = TraceEffect(kind: .f, number: UInt32(d.rd), value: f[Int(d.rd)], address: 0)
             }
             let csr = writtenCSR(d).map { TraceEffect(kind: .csr, number: $0, value: hart.readCSR($0, timeNow: hart.cycle) ?? 0, address: 0) }
-            let flags = isFP && raised != 0 ? TraceEffect(kind: .csr, number: CSR.fflags, value: hart.fflags, address: 0) : nil
-            // fflags (key 0x14) sorts before every f register but f0 (0x01) and x0/x1 (never fflags writers' rd).
+            let flags = (raisedFlags ?? 0) != 0 ? TraceEffect(kind: .csr, number: CSR.fflags, value: hart.fflags, address: 0) : nil
+            // fflags (key 0x14) sorts before every f register but f0 (0x01).
             if let flags, let r = register, r.kind == .f && r.number == 0 { add(r); add(flags) } else {
                 if let flags { add(flags) }
                 if let r = register { add(r) }
@@ -126,18 +135,17 @@ extension Machine {
             }
         }
         let word: UInt32
-        if let p = bus.fastPointer(pc, UInt32(d.length)) {
+        if let p = fastPointer(segments, pc, UInt32(d.length)) {
             word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
         } else {
             word = instructionWord(at: pc) ?? 0
         }
         withUnsafeBytes(of: &effects) { raw in
             let buffer = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: TraceEffect.self), count: count)
-            tracer.instruction(hart: hart.index, cycle: cycleBefore, pc: pc, word: word, compressed: d.length == 2,
+            tracer.instruction(hart: hart.index, cycle: cycle, pc: pc, word: word, compressed: d.length == 2,
                                effects: buffer,
                                disassembly: tracer.needsDisassembly ? Disassembler.disassemble(word, at: pc, symbols: symbols) : "")
         }
-        return keepGoing
     }
 
     /// Emits a device/scheduler event into the trace (if tracing).
@@ -147,7 +155,7 @@ extension Machine {
         tracer.event(hart: hart, cycle: cycle, source: source, message: message)
     }
 
-    private func writesFFlags(_ op: Operation) -> Bool {
+    func writesFFlags(_ op: Operation) -> Bool {
         switch op {
         case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS, .fcvtSW, .fcvtSWU,
              .fmin, .fmax, .feq, .flt, .fle:
@@ -156,7 +164,7 @@ extension Machine {
         }
     }
 
-    private func writesIntegerRegister(_ op: Operation) -> Bool {
+    func writesIntegerRegister(_ op: Operation) -> Bool {
         switch op {
         case .lui, .auipc, .jal, .jalr, .lb, .lh, .lw, .lbu, .lhu, .addi, .slti, .sltiu, .xori, .ori, .andi, .slli,
              .srli, .srai, .add, .sub, .sll, .slt, .sltu, .xor, .srl, .sra, .or, .and, .csrrw, .csrrs, .csrrc, .csrrwi,
@@ -167,7 +175,7 @@ extension Machine {
         }
     }
 
-    private func writesFloatRegister(_ op: Operation) -> Bool {
+    func writesFloatRegister(_ op: Operation) -> Bool {
         switch op {
         case .flw, .fmadd, .fmsub, .fnmsub, .fnmadd, .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fsgnj, .fsgnjn, .fsgnjx,
              .fmin, .fmax, .fcvtSW, .fcvtSWU, .fmvWX:
@@ -177,7 +185,7 @@ extension Machine {
     }
 
     /// The CSR an instruction writes, if any (mret writes mstatus).
-    private func writtenCSR(_ d: DecodedInstruction) -> UInt32? {
+    func writtenCSR(_ d: DecodedInstruction) -> UInt32? {
         switch d.operation {
         case .csrrw, .csrrwi: return UInt32(d.imm) & 0xFFF
         case .csrrs, .csrrc, .csrrsi, .csrrci: return d.rs1 != 0 ? UInt32(d.imm) & 0xFFF : nil

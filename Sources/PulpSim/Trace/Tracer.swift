@@ -91,6 +91,8 @@ public final class Tracer {
     let format: TraceFormat
     private let hartMask: UInt64
     private let filtersPC: Bool
+    private let hasStart: Bool
+    private let hasStop: Bool
     /// Whether lines need symbol and disassembly text (not the Spike format).
     public var needsDisassembly: Bool { format != .spike }
     /// Per-hart: tracing currently enabled by start/stop points.
@@ -125,6 +127,8 @@ public final class Tracer {
         format = options.format
         hartMask = options.harts.map { $0.reduce(UInt64(0)) { $0 | (UInt64(1) << UInt64($1 & 63)) } } ?? ~0
         filtersPC = options.pcRanges != nil
+        hasStart = options.start != nil
+        hasStop = options.stop != nil
         self.options = options
         self.symbols = symbols
         pending = Array(repeating: [], count: harts)
@@ -156,6 +160,8 @@ public final class Tracer {
         self.format = format
         hartMask = ~0
         filtersPC = false
+        hasStart = false
+        hasStop = false
         self.symbols = symbols
         pending = Array(repeating: [], count: harts)
         active = Array(repeating: true, count: harts)
@@ -187,9 +193,9 @@ public final class Tracer {
     func wants(hart: Int, pc: UInt32, instret: UInt64, cycle: UInt64) -> Bool {
         if hartMask & (UInt64(1) << UInt64(hart & 63)) == 0 { return false }
         if stopped[hart] { return false }
-        if active[hart] && options.stop == nil && !filtersPC { return true }
-        if !active[hart], let start = options.start, reached(start, pc: pc, instret: instret, cycle: cycle) { active[hart] = true }
-        if active[hart], let stop = options.stop, reached(stop, pc: pc, instret: instret, cycle: cycle) {
+        if active[hart] && !hasStop && !filtersPC { return true }
+        if !active[hart], hasStart, let start = options.start, reached(start, pc: pc, instret: instret, cycle: cycle) { active[hart] = true }
+        if active[hart], hasStop, let stop = options.stop, reached(stop, pc: pc, instret: instret, cycle: cycle) {
             active[hart] = false; stopped[hart] = true
         }
         guard active[hart] else { return false }
