@@ -19,7 +19,13 @@ final class GDBTests: XCTestCase {
         sim.standardOutput = simOut
         sim.standardError = simErr
         try sim.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        // Wait until pulpsim listens (it says so on stderr).
+        var banner = Data()
+        let listenDeadline = Date().addingTimeInterval(30)
+        while !String(decoding: banner, as: UTF8.self).contains("waiting for gdb") && Date() < listenDeadline && sim.isRunning {
+            banner += simErr.fileHandleForReading.availableData
+        }
+        XCTAssertTrue(String(decoding: banner, as: UTF8.self).contains("waiting for gdb"), "pulpsim did not start its gdb server")
         let script = NSTemporaryDirectory() + "pulpsim-gdb-\(getpid()).gdb"
         try """
         set architecture riscv:rv32
@@ -61,7 +67,7 @@ final class GDBTests: XCTestCase {
         XCTAssertTrue(text.contains("Z5 4c00"), text)
         XCTAssertTrue(text.contains("completed jobs: 1"), text)                  // monitor redmule
         XCTAssertTrue(text.contains("exited normally"), text)
-        XCTAssertEqual(sim.terminationStatus, 0, String(decoding: simErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        XCTAssertEqual(sim.terminationStatus, 0, String(decoding: banner + simErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 
     func testMalformedPacketsGetErrorsNotCrashes() throws {
