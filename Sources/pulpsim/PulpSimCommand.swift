@@ -262,7 +262,7 @@ struct Run: ParsableCommand {
 
     func failureJSON(reason: String, message: String, status: Int32) -> String {
         let object: [String: Any] = ["elf": elf, "reason": reason, "message": message, "exit_status": Int(status)]
-        return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
     }
 
     func statsTable(_ result: RunResult) -> String {

@@ -22,6 +22,12 @@ final class RunTests: XCTestCase {
         let (pulp, _) = try runELF(Paths.firmware("pulp-cluster", "hello"), platform: .pulpCluster)
         guard case .exited(_, let m2) = pulp.reason else { return XCTFail("\(pulp.reason)") }
         XCTAssertEqual(m2, .coreStatus)
+        // Cluster controller: RETURN = 0x8000002a (bit 31 dropped), then EOC = 1.
+        let (eoc, _) = try runELF(Paths.firmware("pulp-cluster", "exit-eoc"), platform: .pulpCluster)
+        guard case .exited(let code, let m3) = eoc.reason else { return XCTFail("\(eoc.reason)") }
+        XCTAssertEqual(m3, .endOfComputation)
+        XCTAssertEqual(code, 42)
+        XCTAssertEqual(eoc.exitStatus, 42)
     }
 
     func testRunUntilSymbolThenInspectAndContinue() throws {

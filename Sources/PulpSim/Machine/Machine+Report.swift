@@ -136,7 +136,7 @@ extension RunResult {
             object["sleeping"] = s.map { ["hart": $0.hart, "pc": String(format: "0x%08x", $0.pc),
                                           "symbol": $0.symbol, "waiting_on": $0.reason] }
         }
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 }
