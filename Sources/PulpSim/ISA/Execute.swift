@@ -28,7 +28,7 @@ enum QuantumEnd: Equatable {
     return nil
 }
 
-/// Modelled extra cycles (CV32E40P-like): see docs/timing.md.
+/// Modelled extra cycles (CV32E40P-like): see docs/platform-notes.md, "Timing model".
 enum Stall {
     static let takenBranch: UInt64 = 2
     static let jump: UInt64 = 1

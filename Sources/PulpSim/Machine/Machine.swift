@@ -122,7 +122,6 @@ public final class Machine: ClusterScheduling {
     /// Cycles a hart may run ahead of the slowest running hart before the next one's turn.
     public let quantum: Int
     public static let defaultQuantum = 256
-    var totalInstructionsBefore: UInt64 = 0
 
     public init(options: MachineOptions = MachineOptions()) throws {
         guard (1...8).contains(options.platform.harts) else {

@@ -123,8 +123,6 @@ public final class ClusterTimer: Device {
         return true
     }
 
-    /// True if a compare match is pending (something that can wake a sleeping cluster).
-    public var isArmed: Bool { channels.contains { $0.token != nil } }
 }
 
 /// The TCDM test-and-set alias: a load returns the old value and leaves all ones in the bytes it

@@ -80,7 +80,7 @@ public final class EventUnit {
         }
     }
 
-    /// Lowest-priority-first? No: the highest pending line whose IRQ is enabled, if any.
+    /// The highest pending line whose IRQ is enabled, if any.
     public func pendingInterrupt(core: Int) -> Int? {
         let pending = buffer[core] & irqMask[core]
         guard pending != 0 else { return nil }
@@ -111,11 +111,6 @@ public final class EventUnit {
         waits[core] = nil
         traceEvent?(core, "event-unit", String(format: "wake (buffer 0x%08x)", buffer[core]))
         scheduler?.wake(core: core)
-    }
-
-    /// Called by the machine when a hart is woken by something else (e.g. a machine interrupt).
-    public func cancelWait(core: Int) {
-        if waits[core] == .interrupt { waits[core] = nil }
     }
 
     // MARK: Register access (per-core view)
