@@ -117,25 +117,20 @@ enum HalfMath {
         round(Double(table[Int(x)]) * Double(table[Int(w)]))
     }
 
-    /// Total order for non-NaN binary16 values with −0 < +0.
-    @inline(__always) static func less(_ a: UInt16, _ b: UInt16) -> Bool {
-        let sa = a & 0x8000 != 0, sb = b & 0x8000 != 0
-        if sa != sb { return sa }
-        return sa ? a > b : a < b
-    }
+    /// An unsigned key that orders non-NaN binary16 values, −0 < +0 included (negative values
+    /// complemented, positive ones offset), so that min/max are a compare and a select.
+    @inline(__always) static func orderKey(_ v: UInt16) -> UInt16 { v & 0x8000 != 0 ? ~v : v | 0x8000 }
 
     /// IEEE 754-2008 minNum with −0 < +0.
     @inline(__always) static func minimum(_ a: UInt16, _ b: UInt16) -> UInt16 {
-        if isNaN(a) { return isNaN(b) ? canonicalNaN : b }
-        if isNaN(b) { return a }
-        return less(b, a) ? b : a
+        if _slowPath(isNaN(a) || isNaN(b)) { return isNaN(a) ? (isNaN(b) ? canonicalNaN : b) : a }
+        return orderKey(b) < orderKey(a) ? b : a
     }
 
     /// IEEE 754-2008 maxNum with −0 < +0.
     @inline(__always) static func maximum(_ a: UInt16, _ b: UInt16) -> UInt16 {
-        if isNaN(a) { return isNaN(b) ? canonicalNaN : b }
-        if isNaN(b) { return a }
-        return less(a, b) ? b : a
+        if _slowPath(isNaN(a) || isNaN(b)) { return isNaN(a) ? (isNaN(b) ? canonicalNaN : b) : a }
+        return orderKey(a) < orderKey(b) ? b : a
     }
 }
 
