@@ -155,7 +155,7 @@ extension Machine {
         takeInterruptIfPending(hart)
         wokeAnotherHart = false
         var left = budget
-        let traced = (tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]) || !watchpoints.isEmpty
+        let traced = (tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]) || watching
             || timeline != nil
         while left > 0 && control.end == nil && hart.state == .running {
             if traced {

@@ -91,7 +91,9 @@ public final class Machine: ClusterScheduling {
     /// Checked about every thousand scheduling rounds; returning true stops the run (debugger Ctrl-C).
     public var interruptCheck: (() -> Bool)?
     /// Data watchpoints (debugger): address ranges and whether reads and/or writes trigger them.
-    public var watchpoints: [Watchpoint] = [] { didSet { watchHit = nil } }
+    public var watchpoints: [Watchpoint] = [] { didSet { watchHit = nil; watching = !watchpoints.isEmpty } }
+    /// `!watchpoints.isEmpty`, kept as a plain flag for per-instruction checks.
+    var watching = false
     /// The watchpoint access that stopped the run, if any.
     public internal(set) var watchHit: (address: UInt32, isWrite: Bool, hart: Int)?
     /// The Perfetto timeline being recorded (see `setTimeline`).

@@ -88,7 +88,7 @@ extension Machine {
         if isFP { hart.fflags = fflagsBefore | raised }
         if end == .budget { left -= Int(hart.instret &- instretBefore) }
         if let timeline, size != 0, hart.instret != instretBefore, isTCDM(address) { timeline.hartTCDMAccesses += 1 }
-        if !watchpoints.isEmpty, hart.instret != instretBefore, size != 0, let d = decoded {
+        if watching, hart.instret != instretBefore, size != 0, let d = decoded {
             let isStore = d.operation == .sb || d.operation == .sh || d.operation == .sw || d.operation == .fsw
             checkWatchpoints(address: address, size: size, isWrite: isStore, hart: hart.index)
             if control.end != nil { keepGoing = false }

@@ -82,7 +82,7 @@ public final class Tracer {
     private let corePrefixes: UnsafeMutablePointer<UInt8>
     private let corePrefixLength: Int
     private let registerLabels: UnsafeMutablePointer<UInt8>
-    private static let hexTable: UnsafeMutablePointer<UInt8> = {
+    private let hexTable: UnsafeMutablePointer<UInt8> = {
         let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
         for (i, c) in "0123456789abcdef".utf8.enumerated() { t[i] = c }
         return t
@@ -150,6 +150,8 @@ public final class Tracer {
         } else {
             sharedSink = stderr
         }
+        merged = !options.perHart
+        holdLines = merged && harts > 1
     }
 
     init(capturing harts: Int, symbols: SymbolTable, format: TraceFormat, capture: @escaping (Int, String) -> Void) {
@@ -167,6 +169,7 @@ public final class Tracer {
         active = Array(repeating: true, count: harts)
         stopped = Array(repeating: false, count: harts)
         self.capture = capture
+        capturing = true
     }
 
     deinit {
@@ -174,6 +177,7 @@ public final class Tracer {
         buffer.deallocate()
         corePrefixes.deallocate()
         registerLabels.deallocate()
+        hexTable.deallocate()
     }
 
     /// Flushes everything and closes files.
@@ -185,7 +189,10 @@ public final class Tracer {
         sharedSink = nil
     }
 
-    var merged: Bool { !options.perHart && capture == nil }
+    /// One stream for several harts, merged in time order (set at creation).
+    private(set) var merged = false
+    private var capturing = false
+    private var holdLines = false
 
     // MARK: Filtering
 
@@ -231,7 +238,7 @@ public final class Tracer {
     }
     @inline(__always) private func appendHex(_ v: UInt32, digits: Int) {
         guard length + digits < 8191 else { return }
-        let hex = Tracer.hexTable
+        let hex = hexTable
         var shift = (digits - 1) * 4
         while shift >= 0 {
             buffer[length] = hex[Int((v >> UInt32(shift)) & 0xF)]
@@ -240,7 +247,10 @@ public final class Tracer {
         }
     }
     @inline(__always) private func append(_ s: StaticString) {
-        s.withUTF8Buffer { for b in $0 { put(b) } }
+        let n = s.utf8CodeUnitCount
+        guard length + n < 8191 else { return }
+        (buffer + length).update(from: s.utf8Start, count: n)
+        length += n
     }
     private func append(_ s: String) { for b in s.utf8 { put(b) } }
     private func appendDecimal(_ v: UInt64) {
@@ -361,7 +371,7 @@ public final class Tracer {
 
     private func emit(hart: Int, cycle: UInt64) {
         linesWritten += 1
-        if let capture {
+        if capturing, let capture {
             capture(hart, String(decoding: UnsafeBufferPointer(start: buffer, count: length), as: UTF8.self))
             return
         }
@@ -375,7 +385,7 @@ public final class Tracer {
             }
             return
         }
-        if merged && pending.count > 1 {
+        if holdLines {
             // Keep each hart's queue sorted (an event can be reported before the line of the
             // instruction that caused it).
             let h = max(hart, 0)
@@ -390,7 +400,7 @@ public final class Tracer {
 
     /// Writes held lines with cycle ≤ `time`, in (cycle, hart) order (merged mode).
     func flushPending(upTo time: UInt64) {
-        guard merged, let f = sharedSink, pending.count > 1 else { return }
+        guard holdLines, let f = sharedSink else { return }
         var cursors = [Int](repeating: 0, count: pending.count)
         while true {
             var best = -1
