@@ -110,16 +110,21 @@ extension Machine {
                     let awake = harts.filter { $0.state == .running }.count
                     let cycles = harts.map(\.cycle).max() ?? 0
                     let mips = Double(total) / max(now - started, 1e-9) / 1e6
-                    let line = String(format: "\rpulpsim: %llu cycles, %llu instructions, %.0f MIPS, %d/%d harts awake ",
+                    let line = String(format: "\r\u{1B}[Kpulpsim: %llu cycles, %llu instructions, %.0f MIPS, %d/%d harts awake",
                                       cycles, total, mips, awake, harts.count)
+                    fflush(stdout)
                     FileHandle.standardError.write(line.data(using: .utf8)!)
+                    console.progressLineShown = true
                 }
             }
         }
         if control.end == nil, let limit = instructionLimit, total >= limit {
             control.finish(.instructionLimit(limit))
         }
-        if progressShown { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+        if progressShown && console.progressLineShown {
+            FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!)  // leave the terminal clean
+            console.progressLineShown = false
+        }
         if let tracer {
             traceEvent(hart: nil, source: "end", message: "run ended: \(control.end?.name ?? "?")")
             tracer.flushPending(upTo: .max)

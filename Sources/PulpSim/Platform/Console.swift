@@ -17,6 +17,8 @@ public final class Console {
     private var pending: [Int: [UInt8]] = [:]
     /// Called for every complete line (tracing hooks in here).
     public var lineObserver: ((Int, String) -> Void)?
+    /// A progress line is on the terminal (stderr): erase it before printing a firmware line.
+    public var progressLineShown = false
 
     public init(prefixHart: Bool = false, echoToStandardOutput: Bool = true, capture: Bool = false) {
         self.prefixHart = prefixHart
@@ -52,6 +54,10 @@ public final class Console {
         lineObserver?(hart, line)
         if capture { captured += line + (newline ? "\n" : "") }
         if echoToStandardOutput {
+            if progressLineShown {
+                fputs("\r\u{1B}[K", stderr)
+                progressLineShown = false
+            }
             let text = line + (newline ? "\n" : "")
             text.withCString { _ = fputs($0, stdout) }
         }
