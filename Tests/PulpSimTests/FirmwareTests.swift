@@ -9,18 +9,20 @@ final class FirmwareTests: XCTestCase {
     static let isaTests = ["rv32i-alu", "rv32i-branch", "rv32i-mem", "rv32m", "rv32f-arith", "rv32f-misc", "rv32c",
                            "zicsr", "traps"]
 
-    func testISAProgramsOnSpike() throws {
+    func runISAPrograms(_ platform: PlatformKind, _ directory: String) throws {
         for name in Self.isaTests {
-            let (result, _) = try runELF(Paths.firmware("spike", "isa-\(name)"), platform: .spike)
-            XCTAssertEqual(result.firmwareExitCode, 0, "isa-\(name) failed check \(result.firmwareExitCode ?? 9999): \(result.reason)\n\(result.output)")
+            let (result, _) = try runELF(Paths.firmware(directory, "isa-\(name)"), platform: platform)
+            XCTAssertEqual(result.firmwareExitCode, 0, "\(directory) isa-\(name) failed check \(result.firmwareExitCode ?? 9999): \(result.reason)\n\(result.output)")
         }
     }
 
-    func testISAProgramsOnPulpCluster() throws {
-        for name in Self.isaTests {
-            let (result, _) = try runELF(Paths.firmware("pulp-cluster", "isa-\(name)"), platform: .pulpCluster)
-            XCTAssertEqual(result.firmwareExitCode, 0, "isa-\(name) failed check \(result.firmwareExitCode ?? 9999): \(result.reason)\n\(result.output)")
-        }
+    func testISAProgramsOnSpike() throws { try runISAPrograms(.spike, "spike") }
+    func testISAProgramsOnPulpCluster() throws { try runISAPrograms(.pulpCluster, "pulp-cluster") }
+
+    /// Misaligned loads and stores cost one extra cycle each (SPEC §1: two bus accesses).
+    func testMisalignedAccessesCostASecondBusAccess() throws {
+        let (result, _) = try runELF(Paths.firmware("spike", "misaligned-cycles"), platform: .spike)
+        XCTAssertEqual(result.firmwareExitCode, 16, "\(result.reason)")
     }
 
     func testIllegalInstructionWithoutHandler() throws {

@@ -28,6 +28,11 @@ enum QuantumEnd: Equatable {
     return nil
 }
 
+/// One extra cycle for a misaligned access (the second bus transaction, SPEC §1); branch-free.
+@inline(__always) func misalignment(_ address: UInt32, _ alignmentMask: UInt32) -> UInt64 {
+    UInt64((address & alignmentMask) != 0 ? 1 : 0)
+}
+
 /// Modelled extra cycles (CV32E40P-like): see docs/platform-notes.md, "Timing model".
 enum Stall {
     static let takenBranch: UInt64 = 2
@@ -93,17 +98,23 @@ extension Machine {
                 guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 1) else { remaining &+= 1; end = .slowPath; break loop }
                 x[e.rd] = UInt32(bitPattern: Int32(p.load(as: Int8.self))); pc = e.next(pc)
             case .lh:
-                guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 2) else { remaining &+= 1; end = .slowPath; break loop }
+                let address = x[e.rs1] &+ e.imm
+                guard let p = fastPointer(segments, address, 2) else { remaining &+= 1; end = .slowPath; break loop }
                 x[e.rd] = UInt32(bitPattern: Int32(p.loadUnaligned(as: Int16.self))); pc = e.next(pc)
+                stalls &+= misalignment(address, 1)
             case .lw:
-                guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 4) else { remaining &+= 1; end = .slowPath; break loop }
+                let address = x[e.rs1] &+ e.imm
+                guard let p = fastPointer(segments, address, 4) else { remaining &+= 1; end = .slowPath; break loop }
                 x[e.rd] = p.loadUnaligned(as: UInt32.self); pc = e.next(pc)
+                stalls &+= misalignment(address, 3)
             case .lbu:
                 guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 1) else { remaining &+= 1; end = .slowPath; break loop }
                 x[e.rd] = UInt32(p.load(as: UInt8.self)); pc = e.next(pc)
             case .lhu:
-                guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 2) else { remaining &+= 1; end = .slowPath; break loop }
+                let address = x[e.rs1] &+ e.imm
+                guard let p = fastPointer(segments, address, 2) else { remaining &+= 1; end = .slowPath; break loop }
                 x[e.rd] = UInt32(p.loadUnaligned(as: UInt16.self)); pc = e.next(pc)
+                stalls &+= misalignment(address, 1)
             // Stores: pages holding decoded code and the watched word (HTIF) take the slow path.
             case .sb:
                 let address = x[e.rs1] &+ e.imm
@@ -120,6 +131,7 @@ extension Machine {
                 else { remaining &+= 1; end = .slowPath; break loop }
                 p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), toByteOffset: 0, as: UInt16.self)
                 pc = e.next(pc)
+                stalls &+= misalignment(address, 1)
             case .sw:
                 let address = x[e.rs1] &+ e.imm
                 guard let p = fastPointer(segments, address, 4),
@@ -128,6 +140,7 @@ extension Machine {
                 else { remaining &+= 1; end = .slowPath; break loop }
                 p.storeBytes(of: x[e.rs2], toByteOffset: 0, as: UInt32.self)
                 pc = e.next(pc)
+                stalls &+= misalignment(address, 3)
             case .fsw:
                 let address = x[e.rs1] &+ e.imm
                 guard let p = fastPointer(segments, address, 4),
@@ -136,6 +149,7 @@ extension Machine {
                 else { remaining &+= 1; end = .slowPath; break loop }
                 p.storeBytes(of: f[e.rs2], toByteOffset: 0, as: UInt32.self)
                 pc = e.next(pc)
+                stalls &+= misalignment(address, 3)
             case .addi: x[e.rd] = x[e.rs1] &+ e.imm; pc = e.next(pc)
             case .slti: x[e.rd] = Int32(bitPattern: x[e.rs1]) < e.pointee.imm ? 1 : 0; pc = e.next(pc)
             case .sltiu: x[e.rd] = x[e.rs1] < e.imm ? 1 : 0; pc = e.next(pc)
@@ -185,8 +199,10 @@ extension Machine {
 
             // MARK: RV32F
             case .flw:
-                guard let p = fastPointer(segments, x[e.rs1] &+ e.imm, 4) else { remaining &+= 1; end = .slowPath; break loop }
+                let address = x[e.rs1] &+ e.imm
+                guard let p = fastPointer(segments, address, 4) else { remaining &+= 1; end = .slowPath; break loop }
                 f[e.rd] = p.loadUnaligned(as: UInt32.self); pc = e.next(pc)
+                stalls &+= misalignment(address, 3)
             case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS, .fcvtSW, .fcvtSWU:
                 let rmField = e.pointee.rm == 7 ? UInt8(truncatingIfNeeded: hart.frm) : e.pointee.rm
                 guard rmField <= 4 else {
