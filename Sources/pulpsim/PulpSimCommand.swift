@@ -15,12 +15,13 @@ struct PulpSimCommand: ParsableCommand {
           pulpsim run --platform spike --max-instructions 1000000 prog.elf
           pulpsim run --json --quiet app.elf > result.json
           pulpsim memory-map --platform pulp-cluster
+          pulpsim run --trace-file t.bin --trace-format binary app.elf && pulpsim trace-decode t.bin
 
         The exit status of `pulpsim run` is the firmware's exit code; abnormal ends have their own
         codes: 64 usage, 65 invalid ELF, 66 unreadable input, 70 simulator error, 120 trap without
         handler, 121 deadlock, 122 RedMulE error, 123 instruction/cycle limit, 124 timeout.
         """,
-        subcommands: [Run.self, MemoryMap.self, Disassemble.self],
+        subcommands: [Run.self, MemoryMap.self, Disassemble.self, TraceDecode.self],
         defaultSubcommand: nil)
 }
 
@@ -38,6 +39,7 @@ struct Run: ParsableCommand {
           pulpsim run --platform spike rv32ui-p-add      # Spike-compatible platform with HTIF
           pulpsim run --max-instructions 1e9 --timeout 60 --json app.elf
           pulpsim run --trace-file t.log --trace-format pulpsim --trace-start main app.elf
+          pulpsim run --trace-file t.bin --trace-format binary app.elf   # fastest full trace; see trace-decode
           pulpsim run --gdb 3333 app.elf             # then: gdb-multiarch -ex 'target remote :3333' app.elf
           pulpsim run --timeline out.json app.elf    # open in ui.perfetto.dev
           pulpsim run --redmule-errors=warn driver-test.elf
@@ -82,10 +84,10 @@ struct Run: ParsableCommand {
     @Flag(help: "Trace every retired instruction (to stderr, or --trace-file).")
     var trace = false
 
-    @Option(help: "Write the trace to this file (implies --trace). With --trace-per-hart, '%h' is replaced by the hart index.")
+    @Option(help: "Write the trace to this file (implies --trace; '-' is standard output). With --trace-per-hart, '%h' is replaced by the hart index.")
     var traceFile: String?
 
-    @Option(help: "Trace format: spike (Spike's --log-commits), pulpsim (cycle, symbol, disassembly added) or jsonl.")
+    @Option(help: "Trace format: spike (Spike's --log-commits), pulpsim (cycle, symbol, disassembly added), jsonl, or binary (compact records, about 8 bytes per instruction; 'pulpsim trace-decode' turns them into any of the others).")
     var traceFormat: TraceFormat = .spike
 
     @Flag(help: "One trace file per hart instead of one stream merged in simulated-time order.")
@@ -171,7 +173,7 @@ struct Run: ParsableCommand {
         if trace || traceFile != nil {
             do {
                 machine.setTracer(try Tracer(options: machine.resolveSymbols(try traceOptions()), harts: machine.harts.count,
-                                             symbols: machine.symbols))
+                                             symbols: machine.symbols, elfPath: URL(fileURLWithPath: elf).standardizedFileURL.path))
             } catch {
                 fail("\(error)", status: ExitStatus.usage)
             }
@@ -193,13 +195,16 @@ struct Run: ParsableCommand {
             result = machine.run()
         }
         machine.tracer?.close()
+        if let error = machine.tracer?.writeError {
+            FileHandle.standardError.write("pulpsim: error: writing the trace failed (\(error)); the trace is incomplete\n".data(using: .utf8)!)
+        }
         if let timeline, let recorder = machine.timeline {
             do { try recorder.write(to: timeline, endCycle: result.cycles, instructions: result.harts.map(\.instructions)) } catch {
                 FileHandle.standardError.write("pulpsim: \(error)\n".data(using: .utf8)!)
             }
         }
         var report = machine.report(for: result)
-        if history > 0, report != nil, result.wallSeconds < 30, let image = machine.image {
+        if history > 0, report != nil, !quiet || json, result.wallSeconds < 30, let image = machine.image {
             switch result.reason {
             case .unhandledTrap, .deadlock, .instructionLimit, .cycleLimit, .timeout, .redmuleError:
                 let lines = Machine.history(options: options, image: image, of: result, count: history)
@@ -321,6 +326,58 @@ struct Disassemble: ParsableCommand {
                 offset += length
             }
         }
+    }
+}
+
+struct TraceDecode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace-decode", abstract: "Turn a binary trace into a text trace (spike, pulpsim or jsonl).",
+        discussion: """
+        The text is byte for byte what `pulpsim run --trace-format FORMAT` would have written for the
+        same run. Symbols (for the pulpsim and jsonl formats) come from the ELF recorded in the trace,
+        or from --elf.
+
+        Examples:
+          pulpsim run --trace-file t.bin --trace-format binary app.elf
+          pulpsim trace-decode t.bin > t.log                       # Spike format
+          pulpsim trace-decode --format pulpsim --output t.txt t.bin
+        """)
+    @Argument(help: "A trace written with --trace-format binary.")
+    var trace: String
+    @Option(help: "Text format: spike, pulpsim or jsonl.")
+    var format: TraceFormat = .spike
+    @Option(help: "The ELF the trace was recorded from (default: the path recorded in the trace).")
+    var elf: String?
+    @Option(help: "Write here instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        guard format != .binary else { fail("--format must be a text format: spike, pulpsim or jsonl", status: ExitStatus.usage) }
+        let reader: BinaryTraceReader
+        do { reader = try BinaryTraceReader(path: trace) } catch {
+            fail("\(error)", status: FileManager.default.isReadableFile(atPath: trace) ? ExitStatus.invalidInput : ExitStatus.cannotOpenInput)
+        }
+        var symbols = SymbolTable([])
+        let elfPath = elf ?? reader.elfPath
+        if format != .spike && !elfPath.isEmpty {
+            do { symbols = SymbolTable(try ElfImage(path: elfPath).symbols) } catch {
+                if elf != nil { fail("\(error)", status: ExitStatus.invalidELF) }
+                FileHandle.standardError.write("pulpsim: warning: cannot read the ELF '\(elfPath)' recorded in the trace (\(error)); no symbols (use --elf)\n".data(using: .utf8)!)
+            }
+        }
+        var options = TraceOptions()
+        options.format = format
+        options.path = output ?? "-"
+        let tracer: Tracer
+        do { tracer = try Tracer(options: options, harts: reader.harts, symbols: symbols, preordered: !reader.merged) } catch {
+            fail("\(error)", status: ExitStatus.cannotOpenInput)
+        }
+        do { try reader.decode(into: tracer) } catch {
+            tracer.close()
+            fail("\(error)", status: ExitStatus.invalidInput)
+        }
+        tracer.close()
+        if let error = tracer.writeError { fail("writing the text failed: \(error)", status: ExitStatus.simulatorError) }
     }
 }
 

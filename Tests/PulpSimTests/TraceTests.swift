@@ -121,4 +121,106 @@ final class TraceTests: XCTestCase {
         // The last instruction before the trap: li a1, 0x5678 (lui + addi) at 0x80000008.
         XCTAssertTrue(r.stderr.contains("0x80000008 (0x67858593) x11 0x00005678"), r.stderr)
     }
+
+    // MARK: Binary traces
+
+    /// Runs `elf` traced in binary and in each text format; decoding the binary must give the
+    /// text byte for byte.
+    func assertBinaryRoundTrip(_ platform: String, _ elf: String, _ extra: [String] = [], file: StaticString = #filePath,
+                               line: UInt = #line) throws {
+        let bin = tracePath("rt.bin")
+        var r = try runCLI(["run", "--platform", platform, "--quiet", "--trace-file", bin, "--trace-format", "binary"] + extra + [elf])
+        XCTAssertNotEqual(r.status, 64, r.stderr, file: file, line: line)
+        for format in ["spike", "pulpsim", "jsonl"] {
+            let text = tracePath("rt.\(format)"), decoded = tracePath("rt.dec.\(format)")
+            r = try runCLI(["run", "--platform", platform, "--quiet", "--trace-file", text, "--trace-format", format] + extra + [elf])
+            r = try runCLI(["trace-decode", "--format", format, "--output", decoded, bin])
+            XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+            let expected = try Data(contentsOf: URL(fileURLWithPath: text))
+            XCTAssertGreaterThan(expected.count, 0, file: file, line: line)
+            XCTAssertTrue(expected == (try Data(contentsOf: URL(fileURLWithPath: decoded))),
+                          "\(elf) \(extra) \(format): decoded binary trace differs from the text trace", file: file, line: line)
+        }
+    }
+
+    func testBinaryTraceDecodesToTheTextTraces() throws {
+        let classes = Paths.firmware("spike", "trace-classes")
+        let fp = Paths.firmware("spike", "isa-rv32f-arith")
+        let mutex = Paths.firmware("pulp-cluster", "mutex-counter")
+        let redmule = Paths.firmware("pulp-cluster", "redmule-timing")
+        for elf in [classes, fp, mutex, redmule] { try requireFirmware(elf) }
+        try assertBinaryRoundTrip("spike", classes)                      // every instruction class, boot ROM
+        try assertBinaryRoundTrip("spike", fp)                           // FP with flags, f0 writes
+        try assertBinaryRoundTrip("pulp-cluster", mutex)                 // 8 harts merged in time order, events
+        try assertBinaryRoundTrip("pulp-cluster", redmule, ["--max-instructions", "200000"])  // RedMulE events
+        try assertBinaryRoundTrip("pulp-cluster", mutex, ["--trace-harts", "1,6", "--trace-start", "main", "--trace-stop", "i:3000"])
+        try assertBinaryRoundTrip("pulp-cluster", mutex, ["--trace-pc", "main", "--no-trace-events"])
+    }
+
+    func testPerHartBinaryTraces() throws {
+        let elf = Paths.firmware("pulp-cluster", "mutex-counter")
+        try requireFirmware(elf)
+        let text = tracePath("ph-%h.log"), bin = tracePath("ph-%h.bin")
+        _ = try runCLI(["run", "--quiet", "--trace-per-hart", "--trace-file", text, elf])
+        _ = try runCLI(["run", "--quiet", "--trace-per-hart", "--trace-file", bin, "--trace-format", "binary", elf])
+        for hart in [0, 5] {
+            let decoded = tracePath("ph-\(hart).dec")
+            let r = try runCLI(["trace-decode", "--output", decoded, bin.replacingOccurrences(of: "%h", with: "\(hart)")])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(try String(contentsOfFile: decoded, encoding: .utf8),
+                           try String(contentsOfFile: text.replacingOccurrences(of: "%h", with: "\(hart)"), encoding: .utf8))
+        }
+    }
+
+    /// A binary trace is much smaller than the text (the point of the format).
+    func testBinaryTraceIsCompact() throws {
+        let elf = Paths.firmware("pulp-cluster", "mutex-counter")
+        try requireFirmware(elf)
+        let text = tracePath("size.log"), bin = tracePath("size.bin")
+        _ = try runCLI(["run", "--quiet", "--trace-file", text, elf])
+        _ = try runCLI(["run", "--quiet", "--trace-file", bin, "--trace-format", "binary", elf])
+        let textSize = try FileManager.default.attributesOfItem(atPath: text)[.size] as! Int
+        let binSize = try FileManager.default.attributesOfItem(atPath: bin)[.size] as! Int
+        XCTAssertLessThan(binSize * 4, textSize, "binary \(binSize) bytes vs text \(textSize) bytes")
+    }
+
+    /// Damaged binary traces end in a clear error (exit 65), never a crash.
+    func testCorruptBinaryTracesAreRejected() throws {
+        let elf = Paths.firmware("spike", "trace-classes")
+        try requireFirmware(elf)
+        let bin = tracePath("good.bin")
+        _ = try runCLI(["run", "--platform", "spike", "--trace-file", bin, "--trace-format", "binary", elf])
+        let good = try [UInt8](Data(contentsOf: URL(fileURLWithPath: bin)))
+        let bad = tracePath("bad.bin")
+        func decode(_ bytes: [UInt8]) throws -> (status: Int32, stderr: String) {
+            try Data(bytes).write(to: URL(fileURLWithPath: bad))
+            let r = try runCLI(["trace-decode", "--output", tracePath("bad.txt"), bad])
+            return (r.status, r.stderr)
+        }
+        var r = try decode(Array("not a trace at all".utf8))
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.stderr.contains("not a pulpsim binary trace"), r.stderr)
+        r = try decode(Array(good.dropLast(3)))
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.stderr.contains("ends inside a record"), r.stderr)
+        var wrongVersion = good
+        wrongVersion[8] = 99
+        r = try decode(wrongVersion)
+        XCTAssertTrue(r.stderr.contains("version 99"), r.stderr)
+        // Damage at pseudo-random places (fixed seed): either decodes (to something) or is
+        // rejected; never a signal.
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int(seed >> 33) }
+        for _ in 0..<60 {
+            var damaged = good
+            for _ in 0..<4 { damaged[14 + next() % (damaged.count - 14)] = UInt8(truncatingIfNeeded: next()) }
+            r = try decode(damaged)
+            XCTAssertTrue(r.status == 0 || r.status == 65, "status \(r.status): \(r.stderr)")
+        }
+        let missing = try runCLI(["trace-decode", tracePath("does-not-exist.bin")])
+        XCTAssertEqual(missing.status, 66)
+        let noFile = try runCLI(["run", "--platform", "spike", "--trace", "--trace-format", "binary", elf])
+        XCTAssertEqual(noFile.status, 64)
+        XCTAssertTrue(noFile.stderr.contains("needs --trace-file"), noFile.stderr)
+    }
 }

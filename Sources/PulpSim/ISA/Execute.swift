@@ -58,10 +58,60 @@ extension UnsafeMutablePointer where Pointee == DecodedInstruction {
     }
 }
 
+/// Whether a specialisation of the interpreter loop records what each retired instruction did
+/// (for traces). The untraced specialisation compiles to the plain loop.
+protocol CaptureMode { static var on: Bool { get } }
+enum NoCapture: CaptureMode { @inline(__always) static var on: Bool { false } }
+enum CaptureRetired: CaptureMode { @inline(__always) static var on: Bool { true } }
+
+/// One instruction retired on the fast path while tracing: with its decoded form, enough to
+/// rebuild its trace line.
+struct CapturedInstruction {
+    var pc: UInt32
+    /// The register it wrote (x or f) or, for a store, the data stored.
+    var value: UInt32
+    /// Loads and stores: the address. F operations that can raise flags: the raised flags in
+    /// bits 0-4 and fflags afterwards in bits 8-12.
+    var aux: UInt32
+    /// Its first cycle, relative to the hart's cycle when the capture began.
+    var cycleOffset: UInt32
+}
+
+/// Per operation: where the captured value comes from, as an index into the 65-word register
+/// block (x0-x31, the x0 sink, f0-f31): bit 0 selects rs2 instead of rd, bit 1 adds 33 (f file).
+func makeCaptureValueTable() -> UnsafeMutablePointer<UInt8> {
+    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    table.initialize(repeating: 0, count: 256)
+    for op in Operation.allCases {
+        switch op {
+        case .sb, .sh, .sw: table[Int(op.rawValue)] = 1
+        case .fsw: table[Int(op.rawValue)] = 3
+        case .flw, .fmadd, .fmsub, .fnmsub, .fnmadd, .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fsgnj, .fsgnjn, .fsgnjx,
+             .fmin, .fmax, .fcvtSW, .fcvtSWU, .fmvWX:
+            table[Int(op.rawValue)] = 2
+        default: break
+        }
+    }
+    return table
+}
+
 extension Machine {
     /// Runs `hart` for at most `budget` instructions on the fast path.
     @inline(never)
     func execute(_ hart: Hart, budget: Int) -> QuantumEnd {
+        executeLoop(hart, budget: budget, NoCapture.self, into: nil)
+    }
+
+    /// `execute`, recording each instruction retired on the fast path in `records` (room for
+    /// `budget` entries); as many entries are filled as `hart.instret` advanced.
+    @inline(never)
+    func executeCapturing(_ hart: Hart, budget: Int, into records: UnsafeMutablePointer<CapturedInstruction>) -> QuantumEnd {
+        executeLoop(hart, budget: budget, CaptureRetired.self, into: records)
+    }
+
+    @inline(__always)
+    func executeLoop<C: CaptureMode>(_ hart: Hart, budget: Int, _: C.Type,
+                                     into records: UnsafeMutablePointer<CapturedInstruction>?) -> QuantumEnd {
         let x = hart.x, f = hart.f
         let cache = decodeCache, cacheMask = decodeCacheMask
         let segments = bus.segments
@@ -71,6 +121,8 @@ extension Machine {
         var remaining = budget
         var stalls: UInt64 = 0
         var end = QuantumEnd.budget
+        let valueTable = C.on ? captureValueTable : nil
+        var captured = 0
 
         loop: while remaining > 0 {
             let e = cache + Int((pc >> 1) & cacheMask)
@@ -79,6 +131,11 @@ extension Machine {
                 e.pointee = decoded
             }
             remaining &-= 1
+            // Capture: what is known before the instruction runs (a load may overwrite its base).
+            let startPC = pc
+            let startStalls = stalls
+            var aux: UInt32 = 0
+            if C.on { aux = x[e.rs1] &+ e.imm }
 
             switch e.pointee.operation {
             // MARK: RV32I
@@ -234,6 +291,7 @@ extension Machine {
                 default: f[e.rd] = Binary32.fromInt32(x[e.rs1], signed: false, mode, &flags)
                 }
                 if flags.rawValue != 0 { hart.fflags |= UInt32(flags.rawValue) }
+                if C.on { aux = UInt32(flags.rawValue) | (hart.fflags << 8) }
                 pc = e.next(pc)
             case .fsgnj: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (f[e.rs2] & 0x8000_0000); pc = e.next(pc)
             case .fsgnjn: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (~f[e.rs2] & 0x8000_0000); pc = e.next(pc)
@@ -249,6 +307,7 @@ extension Machine {
                 default: x[e.rd] = format.lessOrEqual(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
                 }
                 if flags.rawValue != 0 { hart.fflags |= UInt32(flags.rawValue) }
+                if C.on { aux = UInt32(flags.rawValue) | (hart.fflags << 8) }
                 pc = e.next(pc)
             case .fmvXW: x[e.rd] = f[e.rs1]; pc = e.next(pc)
             case .fmvWX: f[e.rd] = x[e.rs1]; pc = e.next(pc)
@@ -262,6 +321,15 @@ extension Machine {
             case .fenceI, .ecall, .ebreak, .mret, .wfi, .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci,
                  .mcnfig, .marith:
                 remaining &+= 1; end = .slowPath; break loop
+            }
+            if C.on {
+                // Retired on the fast path: record it.
+                let source = valueTable.unsafelyUnwrapped[Int(e.pointee.operation.rawValue)]
+                let register = (source & 1) != 0 ? e.rs2 : e.rd
+                let value = x[register &+ Int(source >> 1) &* 33]
+                let offset = UInt32(truncatingIfNeeded: UInt64(budget &- remaining &- 1) &+ startStalls)
+                records.unsafelyUnwrapped[captured] = CapturedInstruction(pc: startPC, value: value, aux: aux, cycleOffset: offset)
+                captured &+= 1
             }
         }
         hart.pc = pc

@@ -40,7 +40,8 @@ public final class Hart {
     public let hartID: UInt32
     /// x0...x31 followed by the x0 write sink.
     public let x: UnsafeMutablePointer<UInt32>
-    /// f0...f31 (32-bit, no NaN boxing on RV32F).
+    /// f0...f31 (32-bit, no NaN boxing on RV32F). They follow the x block in the same allocation
+    /// (`f == x + 33`), so a trace capture can read either file through one index.
     public let f: UnsafeMutablePointer<UInt32>
     public var pc: UInt32 = 0
     public var state: HartState = .running
@@ -72,15 +73,13 @@ public final class Hart {
     public init(index: Int, hartID: UInt32) {
         self.index = index
         self.hartID = hartID
-        x = .allocate(capacity: 33)
-        x.initialize(repeating: 0, count: 33)
-        f = .allocate(capacity: 32)
-        f.initialize(repeating: 0, count: 32)
+        x = .allocate(capacity: 33 + 32)
+        x.initialize(repeating: 0, count: 33 + 32)
+        f = x + 33
     }
 
     deinit {
         x.deallocate()
-        f.deallocate()
     }
 
     public var mip: UInt32 { mipSoftware | mipExternal }

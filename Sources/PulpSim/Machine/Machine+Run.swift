@@ -164,6 +164,15 @@ extension Machine {
             || timeline != nil
         while left > 0 && control.end == nil && hart.state == .running {
             if traced {
+                if !watching {
+                    // Batches on the capturing fast path; what leaves it goes through stepTraced.
+                    let before = hart.instret, cycle = hart.cycle
+                    let end = executeCapturing(hart, budget: min(left, Machine.captureCapacity), into: captureRecords)
+                    let count = Int(hart.instret &- before)
+                    left -= count
+                    if count > 0 { emitCaptured(hart, count: count, instret: before, cycle: cycle) }
+                    if end == .budget { continue }
+                }
                 if !stepTraced(hart, shared: shared, left: &left) { return }
                 continue
             }

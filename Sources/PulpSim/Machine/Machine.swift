@@ -112,6 +112,12 @@ public final class Machine: ClusterScheduling {
     /// One byte per 4 KiB page of the address space: non-zero once an instruction was decoded there.
     /// Stores to such pages take the slow path, which drops the stale decoded instructions.
     let codePages: UnsafeMutablePointer<UInt8>
+    /// Traced runs: where the capturing interpreter loop records retired instructions, and the
+    /// table telling it which register holds each operation's traced value.
+    static let captureCapacity = 4096
+    let captureRecords: UnsafeMutablePointer<CapturedInstruction>
+    let captureValueTable: UnsafeMutablePointer<UInt8>
+    let traceTraits: UnsafeMutablePointer<UInt8>
     /// Addresses where execution stops before executing (debugger breakpoints, run-until).
     public private(set) var breakpoints = Set<UInt32>()
     /// Set while a hart must execute the instruction under a breakpoint once.
@@ -151,6 +157,9 @@ public final class Machine: ClusterScheduling {
         decodeCache.initialize(repeating: .empty, count: 1 << Machine.decodeCacheBits)
         codePages = .allocate(capacity: 1 << 20)
         codePages.initialize(repeating: 0, count: 1 << 20)
+        captureRecords = .allocate(capacity: Machine.captureCapacity)
+        captureValueTable = makeCaptureValueTable()
+        traceTraits = Machine.makeTraceTraitsTable()
         for i in 0..<harts { self.harts.append(Hart(index: i, hartID: UInt32(i))) }
         buildPlatform()
     }
@@ -158,6 +167,9 @@ public final class Machine: ClusterScheduling {
     deinit {
         decodeCache.deallocate()
         codePages.deallocate()
+        captureRecords.deallocate()
+        captureValueTable.deallocate()
+        traceTraits.deallocate()
     }
 
     private func buildPlatform() {

@@ -63,6 +63,8 @@ public enum ExitStatus {
     public static let usage: Int32 = 64
     public static let invalidELF: Int32 = 65
     public static let cannotOpenInput: Int32 = 66
+    /// A malformed input other than an ELF (a corrupt binary trace).
+    public static let invalidInput: Int32 = 65
     public static let simulatorError: Int32 = 70
     public static let unhandledTrap: Int32 = 120
     public static let deadlock: Int32 = 121

@@ -56,17 +56,12 @@ extension Machine {
         if let d = decoded {
             let op = d.operation
             address = x[Int(d.rs1)] &+ UInt32(bitPattern: d.imm)
-            switch op {
-            case .lb, .lbu, .sb: size = 1
-            case .lh, .lhu, .sh: size = 2
-            case .lw, .sw, .flw, .fsw: size = 4
-            default: break
-            }
+            size = Machine.accessSize(op)
             if op == .sb || op == .sh || op == .sw || op == .fsw {
                 let v = op == .fsw ? f[Int(d.rs2)] : x[Int(d.rs2)]
                 storeValue = size == 4 ? v : v & ((1 << (size * 8)) - 1)
             }
-            isFP = writesFFlags(op)
+            isFP = Machine.writesFFlags(op)
             if isFP { fflagsBefore = hart.fflags; hart.fflags = 0 }
         }
         var keepGoing = true
@@ -102,37 +97,138 @@ extension Machine {
         return keepGoing
     }
 
-    /// Formats one retired instruction's line: effects in Spike's order — registers and CSRs by
-    /// (number << 4 | kind), then memory. `raisedFlags` is nil for non-FP instructions.
+    /// Formats one retired instruction's line from the hart's state right after it.
+    /// `raisedFlags` is nil for non-FP instructions.
     func emitTraceLine(_ tracer: Tracer, _ hart: Hart, _ d: DecodedInstruction, pc: UInt32, cycle: UInt64, address: UInt32,
                        storeValue: UInt32, size: UInt32, raisedFlags: UInt32?) {
-        let x = hart.x, f = hart.f
+        var value: UInt32 = 0
+        if Machine.writesFloatRegister(d.operation) { value = hart.f[Int(d.rd)] } else if d.rd != zeroSinkRegister { value = hart.x[Int(d.rd)] }
+        let csr = writtenCSR(d).map { ($0, hart.readCSR($0, timeNow: hart.cycle) ?? 0) }
+        formatTraceLine(tracer, hart: hart.index, d, traits: traceTraits[Int(d.operation.rawValue)], pc: pc, cycle: cycle,
+                        registerValue: value, csr: csr, raisedFlags: raisedFlags ?? 0, fflags: hart.fflags, address: address,
+                        storeValue: storeValue)
+    }
+
+    /// Traces the instructions `executeCapturing` recorded in `captureRecords`: `count` of them,
+    /// the first being the hart's instruction number `instret`, starting at cycle `cycle` + offset.
+    func emitCaptured(_ hart: Hart, count: Int, instret: UInt64, cycle: UInt64) {
+        let records = captureRecords
+        let traits = traceTraits
+        let threshold = hart.index < traceThreshold.count ? traceThreshold[hart.index] : 0
+        let timing = timeline != nil
+        var tcdmAccesses: UInt64 = 0
+        defer { if timing { timeline?.hartTCDMAccesses += tcdmAccesses } }
+        // The tracer is held once for the whole batch: no reference counting per instruction.
+        guard let tracer = self.tracer else {
+            if timing {
+                for i in 0..<count {
+                    let r = records[i]
+                    let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
+                    guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
+                    if traits[Int(d.operation.rawValue)] & TraceTraits.sizeMask != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
+                }
+            }
+            return
+        }
+        if tracer.format == .binary {
+            emitCapturedBinary(tracer, hart, count: count, instret: instret, cycle: cycle, threshold: threshold,
+                               tcdmAccesses: &tcdmAccesses)
+            return
+        }
+        for i in 0..<count {
+            let r = records[i]
+            let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
+            // The slot may have been refilled for another pc later in the same batch; the code
+            // itself cannot have changed (stores to code end the fast path).
+            guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
+            let t = traits[Int(d.operation.rawValue)]
+            let size = UInt32(t & TraceTraits.sizeMask)
+            if timing, size != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
+            let number = instret &+ UInt64(i), start = cycle &+ UInt64(r.cycleOffset)
+            guard number >= threshold, tracer.wants(hart: hart.index, pc: r.pc, instret: number, cycle: start) else {
+                continue
+            }
+            formatTraceLine(tracer, hart: hart.index, d, traits: t, pc: r.pc, cycle: start, registerValue: r.value, csr: nil,
+                            raisedFlags: t & TraceTraits.fflags != 0 ? r.aux & 0x1F : 0, fflags: r.aux >> 8, address: r.aux,
+                            storeValue: size == 4 ? r.value : r.value & ((1 << (size * 8)) &- 1))
+        }
+    }
+
+    /// `emitCaptured` for the binary format: records straight from the capture into the output.
+    private func emitCapturedBinary(_ tracer: Tracer, _ hart: Hart, count: Int, instret: UInt64, cycle: UInt64,
+                                    threshold: UInt64, tcdmAccesses: inout UInt64) {
+        let index = hart.index
+        guard let first = tracer.reserveRecords(hart: index, bytes: count * BinaryTrace.maxCapturedRecord) else { return }
+        let records = captureRecords
+        let traits = traceTraits
+        let encoder = tracer.binaryEncoder
+        let timing = timeline != nil
+        let filtered = !tracer.tracesAll(hart: index) || threshold > instret
+        var out = first
+        var written = 0
+        for i in 0..<count {
+            let r = records[i]
+            let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
+            guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
+            let t = traits[Int(d.operation.rawValue)]
+            if timing, t & TraceTraits.sizeMask != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
+            let start = cycle &+ UInt64(r.cycleOffset)
+            if filtered {
+                let number = instret &+ UInt64(i)
+                guard number >= threshold, tracer.wants(hart: index, pc: r.pc, instret: number, cycle: start) else { continue }
+            }
+            let word: UInt32
+            if let p = fastPointer(segments, r.pc, UInt32(d.length)) {
+                word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
+            } else {
+                word = instructionWord(at: r.pc) ?? 0
+            }
+            out += encoder.encodeCaptured(into: out, hart: index, cycle: start, pc: r.pc, word: word, compressed: d.length == 2,
+                                          traits: t, rd: d.rd, value: r.value, aux: r.aux)
+            written += 1
+        }
+        tracer.commitRecords(hart: index, bytes: out - first, records: written)
+    }
+
+    /// Bytes a load or store accesses (0 for other operations).
+    static func accessSize(_ op: Operation) -> UInt32 {
+        switch op {
+        case .lb, .lbu, .sb: return 1
+        case .lh, .lhu, .sh: return 2
+        case .lw, .sw, .flw, .fsw: return 4
+        default: return 0
+        }
+    }
+
+    /// Formats one line: effects in Spike's order — registers and CSRs by (number << 4 | kind),
+    /// then memory.
+    @inline(__always)
+    func formatTraceLine(_ tracer: Tracer, hart: Int, _ d: DecodedInstruction, traits: UInt8, pc: UInt32, cycle: UInt64,
+                         registerValue: UInt32, csr: (UInt32, UInt32)?, raisedFlags: UInt32, fflags: UInt32,
+                         address: UInt32, storeValue: UInt32) {
         // At most: fflags, one register, one CSR, one memory access.
-        var effects = (TraceEffect(kind: .x, number: 0, value: 0, address: 0), TraceEffect(kind: .x, number: 0, value: 0, address: 0),
-                       TraceEffect(kind: .x, number: 0, value: 0, address: 0), TraceEffect(kind: .x, number: 0, value: 0, address: 0))
+        let list = tracer.effects
         var count = 0
-        let op = d.operation
-        withUnsafeMutableBytes(of: &effects) { raw in
-            let list = raw.baseAddress!.assumingMemoryBound(to: TraceEffect.self)
-            func add(_ e: TraceEffect) { list[count] = e; count += 1 }
-            var register: TraceEffect?
-            if d.rd != zeroSinkRegister && writesIntegerRegister(op) {
-                register = TraceEffect(kind: .x, number: UInt32(d.rd), value: x[Int(d.rd)], address: 0)
-            } else if writesFloatRegister(op) {
-                register = TraceEffect(kind: .f, number: UInt32(d.rd), value: f[Int(d.rd)], address: 0)
-            }
-            let csr = writtenCSR(d).map { TraceEffect(kind: .csr, number: $0, value: hart.readCSR($0, timeNow: hart.cycle) ?? 0, address: 0) }
-            let flags = (raisedFlags ?? 0) != 0 ? TraceEffect(kind: .csr, number: CSR.fflags, value: hart.fflags, address: 0) : nil
+        let size = UInt32(traits & TraceTraits.sizeMask)
+        var registerKind = TraceEffect.Kind.csr  // none
+        if d.rd != zeroSinkRegister && traits & TraceTraits.writesX != 0 { registerKind = .x } else if traits & TraceTraits.writesF != 0 { registerKind = .f }
+        let register = TraceEffect(kind: registerKind, number: UInt32(d.rd), value: registerValue, address: 0)
+        if raisedFlags != 0 {
             // fflags (key 0x14) sorts before every f register but f0 (0x01).
-            if let flags, let r = register, r.kind == .f && r.number == 0 { add(r); add(flags) } else {
-                if let flags { add(flags) }
-                if let r = register { add(r) }
+            let flags = TraceEffect(kind: .csr, number: CSR.fflags, value: fflags, address: 0)
+            if registerKind == .f && d.rd == 0 {
+                list[0] = register; list[1] = flags; count = 2
+            } else {
+                list[0] = flags; count = 1
+                if registerKind != .csr { list[1] = register; count = 2 }
             }
-            if let csr { add(csr) }  // CSR keys (number << 4 | 4) exceed every register key
-            if size != 0 {
-                let isStore = op == .sb || op == .sh || op == .sw || op == .fsw
-                add(TraceEffect(kind: isStore ? .store : .load, number: size, value: storeValue, address: address))
-            }
+        } else if registerKind != .csr {
+            list[0] = register; count = 1
+        }
+        if let csr { list[count] = TraceEffect(kind: .csr, number: csr.0, value: csr.1, address: 0); count += 1 }  // CSR keys exceed every register key
+        if size != 0 {
+            list[count] = TraceEffect(kind: traits & TraceTraits.store != 0 ? .store : .load, number: size, value: storeValue, address: address)
+            count += 1
         }
         let word: UInt32
         if let p = fastPointer(segments, pc, UInt32(d.length)) {
@@ -140,12 +236,8 @@ extension Machine {
         } else {
             word = instructionWord(at: pc) ?? 0
         }
-        withUnsafeBytes(of: &effects) { raw in
-            let buffer = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: TraceEffect.self), count: count)
-            tracer.instruction(hart: hart.index, cycle: cycle, pc: pc, word: word, compressed: d.length == 2,
-                               effects: buffer,
-                               disassembly: tracer.needsDisassembly ? Disassembler.disassemble(word, at: pc, symbols: symbols) : "")
-        }
+        tracer.instruction(hart: hart, cycle: cycle, pc: pc, word: word, compressed: d.length == 2, effectCount: count,
+                           disassembly: tracer.needsDisassembly ? Disassembler.disassemble(word, at: pc, symbols: symbols) : "")
     }
 
     /// Emits a device/scheduler event into the trace (if tracing).
@@ -155,7 +247,22 @@ extension Machine {
         tracer.event(hart: hart, cycle: cycle, source: source, message: message)
     }
 
-    func writesFFlags(_ op: Operation) -> Bool {
+    /// Per operation, what its trace line shows (`TraceTraits`), for table lookups per line.
+    static func makeTraceTraitsTable() -> UnsafeMutablePointer<UInt8> {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        table.initialize(repeating: 0, count: 256)
+        for op in Operation.allCases {
+            var t = UInt8(accessSize(op))
+            if writesIntegerRegister(op) { t |= TraceTraits.writesX }
+            if writesFloatRegister(op) { t |= TraceTraits.writesF }
+            if writesFFlags(op) { t |= TraceTraits.fflags }
+            if op == .sb || op == .sh || op == .sw || op == .fsw { t |= TraceTraits.store }
+            table[Int(op.rawValue)] = t
+        }
+        return table
+    }
+
+    static func writesFFlags(_ op: Operation) -> Bool {
         switch op {
         case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS, .fcvtSW, .fcvtSWU,
              .fmin, .fmax, .feq, .flt, .fle:
@@ -164,7 +271,7 @@ extension Machine {
         }
     }
 
-    func writesIntegerRegister(_ op: Operation) -> Bool {
+    static func writesIntegerRegister(_ op: Operation) -> Bool {
         switch op {
         case .lui, .auipc, .jal, .jalr, .lb, .lh, .lw, .lbu, .lhu, .addi, .slti, .sltiu, .xori, .ori, .andi, .slli,
              .srli, .srai, .add, .sub, .sll, .slt, .sltu, .xor, .srl, .sra, .or, .and, .csrrw, .csrrs, .csrrc, .csrrwi,
@@ -175,7 +282,7 @@ extension Machine {
         }
     }
 
-    func writesFloatRegister(_ op: Operation) -> Bool {
+    static func writesFloatRegister(_ op: Operation) -> Bool {
         switch op {
         case .flw, .fmadd, .fmsub, .fnmsub, .fnmadd, .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fsgnj, .fsgnjn, .fsgnjx,
              .fmin, .fmax, .fcvtSW, .fcvtSWU, .fmvWX:
@@ -222,4 +329,14 @@ extension Machine {
         _ = replay.run()
         return lines.map { Array($0.suffix(count)) }
     }
+}
+
+/// Bits of the per-operation trace table.
+enum TraceTraits {
+    /// Access size in bytes (0: no memory access).
+    static let sizeMask: UInt8 = 0x07
+    static let store: UInt8 = 0x08
+    static let writesX: UInt8 = 0x10
+    static let writesF: UInt8 = 0x20
+    static let fflags: UInt8 = 0x40
 }

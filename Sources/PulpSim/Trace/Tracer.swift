@@ -2,9 +2,11 @@
 // optional extra columns, or JSON lines; device events in the same stream; per-hart files or one
 // stream merged in simulated-time order; filters by hart, pc range, start/stop point.
 //
-// Lines are formatted into a byte buffer (no String building per instruction) and written with
-// stdio buffering. The merged stream holds each hart's lines until no running hart can produce an
-// earlier cycle, then emits them in (cycle, hart) order.
+// Lines are formatted in place, straight into the output buffer or the hart's queue (no String
+// building and no allocation per instruction), and written with write(2) a megabyte at a time.
+// The merged stream holds each hart's lines until no running hart can produce an earlier cycle,
+// then emits them in (cycle, hart) order. The binary format (TraceBinary.swift) goes through the
+// same path with compact records instead of text lines.
 
 import Foundation
 
@@ -16,6 +18,9 @@ public enum TraceFormat: String, Sendable, CaseIterable {
     case pulpsim
     /// One JSON object per line.
     case jsonl
+    /// Compact binary records (TraceBinary.swift), about a sixth of the Spike text; `pulpsim
+    /// trace-decode` turns them into any of the text formats, byte for byte.
+    case binary
 }
 
 /// Where a trace starts or stops.
@@ -39,7 +44,7 @@ public enum TracePoint: Sendable, Equatable {
 /// What to trace and where to.
 public struct TraceOptions: Sendable {
     public var format: TraceFormat = .spike
-    /// Output path; nil = standard error. With `perHart`, "%h" in the path is replaced by the hart
+    /// Output path; nil = standard error, "-" = standard output. With `perHart`, "%h" in the path is replaced by the hart
     /// index (or ".hartN" is appended).
     public var path: String? = nil
     public var perHart = false
@@ -65,36 +70,178 @@ struct TraceEffect {
     var address: UInt32  // memory address
 }
 
+/// Longest line or record (longer text, such as a huge symbol name, is cut).
+let traceMaxLine = 8192
+/// Room kept free after a line's start: the line, its newline and 8-byte hex stores past the end.
+let traceLineRoom = traceMaxLine + 64
+
+/// One trace output: a file descriptor with a large buffer of its own, written with write(2).
+/// (A background writing thread was measured and did not help: the file system's throughput,
+/// not the simulator, bounds large text traces.)
+struct TraceOutput {
+    var fd: Int32 = -1
+    var owns = false
+    var base: UnsafeMutablePointer<UInt8>? = nil
+    var count = 0
+    static let capacity = 1 << 20
+    /// The first write error (the trace is incomplete).
+    var error: String? = nil
+
+    init() {}
+
+    init(path: String) throws {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw MachineError.invalidOption("cannot open trace file '\(path)' for writing: \(String(cString: strerror(errno)))")
+        }
+        owns = true
+        base = .allocate(capacity: TraceOutput.capacity)
+    }
+
+    /// Standard error (fd 2) or standard output (fd 1), not closed at the end.
+    init(standardStream fd: Int32) {
+        self.fd = fd
+        base = .allocate(capacity: TraceOutput.capacity)
+    }
+
+    var isOpen: Bool { base != nil }
+
+    /// Where the next line goes, with `traceLineRoom` bytes free.
+    @inline(__always) mutating func reserve() -> UnsafeMutablePointer<UInt8> {
+        if count > TraceOutput.capacity - traceLineRoom { flush() }
+        return base.unsafelyUnwrapped + count
+    }
+
+    mutating func append(_ bytes: UnsafePointer<UInt8>, _ n: Int) {
+        if count + n > TraceOutput.capacity { flush() }
+        (base.unsafelyUnwrapped + count).update(from: bytes, count: n)
+        count += n
+    }
+
+    mutating func flush() {
+        guard let full = base, count > 0 else { return }
+        if error == nil { error = writeAll(fd, full, count) }
+        count = 0
+    }
+
+    mutating func close() {
+        flush()
+        if owns { _ = Foundation.close(fd) }
+        base?.deallocate()
+        base = nil
+    }
+}
+
+/// Writes `count` bytes to `fd` (retrying short writes); the error text if that failed.
+func writeAll(_ fd: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> String? {
+    var done = 0
+    while done < count {
+        let written = write(fd, bytes + done, count - done)
+        if written < 0 {
+            if errno == EINTR { continue }
+            return String(cString: strerror(errno))
+        }
+        done += written
+    }
+    return nil
+}
+
+/// Merged mode: one hart's lines waiting for the other harts to catch up, kept in cycle order.
+struct HeldLines {
+    struct Line { var cycle: UInt64; var start: Int; var length: Int }
+    var base: UnsafeMutablePointer<UInt8>
+    var capacity = 1 << 16
+    var count = 0
+    var lines: [Line] = []
+    var head = 0
+
+    init() { base = .allocate(capacity: capacity) }
+
+    @inline(__always) mutating func reserve() -> UnsafeMutablePointer<UInt8> {
+        if capacity - count < traceLineRoom { grow() }
+        return base + count
+    }
+
+    mutating func grow() {
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+
+    /// Keeps the queue sorted: an event can be reported before the line of the instruction that
+    /// caused it.
+    @inline(__always) mutating func commit(cycle: UInt64, length: Int) {
+        let line = Line(cycle: cycle, start: count, length: length)
+        count += length
+        if lines.count == head || lines[lines.count - 1].cycle <= cycle { lines.append(line); return }
+        var index = lines.count
+        while index > head && lines[index - 1].cycle > cycle { index -= 1 }
+        lines.insert(line, at: index)
+    }
+
+    var next: Line? { head < lines.count ? lines[head] : nil }
+
+    /// Drops the lines before `head`, keeping the bytes of the others.
+    mutating func compact() {
+        if head == lines.count { lines.removeAll(keepingCapacity: true); head = 0; count = 0; return }
+        guard head > 0 else { return }
+        lines.removeFirst(head)
+        head = 0
+        // Usually the kept lines' bytes are in order and slide down in place; an event inserted
+        // before a later line breaks the order, and then they are copied to a fresh buffer.
+        var inOrder = true
+        for i in lines.indices.dropFirst() where lines[i].start < lines[i - 1].start { inOrder = false; break }
+        let target = inOrder ? base : UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        var at = 0
+        for i in lines.indices {
+            memmove(target + at, base + lines[i].start, lines[i].length)
+            lines[i].start = at
+            at += lines[i].length
+        }
+        if !inOrder { base.deallocate(); base = target }
+        count = at
+    }
+
+    func free() { base.deallocate() }
+}
+
 /// Formats and writes trace lines.
 public final class Tracer {
     let options: TraceOptions
     var symbols: SymbolTable
-    private var sinks: [Int: UnsafeMutablePointer<FILE>] = [:]
-    private var sharedSink: UnsafeMutablePointer<FILE>?
-    private var ownsShared = false
-    /// Merged mode: pending lines per hart, each with its cycle.
-    private var pending: [[(cycle: UInt64, line: [UInt8])]]
-    /// The line being formatted (raw buffer: formatting is on the traced hot path).
-    private let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 8192)
+    /// One output per hart (per-hart files) or a single shared one (index 0).
+    private let outputs: UnsafeMutablePointer<TraceOutput>
+    private let outputCount: Int
+    /// Merged mode: each hart's held lines.
+    private let held: UnsafeMutablePointer<HeldLines>
+    private let harts: Int
+    /// Where the current line is being formatted, and its length so far.
+    private var buffer: UnsafeMutablePointer<UInt8>
     private var length = 0
+    /// Scratch line (captured lines; events copied to several files).
+    private let lineBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: traceLineRoom)
+    /// The effects of the instruction being traced (filled by the machine, at most 4).
+    let effects = UnsafeMutablePointer<TraceEffect>.allocate(capacity: 4)
     /// Precomputed "core   N: 3 0x" prefixes (stride 16) and " x5  0x" / " f12 0x" labels (stride 8),
     /// in raw memory so that formatting does no reference counting.
     private let corePrefixes: UnsafeMutablePointer<UInt8>
     private let corePrefixLength: Int
     private let registerLabels: UnsafeMutablePointer<UInt8>
-    private let hexTable: UnsafeMutablePointer<UInt8> = {
-        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
-        for (i, c) in "0123456789abcdef".utf8.enumerated() { t[i] = c }
-        return t
-    }()
+    /// Binary format: per-hart encoder state.
+    private var binary: BinaryTraceEncoder?
     /// Hot-path copies of options.
     let format: TraceFormat
     private let hartMask: UInt64
     private let filtersPC: Bool
     private let hasStart: Bool
     private let hasStop: Bool
-    /// Whether lines need symbol and disassembly text (not the Spike format).
-    public var needsDisassembly: Bool { format != .spike }
+    private let perHart: Bool
+    /// Lines go straight into the single output (no capture, no merging, no per-hart files).
+    private var direct = false
+    /// Whether lines need symbol and disassembly text.
+    public var needsDisassembly: Bool { format == .pulpsim || format == .jsonl }
     /// Per-hart: tracing currently enabled by start/stop points.
     var active: [Bool]
     var stopped: [Bool]
@@ -122,36 +269,61 @@ public final class Tracer {
         return (prefixes, prefixLength, labels)
     }
 
-    public init(options: TraceOptions, harts: Int, symbols: SymbolTable) throws {
+    /// A tracer writing files (or standard error) as `options` say. `preordered`: the lines
+    /// arrive in their final order already (decoding a merged binary trace), hold none back.
+    public init(options: TraceOptions, harts: Int, symbols: SymbolTable, elfPath: String = "", preordered: Bool = false) throws {
+        guard harts >= 1 && harts <= 64 else { throw MachineError.invalidOption("a trace covers 1 to 64 harts (got \(harts))") }
+        if options.format == .binary && options.path == nil {
+            throw MachineError.invalidOption("the binary trace format needs --trace-file")
+        }
+        if options.format == .binary && harts > BinaryTrace.maxHarts {
+            throw MachineError.invalidOption("the binary trace format covers at most \(BinaryTrace.maxHarts) harts")
+        }
         (corePrefixes, corePrefixLength, registerLabels) = Tracer.tables(harts)
         format = options.format
         hartMask = options.harts.map { $0.reduce(UInt64(0)) { $0 | (UInt64(1) << UInt64($1 & 63)) } } ?? ~0
         filtersPC = options.pcRanges != nil
         hasStart = options.start != nil
         hasStop = options.stop != nil
+        perHart = options.perHart
         self.options = options
         self.symbols = symbols
-        pending = Array(repeating: [], count: harts)
+        self.harts = harts
         active = Array(repeating: options.start == nil, count: harts)
         stopped = Array(repeating: false, count: harts)
-        if options.perHart {
-            for h in 0..<harts where options.harts?.contains(h) ?? true {
-                let base = options.path ?? "trace"
-                let path = base.contains("%h") ? base.replacingOccurrences(of: "%h", with: "\(h)") : "\(base).hart\(h)"
-                guard let f = fopen(path, "w") else { throw MachineError.invalidOption("cannot open trace file '\(path)' for writing") }
-                setvbuf(f, nil, _IOFBF, 1 << 20)
-                sinks[h] = f
-            }
-        } else if let path = options.path {
-            guard let f = fopen(path, "w") else { throw MachineError.invalidOption("cannot open trace file '\(path)' for writing") }
-            setvbuf(f, nil, _IOFBF, 1 << 20)
-            sharedSink = f
-            ownsShared = true
-        } else {
-            sharedSink = stderr
-        }
+        outputCount = options.perHart ? harts : 1
+        outputs = .allocate(capacity: outputCount)
+        outputs.initialize(repeating: TraceOutput(), count: outputCount)
+        held = .allocate(capacity: harts)
+        buffer = lineBuffer
         merged = !options.perHart
-        holdLines = merged && harts > 1
+        // A binary trace is written in execution order with the merge points marked; decoding
+        // merges (TraceBinary.swift).
+        holdLines = merged && harts > 1 && !preordered && options.format != .binary
+        markMerges = merged && harts > 1 && options.format == .binary
+        if holdLines { for h in 0..<harts { (held + h).initialize(to: HeldLines()) } }
+        direct = !holdLines && !options.perHart
+        do {
+            if options.perHart {
+                for h in 0..<harts where options.harts?.contains(h) ?? true {
+                    let base = options.path ?? "trace"
+                    let path = base.contains("%h") ? base.replacingOccurrences(of: "%h", with: "\(h)") : "\(base).hart\(h)"
+                    outputs[h] = try TraceOutput(path: path)
+                }
+            } else if let path = options.path {
+                outputs[0] = path == "-" ? TraceOutput(standardStream: 1) : try TraceOutput(path: path)
+            } else {
+                outputs[0] = TraceOutput(standardStream: 2)
+            }
+        } catch {
+            close()
+            throw error
+        }
+        if format == .binary {
+            binary = BinaryTraceEncoder(harts: harts)
+            var header = BinaryTraceEncoder.header(harts: harts, merged: markMerges, elfPath: elfPath)
+            for i in 0..<outputCount where outputs[i].isOpen { outputs[i].append(&header, header.count) }
+        }
     }
 
     init(capturing harts: Int, symbols: SymbolTable, format: TraceFormat, capture: @escaping (Int, String) -> Void) {
@@ -164,43 +336,66 @@ public final class Tracer {
         filtersPC = false
         hasStart = false
         hasStop = false
+        perHart = false
         self.symbols = symbols
-        pending = Array(repeating: [], count: harts)
+        self.harts = harts
         active = Array(repeating: true, count: harts)
         stopped = Array(repeating: false, count: harts)
+        outputCount = 0
+        outputs = .allocate(capacity: 1)
+        held = .allocate(capacity: 1)
+        buffer = lineBuffer
         self.capture = capture
         capturing = true
     }
 
     deinit {
         close()
-        buffer.deallocate()
+        outputs.deallocate()
+        held.deallocate()
+        lineBuffer.deallocate()
+        effects.deallocate()
         corePrefixes.deallocate()
         registerLabels.deallocate()
-        hexTable.deallocate()
+        binary?.free()
     }
+
+    private var closed = false
 
     /// Flushes everything and closes files.
     public func close() {
+        guard !closed else { return }
+        closed = true
         flushPending(upTo: .max)
-        for (_, f) in sinks { fclose(f) }
-        sinks = [:]
-        if let s = sharedSink { if ownsShared { fclose(s) } else { fflush(s) } }
-        sharedSink = nil
+        for i in 0..<outputCount where outputs[i].isOpen {
+            outputs[i].close()
+            if let e = outputs[i].error, writeError == nil { writeError = e }
+        }
+        if holdLines { for h in 0..<harts { held[h].free() } }
     }
+
+    /// Why writing the trace failed (it is incomplete), if it did.
+    public private(set) var writeError: String?
 
     /// One stream for several harts, merged in time order (set at creation).
     private(set) var merged = false
     private var capturing = false
     private var holdLines = false
+    /// Binary format of several harts merged: flushes are recorded for the decoder to replay.
+    private var markMerges = false
 
     // MARK: Filtering
 
     /// Whether instruction at `pc` of `hart` is traced (also advances start/stop state).
+    @inline(__always)
     func wants(hart: Int, pc: UInt32, instret: UInt64, cycle: UInt64) -> Bool {
         if hartMask & (UInt64(1) << UInt64(hart & 63)) == 0 { return false }
+        if !filtersPC && !hasStart && !hasStop { return true }
+        return wantsFiltered(hart: hart, pc: pc, instret: instret, cycle: cycle)
+    }
+
+    private func wantsFiltered(hart: Int, pc: UInt32, instret: UInt64, cycle: UInt64) -> Bool {
         if stopped[hart] { return false }
-        if active[hart] && !hasStop && !filtersPC { return true }
         if !active[hart], hasStart, let start = options.start, reached(start, pc: pc, instret: instret, cycle: cycle) { active[hart] = true }
         if active[hart], hasStop, let stop = options.stop, reached(stop, pc: pc, instret: instret, cycle: cycle) {
             active[hart] = false; stopped[hart] = true
@@ -219,40 +414,44 @@ public final class Tracer {
         }
     }
 
-    // MARK: Instruction lines
+    // MARK: Line buffer
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// Starts a line for `hart` (-1: not tied to a hart) where it will stay.
+    @inline(__always) private func begin(hart: Int) {
+        length = 0
+        if direct { buffer = outputs[0].reserve(); return }
+        if capturing { buffer = lineBuffer; return }
+        if holdLines { buffer = held[max(hart, 0)].reserve(); return }
+        if perHart {
+            if hart >= 0 && hart < outputCount && outputs[hart].isOpen { buffer = outputs[hart].reserve() } else { buffer = lineBuffer }
+            return
+        }
+        buffer = outputs[0].reserve()
+    }
 
     @inline(__always) private func put(_ byte: UInt8) {
-        if length < 8191 { buffer[length] = byte; length += 1 }
-    }
-    @inline(__always) private func put(_ bytes: [UInt8]) {
-        let n = min(bytes.count, 8191 - length)
-        bytes.withUnsafeBufferPointer { (buffer + length).update(from: $0.baseAddress!, count: n) }
-        length += n
+        if length < traceMaxLine { buffer[length] = byte; length += 1 }
     }
     @inline(__always) private func put(_ bytes: UnsafeMutablePointer<UInt8>, _ count: Int) {
-        guard length + count < 8191 else { return }
+        guard length + count < traceMaxLine else { return }
         (buffer + length).update(from: bytes, count: count)
         length += count
     }
+    /// `digits` (1-8) lowercase hex digits of `v`, most significant first.
     @inline(__always) private func appendHex(_ v: UInt32, digits: Int) {
-        guard length + digits < 8191 else { return }
-        let hex = hexTable
-        var shift = (digits - 1) * 4
-        while shift >= 0 {
-            buffer[length] = hex[Int((v >> UInt32(shift)) & 0xF)]
-            length += 1
-            shift -= 4
+        guard length + digits < traceMaxLine else { return }
+        (buffer + length).withMemoryRebound(to: UInt8.self, capacity: 8) {
+            UnsafeMutableRawPointer($0).storeBytes(of: hexDigits(v << UInt32(32 - 4 * digits)), as: UInt64.self)
         }
+        length += digits
     }
     @inline(__always) private func append(_ s: StaticString) {
         let n = s.utf8CodeUnitCount
-        guard length + n < 8191 else { return }
+        guard length + n < traceMaxLine else { return }
         (buffer + length).update(from: s.utf8Start, count: n)
         length += n
     }
-    private func append(_ s: String) { for b in s.utf8 { put(b) } }
+    private func appendText(_ s: String) { for b in s.utf8 { put(b) } }
     private func appendDecimal(_ v: UInt64) {
         if v == 0 { put(UInt8(ascii: "0")); return }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
@@ -266,10 +465,50 @@ public final class Tracer {
         }
     }
 
-    /// Emits one retired instruction.
+    // MARK: Binary records written by the machine directly (TraceBinary.swift)
+
+    /// Where the next binary record of `hart` goes (room for `traceMaxLine` bytes).
+    @inline(__always) func beginRecord(hart: Int) -> UnsafeMutablePointer<UInt8> {
+        begin(hart: hart)
+        return buffer
+    }
+
+    /// Finishes the record begun with `beginRecord`.
+    @inline(__always) func commitRecord(hart: Int, cycle: UInt64, length: Int) {
+        self.length = length
+        emit(hart: hart, cycle: cycle)
+    }
+
+    var binaryEncoder: BinaryTraceEncoder { binary.unsafelyUnwrapped }
+
+    /// Binary format: room for `bytes` bytes of `hart`'s records (nil: that hart has no file).
+    @inline(__always) func reserveRecords(hart: Int, bytes: Int) -> UnsafeMutablePointer<UInt8>? {
+        let o = perHart ? hart : 0
+        guard o < outputCount, outputs[o].isOpen else { return nil }
+        if outputs[o].count + bytes > TraceOutput.capacity { outputs[o].flush() }
+        return outputs[o].base.unsafelyUnwrapped + outputs[o].count
+    }
+
+    /// Binary format: `records` records of `bytes` bytes in all were written where
+    /// `reserveRecords` said.
+    @inline(__always) func commitRecords(hart: Int, bytes: Int, records: Int) {
+        outputs[perHart ? hart : 0].count += bytes
+        linesWritten += UInt64(records)
+    }
+
+    /// Whether every instruction of `hart` is traced (no pc, start or stop filter): the
+    /// per-instruction check can be skipped.
+    func tracesAll(hart: Int) -> Bool {
+        hartMask & (UInt64(1) << UInt64(hart & 63)) != 0 && !filtersPC && !hasStart && !hasStop
+    }
+
+    // MARK: Instruction lines
+
+    /// Emits one retired instruction whose effects are in `effects[0..<effectCount]`.
     func instruction(hart: Int, cycle: UInt64, pc: UInt32, word: UInt32, compressed: Bool,
-                     effects: UnsafeBufferPointer<TraceEffect>, disassembly: String) {
-        length = 0
+                     effectCount: Int, disassembly: String) {
+        let effects = UnsafeBufferPointer(start: self.effects, count: effectCount)
+        begin(hart: hart)
         switch format {
         case .spike, .pulpsim:
             if format == .pulpsim {
@@ -284,13 +523,13 @@ public final class Tracer {
             for e in effects {
                 switch e.kind {
                 case .x, .f:
-                    put(registerLabels + 8 * (Int(e.number) + (e.kind == .x ? 0 : 32)), e.number < 10 ? 7 : 7)
+                    put(registerLabels + 8 * (Int(e.number & 31) + (e.kind == .x ? 0 : 32)), 7)
                     appendHex(e.value, digits: 8)
                 case .csr:
                     append(" c")
                     appendDecimal(UInt64(e.number))
                     put(UInt8(ascii: "_"))
-                    append(CSR.name(e.number) ?? "unknown")
+                    appendText(CSR.name(e.number) ?? "unknown")
                     append(" 0x")
                     appendHex(e.value, digits: 8)
                 case .load:
@@ -306,8 +545,8 @@ public final class Tracer {
             if format == .pulpsim {
                 let where_ = symbols.describe(pc)
                 append("  ; ")
-                if !where_.isEmpty { append("<"); append(where_); append("> ") }
-                append(disassembly)
+                if !where_.isEmpty { append("<"); appendText(where_); append("> ") }
+                appendText(disassembly)
             }
         case .jsonl:
             append("{\"type\":\"insn\",\"hart\":")
@@ -319,10 +558,10 @@ public final class Tracer {
             append("\",\"insn\":\"0x")
             appendHex(word, digits: compressed ? 4 : 8)
             append("\",\"disasm\":\"")
-            append(disassembly.replacingOccurrences(of: "\t", with: " "))
+            appendText(disassembly.replacingOccurrences(of: "\t", with: " "))
             put(UInt8(ascii: "\""))
             let where_ = symbols.describe(pc)
-            if !where_.isEmpty { append(",\"symbol\":\""); append(where_); put(UInt8(ascii: "\"")) }
+            if !where_.isEmpty { append(",\"symbol\":\""); appendText(where_); put(UInt8(ascii: "\"")) }
             append(",\"effects\":[")
             for (i, e) in effects.enumerated() {
                 if i > 0 { put(UInt8(ascii: ",")) }
@@ -332,7 +571,7 @@ public final class Tracer {
                     appendDecimal(UInt64(e.number))
                     append(",\"value\":\"0x"); appendHex(e.value, digits: 8); append("\"}")
                 case .csr:
-                    append("{\"csr\":\""); append(CSR.name(e.number) ?? "unknown")
+                    append("{\"csr\":\""); appendText(CSR.name(e.number) ?? "unknown")
                     append("\",\"value\":\"0x"); appendHex(e.value, digits: 8); append("\"}")
                 case .load:
                     append("{\"load\":\"0x"); appendHex(e.address, digits: 8); append("\",\"size\":")
@@ -344,6 +583,9 @@ public final class Tracer {
                 }
             }
             append("]}")
+        case .binary:
+            length = binary.unsafelyUnwrapped.encodeInstruction(into: buffer, hart: hart, cycle: cycle, pc: pc, word: word,
+                                                                compressed: compressed, effects: effects)
         }
         emit(hart: hart, cycle: cycle)
     }
@@ -352,68 +594,84 @@ public final class Tracer {
     public func event(hart: Int?, cycle: UInt64, source: String, message: String) {
         guard options.deviceEvents else { return }
         if let hart, let harts = options.harts, !harts.contains(hart) { return }
-        length = 0
-        if options.format == .jsonl {
+        begin(hart: hart ?? -1)
+        switch format {
+        case .jsonl:
             append("{\"type\":\"event\",\"cycle\":")
             appendDecimal(cycle)
             if let hart { append(",\"hart\":"); appendDecimal(UInt64(hart)) }
-            append(",\"source\":\""); append(source); append("\",\"message\":\"")
-            append(message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))
+            append(",\"source\":\""); appendText(source); append("\",\"message\":\"")
+            appendText(message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))
             append("\"}")
-        } else {
+        case .spike, .pulpsim:
             append("# cycle ")
             appendDecimal(cycle)
             if let hart { append(" hart "); appendDecimal(UInt64(hart)) }
-            append(" "); append(source); append(": "); append(message)
+            append(" "); appendText(source); append(": "); appendText(message)
+        case .binary:
+            length = BinaryTraceEncoder.encodeEvent(into: buffer, hart: hart, cycle: cycle, source: source, message: message)
         }
         emit(hart: hart ?? -1, cycle: cycle)
     }
 
-    private func emit(hart: Int, cycle: UInt64) {
+    /// Finishes the line begun with `begin(hart:)`.
+    @inline(__always) private func emit(hart: Int, cycle: UInt64) {
         linesWritten += 1
-        if capturing, let capture {
-            capture(hart, String(decoding: UnsafeBufferPointer(start: buffer, count: length), as: UTF8.self))
-            return
-        }
-        buffer[length] = UInt8(ascii: "\n")
-        length += 1
-        if options.perHart {
-            if hart >= 0 {
-                if let f = sinks[hart] { fwrite_unlocked(buffer, 1, length, f) }
-            } else {
-                for (_, f) in sinks { fwrite_unlocked(buffer, 1, length, f) }
-            }
+        if format != .binary { buffer[length] = UInt8(ascii: "\n"); length += 1 }
+        if direct { outputs[0].count += length; return }
+        emitHeldOrSplit(hart: hart, cycle: cycle)
+    }
+
+    private func emitHeldOrSplit(hart: Int, cycle: UInt64) {
+        if capturing {
+            if format != .binary { length -= 1 }  // without the newline
+            capture?(hart, String(decoding: UnsafeBufferPointer(start: buffer, count: length), as: UTF8.self))
             return
         }
         if holdLines {
-            // Keep each hart's queue sorted (an event can be reported before the line of the
-            // instruction that caused it).
-            let h = max(hart, 0)
-            let line = Array(UnsafeBufferPointer(start: buffer, count: length))
-            var index = pending[h].count
-            while index > 0 && pending[h][index - 1].cycle > cycle { index -= 1 }
-            pending[h].insert((cycle, line), at: index)
-        } else if let f = sharedSink {
-            fwrite_unlocked(buffer, 1, length, f)
+            held[max(hart, 0)].commit(cycle: cycle, length: length)
+        } else if !perHart {
+            outputs[0].count += length
+        } else if hart >= 0 {
+            if hart < outputCount && outputs[hart].isOpen { outputs[hart].count += length }
+        } else {
+            // An event of no particular hart goes to every file.
+            for h in 0..<outputCount where outputs[h].isOpen { outputs[h].append(buffer, length) }
         }
     }
 
     /// Writes held lines with cycle ≤ `time`, in (cycle, hart) order (merged mode).
     func flushPending(upTo time: UInt64) {
-        guard holdLines, let f = sharedSink else { return }
-        var cursors = [Int](repeating: 0, count: pending.count)
+        if markMerges && !closed {
+            var marker = BinaryTraceEncoder.mergeMarker(time)
+            outputs[0].append(&marker, marker.count)
+            return
+        }
+        guard holdLines, !closed else { return }
         while true {
             var best = -1
             var bestCycle = UInt64.max
-            for h in 0..<pending.count where cursors[h] < pending[h].count {
-                let c = pending[h][cursors[h]].cycle
-                if c <= time && c < bestCycle { best = h; bestCycle = c }
+            for h in 0..<harts {
+                if let line = held[h].next, line.cycle <= time && line.cycle < bestCycle { best = h; bestCycle = line.cycle }
             }
             if best < 0 { break }
-            let l = pending[best][cursors[best]].line
-            l.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, f) }
-            cursors[best] += 1
+            let line = held[best].lines[held[best].head]
+            outputs[0].append(held[best].base + line.start, line.length)
+            held[best].head += 1
         }
-        for h in 0..<pending.count where cursors[h] > 0 { pending[h].removeFirst(cursors[h]) }
+        for h in 0..<harts { held[h].compact() }
     }
+}
+
+/// Eight lowercase hex digits of `v` as ASCII, most significant first in memory (SWAR: each
+/// nibble is spread into its own byte, then mapped to '0'-'9' / 'a'-'f' without branches).
+@inline(__always) func hexDigits(_ v: UInt32) -> UInt64 {
+    var x = UInt64(v)
+    x = ((x & 0xFFFF_0000) << 16) | (x & 0xFFFF)
+    x = ((x & 0x0000_FF00_0000_FF00) << 8) | (x & 0x0000_00FF_0000_00FF)
+    x = ((x & 0x00F0_00F0_00F0_00F0) << 4) | (x & 0x000F_000F_000F_000F)
+    // Byte i holds nibble i; those above 9 get the distance from '9' + 1 to 'a'.
+    let letters = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+    x = x &+ 0x3030_3030_3030_3030 &+ letters &* 39
+    return x.bigEndian  // byte 7 (the top nibble) first in memory
 }
