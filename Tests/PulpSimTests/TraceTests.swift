@@ -47,6 +47,32 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(lines, expected)
     }
 
+    /// Spike prints a line's effects in the order of (number << 4 | kind): a flag-raising FP
+    /// operation writing x1, f0 or f1 lists the register before c1_fflags, any other after it.
+    /// Encodings and values by hand: fdiv.s rd,fa0,fa1 = 0x18b57053 | rd << 7, 1/3 = 0x3eaaaaab;
+    /// fcvt.w.s rd,ft0 = 0xc0007053 | rd << 7, 0 with NX.
+    func testFlagEffectsFollowSpikeOrder() throws {
+        let elf = Paths.firmware("spike", "trace-fflags-order")
+        try requireFirmware(elf)
+        let expected = [
+            "core   0: 3 0x80000016 (0x18b57053) f0  0x3eaaaaab c1_fflags 0x00000001",
+            "core   0: 3 0x8000001a (0x18b570d3) f1  0x3eaaaaab c1_fflags 0x00000001",
+            "core   0: 3 0x8000001e (0x18b57153) c1_fflags 0x00000001 f2  0x3eaaaaab",
+            "core   0: 3 0x80000022 (0xc00070d3) x1  0x00000000 c1_fflags 0x00000001",
+            "core   0: 3 0x80000026 (0xc00076d3) c1_fflags 0x00000001 x13 0x00000000",
+        ]
+        for format in ["spike", "pulpsim"] {
+            let path = tracePath("order.\(format)")
+            let r = try runCLI(["run", "--platform", "spike", "--trace-file", path, "--trace-format", format, "--no-trace-events", elf])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+            for line in expected {
+                XCTAssertTrue(lines.contains { $0 == line || $0.contains(" " + line + "  ; ") }, "\(format): no line \(line)")
+            }
+        }
+        try assertBinaryRoundTrip("spike", elf)
+    }
+
     func testPulpsimAndJSONFormatsAndFilters() throws {
         let elf = Paths.firmware("spike", "trace-classes")
         try requireFirmware(elf)
@@ -148,7 +174,9 @@ final class TraceTests: XCTestCase {
         let fp = Paths.firmware("spike", "isa-rv32f-arith")
         let mutex = Paths.firmware("pulp-cluster", "mutex-counter")
         let redmule = Paths.firmware("pulp-cluster", "redmule-timing")
-        for elf in [classes, fp, mutex, redmule] { try requireFirmware(elf) }
+        let memory = Paths.firmware("spike", "isa-rv32i-mem")
+        for elf in [classes, fp, mutex, redmule, memory] { try requireFirmware(elf) }
+        try assertBinaryRoundTrip("spike", memory)                       // byte and half loads and stores
         try assertBinaryRoundTrip("spike", classes)                      // every instruction class, boot ROM
         try assertBinaryRoundTrip("spike", fp)                           // FP with flags, f0 writes
         try assertBinaryRoundTrip("pulp-cluster", mutex)                 // 8 harts merged in time order, events

@@ -135,6 +135,11 @@ extension Machine {
                                tcdmAccesses: &tcdmAccesses)
             return
         }
+        if tracer.format == .spike {
+            emitCapturedSpike(tracer, hart, count: count, instret: instret, cycle: cycle, threshold: threshold,
+                              tcdmAccesses: &tcdmAccesses)
+            return
+        }
         for i in 0..<count {
             let r = records[i]
             let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
@@ -190,6 +195,41 @@ extension Machine {
         tracer.commitRecords(hart: index, bytes: out - first, records: written)
     }
 
+    /// `emitCaptured` for the Spike format: each line written in place from the capture.
+    private func emitCapturedSpike(_ tracer: Tracer, _ hart: Hart, count: Int, instret: UInt64, cycle: UInt64,
+                                   threshold: UInt64, tcdmAccesses: inout UInt64) {
+        let index = hart.index
+        let records = captureRecords
+        let traits = traceTraits
+        let timing = timeline != nil
+        let filtered = !tracer.tracesAll(hart: index) || threshold > instret
+        for i in 0..<count {
+            let r = records[i]
+            let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
+            guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
+            let t = traits[Int(d.operation.rawValue)]
+            let size = t & TraceTraits.sizeMask
+            if timing, size != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
+            let start = cycle &+ UInt64(r.cycleOffset)
+            if filtered {
+                let number = instret &+ UInt64(i)
+                guard number >= threshold, tracer.wants(hart: index, pc: r.pc, instret: number, cycle: start) else { continue }
+            }
+            let word: UInt32
+            if let p = fastPointer(segments, r.pc, UInt32(d.length)) {
+                word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
+            } else {
+                word = instructionWord(at: r.pc) ?? 0
+            }
+            // A byte or half store shows only the bytes stored.
+            let value = t & TraceTraits.store == 0 || size == 4 ? r.value : r.value & ((1 << (UInt32(size) * 8)) &- 1)
+            let p = tracer.beginRecord(hart: index)
+            let n = tracer.spikeLine(into: p, hart: index, pc: r.pc, word: word, compressed: d.length == 2, traits: t,
+                                     rd: d.rd, value: value, aux: r.aux)
+            tracer.commitRecord(hart: index, cycle: start, length: n)
+        }
+    }
+
     /// Bytes a load or store accesses (0 for other operations).
     static func accessSize(_ op: Operation) -> UInt32 {
         switch op {
@@ -214,9 +254,10 @@ extension Machine {
         if d.rd != zeroSinkRegister && traits & TraceTraits.writesX != 0 { registerKind = .x } else if traits & TraceTraits.writesF != 0 { registerKind = .f }
         let register = TraceEffect(kind: registerKind, number: UInt32(d.rd), value: registerValue, address: 0)
         if raisedFlags != 0 {
-            // fflags (key 0x14) sorts before every f register but f0 (0x01).
+            // Spike orders effects by (number << 4 | kind): x1 (0x10), f0 (0x01) and f1 (0x11)
+            // come before fflags (0x14), every other register after it.
             let flags = TraceEffect(kind: .csr, number: CSR.fflags, value: fflags, address: 0)
-            if registerKind == .f && d.rd == 0 {
+            if registerKind != .csr && d.rd <= 1 {
                 list[0] = register; list[1] = flags; count = 2
             } else {
                 list[0] = flags; count = 1

@@ -163,13 +163,15 @@ struct BinaryTraceEncoder {
             effects += 1
         }
         if flagged {
-            if register == 0x20 { putRegister() }  // f0 sorts before fflags
+            // Spike orders by (number << 4 | kind): x1, f0 and f1 come before fflags (0x14).
+            let early = register == 0x01 || register == 0x20 || register == 0x21
+            if early { putRegister() }
             p[n] = 0x40
             raw.storeBytes(of: UInt16(CSR.fflags).littleEndian, toByteOffset: n + 1, as: UInt16.self)
             raw.storeBytes(of: (aux >> 8).littleEndian, toByteOffset: n + 3, as: UInt32.self)
             n += 7
             effects += 1
-            if register != 0x20 && register != 0xFF { putRegister() }
+            if !early && register != 0xFF { putRegister() }
         } else if register != 0xFF {
             putRegister()
         }

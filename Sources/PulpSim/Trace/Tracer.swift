@@ -481,6 +481,61 @@ public final class Tracer {
 
     var binaryEncoder: BinaryTraceEncoder { binary.unsafelyUnwrapped }
 
+    /// The Spike line of an instruction retired on the fast path, written at `p` straight from
+    /// the capture (the line `instruction` writes for the effects `Machine.formatTraceLine`
+    /// derives; the tests compare both). Constant text goes in with 8-byte stores, which may
+    /// write past the end of the line: the line's room allows for it.
+    @inline(__always)
+    func spikeLine(into p: UnsafeMutablePointer<UInt8>, hart: Int, pc: UInt32, word: UInt32, compressed: Bool,
+                   traits: UInt8, rd: UInt8, value: UInt32, aux: UInt32) -> Int {
+        let raw = UnsafeMutableRawPointer(p)
+        @inline(__always) func hex(_ v: UInt32, _ digits: Int, at n: Int) {
+            raw.storeBytes(of: hexDigits(v << UInt32(32 - 4 * digits)), toByteOffset: n, as: UInt64.self)
+        }
+        @inline(__always) func text(_ s: StaticString, at n: Int) {
+            UnsafeMutableRawPointer(p + n).copyMemory(from: s.utf8Start, byteCount: s.utf8CodeUnitCount)
+        }
+        raw.copyMemory(from: corePrefixes + 16 * hart, byteCount: 16)
+        var n = corePrefixLength
+        hex(pc, 8, at: n)
+        text(" (0x", at: n + 8)
+        n += 12
+        if compressed { hex(word, 4, at: n); n += 4 } else { hex(word, 8, at: n); n += 8 }
+        p[n] = UInt8(ascii: ")")
+        n += 1
+        var label = -1
+        if traits & TraceTraits.writesX != 0 { if rd != zeroSinkRegister { label = Int(rd & 31) } }
+        else if traits & TraceTraits.writesF != 0 { label = 32 + Int(rd & 31) }
+        @inline(__always) func putRegister() {
+            UnsafeMutableRawPointer(p + n).copyMemory(from: registerLabels + 8 * label, byteCount: 8)
+            hex(value, 8, at: n + 7)
+            n += 15
+        }
+        if traits & TraceTraits.fflags != 0 && aux & 0x1F != 0 {
+            // Spike orders by (number << 4 | kind): x1, f0 and f1 come before fflags (0x14).
+            let early = label == 1 || label == 32 || label == 33
+            if early { putRegister() }
+            text(" c1_fflags 0x", at: n)
+            hex(aux >> 8, 8, at: n + 13)
+            n += 21
+            if label >= 0 && !early { putRegister() }
+        } else if label >= 0 {
+            putRegister()
+        }
+        let size = Int(traits & TraceTraits.sizeMask)
+        if size != 0 {
+            text(" mem 0x", at: n)
+            hex(aux, 8, at: n + 7)
+            n += 15
+            if traits & TraceTraits.store != 0 {
+                text(" 0x", at: n)
+                hex(value, 2 * size, at: n + 3)
+                n += 3 + 2 * size
+            }
+        }
+        return n
+    }
+
     /// Binary format: room for `bytes` bytes of `hart`'s records (nil: that hart has no file).
     @inline(__always) func reserveRecords(hart: Int, bytes: Int) -> UnsafeMutablePointer<UInt8>? {
         let o = perHart ? hart : 0
