@@ -104,7 +104,13 @@ extension Machine {
         var value: UInt32 = 0
         if Machine.writesFloatRegister(d.operation) { value = hart.f[Int(d.rd)] } else if d.rd != zeroSinkRegister { value = hart.x[Int(d.rd)] }
         let csr = writtenCSR(d).map { ($0, hart.readCSR($0, timeNow: hart.cycle) ?? 0) }
-        formatTraceLine(tracer, hart: hart.index, d, traits: traceTraits[Int(d.operation.rawValue)], pc: pc, cycle: cycle,
+        let word: UInt32
+        if let p = fastPointer(segments, pc, UInt32(d.length)) {
+            word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
+        } else {
+            word = instructionWord(at: pc) ?? 0
+        }
+        formatTraceLine(tracer, hart: hart.index, d, traits: traceTraits[Int(d.operation.rawValue)], pc: pc, word: word, cycle: cycle,
                         registerValue: value, csr: csr, raisedFlags: raisedFlags ?? 0, fflags: hart.fflags, address: address,
                         storeValue: storeValue)
     }
@@ -112,68 +118,67 @@ extension Machine {
     /// Traces the instructions `executeCapturing` recorded in `captureRecords`: `count` of them,
     /// the first being the hart's instruction number `instret`, starting at cycle `cycle` + offset.
     func emitCaptured(_ hart: Hart, count: Int, instret: UInt64, cycle: UInt64) {
-        let records = captureRecords
-        let traits = traceTraits
-        let threshold = hart.index < traceThreshold.count ? traceThreshold[hart.index] : 0
-        let timing = timeline != nil
-        var tcdmAccesses: UInt64 = 0
-        defer { if timing { timeline?.hartTCDMAccesses += tcdmAccesses } }
+        let index = hart.index
         // The tracer is held once for the whole batch: no reference counting per instruction.
         guard let tracer = self.tracer else {
-            if timing {
-                for i in 0..<count {
-                    let r = records[i]
-                    let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
-                    guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
-                    if traits[Int(d.operation.rawValue)] & TraceTraits.sizeMask != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
-                }
+            // A timeline without a trace: only the TCDM accesses.
+            var tcdmAccesses: UInt64 = 0
+            for i in 0..<count {
+                let r = captureRecords[i]
+                let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
+                guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
+                if traceTraits[Int(d.operation.rawValue)] & TraceTraits.sizeMask != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
             }
+            timeline?.hartTCDMAccesses += tcdmAccesses
             return
         }
-        if tracer.format == .binary {
-            emitCapturedBinary(tracer, hart, count: count, instret: instret, cycle: cycle, threshold: threshold,
-                               tcdmAccesses: &tcdmAccesses)
-            return
+        switch tracer.format {
+        case .binary:
+            // Records straight from the capture into the output.
+            guard let first = tracer.reserveRecords(hart: index, bytes: count * BinaryTrace.maxCapturedRecord) else { return }
+            let encoder = tracer.binaryEncoder
+            var out = first
+            var written = 0
+            forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
+                out += encoder.encodeCaptured(into: out, hart: index, cycle: start, pc: r.pc, word: word, compressed: d.length == 2,
+                                              traits: t, rd: d.rd, value: r.value, aux: r.aux)
+                written += 1
+            }
+            tracer.commitRecords(hart: index, bytes: out - first, records: written)
+        case .spike:
+            // Each line written in place from the capture.
+            forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
+                let p = tracer.beginRecord(hart: index)
+                let n = tracer.spikeLine(into: p, hart: index, pc: r.pc, word: word, compressed: d.length == 2, traits: t,
+                                         rd: d.rd, value: Machine.storedBytes(r.value, traits: t), aux: r.aux)
+                tracer.commitRecord(hart: index, cycle: start, length: n)
+            }
+        case .pulpsim, .jsonl:
+            forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
+                formatTraceLine(tracer, hart: index, d, traits: t, pc: r.pc, word: word, cycle: start, registerValue: r.value,
+                                csr: nil, raisedFlags: t & TraceTraits.fflags != 0 ? r.aux & 0x1F : 0, fflags: r.aux >> 8,
+                                address: r.aux, storeValue: Machine.storedBytes(r.value, traits: t))
+            }
         }
-        if tracer.format == .spike {
-            emitCapturedSpike(tracer, hart, count: count, instret: instret, cycle: cycle, threshold: threshold,
-                              tcdmAccesses: &tcdmAccesses)
-            return
-        }
+    }
+
+    /// Calls `body` with each captured instruction that is traced (record, decoded form, trace
+    /// traits, first cycle, instruction word), counting TCDM accesses for the timeline.
+    @inline(__always)
+    private func forEachCaptured(_ tracer: Tracer, _ hart: Hart, count: Int, instret: UInt64, cycle: UInt64,
+                                 _ body: (CapturedInstruction, DecodedInstruction, UInt8, UInt64, UInt32) -> Void) {
+        let index = hart.index
+        let records = captureRecords
+        let traits = traceTraits
+        let threshold = index < traceThreshold.count ? traceThreshold[index] : 0
+        let timing = timeline != nil
+        var tcdmAccesses: UInt64 = 0
+        let filtered = !tracer.tracesAll(hart: index) || threshold > instret
         for i in 0..<count {
             let r = records[i]
             let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
             // The slot may have been refilled for another pc later in the same batch; the code
             // itself cannot have changed (stores to code end the fast path).
-            guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
-            let t = traits[Int(d.operation.rawValue)]
-            let size = UInt32(t & TraceTraits.sizeMask)
-            if timing, size != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
-            let number = instret &+ UInt64(i), start = cycle &+ UInt64(r.cycleOffset)
-            guard number >= threshold, tracer.wants(hart: hart.index, pc: r.pc, instret: number, cycle: start) else {
-                continue
-            }
-            formatTraceLine(tracer, hart: hart.index, d, traits: t, pc: r.pc, cycle: start, registerValue: r.value, csr: nil,
-                            raisedFlags: t & TraceTraits.fflags != 0 ? r.aux & 0x1F : 0, fflags: r.aux >> 8, address: r.aux,
-                            storeValue: size == 4 ? r.value : r.value & ((1 << (size * 8)) &- 1))
-        }
-    }
-
-    /// `emitCaptured` for the binary format: records straight from the capture into the output.
-    private func emitCapturedBinary(_ tracer: Tracer, _ hart: Hart, count: Int, instret: UInt64, cycle: UInt64,
-                                    threshold: UInt64, tcdmAccesses: inout UInt64) {
-        let index = hart.index
-        guard let first = tracer.reserveRecords(hart: index, bytes: count * BinaryTrace.maxCapturedRecord) else { return }
-        let records = captureRecords
-        let traits = traceTraits
-        let encoder = tracer.binaryEncoder
-        let timing = timeline != nil
-        let filtered = !tracer.tracesAll(hart: index) || threshold > instret
-        var out = first
-        var written = 0
-        for i in 0..<count {
-            let r = records[i]
-            let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
             guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
             let t = traits[Int(d.operation.rawValue)]
             if timing, t & TraceTraits.sizeMask != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
@@ -188,46 +193,16 @@ extension Machine {
             } else {
                 word = instructionWord(at: r.pc) ?? 0
             }
-            out += encoder.encodeCaptured(into: out, hart: index, cycle: start, pc: r.pc, word: word, compressed: d.length == 2,
-                                          traits: t, rd: d.rd, value: r.value, aux: r.aux)
-            written += 1
+            body(r, d, t, start, word)
         }
-        tracer.commitRecords(hart: index, bytes: out - first, records: written)
+        if timing { timeline?.hartTCDMAccesses += tcdmAccesses }
     }
 
-    /// `emitCaptured` for the Spike format: each line written in place from the capture.
-    private func emitCapturedSpike(_ tracer: Tracer, _ hart: Hart, count: Int, instret: UInt64, cycle: UInt64,
-                                   threshold: UInt64, tcdmAccesses: inout UInt64) {
-        let index = hart.index
-        let records = captureRecords
-        let traits = traceTraits
-        let timing = timeline != nil
-        let filtered = !tracer.tracesAll(hart: index) || threshold > instret
-        for i in 0..<count {
-            let r = records[i]
-            let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
-            guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
-            let t = traits[Int(d.operation.rawValue)]
-            let size = t & TraceTraits.sizeMask
-            if timing, size != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
-            let start = cycle &+ UInt64(r.cycleOffset)
-            if filtered {
-                let number = instret &+ UInt64(i)
-                guard number >= threshold, tracer.wants(hart: index, pc: r.pc, instret: number, cycle: start) else { continue }
-            }
-            let word: UInt32
-            if let p = fastPointer(segments, r.pc, UInt32(d.length)) {
-                word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
-            } else {
-                word = instructionWord(at: r.pc) ?? 0
-            }
-            // A byte or half store shows only the bytes stored.
-            let value = t & TraceTraits.store == 0 || size == 4 ? r.value : r.value & ((1 << (UInt32(size) * 8)) &- 1)
-            let p = tracer.beginRecord(hart: index)
-            let n = tracer.spikeLine(into: p, hart: index, pc: r.pc, word: word, compressed: d.length == 2, traits: t,
-                                     rd: d.rd, value: value, aux: r.aux)
-            tracer.commitRecord(hart: index, cycle: start, length: n)
-        }
+    /// The value a trace shows for a captured instruction: a byte or half store shows only the
+    /// bytes stored.
+    @inline(__always) static func storedBytes(_ value: UInt32, traits: UInt8) -> UInt32 {
+        let size = UInt32(traits & TraceTraits.sizeMask)
+        return traits & TraceTraits.store == 0 || size == 4 ? value : value & ((1 << (size * 8)) &- 1)
     }
 
     /// Bytes a load or store accesses (0 for other operations).
@@ -243,7 +218,7 @@ extension Machine {
     /// Formats one line: effects in Spike's order — registers and CSRs by (number << 4 | kind),
     /// then memory.
     @inline(__always)
-    func formatTraceLine(_ tracer: Tracer, hart: Int, _ d: DecodedInstruction, traits: UInt8, pc: UInt32, cycle: UInt64,
+    func formatTraceLine(_ tracer: Tracer, hart: Int, _ d: DecodedInstruction, traits: UInt8, pc: UInt32, word: UInt32, cycle: UInt64,
                          registerValue: UInt32, csr: (UInt32, UInt32)?, raisedFlags: UInt32, fflags: UInt32,
                          address: UInt32, storeValue: UInt32) {
         // At most: fflags, one register, one CSR, one memory access.
@@ -270,12 +245,6 @@ extension Machine {
         if size != 0 {
             list[count] = TraceEffect(kind: traits & TraceTraits.store != 0 ? .store : .load, number: size, value: storeValue, address: address)
             count += 1
-        }
-        let word: UInt32
-        if let p = fastPointer(segments, pc, UInt32(d.length)) {
-            word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
-        } else {
-            word = instructionWord(at: pc) ?? 0
         }
         tracer.instruction(hart: hart, cycle: cycle, pc: pc, word: word, compressed: d.length == 2, effectCount: count,
                            disassembly: tracer.needsDisassembly ? Disassembler.disassemble(word, at: pc, symbols: symbols) : "")
