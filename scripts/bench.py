@@ -1,17 +1,26 @@
 #!/usr/bin/env python3
-"""pulpsim benchmark harness: runs self-checking firmware workloads and reports MIPS.
+"""pulpsim benchmark harness: runs self-checking firmware workloads and reports MIPS, then the
+cost of tracing.
 
 Each workload runs --runs times (default 5); the table shows the median simulation time that
 pulpsim reports in its JSON result (wall_seconds: loading excluded) and the median of the whole
 process wall time. A workload that does not exit 0 fails the benchmark.
 
+The trace table runs the first 20 M instructions of a workload untraced and with a full trace
+to a file in --trace-dir (default: a temporary directory, deleted afterwards) in each format,
+and shows median whole-command wall times, the ratio to the untraced run and the trace size.
+
     python3 scripts/bench.py [--pulpsim .build/release/pulpsim] [--runs 5] [--only intbench]
+                             [--no-trace] [--trace-dir /dev/shm]
 """
 import argparse
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +36,50 @@ WORKLOADS = [
     ("solo-7asleep", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster-solo.elf", []),
     ("solo-1hart", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster-solo.elf", ["--harts", "1"]),
 ]
+
+
+# (name, platform, ELF, instructions): traced workloads (the whole run is limited to `instructions`).
+TRACE_WORKLOADS = [
+    ("intbench", "spike", "firmware/build/spike/bench-intbench.elf", 20_000_000),
+    # 8 harts, one stream merged in time order
+    ("cluster-8", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster.elf", 20_000_000),
+]
+TRACE_FORMATS = ["binary", "spike", "pulpsim"]
+
+
+def timed(command):
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if proc.returncode not in (0, 123):  # 123: the instruction limit
+        sys.exit(f"bench: {' '.join(command)} failed: exit {proc.returncode}: {proc.stderr[-500:]}")
+    return wall
+
+
+def trace_costs(args):
+    directory = args.trace_dir or tempfile.mkdtemp(prefix="pulpsim-bench-")
+    print(f"\ntrace cost: whole-command wall time, median of {args.runs}; trace files in {directory}")
+    print(f"{'workload':<12} {'trace':<10} {'instructions':>13} {'wall s':>8} {'x untraced':>11} {'bytes/instr':>12}")
+    try:
+        for name, platform, elf, count in TRACE_WORKLOADS:
+            if args.only and name not in args.only:
+                continue
+            base = [args.pulpsim, "run", "--platform", platform, "--quiet", "--history", "0",
+                    "--max-instructions", str(count)]
+            untraced = statistics.median(timed(base + [elf]) for _ in range(args.runs))
+            print(f"{name:<12} {'none':<10} {count:>13} {untraced:>8.3f} {1:>11.1f} {'':>12}")
+            for fmt in TRACE_FORMATS:
+                path = os.path.join(directory, f"{name}.{fmt}")
+                walls = []
+                for _ in range(args.runs):
+                    walls.append(timed(base + ["--trace-file", path, "--trace-format", fmt, elf]))
+                    size = os.path.getsize(path)
+                    os.remove(path)
+                wall = statistics.median(walls)
+                print(f"{name:<12} {fmt:<10} {count:>13} {wall:>8.3f} {wall / untraced:>11.1f} {size / count:>12.1f}")
+    finally:
+        if not args.trace_dir:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def run_once(pulpsim, platform, elf, extra):
@@ -48,6 +101,8 @@ def main():
     ap.add_argument("--pulpsim", default=str(ROOT / ".build/release/pulpsim"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", action="append", help="run only this workload (repeatable)")
+    ap.add_argument("--no-trace", action="store_true", help="skip the trace cost table")
+    ap.add_argument("--trace-dir", help="where the trace files go (default: a temporary directory)")
     args = ap.parse_args()
     print(f"{'workload':<12} {'platform':<13} {'instructions':>13} {'sim s':>8} {'wall s':>8} {'MIPS':>8}  (median of {args.runs})")
     for name, platform, elf, extra in WORKLOADS:
@@ -65,6 +120,8 @@ def main():
             walls.append(wall)
         sim, wall = statistics.median(sims), statistics.median(walls)
         print(f"{name:<12} {platform:<13} {instructions:>13} {sim:>8.3f} {wall:>8.3f} {instructions / sim / 1e6:>8.1f}")
+    if not args.no_trace:
+        trace_costs(args)
 
 
 if __name__ == "__main__":

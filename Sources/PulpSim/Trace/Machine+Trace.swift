@@ -246,8 +246,7 @@ extension Machine {
             list[count] = TraceEffect(kind: traits & TraceTraits.store != 0 ? .store : .load, number: size, value: storeValue, address: address)
             count += 1
         }
-        tracer.instruction(hart: hart, cycle: cycle, pc: pc, word: word, compressed: d.length == 2, effectCount: count,
-                           disassembly: tracer.needsDisassembly ? Disassembler.disassemble(word, at: pc, symbols: symbols) : "")
+        tracer.instruction(hart: hart, cycle: cycle, pc: pc, word: word, compressed: d.length == 2, effectCount: count)
     }
 
     /// Emits a device/scheduler event into the trace (if tracing).

@@ -317,7 +317,6 @@ public final class BinaryTraceReader {
         words.initialize(repeating: BinaryTrace.emptyEntry, count: harts * BinaryTrace.tableSize)
         defer { states.deallocate(); words.deallocate() }
         var instructions: UInt64 = 0
-        let symbols = tracer.symbols
         while true {
             try refill()
             if start == end { break }
@@ -435,8 +434,7 @@ public final class BinaryTraceReader {
             }
             start += n
             instructions += 1
-            tracer.instruction(hart: hart, cycle: cycle, pc: pc, word: word, compressed: compressed, effectCount: effectCount,
-                               disassembly: tracer.needsDisassembly ? Disassembler.disassemble(word, at: pc, symbols: symbols) : "")
+            tracer.instruction(hart: hart, cycle: cycle, pc: pc, word: word, compressed: compressed, effectCount: effectCount)
         }
         return instructions
     }

@@ -114,6 +114,10 @@ struct TraceOutput {
 
     mutating func append(_ bytes: UnsafePointer<UInt8>, _ n: Int) {
         if count + n > TraceOutput.capacity { flush() }
+        if n > TraceOutput.capacity {
+            if error == nil { error = writeAll(fd, bytes, n) }
+            return
+        }
         (base.unsafelyUnwrapped + count).update(from: bytes, count: n)
         count += n
     }
@@ -147,15 +151,23 @@ func writeAll(_ fd: Int32, _ bytes: UnsafePointer<UInt8>, _ count: Int) -> Strin
 }
 
 /// Merged mode: one hart's lines waiting for the other harts to catch up, kept in cycle order.
+/// Raw memory throughout: a line is held and released for every instruction traced.
 struct HeldLines {
     struct Line { var cycle: UInt64; var start: Int; var length: Int }
+    /// The lines' bytes.
     var base: UnsafeMutablePointer<UInt8>
     var capacity = 1 << 16
     var count = 0
-    var lines: [Line] = []
+    /// The lines, in cycle order from `head` (those before it are written).
+    var lines: UnsafeMutablePointer<Line>
+    var lineCapacity = 1 << 10
+    var lineCount = 0
     var head = 0
 
-    init() { base = .allocate(capacity: capacity) }
+    init() {
+        base = .allocate(capacity: capacity)
+        lines = .allocate(capacity: lineCapacity)
+    }
 
     @inline(__always) mutating func reserve() -> UnsafeMutablePointer<UInt8> {
         if capacity - count < traceLineRoom { grow() }
@@ -163,6 +175,8 @@ struct HeldLines {
     }
 
     mutating func grow() {
+        compact()
+        guard capacity - count < traceLineRoom else { return }
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
         bigger.update(from: base, count: count)
         base.deallocate()
@@ -173,38 +187,54 @@ struct HeldLines {
     /// Keeps the queue sorted: an event can be reported before the line of the instruction that
     /// caused it.
     @inline(__always) mutating func commit(cycle: UInt64, length: Int) {
+        if lineCount == lineCapacity { growLines() }
         let line = Line(cycle: cycle, start: count, length: length)
         count += length
-        if lines.count == head || lines[lines.count - 1].cycle <= cycle { lines.append(line); return }
-        var index = lines.count
-        while index > head && lines[index - 1].cycle > cycle { index -= 1 }
-        lines.insert(line, at: index)
+        var index = lineCount
+        while index > head && lines[index - 1].cycle > cycle { lines[index] = lines[index - 1]; index -= 1 }
+        lines[index] = line
+        lineCount += 1
     }
 
-    var next: Line? { head < lines.count ? lines[head] : nil }
+    mutating func growLines() {
+        compact()
+        guard lineCount == lineCapacity else { return }
+        let bigger = UnsafeMutablePointer<Line>.allocate(capacity: lineCapacity * 2)
+        bigger.update(from: lines, count: lineCount)
+        lines.deallocate()
+        lines = bigger
+        lineCapacity *= 2
+    }
 
-    /// Drops the lines before `head`, keeping the bytes of the others.
+    @inline(__always) var nextCycle: UInt64 { head < lineCount ? lines[head].cycle : .max }
+
+    /// Drops the written lines, keeping the bytes of the others (only when that frees room).
     mutating func compact() {
-        if head == lines.count { lines.removeAll(keepingCapacity: true); head = 0; count = 0; return }
+        if head == lineCount { head = 0; lineCount = 0; count = 0; return }
         guard head > 0 else { return }
-        lines.removeFirst(head)
-        head = 0
         // Usually the kept lines' bytes are in order and slide down in place; an event inserted
         // before a later line breaks the order, and then they are copied to a fresh buffer.
         var inOrder = true
-        for i in lines.indices.dropFirst() where lines[i].start < lines[i - 1].start { inOrder = false; break }
+        for i in (head + 1)..<max(head + 1, lineCount) where lines[i].start < lines[i - 1].start { inOrder = false; break }
         let target = inOrder ? base : UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         var at = 0
-        for i in lines.indices {
-            memmove(target + at, base + lines[i].start, lines[i].length)
-            lines[i].start = at
-            at += lines[i].length
+        for i in head..<lineCount {
+            var line = lines[i]
+            memmove(target + at, base + line.start, line.length)
+            line.start = at
+            at += line.length
+            lines[i - head] = line
         }
         if !inOrder { base.deallocate(); base = target }
+        lineCount -= head
+        head = 0
         count = at
     }
 
-    func free() { base.deallocate() }
+    func free() {
+        base.deallocate()
+        lines.deallocate()
+    }
 }
 
 /// Formats and writes trace lines.
@@ -216,6 +246,8 @@ public final class Tracer {
     private let outputCount: Int
     /// Merged mode: each hart's held lines.
     private let held: UnsafeMutablePointer<HeldLines>
+    /// Scratch for merging: each hart's next held cycle.
+    private let nextCycles: UnsafeMutablePointer<UInt64>
     private let harts: Int
     /// Where the current line is being formatted, and its length so far.
     private var buffer: UnsafeMutablePointer<UInt8>
@@ -229,6 +261,8 @@ public final class Tracer {
     private let corePrefixes: UnsafeMutablePointer<UInt8>
     private let corePrefixLength: Int
     private let registerLabels: UnsafeMutablePointer<UInt8>
+    /// Rendered symbol + disassembly text per (pc, word), for the pulpsim and jsonl formats.
+    private let annotations = AnnotationCache()
     /// Binary format: per-hart encoder state.
     private var binary: BinaryTraceEncoder?
     /// Hot-path copies of options.
@@ -295,6 +329,7 @@ public final class Tracer {
         outputs = .allocate(capacity: outputCount)
         outputs.initialize(repeating: TraceOutput(), count: outputCount)
         held = .allocate(capacity: harts)
+        nextCycles = .allocate(capacity: harts)
         buffer = lineBuffer
         merged = !options.perHart
         // A binary trace is written in execution order with the merge points marked; decoding
@@ -344,6 +379,7 @@ public final class Tracer {
         outputCount = 0
         outputs = .allocate(capacity: 1)
         held = .allocate(capacity: 1)
+        nextCycles = .allocate(capacity: 1)
         buffer = lineBuffer
         self.capture = capture
         capturing = true
@@ -353,6 +389,7 @@ public final class Tracer {
         close()
         outputs.deallocate()
         held.deallocate()
+        nextCycles.deallocate()
         lineBuffer.deallocate()
         effects.deallocate()
         corePrefixes.deallocate()
@@ -560,8 +597,7 @@ public final class Tracer {
     // MARK: Instruction lines
 
     /// Emits one retired instruction whose effects are in `effects[0..<effectCount]`.
-    func instruction(hart: Int, cycle: UInt64, pc: UInt32, word: UInt32, compressed: Bool,
-                     effectCount: Int, disassembly: String) {
+    func instruction(hart: Int, cycle: UInt64, pc: UInt32, word: UInt32, compressed: Bool, effectCount: Int) {
         let effects = UnsafeBufferPointer(start: self.effects, count: effectCount)
         begin(hart: hart)
         switch format {
@@ -597,12 +633,7 @@ public final class Tracer {
                     appendHex(e.value, digits: Int(e.number) * 2)
                 }
             }
-            if format == .pulpsim {
-                let where_ = symbols.describe(pc)
-                append("  ; ")
-                if !where_.isEmpty { append("<"); appendText(where_); append("> ") }
-                appendText(disassembly)
-            }
+            if format == .pulpsim { appendAnnotation(pc: pc, word: word) }
         case .jsonl:
             append("{\"type\":\"insn\",\"hart\":")
             appendDecimal(UInt64(hart))
@@ -612,11 +643,7 @@ public final class Tracer {
             appendHex(pc, digits: 8)
             append("\",\"insn\":\"0x")
             appendHex(word, digits: compressed ? 4 : 8)
-            append("\",\"disasm\":\"")
-            appendText(disassembly.replacingOccurrences(of: "\t", with: " "))
-            put(UInt8(ascii: "\""))
-            let where_ = symbols.describe(pc)
-            if !where_.isEmpty { append(",\"symbol\":\""); appendText(where_); put(UInt8(ascii: "\"")) }
+            appendAnnotation(pc: pc, word: word)
             append(",\"effects\":[")
             for (i, e) in effects.enumerated() {
                 if i > 0 { put(UInt8(ascii: ",")) }
@@ -645,6 +672,25 @@ public final class Tracer {
         emit(hart: hart, cycle: cycle)
     }
 
+    /// The symbol and disassembly part of a pulpsim or jsonl line (`AnnotationCache`).
+    @inline(__always) private func appendAnnotation(pc: UInt32, word: UInt32) {
+        let (bytes, count) = annotations.text(pc: pc, word: word) { Tracer.annotation(format, pc: pc, word: word, symbols: symbols) }
+        put(UnsafeMutablePointer(mutating: bytes), count)
+    }
+
+    /// Renders the annotation: pulpsim `  ; <symbol+offset> disassembly`; jsonl
+    /// `","disasm":"…","symbol":"…"` (continuing the string of the instruction word).
+    static func annotation(_ format: TraceFormat, pc: UInt32, word: UInt32, symbols: SymbolTable) -> [UInt8] {
+        let disassembly = Disassembler.disassemble(word, at: pc, symbols: symbols)
+        let location = symbols.describe(pc)
+        if format == .jsonl {
+            var text = "\",\"disasm\":\"" + jsonEscaped(disassembly.replacingOccurrences(of: "\t", with: " ")) + "\""
+            if !location.isEmpty { text += ",\"symbol\":\"" + jsonEscaped(location) + "\"" }
+            return Array(text.utf8)
+        }
+        return Array(("  ; " + (location.isEmpty ? "" : "<" + location + "> ") + disassembly).utf8)
+    }
+
     /// Emits a device or scheduler event (a comment line in Spike formats).
     public func event(hart: Int?, cycle: UInt64, source: String, message: String) {
         guard options.deviceEvents else { return }
@@ -656,7 +702,7 @@ public final class Tracer {
             appendDecimal(cycle)
             if let hart { append(",\"hart\":"); appendDecimal(UInt64(hart)) }
             append(",\"source\":\""); appendText(source); append("\",\"message\":\"")
-            appendText(message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))
+            appendText(jsonEscaped(message))
             append("\"}")
         case .spike, .pulpsim:
             append("# cycle ")
@@ -703,18 +749,40 @@ public final class Tracer {
             return
         }
         guard holdLines, !closed else { return }
+        // Each hart's next cycle, updated as lines are taken (a scan of at most 8 words per run).
+        let next = nextCycles
+        for h in 0..<harts { next[h] = held[h].nextCycle }
         while true {
-            var best = -1
-            var bestCycle = UInt64.max
-            for h in 0..<harts {
-                if let line = held[h].next, line.cycle <= time && line.cycle < bestCycle { best = h; bestCycle = line.cycle }
+            // The hart with the earliest line (lowest index on a tie), and the runner-up.
+            var best = 0, bestCycle = next[0], second = -1, secondCycle = UInt64.max
+            for h in 1..<harts {
+                let c = next[h]
+                if c < bestCycle { second = best; secondCycle = bestCycle; best = h; bestCycle = c }
+                else if c < secondCycle { second = h; secondCycle = c }
             }
-            if best < 0 { break }
-            let line = held[best].lines[held[best].head]
-            outputs[0].append(held[best].base + line.start, line.length)
-            held[best].head += 1
+            if bestCycle > time || bestCycle == .max { break }  // .max: nothing held
+            // Its lines up to the runner-up's (or `time`), copied as one run where contiguous.
+            let queue = held + best
+            var runStart = -1, runEnd = -1
+            var index = queue.pointee.head
+            let end = queue.pointee.lineCount
+            let limit = min(time, secondCycle)
+            while index < end {
+                let line = queue.pointee.lines[index]
+                guard line.cycle < limit || (line.cycle == limit && (limit == time && limit < secondCycle || best < second))
+                else { break }
+                if line.start != runEnd {
+                    if runStart >= 0 { outputs[0].append(queue.pointee.base + runStart, runEnd - runStart) }
+                    runStart = line.start
+                }
+                runEnd = line.start + line.length
+                index += 1
+            }
+            if runStart >= 0 { outputs[0].append(queue.pointee.base + runStart, runEnd - runStart) }
+            queue.pointee.head = index
+            next[best] = queue.pointee.nextCycle
         }
-        for h in 0..<harts { held[h].compact() }
+        for h in 0..<harts where held[h].head == held[h].lineCount || held[h].count > held[h].capacity / 2 { held[h].compact() }
     }
 }
 
@@ -729,4 +797,65 @@ public final class Tracer {
     let letters = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
     x = x &+ 0x3030_3030_3030_3030 &+ letters &* 39
     return x.bigEndian  // byte 7 (the top nibble) first in memory
+}
+
+/// Direct-mapped cache of the text a line shows for an instruction (symbol and disassembly),
+/// keyed by pc and instruction word: rendering it is a thousand times the cost of the rest of
+/// the line, and loops execute the same instructions over and over.
+final class AnnotationCache {
+    private static let bits = 14
+    private let tags = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 << AnnotationCache.bits)
+    private let offsets = UnsafeMutablePointer<Int>.allocate(capacity: 1 << AnnotationCache.bits)
+    private let lengths = UnsafeMutablePointer<Int>.allocate(capacity: 1 << AnnotationCache.bits)
+    private static let arenaCapacity = 4 << 20
+    private let arena = UnsafeMutablePointer<UInt8>.allocate(capacity: AnnotationCache.arenaCapacity)
+    private var used = 0
+    /// No (pc, word) has this key: pcs are even.
+    private static let empty = UInt64.max
+
+    init() { tags.initialize(repeating: AnnotationCache.empty, count: 1 << AnnotationCache.bits) }
+
+    deinit {
+        tags.deallocate(); offsets.deallocate(); lengths.deallocate(); arena.deallocate()
+    }
+
+    /// The text for (pc, word), rendered by `render` on a miss; valid until the next call.
+    @inline(__always)
+    func text(pc: UInt32, word: UInt32, render: () -> [UInt8]) -> (UnsafePointer<UInt8>, Int) {
+        let index = Int((pc >> 1) & UInt32((1 << AnnotationCache.bits) - 1))
+        let key = UInt64(pc) << 32 | UInt64(word)
+        if tags[index] != key { fill(index, key, render()) }
+        return (UnsafePointer(arena + offsets[index]), lengths[index])
+    }
+
+    private func fill(_ index: Int, _ key: UInt64, _ bytes: [UInt8]) {
+        let count = min(bytes.count, traceMaxLine / 2)
+        if used + count > AnnotationCache.arenaCapacity {
+            // Full: start over (every entry refers to the arena).
+            tags.update(repeating: AnnotationCache.empty, count: 1 << AnnotationCache.bits)
+            used = 0
+        }
+        bytes.withUnsafeBufferPointer { (arena + used).update(from: $0.baseAddress!, count: count) }
+        tags[index] = key
+        offsets[index] = used
+        lengths[index] = count
+        used += count
+    }
+}
+
+/// `text` with JSON string escapes for quotes, backslashes and control characters.
+func jsonEscaped(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r": out += "\\r"
+        default:
+            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+        }
+    }
+    return out
 }
