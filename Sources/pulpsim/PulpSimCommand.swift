@@ -19,7 +19,9 @@ struct PulpSimCommand: ParsableCommand {
 
         The exit status of `pulpsim run` is the firmware's exit code; abnormal ends have their own
         codes: 64 usage, 65 invalid ELF, 66 unreadable input, 70 simulator error, 120 trap without
-        handler, 121 deadlock, 122 RedMulE error, 123 instruction/cycle limit, 124 timeout.
+        handler, 121 deadlock, 122 RedMulE error, 123 instruction/cycle limit, 124 timeout,
+        130/143 interrupted by SIGINT/SIGTERM (the trace and output are flushed; a second signal
+        stops at once).
         """,
         subcommands: [Run.self, MemoryMap.self, Disassemble.self, TraceDecode.self],
         defaultSubcommand: nil)
@@ -192,6 +194,8 @@ struct Run: ParsableCommand {
             }
             result = served
         } else {
+            installInterruptHandlers()
+            machine.signalCheck = { pendingSignal }
             result = machine.run()
         }
         machine.tracer?.close()
@@ -378,6 +382,20 @@ struct TraceDecode: ParsableCommand {
         }
         tracer.close()
         if let error = tracer.writeError { fail("writing the text failed: \(error)", status: ExitStatus.simulatorError) }
+    }
+}
+
+/// The signal that asked the run to end (0: none), set by the handler and polled by the run loop.
+nonisolated(unsafe) var pendingSignal: Int32 = 0
+
+/// SIGINT and SIGTERM end the run cleanly (report, trace and output flushed, exit 128 + signal);
+/// a second one ends the process at once.
+func installInterruptHandlers() {
+    for sig in [SIGINT, SIGTERM] {
+        signal(sig) { sig in
+            if pendingSignal != 0 { _exit(128 + sig) }
+            pendingSignal = sig
+        }
     }
 }
 

@@ -251,4 +251,34 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(noFile.status, 64)
         XCTAssertTrue(noFile.stderr.contains("needs --trace-file"), noFile.stderr)
     }
+
+    /// Ctrl-C (SIGINT) ends a run cleanly: exit 130, a report, and the trace complete up to the
+    /// end-of-run line.
+    func testInterruptFlushesTheTrace() throws {
+        let elf = Paths.firmware("spike", "fault-loop")
+        try requireFirmware(elf)
+        let path = tracePath("interrupted.log")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.executable)
+        process.arguments = ["run", "--platform", "spike", "--trace-file", path, elf]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        process.interrupt()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit, stderr)
+        XCTAssertEqual(process.terminationStatus, 130, stderr)
+        XCTAssertTrue(stderr.contains("interrupted by SIGINT"), stderr)
+        let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        let size = try file.seekToEnd()
+        XCTAssertGreaterThan(size, 100_000)
+        try file.seek(toOffset: size - 200)
+        let tail = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
+        let lines = tail.split(separator: "\n")
+        XCTAssertTrue(lines[lines.count - 2].hasPrefix("core   0: 3 0x8000"), tail)
+        XCTAssertTrue(lines.last!.hasSuffix("end: run ended: interrupted"), String(lines.last!))
+    }
 }

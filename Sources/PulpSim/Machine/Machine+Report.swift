@@ -83,6 +83,9 @@ extension Machine {
             return "\(what) reached\n" + limitDetails()
         case .timeout(let seconds):
             return "wall-clock timeout (--timeout \(seconds)) reached\n" + limitDetails()
+        case .interrupted(let signal):
+            return "interrupted by \(signal == SIGTERM ? "SIGTERM" : signal == SIGINT ? "SIGINT" : "signal \(signal)")"
+                + " at cycle \(harts.map(\.cycle).max() ?? 0)\n" + limitDetails()
         case .redmuleError(let message):
             var text = "RedMulE error: \(message)"
             if let redmule { text += "\n" + redmule.describe() }

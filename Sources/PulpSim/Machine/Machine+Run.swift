@@ -96,10 +96,15 @@ extension Machine {
                 control.finish(.cycleLimit(maxCycles))
             }
             rounds &+= 1
+            if let check = signalCheck {  // every round: a traced round can take long
+                let signal = check()
+                if signal != 0 { control.finish(.interrupted(signal: signal)) }
+            }
             if rounds & 255 == 0 {
                 if let check = interruptCheck, check() {
                     control.finish(.stopped(hart: hart.index, pc: hart.pc))
                 }
+
                 let now = monotonicSeconds()
                 if let timeout = options.timeout, now - started >= timeout {
                     control.finish(.timeout(timeout))
@@ -126,6 +131,8 @@ extension Machine {
             console.progressLineShown = false
         }
         if let tracer {
+            // The end comes after every traced instruction: at the latest hart's cycle.
+            now = max(now, harts.map(\.cycle).max() ?? now)
             traceEvent(hart: nil, source: "end", message: "run ended: \(control.end?.name ?? "?")")
             tracer.flushPending(upTo: .max)
         }

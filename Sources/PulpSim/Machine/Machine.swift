@@ -90,6 +90,9 @@ public final class Machine: ClusterScheduling {
     public var runnableHarts: Set<Int>?
     /// Checked about every thousand scheduling rounds; returning true stops the run (debugger Ctrl-C).
     public var interruptCheck: (() -> Bool)?
+    /// Checked after every scheduling round; a signal number ends the run as `.interrupted`
+    /// (the command-line tool's SIGINT/SIGTERM handling: the trace and output are flushed).
+    public var signalCheck: (() -> Int32)?
     /// Data watchpoints (debugger): address ranges and whether reads and/or writes trigger them.
     public var watchpoints: [Watchpoint] = [] { didSet { watchHit = nil; watching = !watchpoints.isEmpty } }
     /// `!watchpoints.isEmpty`, kept as a plain flag for per-instruction checks.

@@ -37,6 +37,8 @@ public enum EndReason: Sendable {
     case instructionLimit(UInt64)
     case cycleLimit(UInt64)
     case timeout(Double)
+    /// The user interrupted the run (SIGINT or SIGTERM to the command-line tool).
+    case interrupted(signal: Int32)
     case redmuleError(String)
     /// A `run(until:)` target or breakpoint was reached (library use, debugger).
     case stopped(hart: Int, pc: UInt32)
@@ -51,6 +53,7 @@ public enum EndReason: Sendable {
         case .instructionLimit: return "instruction-limit"
         case .cycleLimit: return "cycle-limit"
         case .timeout: return "timeout"
+        case .interrupted: return "interrupted"
         case .redmuleError: return "redmule-error"
         case .stopped: return "stopped"
         case .simulatorError: return "simulator-error"
@@ -122,6 +125,7 @@ public struct RunResult: Sendable {
         case .deadlock: return ExitStatus.deadlock
         case .instructionLimit, .cycleLimit: return ExitStatus.limitReached
         case .timeout: return ExitStatus.timeout
+        case .interrupted(let signal): return 128 + signal
         case .redmuleError: return ExitStatus.redmuleError
         case .stopped: return 0
         case .simulatorError: return ExitStatus.simulatorError

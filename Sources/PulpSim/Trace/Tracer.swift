@@ -354,6 +354,7 @@ public final class Tracer {
             close()
             throw error
         }
+        interactive = !options.perHart && isatty(outputs[0].fd) != 0
         if format == .binary {
             binary = BinaryTraceEncoder(harts: harts)
             var header = BinaryTraceEncoder.header(harts: harts, merged: markMerges, elfPath: elfPath)
@@ -420,6 +421,8 @@ public final class Tracer {
     private var holdLines = false
     /// Binary format of several harts merged: flushes are recorded for the decoder to replay.
     private var markMerges = false
+    /// The single output is a terminal.
+    private var interactive = false
 
     // MARK: Filtering
 
@@ -743,6 +746,8 @@ public final class Tracer {
 
     /// Writes held lines with cycle ≤ `time`, in (cycle, hart) order (merged mode).
     func flushPending(upTo time: UInt64) {
+        // A terminal sees each turn's lines at once; files get megabyte writes.
+        defer { if interactive && !closed { outputs[0].flush() } }
         if markMerges && !closed {
             var marker = BinaryTraceEncoder.mergeMarker(time)
             outputs[0].append(&marker, marker.count)
