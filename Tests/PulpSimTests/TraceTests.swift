@@ -35,7 +35,8 @@ final class TraceTests: XCTestCase {
             "core   0: 3 0x80000022 (0x34059073) c832_mscratch 0x12345679",
             "core   0: 3 0x80000026 (0x6309) x6  0x00002000",
             "core   0: 3 0x80000028 (0x30032073) c768_mstatus 0x00003800",
-            "core   0: 3 0x8000002c (0x0082a507) f10 0x3f800000 mem 0x80000058",
+            // The first FP write makes the FP state dirty: mstatus 0x3800 gains FS = 3 and SD.
+            "core   0: 3 0x8000002c (0x0082a507) f10 0x3f800000 c768_mstatus 0x80007800 mem 0x80000058",
             "core   0: 3 0x80000030 (0x00c2a587) f11 0x40400000 mem 0x8000005c",
             "core   0: 3 0x80000034 (0x18b57653) c1_fflags 0x00000001 f12 0x3eaaaaab",
             "core   0: 3 0x80000038 (0xfcb504e3)",
@@ -48,7 +49,8 @@ final class TraceTests: XCTestCase {
     }
 
     /// Spike prints a line's effects in the order of (number << 4 | kind): a flag-raising FP
-    /// operation writing x1, f0 or f1 lists the register before c1_fflags, any other after it.
+    /// operation writing x1, f0 or f1 lists the register before c1_fflags, any other after it;
+    /// the first FP write logs mstatus (FS dirty); fcsr writes show as fflags and frm.
     /// Encodings and values by hand: fdiv.s rd,fa0,fa1 = 0x18b57053 | rd << 7, 1/3 = 0x3eaaaaab;
     /// fcvt.w.s rd,ft0 = 0xc0007053 | rd << 7, 0 with NX.
     func testFlagEffectsFollowSpikeOrder() throws {
@@ -60,6 +62,12 @@ final class TraceTests: XCTestCase {
             "core   0: 3 0x8000001e (0x18b57153) c1_fflags 0x00000001 f2  0x3eaaaaab",
             "core   0: 3 0x80000022 (0xc00070d3) x1  0x00000000 c1_fflags 0x00000001",
             "core   0: 3 0x80000026 (0xc00076d3) c1_fflags 0x00000001 x13 0x00000000",
+            // The first FP write makes the FP state dirty (mstatus 0x3800 -> FS = 3, SD).
+            "core   0: 3 0x8000000e (0x0002a507) f10 0x3f800000 c768_mstatus 0x80007800 mem 0x80000050",
+            // csrrw a5, fcsr, a4 (0x003717f3) with a4 = 0x85: fflags 5, frm 4, x15 = old fcsr 1.
+            "core   0: 3 0x8000002e (0x003717f3) c1_fflags 0x00000005 c2_frm 0x00000004 x15 0x00000001",
+            // csrrw ra, fflags, zero (0x001010f3): x1 (key 0x10) before fflags (0x14).
+            "core   0: 3 0x80000032 (0x001010f3) x1  0x00000005 c1_fflags 0x00000000",
         ]
         for format in ["spike", "pulpsim"] {
             let path = tracePath("order.\(format)")

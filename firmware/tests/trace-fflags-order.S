@@ -1,6 +1,7 @@
 # FP operations that raise a flag and write x1, f0, f1 or another register: Spike lists the
 # effects of a line by (number << 4 | kind), so x1 (0x10), f0 (0x01) and f1 (0x11) come before
-# c1_fflags (0x14) and every other register after it (Tests/PulpSimTests/TraceTests.swift).
+# c1_fflags (0x14) and every other register after it; the first FP write makes the FP state dirty
+# (c768_mstatus); fcsr writes show as fflags and frm (Tests/PulpSimTests/TraceTests.swift).
     .section .text.init, "ax"
     .globl _start
 _start:
@@ -14,6 +15,9 @@ _start:
     fdiv.s ft2, fa0, fa1        # f2, NX
     fcvt.w.s ra, ft0            # x1 = 0, NX
     fcvt.w.s a3, ft0            # x13 = 0, NX
+    li a4, 0x85
+    csrrw a5, fcsr, a4          # Spike logs fcsr as fflags (5) and frm (4); x15 = old fcsr (1)
+    csrrw ra, fflags, zero      # x1 = 5 before fflags = 0
     li a2, 1
     la t2, tohost
     sw a2, 0(t2)                # exit 0 via HTIF (tohost size 4)

@@ -40,7 +40,7 @@ extension Machine {
                 switch d.operation {
                 case .lb: x[rd] = UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: v)))
                 case .lh: x[rd] = UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: v)))
-                case .flw: f[rd] = v
+                case .flw: f[rd] = v; hart.mstatus |= Hart.mstatusFS  // FP state dirty
                 default: x[rd] = v
                 }
                 // A misaligned access costs a second bus transaction (SPEC §1).

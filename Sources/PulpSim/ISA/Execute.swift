@@ -67,13 +67,17 @@ enum CaptureRetired: CaptureMode { @inline(__always) static var on: Bool { true 
 /// One instruction retired on the fast path while tracing: with its decoded form, enough to
 /// rebuild its trace line.
 struct CapturedInstruction {
+    /// Set in `cycleOffset` when the instruction made the FP state dirty (mstatus.FS = 3): its
+    /// line shows the mstatus write, as Spike's does.
+    static let dirtiedFS: UInt32 = 1 << 31
+
     var pc: UInt32
     /// The register it wrote (x or f) or, for a store, the data stored.
     var value: UInt32
     /// Loads and stores: the address. F operations that can raise flags: the raised flags in
     /// bits 0-4 and fflags afterwards in bits 8-12.
     var aux: UInt32
-    /// Its first cycle, relative to the hart's cycle when the capture began.
+    /// Its first cycle, relative to the hart's cycle when the capture began (and `dirtiedFS`).
     var cycleOffset: UInt32
 }
 
@@ -123,6 +127,14 @@ extension Machine {
         var end = QuantumEnd.budget
         let valueTable = C.on ? captureValueTable : nil
         var captured = 0
+        // FP instructions make the FP state dirty (mstatus.FS = 3) as on CV32E40P and in Spike.
+        var dirtied: UInt32 = 0
+        @inline(__always) func dirtyFS() {
+            if _slowPath(hart.mstatus & Hart.mstatusFS != Hart.mstatusFS) {
+                hart.mstatus |= Hart.mstatusFS
+                if C.on { dirtied = CapturedInstruction.dirtiedFS }
+            }
+        }
 
         loop: while remaining > 0 {
             let e = cache + Int((pc >> 1) & cacheMask)
@@ -260,6 +272,7 @@ extension Machine {
                 guard let p = fastPointer(segments, address, 4) else { remaining &+= 1; end = .slowPath; break loop }
                 f[e.rd] = p.loadUnaligned(as: UInt32.self); pc = e.next(pc)
                 stalls &+= misalignment(address, 3)
+                dirtyFS()
             case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS, .fcvtSW, .fcvtSWU:
                 let rmField = e.pointee.rm == 7 ? UInt8(truncatingIfNeeded: hart.frm) : e.pointee.rm
                 guard rmField <= 4 else {
@@ -291,11 +304,13 @@ extension Machine {
                 default: f[e.rd] = Binary32.fromInt32(x[e.rs1], signed: false, mode, &flags)
                 }
                 if flags.rawValue != 0 { hart.fflags |= UInt32(flags.rawValue) }
+                // An f register written, or flags raised (fcvt.w[u].s writes x).
+                if flags.rawValue != 0 || (e.pointee.operation != .fcvtWS && e.pointee.operation != .fcvtWUS) { dirtyFS() }
                 if C.on { aux = UInt32(flags.rawValue) | (hart.fflags << 8) }
                 pc = e.next(pc)
-            case .fsgnj: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (f[e.rs2] & 0x8000_0000); pc = e.next(pc)
-            case .fsgnjn: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (~f[e.rs2] & 0x8000_0000); pc = e.next(pc)
-            case .fsgnjx: f[e.rd] = f[e.rs1] ^ (f[e.rs2] & 0x8000_0000); pc = e.next(pc)
+            case .fsgnj: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (f[e.rs2] & 0x8000_0000); pc = e.next(pc); dirtyFS()
+            case .fsgnjn: f[e.rd] = (f[e.rs1] & 0x7FFF_FFFF) | (~f[e.rs2] & 0x8000_0000); pc = e.next(pc); dirtyFS()
+            case .fsgnjx: f[e.rd] = f[e.rs1] ^ (f[e.rs2] & 0x8000_0000); pc = e.next(pc); dirtyFS()
             case .fmin, .fmax, .feq, .flt, .fle:
                 var flags = FPFlags()
                 let format = FloatFormat.binary32
@@ -307,10 +322,12 @@ extension Machine {
                 default: x[e.rd] = format.lessOrEqual(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
                 }
                 if flags.rawValue != 0 { hart.fflags |= UInt32(flags.rawValue) }
+                // fmin/fmax write an f register; the comparisons write x and may raise flags.
+                if flags.rawValue != 0 || e.pointee.operation == .fmin || e.pointee.operation == .fmax { dirtyFS() }
                 if C.on { aux = UInt32(flags.rawValue) | (hart.fflags << 8) }
                 pc = e.next(pc)
             case .fmvXW: x[e.rd] = f[e.rs1]; pc = e.next(pc)
-            case .fmvWX: f[e.rd] = x[e.rs1]; pc = e.next(pc)
+            case .fmvWX: f[e.rd] = x[e.rs1]; pc = e.next(pc); dirtyFS()
             case .fclass: x[e.rd] = Binary32.classify(f[e.rs1]); pc = e.next(pc)
 
             // MARK: Everything else leaves the loop
@@ -327,9 +344,10 @@ extension Machine {
                 let source = valueTable.unsafelyUnwrapped[Int(e.pointee.operation.rawValue)]
                 let register = (source & 1) != 0 ? e.rs2 : e.rd
                 let value = x[register &+ Int(source >> 1) &* 33]
-                let offset = UInt32(truncatingIfNeeded: UInt64(budget &- remaining &- 1) &+ startStalls)
+                let offset = UInt32(truncatingIfNeeded: UInt64(budget &- remaining &- 1) &+ startStalls) | dirtied
                 records.unsafelyUnwrapped[captured] = CapturedInstruction(pc: startPC, value: value, aux: aux, cycleOffset: offset)
                 captured &+= 1
+                dirtied = 0
             }
         }
         hart.pc = pc

@@ -221,9 +221,10 @@ extension Hart {
     public func writeCSR(_ number: UInt32, _ value: UInt32) -> Bool {
         if number >> 10 == 3 { return false }  // read-only CSR space
         switch number {
-        case CSR.fflags: fflags = value & 0x1F
-        case CSR.frm: frm = value & 0x7
-        case CSR.fcsr: fflags = value & 0x1F; frm = (value >> 5) & 0x7
+        // Writing the FP CSRs makes the FP state dirty (CV32E40P, Spike).
+        case CSR.fflags: fflags = value & 0x1F; mstatus |= Hart.mstatusFS
+        case CSR.frm: frm = value & 0x7; mstatus |= Hart.mstatusFS
+        case CSR.fcsr: fflags = value & 0x1F; frm = (value >> 5) & 0x7; mstatus |= Hart.mstatusFS
         case CSR.mstatus: mstatus = (value & CSR.mstatusWritable) | Hart.mppMachine
         case CSR.misa: break  // WARL, fixed
         case CSR.mie: mie = value & CSR.interruptMask

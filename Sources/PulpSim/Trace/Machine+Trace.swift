@@ -43,6 +43,7 @@ extension Machine {
         let pc = hart.pc
         let instretBefore = hart.instret
         let cycleBefore = hart.cycle
+        let mstatusBefore = hart.mstatus
         // The decode cache, as the fast path uses it (a miss decodes and fills the slot).
         let slot = decodeCache + Int((pc >> 1) & decodeCacheMask)
         var decoded: DecodedInstruction? = slot.pointee.tag == pc ? slot.pointee : nil
@@ -93,17 +94,30 @@ extension Machine {
               instretBefore >= traceThreshold[hart.index] else { return keepGoing }
 
         emitTraceLine(tracer, hart, d, pc: pc, cycle: cycleBefore, address: address, storeValue: storeValue, size: size,
-                      raisedFlags: isFP ? raised : nil)
+                      raisedFlags: isFP ? raised : nil, mstatusBefore: mstatusBefore)
         return keepGoing
     }
 
     /// Formats one retired instruction's line from the hart's state right after it.
-    /// `raisedFlags` is nil for non-FP instructions.
+    /// `raisedFlags` is nil for non-FP instructions; `mstatusBefore` tells whether the
+    /// instruction changed mstatus (FP state made dirty).
     func emitTraceLine(_ tracer: Tracer, _ hart: Hart, _ d: DecodedInstruction, pc: UInt32, cycle: UInt64, address: UInt32,
-                       storeValue: UInt32, size: UInt32, raisedFlags: UInt32?) {
+                       storeValue: UInt32, size: UInt32, raisedFlags: UInt32?, mstatusBefore: UInt32) {
         var value: UInt32 = 0
         if Machine.writesFloatRegister(d.operation) { value = hart.f[Int(d.rd)] } else if d.rd != zeroSinkRegister { value = hart.x[Int(d.rd)] }
-        let csr = writtenCSR(d).map { ($0, hart.readCSR($0, timeNow: hart.cycle) ?? 0) }
+        var csrs = CSRWrites()
+        if let number = writtenCSR(d) {
+            if number == CSR.fcsr {
+                // fcsr is made of frm and fflags, and Spike logs those.
+                csrs.add(CSR.fflags, hart.fflags)
+                csrs.add(CSR.frm, hart.frm)
+            } else {
+                csrs.add(number, hart.readCSR(number, timeNow: hart.cycle) ?? 0)
+            }
+        }
+        if hart.mstatus != mstatusBefore && !csrs.contains(CSR.mstatus) {
+            csrs.add(CSR.mstatus, hart.readCSR(CSR.mstatus, timeNow: hart.cycle) ?? 0)
+        }
         let word: UInt32
         if let p = fastPointer(segments, pc, UInt32(d.length)) {
             word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
@@ -111,7 +125,7 @@ extension Machine {
             word = instructionWord(at: pc) ?? 0
         }
         formatTraceLine(tracer, hart: hart.index, d, traits: traceTraits[Int(d.operation.rawValue)], pc: pc, word: word, cycle: cycle,
-                        registerValue: value, csr: csr, raisedFlags: raisedFlags ?? 0, fflags: hart.fflags, address: address,
+                        registerValue: value, csrs: csrs, raisedFlags: raisedFlags ?? 0, fflags: hart.fflags, address: address,
                         storeValue: storeValue)
     }
 
@@ -135,11 +149,21 @@ extension Machine {
         switch tracer.format {
         case .binary:
             // Records straight from the capture into the output.
-            guard let first = tracer.reserveRecords(hart: index, bytes: count * BinaryTrace.maxCapturedRecord) else { return }
+            let room = count * BinaryTrace.maxCapturedRecord
+            guard var first = tracer.reserveRecords(hart: index, bytes: room) else { return }
             let encoder = tracer.binaryEncoder
             var out = first
             var written = 0
             forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
+                if _slowPath(r.cycleOffset & CapturedInstruction.dirtiedFS != 0) {
+                    // The record that makes the FP state dirty also shows mstatus: the general path.
+                    tracer.commitRecords(hart: index, bytes: out - first, records: written)
+                    formatCaptured(tracer, index, r, d, t, start, word)
+                    first = tracer.reserveRecords(hart: index, bytes: room).unsafelyUnwrapped
+                    out = first
+                    written = 0
+                    return
+                }
                 out += encoder.encodeCaptured(into: out, hart: index, cycle: start, pc: r.pc, word: word, compressed: d.length == 2,
                                               traits: t, rd: d.rd, value: r.value, aux: r.aux)
                 written += 1
@@ -148,6 +172,10 @@ extension Machine {
         case .spike:
             // Each line written in place from the capture.
             forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
+                if _slowPath(r.cycleOffset & CapturedInstruction.dirtiedFS != 0) {
+                    formatCaptured(tracer, index, r, d, t, start, word)
+                    return
+                }
                 let p = tracer.beginRecord(hart: index)
                 let n = tracer.spikeLine(into: p, hart: index, pc: r.pc, word: word, compressed: d.length == 2, traits: t,
                                          rd: d.rd, value: Machine.storedBytes(r.value, traits: t), aux: r.aux)
@@ -155,11 +183,22 @@ extension Machine {
             }
         case .pulpsim, .jsonl:
             forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
-                formatTraceLine(tracer, hart: index, d, traits: t, pc: r.pc, word: word, cycle: start, registerValue: r.value,
-                                csr: nil, raisedFlags: t & TraceTraits.fflags != 0 ? r.aux & 0x1F : 0, fflags: r.aux >> 8,
-                                address: r.aux, storeValue: Machine.storedBytes(r.value, traits: t))
+                formatCaptured(tracer, index, r, d, t, start, word)
             }
         }
+    }
+
+    /// The general formatter for a captured instruction (any format).
+    private func formatCaptured(_ tracer: Tracer, _ hart: Int, _ r: CapturedInstruction, _ d: DecodedInstruction, _ t: UInt8,
+                                _ start: UInt64, _ word: UInt32) {
+        var csrs = CSRWrites()
+        if r.cycleOffset & CapturedInstruction.dirtiedFS != 0 {
+            // mstatus cannot have changed since: the batch ends before any other write to it.
+            csrs.add(CSR.mstatus, harts[hart].readCSR(CSR.mstatus, timeNow: 0) ?? 0)
+        }
+        formatTraceLine(tracer, hart: hart, d, traits: t, pc: r.pc, word: word, cycle: start, registerValue: r.value,
+                        csrs: csrs, raisedFlags: t & TraceTraits.fflags != 0 ? r.aux & 0x1F : 0, fflags: r.aux >> 8,
+                        address: r.aux, storeValue: Machine.storedBytes(r.value, traits: t))
     }
 
     /// Calls `body` with each captured instruction that is traced (record, decoded form, trace
@@ -182,7 +221,7 @@ extension Machine {
             guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
             let t = traits[Int(d.operation.rawValue)]
             if timing, t & TraceTraits.sizeMask != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
-            let start = cycle &+ UInt64(r.cycleOffset)
+            let start = cycle &+ UInt64(r.cycleOffset & ~CapturedInstruction.dirtiedFS)
             if filtered {
                 let number = instret &+ UInt64(i)
                 guard number >= threshold, tracer.wants(hart: index, pc: r.pc, instret: number, cycle: start) else { continue }
@@ -219,29 +258,31 @@ extension Machine {
     /// then memory.
     @inline(__always)
     func formatTraceLine(_ tracer: Tracer, hart: Int, _ d: DecodedInstruction, traits: UInt8, pc: UInt32, word: UInt32, cycle: UInt64,
-                         registerValue: UInt32, csr: (UInt32, UInt32)?, raisedFlags: UInt32, fflags: UInt32,
+                         registerValue: UInt32, csrs: CSRWrites, raisedFlags: UInt32, fflags: UInt32,
                          address: UInt32, storeValue: UInt32) {
-        // At most: fflags, one register, one CSR, one memory access.
         let list = tracer.effects
         var count = 0
-        let size = UInt32(traits & TraceTraits.sizeMask)
-        var registerKind = TraceEffect.Kind.csr  // none
-        if d.rd != zeroSinkRegister && traits & TraceTraits.writesX != 0 { registerKind = .x } else if traits & TraceTraits.writesF != 0 { registerKind = .f }
-        let register = TraceEffect(kind: registerKind, number: UInt32(d.rd), value: registerValue, address: 0)
-        if raisedFlags != 0 {
-            // Spike orders effects by (number << 4 | kind): x1 (0x10), f0 (0x01) and f1 (0x11)
-            // come before fflags (0x14), every other register after it.
-            let flags = TraceEffect(kind: .csr, number: CSR.fflags, value: fflags, address: 0)
-            if registerKind != .csr && d.rd <= 1 {
-                list[0] = register; list[1] = flags; count = 2
-            } else {
-                list[0] = flags; count = 1
-                if registerKind != .csr { list[1] = register; count = 2 }
-            }
-        } else if registerKind != .csr {
-            list[0] = register; count = 1
+        if d.rd != zeroSinkRegister && traits & TraceTraits.writesX != 0 {
+            list[count] = TraceEffect(kind: .x, number: UInt32(d.rd), value: registerValue, address: 0); count += 1
+        } else if traits & TraceTraits.writesF != 0 {
+            list[count] = TraceEffect(kind: .f, number: UInt32(d.rd), value: registerValue, address: 0); count += 1
         }
-        if let csr { list[count] = TraceEffect(kind: .csr, number: csr.0, value: csr.1, address: 0); count += 1 }  // CSR keys exceed every register key
+        if raisedFlags != 0 { list[count] = TraceEffect(kind: .csr, number: CSR.fflags, value: fflags, address: 0); count += 1 }
+        for i in 0..<csrs.count {
+            let (number, value) = csrs[i]
+            list[count] = TraceEffect(kind: .csr, number: number, value: value, address: 0); count += 1
+        }
+        // Spike keeps them in a map keyed by number << 4 | kind (x 0, f 1, CSR 4).
+        if count > 1 {
+            @inline(__always) func key(_ e: TraceEffect) -> UInt32 { e.number << 4 | (e.kind == .x ? 0 : e.kind == .f ? 1 : 4) }
+            for i in 1..<count {
+                let e = list[i]
+                var j = i
+                while j > 0 && key(list[j - 1]) > key(e) { list[j] = list[j - 1]; j -= 1 }
+                list[j] = e
+            }
+        }
+        let size = UInt32(traits & TraceTraits.sizeMask)
         if size != 0 {
             list[count] = TraceEffect(kind: traits & TraceTraits.store != 0 ? .store : .load, number: size, value: storeValue, address: address)
             count += 1
@@ -348,4 +389,24 @@ enum TraceTraits {
     static let writesX: UInt8 = 0x10
     static let writesF: UInt8 = 0x20
     static let fflags: UInt8 = 0x40
+}
+
+/// The CSR writes a trace line shows (at most three: fflags and frm for fcsr, and mstatus).
+struct CSRWrites {
+    private(set) var count = 0
+    private var entries: ((UInt32, UInt32), (UInt32, UInt32), (UInt32, UInt32)) = ((0, 0), (0, 0), (0, 0))
+
+    mutating func add(_ number: UInt32, _ value: UInt32) {
+        switch count {
+        case 0: entries.0 = (number, value)
+        case 1: entries.1 = (number, value)
+        case 2: entries.2 = (number, value)
+        default: return
+        }
+        count += 1
+    }
+
+    subscript(i: Int) -> (UInt32, UInt32) { i == 0 ? entries.0 : i == 1 ? entries.1 : entries.2 }
+
+    func contains(_ number: UInt32) -> Bool { (0..<count).contains { self[$0].0 == number } }
 }

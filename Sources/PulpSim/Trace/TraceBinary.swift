@@ -356,7 +356,7 @@ public final class BinaryTraceReader {
                 continue
             }
             let effectCount = Int(tag >> 5)
-            guard effectCount <= 4 else { throw corrupt("\(effectCount) effects in one record", at: recordStart) }
+            guard effectCount <= 5 else { throw corrupt("\(effectCount) effects in one record", at: recordStart) }
             let state = states + hart
             var pc = state.pointee.nextPC
             if tag & 0x08 != 0 {
