@@ -8,7 +8,8 @@ process wall time. A workload that does not exit 0 fails the benchmark.
 
 The trace table runs the first 20 M instructions of a workload untraced and with a full trace
 to a file in --trace-dir (default: a temporary directory, deleted afterwards) in each format,
-and shows median whole-command wall times, the ratio to the untraced run and the trace size.
+and shows median whole-command wall times (of at most 3 runs: each writes up to 2 GB), the ratio
+to the untraced run and the trace size.
 
     python3 scripts/bench.py [--pulpsim .build/release/pulpsim] [--runs 5] [--only intbench]
                              [--no-trace] [--trace-dir /dev/shm]
@@ -58,7 +59,8 @@ def timed(command):
 
 def trace_costs(args):
     directory = args.trace_dir or tempfile.mkdtemp(prefix="pulpsim-bench-")
-    print(f"\ntrace cost: whole-command wall time, median of {args.runs}; trace files in {directory}")
+    runs = min(args.runs, 3)  # each traced run writes up to 2 GB
+    print(f"\ntrace cost: whole-command wall time, median of {runs}; trace files in {directory}")
     print(f"{'workload':<12} {'trace':<10} {'instructions':>13} {'wall s':>8} {'x untraced':>11} {'bytes/instr':>12}")
     try:
         for name, platform, elf, count in TRACE_WORKLOADS:
@@ -66,12 +68,12 @@ def trace_costs(args):
                 continue
             base = [args.pulpsim, "run", "--platform", platform, "--quiet", "--history", "0",
                     "--max-instructions", str(count)]
-            untraced = statistics.median(timed(base + [elf]) for _ in range(args.runs))
+            untraced = statistics.median(timed(base + [elf]) for _ in range(runs))
             print(f"{name:<12} {'none':<10} {count:>13} {untraced:>8.3f} {1:>11.1f} {'':>12}")
             for fmt in TRACE_FORMATS:
                 path = os.path.join(directory, f"{name}.{fmt}")
                 walls = []
-                for _ in range(args.runs):
+                for _ in range(runs):
                     walls.append(timed(base + ["--trace-file", path, "--trace-format", fmt, elf]))
                     size = os.path.getsize(path)
                     os.remove(path)
