@@ -20,7 +20,7 @@ struct PulpSimCommand: ParsableCommand {
         The exit status of `pulpsim run` is the firmware's exit code; abnormal ends have their own
         codes: 64 usage, 65 invalid ELF, 66 unreadable input, 70 simulator error, 120 trap without
         handler, 121 deadlock, 122 RedMulE error, 123 instruction/cycle limit, 124 timeout,
-        130/143 interrupted by SIGINT/SIGTERM (the trace and output are flushed; a second signal
+        74 trace or timeline not fully written (otherwise successful run), 130/143 interrupted by SIGINT/SIGTERM (the trace and output are flushed; a second signal
         stops at once).
         """,
         subcommands: [Run.self, MemoryMap.self, Disassemble.self, TraceDecode.self],
@@ -199,12 +199,15 @@ struct Run: ParsableCommand {
             result = machine.run()
         }
         machine.tracer?.close()
+        var outputFailed = false
         if let error = machine.tracer?.writeError {
             FileHandle.standardError.write("pulpsim: error: writing the trace failed (\(error)); the trace is incomplete\n".data(using: .utf8)!)
+            outputFailed = true
         }
         if let timeline, let recorder = machine.timeline {
             do { try recorder.write(to: timeline, endCycle: result.cycles, instructions: result.harts.map(\.instructions)) } catch {
-                FileHandle.standardError.write("pulpsim: \(error)\n".data(using: .utf8)!)
+                FileHandle.standardError.write("pulpsim: error: writing the timeline failed: \(error)\n".data(using: .utf8)!)
+                outputFailed = true
             }
         }
         var report = machine.report(for: result)
@@ -226,7 +229,8 @@ struct Run: ParsableCommand {
         }
         if stats { FileHandle.standardError.write(statsTable(result).data(using: .utf8)!) }
         fflush(stdout)
-        throw ExitCode(result.exitStatus)
+        // A run that went well but whose trace or timeline is incomplete must not look fine.
+        throw ExitCode(outputFailed && result.exitStatus == 0 ? ExitStatus.outputError : result.exitStatus)
     }
 
     func traceOptions() throws -> TraceOptions {

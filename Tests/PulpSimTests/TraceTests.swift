@@ -289,4 +289,14 @@ final class TraceTests: XCTestCase {
         XCTAssertTrue(lines[lines.count - 2].hasPrefix("core   0: 3 0x8000"), tail)
         XCTAssertTrue(lines.last!.hasSuffix("end: run ended: interrupted"), String(lines.last!))
     }
+
+    /// A trace that cannot be written (here /dev/full: "no space left") is reported and the run
+    /// exits 74 instead of 0.
+    func testTraceWriteErrorIsReported() throws {
+        let elf = Paths.firmware("pulp-cluster", "hello")
+        try requireFirmware(elf)
+        let r = try runCLI(["run", "--quiet", "--trace-file", "/dev/full", elf])
+        XCTAssertEqual(r.status, 74, r.stderr)
+        XCTAssertTrue(r.stderr.contains("writing the trace failed (No space left on device)"), r.stderr)
+    }
 }

@@ -69,6 +69,8 @@ public enum ExitStatus {
     /// A malformed input other than an ELF (a corrupt binary trace).
     public static let invalidInput: Int32 = 65
     public static let simulatorError: Int32 = 70
+    /// The run succeeded but its trace or timeline could not be written completely.
+    public static let outputError: Int32 = 74
     public static let unhandledTrap: Int32 = 120
     public static let deadlock: Int32 = 121
     public static let redmuleError: Int32 = 122
