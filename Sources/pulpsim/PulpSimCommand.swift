@@ -341,9 +341,7 @@ struct TraceDecode: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace-decode", abstract: "Turn a binary trace into a text trace (spike, pulpsim or jsonl).",
         discussion: """
-        The text is byte for byte what `pulpsim run --trace-format FORMAT` would have written for the
-        same run. Symbols (for the pulpsim and jsonl formats) come from the ELF recorded in the trace,
-        or from --elf.
+        The text is byte for byte what `pulpsim run --trace-format FORMAT` would have written for the same run. Symbols (for the pulpsim and jsonl formats) come from the ELF recorded in the trace, or from --elf. A damaged trace ends with exit 65 and the offset of the bad record.
 
         Examples:
           pulpsim run --trace-file t.bin --trace-format binary app.elf
@@ -352,15 +350,18 @@ struct TraceDecode: ParsableCommand {
         """)
     @Argument(help: "A trace written with --trace-format binary.")
     var trace: String
+    enum TextFormat: String, ExpressibleByArgument, CaseIterable {
+        case spike, pulpsim, jsonl
+        var traceFormat: TraceFormat { TraceFormat(rawValue: rawValue)! }
+    }
     @Option(help: "Text format: spike, pulpsim or jsonl.")
-    var format: TraceFormat = .spike
+    var format: TextFormat = .spike
     @Option(help: "The ELF the trace was recorded from (default: the path recorded in the trace).")
     var elf: String?
     @Option(help: "Write here instead of standard output.")
     var output: String?
 
     func run() throws {
-        guard format != .binary else { fail("--format must be a text format: spike, pulpsim or jsonl", status: ExitStatus.usage) }
         let reader: BinaryTraceReader
         do { reader = try BinaryTraceReader(path: trace) } catch {
             fail("\(error)", status: FileManager.default.isReadableFile(atPath: trace) ? ExitStatus.invalidInput : ExitStatus.cannotOpenInput)
@@ -374,7 +375,7 @@ struct TraceDecode: ParsableCommand {
             }
         }
         var options = TraceOptions()
-        options.format = format
+        options.format = format.traceFormat
         options.path = output ?? "-"
         let tracer: Tracer
         do { tracer = try Tracer(options: options, harts: reader.harts, symbols: symbols, preordered: !reader.merged) } catch {
