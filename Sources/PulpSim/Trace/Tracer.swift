@@ -262,6 +262,7 @@ public final class Tracer {
     private let corePrefixes: UnsafeMutablePointer<UInt8>
     private let corePrefixLength: Int
     private let registerLabels: UnsafeMutablePointer<UInt8>
+    private let hexPairs = makeHexPairs()
     /// Rendered symbol + disassembly text per (pc, word), for the pulpsim and jsonl formats.
     private let annotations = AnnotationCache()
     /// Binary format: per-hart encoder state.
@@ -396,6 +397,7 @@ public final class Tracer {
         effects.deallocate()
         corePrefixes.deallocate()
         registerLabels.deallocate()
+        hexPairs.deallocate()
         binary?.free()
     }
 
@@ -482,7 +484,7 @@ public final class Tracer {
     @inline(__always) private func appendHex(_ v: UInt32, digits: Int) {
         guard length + digits < traceMaxLine else { return }
         (buffer + length).withMemoryRebound(to: UInt8.self, capacity: 8) {
-            UnsafeMutableRawPointer($0).storeBytes(of: hexDigits(v << UInt32(32 - 4 * digits)), as: UInt64.self)
+            UnsafeMutableRawPointer($0).storeBytes(of: hexDigits(v << UInt32(32 - 4 * digits), hexPairs), as: UInt64.self)
         }
         length += digits
     }
@@ -531,7 +533,7 @@ public final class Tracer {
                    traits: UInt8, rd: UInt8, value: UInt32, aux: UInt32) -> Int {
         let raw = UnsafeMutableRawPointer(p)
         @inline(__always) func hex(_ v: UInt32, _ digits: Int, at n: Int) {
-            raw.storeBytes(of: hexDigits(v << UInt32(32 - 4 * digits)), toByteOffset: n, as: UInt64.self)
+            raw.storeBytes(of: hexDigits(v << UInt32(32 - 4 * digits), hexPairs), toByteOffset: n, as: UInt64.self)
         }
         @inline(__always) func text(_ s: StaticString, at n: Int) {
             UnsafeMutableRawPointer(p + n).copyMemory(from: s.utf8Start, byteCount: s.utf8CodeUnitCount)
@@ -792,17 +794,21 @@ public final class Tracer {
     }
 }
 
-/// Eight lowercase hex digits of `v` as ASCII, most significant first in memory (SWAR: each
-/// nibble is spread into its own byte, then mapped to '0'-'9' / 'a'-'f' without branches).
-@inline(__always) func hexDigits(_ v: UInt32) -> UInt64 {
-    var x = UInt64(v)
-    x = ((x & 0xFFFF_0000) << 16) | (x & 0xFFFF)
-    x = ((x & 0x0000_FF00_0000_FF00) << 8) | (x & 0x0000_00FF_0000_00FF)
-    x = ((x & 0x00F0_00F0_00F0_00F0) << 4) | (x & 0x000F_000F_000F_000F)
-    // Byte i holds nibble i; those above 9 get the distance from '9' + 1 to 'a'.
-    let letters = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
-    x = x &+ 0x3030_3030_3030_3030 &+ letters &* 39
-    return x.bigEndian  // byte 7 (the top nibble) first in memory
+/// The two lowercase hex digits of every byte value, as they go to memory (first digit in the
+/// low byte).
+func makeHexPairs() -> UnsafeMutablePointer<UInt16> {
+    let digits = Array("0123456789abcdef".utf8)
+    let pairs = UnsafeMutablePointer<UInt16>.allocate(capacity: 256)
+    for b in 0..<256 { pairs[b] = UInt16(digits[b >> 4]) | UInt16(digits[b & 15]) << 8 }
+    return pairs
+}
+
+/// Eight lowercase hex digits of `v` as ASCII, most significant first in memory: four lookups
+/// in `pairs` (`makeHexPairs`).
+@inline(__always) func hexDigits(_ v: UInt32, _ pairs: UnsafeMutablePointer<UInt16>) -> UInt64 {
+    let a = UInt64(pairs[Int(v >> 24)]), b = UInt64(pairs[Int((v >> 16) & 0xFF)])
+    let c = UInt64(pairs[Int((v >> 8) & 0xFF)]), d = UInt64(pairs[Int(v & 0xFF)])
+    return (a | b << 16 | c << 32 | d << 48).littleEndian
 }
 
 /// Direct-mapped cache of the text a line shows for an instruction (symbol and disassembly),
