@@ -726,6 +726,17 @@ public final class Tracer {
         linesWritten += 1
         if format != .binary { buffer[length] = UInt8(ascii: "\n"); length += 1 }
         if direct { outputs[0].count += length; return }
+        if holdLines {
+            // In place: the line was formatted at the end of the hart's queue.
+            let queue = held + max(hart, 0)
+            let n = queue.pointee.lineCount
+            if n < queue.pointee.lineCapacity && (n == queue.pointee.head || queue.pointee.lines[n - 1].cycle <= cycle) {
+                queue.pointee.lines[n] = HeldLines.Line(cycle: cycle, start: queue.pointee.count, length: length)
+                queue.pointee.lineCount = n + 1
+                queue.pointee.count += length
+                return
+            }
+        }
         emitHeldOrSplit(hart: hart, cycle: cycle)
     }
 
