@@ -74,6 +74,7 @@ def trace_costs(args):
                 path = os.path.join(directory, f"{name}.{fmt}")
                 walls = []
                 for _ in range(runs):
+                    os.sync()  # the previous run's gigabyte is on disk: each run starts alike
                     walls.append(timed(base + ["--trace-file", path, "--trace-format", fmt, elf]))
                     size = os.path.getsize(path)
                     os.remove(path)
