@@ -299,4 +299,40 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(r.status, 74, r.stderr)
         XCTAssertTrue(r.stderr.contains("writing the trace failed (No space left on device)"), r.stderr)
     }
+
+    /// Start and stop points by cycle or instruction count select exactly the lines of the full
+    /// trace (turns outside them run untraced, and must not lose or add a line). 8 computing harts:
+    /// every turn is a full quantum, so a turn straddling a point would show.
+    func testStartAndStopPointsSelectTheFullTracesLines() throws {
+        let elf = Paths.firmware("pulp-cluster", "bench-cluster")
+        try requireFirmware(elf)
+        let full = tracePath("points-full"), cut = tracePath("points-cut")
+        let common = ["run", "--quiet", "--history", "0", "--max-instructions", "400000", "--trace-format", "pulpsim", "--no-trace-events"]
+        _ = try runCLI(common + ["--trace-file", full, elf])
+        // (hart, cycle, line) of each line: "<cycle> core   <hart>: ..."
+        func parse(_ text: String) -> [(hart: Int, cycle: UInt64, line: Substring)] {
+            text.split(separator: "\n").map { line in
+                let fields = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: true)
+                return (Int(fields[2].dropLast())!, UInt64(fields[0])!, line)
+            }
+        }
+        let all = parse(try String(contentsOfFile: full, encoding: .utf8))
+        // Every hart from cycle 5000 to cycle 30000; then hart 3 alone.
+        _ = try runCLI(common + ["--trace-file", cut, "--trace-start", "c:5000", "--trace-stop", "c:30000", elf])
+        var expected = all.filter { $0.cycle >= 5000 && $0.cycle < 30000 }.map(\.line)
+        var lines = parse(try String(contentsOfFile: cut, encoding: .utf8))
+        XCTAssertGreaterThan(expected.count, 10_000)
+        XCTAssertEqual(lines.map(\.line), expected)
+        _ = try runCLI(common + ["--trace-file", cut, "--trace-harts", "3", "--trace-start", "c:5000", "--trace-stop", "c:30000", elf])
+        lines = parse(try String(contentsOfFile: cut, encoding: .utf8))
+        XCTAssertEqual(lines.map(\.line), all.filter { $0.hart == 3 && $0.cycle >= 5000 && $0.cycle < 30000 }.map(\.line))
+        // Every hart from its 2000th to its 30000th instruction: by hart, the lines in between.
+        _ = try runCLI(common + ["--trace-file", cut, "--trace-start", "i:2000", "--trace-stop", "i:30000", elf])
+        lines = parse(try String(contentsOfFile: cut, encoding: .utf8))
+        for h in 0..<8 {
+            let mine = all.filter { $0.hart == h }.map(\.line)
+            expected = Array(mine[2000..<min(30000, mine.count)])
+            XCTAssertEqual(lines.filter { $0.hart == h }.map(\.line), expected, "hart \(h)")
+        }
+    }
 }

@@ -167,8 +167,11 @@ extension Machine {
         takeInterruptIfPending(hart)
         wokeAnotherHart = false
         var left = budget
-        let traced = (tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]) || watching
-            || timeline != nil
+        // Traced when this turn may produce trace lines (not for a hart filtered out, before an
+        // instruction-count or cycle start point, or after the stop point).
+        let traced = (tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]
+                      && tracer!.mayTrace(hart: hart.index, instret: hart.instret, cycle: hart.cycle, budget: budget))
+            || watching || timeline != nil
         while left > 0 && control.end == nil && hart.state == .running {
             if traced {
                 if !watching {

@@ -437,6 +437,21 @@ public final class Tracer {
         return wantsFiltered(hart: hart, pc: pc, instret: instret, cycle: cycle)
     }
 
+    /// Whether a turn of `hart` of at most `budget` instructions, starting at `instret` and
+    /// `cycle`, can trace anything: not for a hart filtered out, after the stop point, or before
+    /// an instruction-count or cycle start point (an instruction takes at most 64 cycles).
+    func mayTrace(hart: Int, instret: UInt64, cycle: UInt64, budget: Int) -> Bool {
+        if hartMask & (UInt64(1) << UInt64(hart & 63)) == 0 || stopped[hart] { return false }
+        if !active[hart], let start = options.start {
+            switch start {
+            case .instruction(let n): return instret &+ UInt64(budget) >= n
+            case .cycle(let c): return cycle &+ UInt64(budget) &* 64 >= c
+            case .symbol, .pc: return true
+            }
+        }
+        return true
+    }
+
     private func wantsFiltered(hart: Int, pc: UInt32, instret: UInt64, cycle: UInt64) -> Bool {
         if stopped[hart] { return false }
         if !active[hart], hasStart, let start = options.start, reached(start, pc: pc, instret: instret, cycle: cycle) { active[hart] = true }
