@@ -172,6 +172,10 @@ struct Run: ParsableCommand {
             if json { print(failureJSON(reason: "invalid-elf", message: error.description, status: statusFor(error))) }
             fail(error.description, status: statusFor(error))
         }
+        if !(trace || traceFile != nil) && (traceStart != nil || traceStop != nil || traceHarts != nil || !tracePc.isEmpty
+                                            || tracePerHart || traceFormat != .spike || noTraceEvents) {
+            fail("the --trace-... options need --trace or --trace-file", status: ExitStatus.usage)
+        }
         if trace || traceFile != nil {
             do {
                 machine.setTracer(try Tracer(options: machine.resolveSymbols(try traceOptions()), harts: machine.harts.count,

@@ -253,6 +253,11 @@ final class TraceTests: XCTestCase {
             r = try decode(damaged)
             XCTAssertTrue(r.status == 0 || r.status == 65, "status \(r.status): \(r.stderr)")
         }
+        let unknown = try runCLI(["run", "--platform", "spike", "--trace-file", tracePath("x"), "--trace-start", "no_such_symbol", elf])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("no symbol named 'no_such_symbol'"), unknown.stderr)
+        let noTrace = try runCLI(["run", "--platform", "spike", "--trace-start", "main", elf])
+        XCTAssertEqual(noTrace.status, 64)
         let missing = try runCLI(["trace-decode", tracePath("does-not-exist.bin")])
         XCTAssertEqual(missing.status, 66)
         let noFile = try runCLI(["run", "--platform", "spike", "--trace", "--trace-format", "binary", elf])
@@ -326,6 +331,15 @@ final class TraceTests: XCTestCase {
         _ = try runCLI(common + ["--trace-file", cut, "--trace-harts", "3", "--trace-start", "c:5000", "--trace-stop", "c:30000", elf])
         lines = parse(try String(contentsOfFile: cut, encoding: .utf8))
         XCTAssertEqual(lines.map(\.line), all.filter { $0.hart == 3 && $0.cycle >= 5000 && $0.cycle < 30000 }.map(\.line))
+        // Every hart from where it reaches main (found by marking the instruction, the run before
+        // is untraced): by hart, the lines from its first one at main.
+        _ = try runCLI(common + ["--trace-file", cut, "--trace-start", "main", elf])
+        lines = parse(try String(contentsOfFile: cut, encoding: .utf8))
+        for h in 0..<8 {
+            let mine = all.filter { $0.hart == h }.map(\.line)
+            let first = try XCTUnwrap(mine.firstIndex { $0.contains("  ; <main> ") }, "hart \(h) reaches main")
+            XCTAssertEqual(lines.filter { $0.hart == h }.map(\.line), Array(mine[first...]), "hart \(h)")
+        }
         // Every hart from its 2000th to its 30000th instruction: by hart, the lines in between.
         _ = try runCLI(common + ["--trace-file", cut, "--trace-start", "i:2000", "--trace-stop", "i:30000", elf])
         lines = parse(try String(contentsOfFile: cut, encoding: .utf8))

@@ -18,6 +18,8 @@ enum QuantumEnd: Equatable {
     case trap(TrapCause, UInt32)
     /// pc is a breakpoint.
     case breakpoint
+    /// pc is where a trace starts (`--trace-start` at a symbol or pc): tracing takes over.
+    case traceTrigger
 }
 
 @inline(__always) func fastPointer(_ segments: UnsafeMutablePointer<Segment>, _ address: UInt32,
@@ -333,7 +335,9 @@ extension Machine {
             // MARK: Everything else leaves the loop
             case .illegal:
                 remaining &+= 1
-                end = e.pointee.specIndex == Machine.breakpointMarker ? .breakpoint : .trap(.illegalInstruction, e.imm)
+                let marker = e.pointee.specIndex
+                end = marker == Machine.breakpointMarker ? .breakpoint
+                    : marker == Machine.traceTriggerMarker ? .traceTrigger : .trap(.illegalInstruction, e.imm)
                 break loop
             case .fenceI, .ecall, .ebreak, .mret, .wfi, .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci,
                  .mcnfig, .marith:

@@ -169,8 +169,9 @@ extension Machine {
         var left = budget
         // Traced when this turn may produce trace lines (not for a hart filtered out, before an
         // instruction-count or cycle start point, or after the stop point).
-        let traced = (tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]
-                      && tracer!.mayTrace(hart: hart.index, instret: hart.instret, cycle: hart.cycle, budget: budget))
+        var traced = (tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]
+                      && tracer!.mayTrace(hart: hart.index, instret: hart.instret, cycle: hart.cycle, budget: budget,
+                                          triggered: !traceTriggers.isEmpty))
             || watching || timeline != nil
         while left > 0 && control.end == nil && hart.state == .running {
             if traced {
@@ -201,6 +202,8 @@ extension Machine {
             case .slowPath:
                 left -= 1
                 if !finishSlowInstruction(hart, shared: shared) { return }
+            case .traceTrigger:
+                traced = true  // the trace's start point: the rest of the turn is traced
             }
         }
     }

@@ -125,6 +125,10 @@ public final class Machine: ClusterScheduling {
     public private(set) var breakpoints = Set<UInt32>()
     /// Set while a hart must execute the instruction under a breakpoint once.
     var steppingOverBreakpoint: UInt32? = nil
+    /// Where a trace starts (a symbol or pc start point): untraced turns stop there, so that
+    /// everything before runs at full speed. Dropped once every traced hart has started.
+    var traceTriggers = Set<UInt32>()
+    var steppingOverTrigger: UInt32? = nil
     /// Set when a device wakes a hart, so that the waking hart's turn ends (time order).
     var wokeAnotherHart = false
     /// Harts that stopped on a breakpoint in the previous run (they step over it when resumed).
@@ -359,11 +363,15 @@ public final class Machine: ClusterScheduling {
         if !breakpoints.isEmpty && breakpoints.contains(pc) && steppingOverBreakpoint != pc {
             d.operation = .illegal
             d.specIndex = Machine.breakpointMarker
+        } else if !traceTriggers.isEmpty && traceTriggers.contains(pc) && steppingOverTrigger != pc {
+            d.operation = .illegal
+            d.specIndex = Machine.traceTriggerMarker
         }
         return d
     }
 
     static let breakpointMarker: UInt8 = 0xFE
+    static let traceTriggerMarker: UInt8 = 0xFD
 
     func fetchHalf(_ address: UInt32) -> UInt32? {
         if let p = bus.fastPointer(address, 2) { return UInt32(p.loadUnaligned(as: UInt16.self)) }

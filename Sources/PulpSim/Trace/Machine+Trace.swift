@@ -20,11 +20,24 @@ extension Machine {
         }
         redmule?.traceEvent = hook
         eventUnit?.traceEvent = hook
+        // A start point at a symbol or pc is found by marking its instruction (see traceTriggers).
+        traceTriggers = []
+        if let tracer, let start = tracer.options.start {
+            switch start {
+            case .pc(let pc): traceTriggers = [pc]
+            case .symbol(let name): if let pc = symbols.address(of: name) { traceTriggers = [pc] }
+            case .instruction, .cycle: break
+            }
+        }
+        flushDecodeCache()
     }
 
     /// Turns the symbolic pc ranges of `options` into address ranges (a symbol covers
     /// [address, address + size)); throws for an unknown symbol.
     public func resolveSymbols(_ options: TraceOptions) throws -> TraceOptions {
+        for case .symbol(let name) in [options.start, options.stop].compactMap({ $0 }) where symbols.address(of: name) == nil {
+            throw MachineError.unknownSymbol(name)
+        }
         var o = options
         guard !o.pcSymbols.isEmpty else { return o }
         var ranges = o.pcRanges ?? []
@@ -46,6 +59,18 @@ extension Machine {
         let mstatusBefore = hart.mstatus
         // The decode cache, as the fast path uses it (a miss decodes and fills the slot).
         let slot = decodeCache + Int((pc >> 1) & decodeCacheMask)
+        if traceTriggers.contains(pc) {
+            // A trace start point: execute the instruction under the marker.
+            steppingOverTrigger = pc
+            invalidateCode(pc, size: 2)
+        }
+        defer {
+            if steppingOverTrigger == pc {
+                steppingOverTrigger = nil
+                invalidateCode(pc, size: 2)
+                if let tracer, tracer.allStarted { traceTriggers = []; flushDecodeCache() }
+            }
+        }
         var decoded: DecodedInstruction? = slot.pointee.tag == pc ? slot.pointee : nil
         if decoded == nil, let fresh = fetchAndDecode(pc) { slot.pointee = fresh; decoded = fresh }
         let x = hart.x, f = hart.f
@@ -68,7 +93,7 @@ extension Machine {
         var keepGoing = true
         let end = execute(hart, budget: 1)
         switch end {
-        case .budget: break
+        case .budget, .traceTrigger: break  // (no trigger: stepped over above)
         case .breakpoint:
             stoppedAtBreakpoint.insert(hart.index)
             control.finish(.stopped(hart: hart.index, pc: hart.pc))

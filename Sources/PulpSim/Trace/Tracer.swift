@@ -273,16 +273,22 @@ public final class Tracer {
     /// Whether a turn of `hart` of at most `budget` instructions, starting at `instret` and
     /// `cycle`, can trace anything: not for a hart filtered out, after the stop point, or before
     /// an instruction-count or cycle start point (an instruction takes at most 64 cycles).
-    func mayTrace(hart: Int, instret: UInt64, cycle: UInt64, budget: Int) -> Bool {
+    /// `triggered`: a symbol or pc start point stops untraced execution when reached.
+    func mayTrace(hart: Int, instret: UInt64, cycle: UInt64, budget: Int, triggered: Bool) -> Bool {
         if hartMask & (UInt64(1) << UInt64(hart & 63)) == 0 || stopped[hart] { return false }
         if !active[hart], let start = options.start {
             switch start {
             case .instruction(let n): return instret &+ UInt64(budget) >= n
             case .cycle(let c): return cycle &+ UInt64(budget) &* 64 >= c
-            case .symbol, .pc: return true
+            case .symbol, .pc: return !triggered
             }
         }
         return true
+    }
+
+    /// Every hart traced has reached the start point (or its stop point).
+    var allStarted: Bool {
+        (0..<harts).allSatisfy { hartMask & (UInt64(1) << UInt64($0 & 63)) == 0 || active[$0] || stopped[$0] }
     }
 
     private func wantsFiltered(hart: Int, pc: UInt32, instret: UInt64, cycle: UInt64) -> Bool {
