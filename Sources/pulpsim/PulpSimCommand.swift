@@ -172,6 +172,10 @@ struct Run: ParsableCommand {
             if json { print(failureJSON(reason: "invalid-elf", message: error.description, status: statusFor(error))) }
             fail(error.description, status: statusFor(error))
         }
+        // An output path naming the ELF itself would destroy it.
+        for (option, path) in [("--trace-file", traceFile), ("--timeline", timeline)] {
+            if let path, sameFile(path, elf) { fail("\(option) '\(path)' is the ELF being run", status: ExitStatus.usage) }
+        }
         if !(trace || traceFile != nil) && (traceStart != nil || traceStop != nil || traceHarts != nil || !tracePc.isEmpty
                                             || tracePerHart || traceFormat != .spike || noTraceEvents) {
             fail("the --trace-... options need --trace or --trace-file", status: ExitStatus.usage)
@@ -392,6 +396,13 @@ struct TraceDecode: ParsableCommand {
         tracer.close()
         if let error = tracer.writeError { fail("writing the text failed: \(error)", status: ExitStatus.simulatorError) }
     }
+}
+
+/// Whether two paths name the same existing file.
+func sameFile(_ a: String, _ b: String) -> Bool {
+    var sa = stat(), sb = stat()
+    guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
 }
 
 /// The signal that asked the run to end (0: none), set by the handler and polled by the run loop.
