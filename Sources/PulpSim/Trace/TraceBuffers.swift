@@ -179,6 +179,13 @@ func makeHexPairs() -> UnsafeMutablePointer<UInt16> {
     return pairs
 }
 
+/// The two decimal digits of 0...99, as they go to memory (first digit in the low byte).
+func makeDecimalPairs() -> UnsafeMutablePointer<UInt16> {
+    let pairs = UnsafeMutablePointer<UInt16>.allocate(capacity: 100)
+    for n in 0..<100 { pairs[n] = UInt16(UInt8(ascii: "0") + UInt8(n / 10)) | UInt16(UInt8(ascii: "0") + UInt8(n % 10)) << 8 }
+    return pairs
+}
+
 /// Eight lowercase hex digits of `v` as ASCII, most significant first in memory: four lookups
 /// in `pairs` (`makeHexPairs`).
 @inline(__always) func hexDigits(_ v: UInt32, _ pairs: UnsafeMutablePointer<UInt16>) -> UInt64 {

@@ -96,6 +96,7 @@ public final class Tracer {
     private let corePrefixLength: Int
     private let registerLabels: UnsafeMutablePointer<UInt8>
     private let hexPairs = makeHexPairs()
+    private let decimalPairs = makeDecimalPairs()
     /// Rendered symbol + disassembly text per (pc, word), for the pulpsim and jsonl formats.
     private let annotations = AnnotationCache()
     /// Binary format: per-hart encoder state.
@@ -231,6 +232,7 @@ public final class Tracer {
         corePrefixes.deallocate()
         registerLabels.deallocate()
         hexPairs.deallocate()
+        decimalPairs.deallocate()
         binary?.free()
     }
 
@@ -349,17 +351,24 @@ public final class Tracer {
         length += n
     }
     private func appendText(_ s: String) { for b in s.utf8 { put(b) } }
-    private func appendDecimal(_ v: UInt64) {
-        if v == 0 { put(UInt8(ascii: "0")); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+    /// `v` in decimal: digits counted first, then written from the end two at a time.
+    @inline(__always) private func appendDecimal(_ v: UInt64) {
+        guard length + 20 < traceMaxLine else { return }
+        var digits = 1
+        var bound: UInt64 = 10
+        while digits < 20 && v >= bound { digits += 1; bound = bound &* 10 }
         var x = v
-        withUnsafeMutableBytes(of: &digits) { d in
-            while x > 0 { d[count] = UInt8(ascii: "0") + UInt8(x % 10); x /= 10; count += 1 }
-            while count > 0 { count -= 1; put(d[count]) }
+        var at = length + digits
+        let raw = UnsafeMutableRawPointer(buffer)
+        while x >= 100 {
+            let q = x / 100
+            at -= 2
+            raw.storeBytes(of: decimalPairs[Int(x &- q &* 100)], toByteOffset: at, as: UInt16.self)
+            x = q
         }
+        if x >= 10 { at -= 2; raw.storeBytes(of: decimalPairs[Int(x)], toByteOffset: at, as: UInt16.self) }
+        else { buffer[at - 1] = UInt8(ascii: "0") &+ UInt8(x) }
+        length += digits
     }
 
     // MARK: Binary records written by the machine directly (TraceBinary.swift)
