@@ -206,7 +206,18 @@ extension Machine {
                                          rd: d.rd, value: Machine.storedBytes(r.value, traits: t), aux: r.aux)
                 tracer.commitRecord(hart: index, cycle: start, length: n)
             }
-        case .pulpsim, .jsonl:
+        case .pulpsim:
+            forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
+                if _slowPath(r.cycleOffset & CapturedInstruction.dirtiedFS != 0) {
+                    formatCaptured(tracer, index, r, d, t, start, word)
+                    return
+                }
+                _ = tracer.beginRecord(hart: index)
+                let n = tracer.pulpsimLine(hart: index, cycle: start, pc: r.pc, word: word, compressed: d.length == 2, traits: t,
+                                           rd: d.rd, value: Machine.storedBytes(r.value, traits: t), aux: r.aux)
+                tracer.commitRecord(hart: index, cycle: start, length: n)
+            }
+        case .jsonl:
             forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
                 formatCaptured(tracer, index, r, d, t, start, word)
             }

@@ -387,6 +387,19 @@ public final class Tracer {
 
     var binaryEncoder: BinaryTraceEncoder { binary.unsafelyUnwrapped }
 
+    /// The pulpsim line of a captured instruction (cycle, the Spike line, the annotation), written
+    /// where `beginRecord` said; returns its length.
+    @inline(__always)
+    func pulpsimLine(hart: Int, cycle: UInt64, pc: UInt32, word: UInt32, compressed: Bool, traits: UInt8, rd: UInt8,
+                     value: UInt32, aux: UInt32) -> Int {
+        appendDecimal(cycle)
+        put(UInt8(ascii: " "))
+        length += spikeLine(into: buffer + length, hart: hart, pc: pc, word: word, compressed: compressed, traits: traits,
+                            rd: rd, value: value, aux: aux)
+        appendAnnotation(pc: pc, word: word)
+        return length
+    }
+
     /// The Spike line of an instruction retired on the fast path, written at `p` straight from
     /// the capture (the line `instruction` writes for the effects `Machine.formatTraceLine`
     /// derives; the tests compare both). Constant text goes in with 8-byte stores, which may
