@@ -9,7 +9,8 @@ process wall time. A workload that does not exit 0 fails the benchmark.
 The trace table runs the first 20 M instructions of a workload untraced and with a full trace
 to a file in --trace-dir (default: a temporary directory, deleted afterwards) in each format,
 and shows median whole-command wall times (of at most 3 runs: each writes up to 2 GB), the ratio
-to the untraced run and the trace size.
+to the untraced run and the trace size; the text formats also to /dev/null (">null"), which is
+the simulator's own cost without the file system's.
 
     python3 scripts/bench.py [--pulpsim .build/release/pulpsim] [--runs 5] [--only intbench]
                              [--no-trace] [--trace-dir /dev/shm]
@@ -61,7 +62,7 @@ def trace_costs(args):
     directory = args.trace_dir or tempfile.mkdtemp(prefix="pulpsim-bench-")
     runs = min(args.runs, 3)  # each traced run writes up to 2 GB
     print(f"\ntrace cost: whole-command wall time, median of {runs}; trace files in {directory}")
-    print(f"{'workload':<12} {'trace':<10} {'instructions':>13} {'wall s':>8} {'x untraced':>11} {'bytes/instr':>12}")
+    print(f"{'workload':<12} {'trace':<13} {'instructions':>13} {'wall s':>8} {'x untraced':>11} {'bytes/instr':>12}")
     try:
         for name, platform, elf, count in TRACE_WORKLOADS:
             if args.only and name not in args.only:
@@ -69,7 +70,7 @@ def trace_costs(args):
             base = [args.pulpsim, "run", "--platform", platform, "--quiet", "--history", "0",
                     "--max-instructions", str(count)]
             untraced = statistics.median(timed(base + [elf]) for _ in range(runs))
-            print(f"{name:<12} {'none':<10} {count:>13} {untraced:>8.3f} {1:>11.1f} {'':>12}")
+            print(f"{name:<12} {'none':<13} {count:>13} {untraced:>8.3f} {1:>11.1f} {'':>12}")
             for fmt in TRACE_FORMATS:
                 path = os.path.join(directory, f"{name}.{fmt}")
                 walls = []
@@ -79,7 +80,13 @@ def trace_costs(args):
                     size = os.path.getsize(path)
                     os.remove(path)
                 wall = statistics.median(walls)
-                print(f"{name:<12} {fmt:<10} {count:>13} {wall:>8.3f} {wall / untraced:>11.1f} {size / count:>12.1f}")
+                print(f"{name:<12} {fmt:<13} {count:>13} {wall:>8.3f} {wall / untraced:>11.1f} {size / count:>12.1f}")
+            # The same text to /dev/null: the simulator's own cost, without the file system's.
+            for fmt in ["spike", "pulpsim"]:
+                wall = statistics.median(timed(base + ["--trace-file", "/dev/null", "--trace-format", fmt, elf])
+                                         for _ in range(runs))
+                label = fmt + ">null"
+                print(f"{name:<12} {label:<13} {count:>13} {wall:>8.3f} {wall / untraced:>11.1f} {'':>12}")
     finally:
         if not args.trace_dir:
             shutil.rmtree(directory, ignore_errors=True)
