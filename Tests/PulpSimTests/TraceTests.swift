@@ -81,6 +81,17 @@ final class TraceTests: XCTestCase {
         try assertBinaryRoundTrip("spike", elf)
     }
 
+    /// `--trace-file -` writes the trace to standard output (for pipes).
+    func testTraceToStandardOutput() throws {
+        let elf = Paths.firmware("spike", "trace-classes")
+        try requireFirmware(elf)
+        let r = try runCLI(["run", "--platform", "spike", "--trace-file", "-", "--no-trace-events", elf])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.first, "core   0: 3 0x00001000 (0x00000297) x5  0x00001000")
+        XCTAssertEqual(lines.last, "core   0: 3 0x80000046 (0x00c3a023) mem 0x80000060 0x00000001")
+    }
+
     func testPulpsimAndJSONFormatsAndFilters() throws {
         let elf = Paths.firmware("spike", "trace-classes")
         try requireFirmware(elf)
