@@ -219,9 +219,15 @@ struct Run: ParsableCommand {
             }
         }
         var report = machine.report(for: result)
-        if history > 0, report != nil, !quiet || json, result.wallSeconds < 30, let image = machine.image {
+        if history > 0, report != nil, !quiet || json, let image = machine.image {
             switch result.reason {
             case .unhandledTrap, .deadlock, .instructionLimit, .cycleLimit, .timeout, .redmuleError:
+                // The history comes from replaying the run (deterministic): skipped for long runs.
+                guard result.wallSeconds < 30 else {
+                    report! += String(format: "\n(no instruction history: the run took %.0f s and would be replayed to get it;"
+                                      + " trace it with --trace-file and --trace-start instead)", result.wallSeconds)
+                    break
+                }
                 let lines = Machine.history(options: options, image: image, of: result, count: history)
                 for (hart, hartLines) in lines.enumerated() where !hartLines.isEmpty {
                     report! += "\nlast \(hartLines.count) instructions of hart \(hart):\n" + hartLines.map { "  " + $0 }.joined(separator: "\n")
