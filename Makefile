@@ -5,7 +5,7 @@ PULPSIM_DEBUG := .build/debug/pulpsim
 PULPSIM_RELEASE := .build/release/pulpsim
 QEMU_DIFF_COUNT ?= 200
 
-.PHONY: help setup build release firmware test unit-test qemu-diff bench demo fp-vectors clean
+.PHONY: help setup build release firmware test unit-test qemu-diff spike-compare bench demo fp-vectors clean
 
 help:
 	@echo "make setup      install the toolchain and Python oracles (apt, pip)"
@@ -14,6 +14,7 @@ help:
 	@echo "make firmware   cross-compile every firmware program (firmware/build/...)"
 	@echo "make test       firmware + unit/integration tests + $(QEMU_DIFF_COUNT) QEMU differential programs"
 	@echo "make qemu-diff  only the QEMU differential programs (QEMU_DIFF_COUNT=N)"
+	@echo "make spike-compare SPIKE=/path/to/spike   Spike-format traces against Spike's own"
 	@echo "make bench      release benchmarks: MIPS on the integer and FP workloads"
 	@echo "make demo       build and run the main example (FP32 GEMM on 8 harts vs RedMulE FP16)"
 	@echo "make fp-vectors regenerate the SoftFloat FP32 vectors"
@@ -36,6 +37,9 @@ unit-test: firmware
 
 qemu-diff: build
 	python3 scripts/qemudiff/qemudiff.py --count $(QEMU_DIFF_COUNT) --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG)
+
+spike-compare: release firmware
+	python3 scripts/spikecompare.py --spike "$(SPIKE)" --pulpsim $(PULPSIM_RELEASE)
 
 test: unit-test qemu-diff
 
