@@ -152,7 +152,8 @@ struct Run: ParsableCommand {
         options.maxCycles = try parseCount(maxCycles, "--max-cycles")
         options.timeout = timeout
         options.stdoutPrefix = stdoutPrefix
-        options.progress = !quiet && !json && isatty(2) != 0
+        // (Not when the trace itself goes to the terminal's standard error.)
+        options.progress = !quiet && !json && isatty(2) != 0 && !(trace && traceFile == nil)
         options.redmuleErrors = redmuleErrors
         options.printDiagnostics = !json  // RedMulE warnings stay visible with --quiet
         if json {
