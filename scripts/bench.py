@@ -7,9 +7,10 @@ pulpsim reports in its JSON result (wall_seconds: loading excluded) and the medi
 process wall time. A workload that does not exit 0 fails the benchmark.
 
 The trace table runs the first 20 M instructions of a workload untraced and with a full trace
-to a file in --trace-dir (default: a temporary directory, deleted afterwards) in each format,
-and shows median whole-command wall times (of at most 3 runs: each writes up to 2 GB), the ratio
-to the untraced run and the trace size; the text formats also to /dev/null (">null"), which is
+to a file in --trace-dir (default: a temporary directory, deleted afterwards) in each format
+(each run writes up to 2 GB), and shows median whole-command wall times, the ratio to the
+untraced run, the median CPU time of all the process's threads (the simulator and the thread
+writing the trace) and the trace size; the text formats also to /dev/null (">null"), which is
 the simulator's own cost without the file system's.
 
     python3 scripts/bench.py [--pulpsim .build/release/pulpsim] [--runs 5] [--only intbench]
@@ -18,6 +19,7 @@ the simulator's own cost without the file system's.
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,43 +52,56 @@ TRACE_FORMATS = ["binary", "spike", "pulpsim"]
 
 
 def timed(command):
+    """Whole-command wall time and CPU time (user + system, all threads) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 123):  # 123: the instruction limit
         sys.exit(f"bench: {' '.join(command)} failed: exit {proc.returncode}: {proc.stderr[-500:]}")
-    return wall
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def medians(samples):
+    """Median wall and median CPU time of (wall, cpu) samples."""
+    return statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples)
 
 
 def trace_costs(args):
     directory = args.trace_dir or tempfile.mkdtemp(prefix="pulpsim-bench-")
-    runs = min(args.runs, 3)  # each traced run writes up to 2 GB
-    print(f"\ntrace cost: whole-command wall time, median of {runs}; trace files in {directory}")
-    print(f"{'workload':<12} {'trace':<13} {'instructions':>13} {'wall s':>8} {'x untraced':>11} {'bytes/instr':>12}")
+    runs = args.runs
+    print(f"\ntrace cost: whole-command wall time and CPU time (all threads), median of {runs}; "
+          f"trace files in {directory}")
+    print(f"{'workload':<12} {'trace':<13} {'instructions':>13} {'wall s':>8} {'x untraced':>11} {'cpu s':>7} "
+          f"{'bytes/instr':>12}")
+
+    def row(name, label, count, wall, cpu, untraced, size=""):
+        print(f"{name:<12} {label:<13} {count:>13} {wall:>8.3f} {wall / untraced:>11.1f} {cpu:>7.3f} {size:>12}")
+
     try:
         for name, platform, elf, count in TRACE_WORKLOADS:
             if args.only and name not in args.only:
                 continue
             base = [args.pulpsim, "run", "--platform", platform, "--quiet", "--history", "0",
                     "--max-instructions", str(count)]
-            untraced = statistics.median(timed(base + [elf]) for _ in range(runs))
-            print(f"{name:<12} {'none':<13} {count:>13} {untraced:>8.3f} {1:>11.1f} {'':>12}")
+            untraced, cpu = medians([timed(base + [elf]) for _ in range(runs)])
+            row(name, "none", count, untraced, cpu, untraced)
             for fmt in TRACE_FORMATS:
                 path = os.path.join(directory, f"{name}.{fmt}")
-                walls = []
+                samples = []
                 for _ in range(runs):
                     os.sync()  # the previous run's gigabyte is on disk: each run starts alike
-                    walls.append(timed(base + ["--trace-file", path, "--trace-format", fmt, elf]))
+                    samples.append(timed(base + ["--trace-file", path, "--trace-format", fmt, elf]))
                     size = os.path.getsize(path)
                     os.remove(path)
-                wall = statistics.median(walls)
-                print(f"{name:<12} {fmt:<13} {count:>13} {wall:>8.3f} {wall / untraced:>11.1f} {size / count:>12.1f}")
+                wall, cpu = medians(samples)
+                row(name, fmt, count, wall, cpu, untraced, f"{size / count:.1f}")
             # The same text to /dev/null: the simulator's own cost, without the file system's.
             for fmt in ["spike", "pulpsim"]:
-                wall = statistics.median(timed(base + ["--trace-file", "/dev/null", "--trace-format", fmt, elf])
-                                         for _ in range(runs))
-                label = fmt + ">null"
-                print(f"{name:<12} {label:<13} {count:>13} {wall:>8.3f} {wall / untraced:>11.1f} {'':>12}")
+                wall, cpu = medians([timed(base + ["--trace-file", "/dev/null", "--trace-format", fmt, elf])
+                                     for _ in range(runs)])
+                row(name, fmt + ">null", count, wall, cpu, untraced)
     finally:
         if not args.trace_dir:
             shutil.rmtree(directory, ignore_errors=True)

@@ -90,7 +90,7 @@ extension Machine {
             if let timeline { timeline.sample(cycle: hart.cycle, instructions: harts.map(\.instret)) }
             if let tracer, running > 1 || tracer.merged {
                 let horizon = harts.filter { $0.state == .running }.map(\.cycle).min() ?? hart.cycle
-                tracer.flushPending(upTo: horizon)
+                tracer.flushPending(before: horizon)
             }
             if control.end == nil, let maxCycles = options.maxCycles, hart.cycle >= maxCycles {
                 control.finish(.cycleLimit(maxCycles))
@@ -134,7 +134,7 @@ extension Machine {
             // The end comes after every traced instruction: at the latest hart's cycle.
             now = max(now, harts.map(\.cycle).max() ?? now)
             traceEvent(hart: nil, source: "end", message: "run ended: \(control.end?.name ?? "?")")
-            tracer.flushPending(upTo: .max)
+            tracer.flushPending(before: .max)
         }
         console.flush()
         let reason = control.end!

@@ -22,7 +22,7 @@
 //     tag (u8): 0xE0 | hart (bits 0-2); has hart (u8, 0/1); cycle (u64);
 //     source: length (u8) and bytes; message: length (u16) and bytes
 //   merge record (merged traces of several harts):
-//     tag (u8): 0xC0; time (u64): lines up to this cycle can be written out in time order
+//     tag (u8): 0xC0; time (u64): lines before this cycle can be written out in time order
 //
 // Records are in execution order: each hart's turn in the scheduler, with the points where the
 // simulator could merge the harts' lines in time order marked, so that decoding merges exactly
@@ -331,7 +331,7 @@ public final class BinaryTraceReader {
             let tag = p[0]
             if tag == BinaryTrace.mergeTag {
                 try need(8)
-                tracer.flushPending(upTo: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 1, as: UInt64.self)))
+                tracer.flushPending(before: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 1, as: UInt64.self)))
                 start += 9
                 continue
             }

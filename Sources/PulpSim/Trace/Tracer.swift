@@ -79,8 +79,8 @@ public final class Tracer {
     private let outputCount: Int
     /// Merged mode: each hart's held lines.
     private let held: UnsafeMutablePointer<HeldLines>
-    /// Scratch for merging: each hart's next held cycle.
-    private let nextCycles: UnsafeMutablePointer<UInt64>
+    /// Scratch for merging the held lines.
+    private var merge: MergeScratch
     private let harts: Int
     /// Where the current line is being formatted, and its length so far.
     private var buffer: UnsafeMutablePointer<UInt8>
@@ -96,7 +96,6 @@ public final class Tracer {
     private let corePrefixLength: Int
     private let registerLabels: UnsafeMutablePointer<UInt8>
     private let hexPairs = makeHexPairs()
-    private let decimalPairs = makeDecimalPairs()
     /// Rendered symbol + disassembly text per (pc, word), for the pulpsim and jsonl formats.
     private let annotations = AnnotationCache()
     /// Binary format: per-hart encoder state.
@@ -165,7 +164,7 @@ public final class Tracer {
         outputs = .allocate(capacity: outputCount)
         outputs.initialize(repeating: TraceOutput(), count: outputCount)
         held = .allocate(capacity: harts)
-        nextCycles = .allocate(capacity: harts)
+        merge = MergeScratch(harts: harts)
         buffer = lineBuffer
         merged = !options.perHart
         // A binary trace is written in execution order with the merge points marked; decoding
@@ -216,7 +215,7 @@ public final class Tracer {
         outputCount = 0
         outputs = .allocate(capacity: 1)
         held = .allocate(capacity: 1)
-        nextCycles = .allocate(capacity: 1)
+        merge = MergeScratch(harts: 1)
         buffer = lineBuffer
         self.capture = capture
         capturing = true
@@ -226,13 +225,12 @@ public final class Tracer {
         close()
         outputs.deallocate()
         held.deallocate()
-        nextCycles.deallocate()
+        merge.free()
         lineBuffer.deallocate()
         effects.deallocate()
         corePrefixes.deallocate()
         registerLabels.deallocate()
         hexPairs.deallocate()
-        decimalPairs.deallocate()
         binary?.free()
     }
 
@@ -242,7 +240,7 @@ public final class Tracer {
     public func close() {
         guard !closed else { return }
         closed = true
-        flushPending(upTo: .max)
+        flushPending(before: .max)
         for i in 0..<outputCount where outputs[i].isOpen {
             outputs[i].close()
             if let e = outputs[i].error, writeError == nil { writeError = e }
@@ -351,24 +349,10 @@ public final class Tracer {
         length += n
     }
     private func appendText(_ s: String) { for b in s.utf8 { put(b) } }
-    /// `v` in decimal: digits counted first, then written from the end two at a time.
+    /// `v` in decimal (`writeDecimal`).
     @inline(__always) private func appendDecimal(_ v: UInt64) {
-        guard length + 20 < traceMaxLine else { return }
-        var digits = 1
-        var bound: UInt64 = 10
-        while digits < 20 && v >= bound { digits += 1; bound = bound &* 10 }
-        var x = v
-        var at = length + digits
-        let raw = UnsafeMutableRawPointer(buffer)
-        while x >= 100 {
-            let q = x / 100
-            at -= 2
-            raw.storeBytes(of: decimalPairs[Int(x &- q &* 100)], toByteOffset: at, as: UInt16.self)
-            x = q
-        }
-        if x >= 10 { at -= 2; raw.storeBytes(of: decimalPairs[Int(x)], toByteOffset: at, as: UInt16.self) }
-        else { buffer[at - 1] = UInt8(ascii: "0") &+ UInt8(x) }
-        length += digits
+        guard length + 24 < traceMaxLine else { return }
+        length += writeDecimal(v, to: UnsafeMutableRawPointer(buffer + length))
     }
 
     // MARK: Binary records written by the machine directly (TraceBinary.swift)
@@ -634,8 +618,10 @@ public final class Tracer {
         }
     }
 
-    /// Writes held lines with cycle ≤ `time`, in (cycle, hart) order (merged mode).
-    func flushPending(upTo time: UInt64) {
+    /// Writes held lines with cycle < `time`, in (cycle, hart) order (merged mode). `time` is
+    /// the earliest cycle at which a running hart can still retire an instruction: a line at
+    /// that very cycle may yet be joined by one of a lower hart.
+    func flushPending(before time: UInt64) {
         // A terminal sees each turn's lines at once; files get megabyte writes.
         defer { if interactive && !closed { outputs[0].flush() } }
         if markMerges && !closed {
@@ -644,38 +630,48 @@ public final class Tracer {
             return
         }
         guard holdLines, !closed else { return }
-        // Each hart's next cycle, updated as lines are taken (a scan of at most 8 words per run).
-        let next = nextCycles
-        for h in 0..<harts { next[h] = held[h].nextCycle }
+        // Counting sort by cycle: each pass takes the lines of a window of cycles from every
+        // hart's queue (already in cycle order), counts them per cycle, and places them hart by
+        // hart into their cycle's slots, which keeps (cycle, hart, queue) order.
+        let ends = merge.ends, counts = merge.counts
         while true {
-            // The hart with the earliest line (lowest index on a tie), and the runner-up.
-            var best = 0, bestCycle = next[0], second = -1, secondCycle = UInt64.max
-            for h in 1..<harts {
-                let c = next[h]
-                if c < bestCycle { second = best; secondCycle = bestCycle; best = h; bestCycle = c }
-                else if c < secondCycle { second = h; secondCycle = c }
-            }
-            if bestCycle > time || bestCycle == .max { break }  // .max: nothing held
-            // Its lines up to the runner-up's (or `time`), copied as one run where contiguous.
-            let queue = held + best
-            var runStart = -1, runEnd = -1
-            var index = queue.pointee.head
-            let end = queue.pointee.lineCount
-            let limit = min(time, secondCycle)
-            while index < end {
-                let line = queue.pointee.lines[index]
-                guard line.cycle < limit || (line.cycle == limit && (limit == time && limit < secondCycle || best < second))
-                else { break }
-                if line.start != runEnd {
-                    if runStart >= 0 { outputs[0].append(queue.pointee.base + runStart, runEnd - runStart) }
-                    runStart = line.start
+            var lo = UInt64.max
+            for h in 0..<harts { lo = min(lo, held[h].nextCycle) }
+            if lo >= time { break }  // (.max: nothing held)
+            let limit = min(time - 1, lo &+ UInt64(MergeScratch.window - 1))
+            var total = 0, span = 0
+            for h in 0..<harts {
+                let queue = held + h
+                let lines = queue.pointee.lines, end = queue.pointee.lineCount, head = queue.pointee.head
+                var k = head
+                while k < end {
+                    let c = lines[k].cycle
+                    if c > limit { break }
+                    counts[Int(truncatingIfNeeded: c &- lo)] &+= 1
+                    k += 1
                 }
-                runEnd = line.start + line.length
-                index += 1
+                ends[h] = k
+                if k > head {
+                    total += k - head
+                    span = max(span, Int(truncatingIfNeeded: lines[k - 1].cycle &- lo) + 1)
+                }
             }
-            if runStart >= 0 { outputs[0].append(queue.pointee.base + runStart, runEnd - runStart) }
-            queue.pointee.head = index
-            next[best] = queue.pointee.nextCycle
+            var sum: UInt32 = 0
+            for i in 0..<span { let n = counts[i]; counts[i] = sum; sum &+= n }
+            let order = merge.reserve(total)
+            for h in 0..<harts {
+                let queue = held + h
+                let lines = queue.pointee.lines, base = queue.pointee.base
+                for k in queue.pointee.head..<ends[h] {
+                    let line = lines[k]
+                    let i = Int(truncatingIfNeeded: line.cycle &- lo)
+                    order[Int(counts[i])] = MergeScratch.Entry(bytes: base + line.start, length: line.length)
+                    counts[i] &+= 1
+                }
+                queue.pointee.head = ends[h]
+            }
+            counts.update(repeating: 0, count: span)
+            for j in 0..<total { outputs[0].appendLine(order[j].bytes, order[j].length) }
         }
         for h in 0..<harts where held[h].head == held[h].lineCount || held[h].count > held[h].capacity / 2 { held[h].compact() }
     }

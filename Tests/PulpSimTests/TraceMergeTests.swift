@@ -1,0 +1,69 @@
+// The merged trace stream against an independent construction from per-hart traces, and the
+// decimal formatting of trace numbers against Swift's own.
+
+import Foundation
+@testable import PulpSim
+import XCTest
+
+final class TraceMergeTests: XCTestCase {
+    /// One stream merged in simulated time is exactly the per-hart traces of the same run put in
+    /// (cycle, hart) order, each hart's lines keeping their own order: programs whose harts run
+    /// in lockstep (many lines per cycle), one hart alone for long stretches (flushes spanning
+    /// tens of thousands of cycles), odd quanta and a RedMulE job beside busy harts.
+    func testMergedStreamIsTheStablePerHartSort() throws {
+        let cases: [(String, [String])] = [
+            ("bench-cluster", ["--max-instructions", "400000"]),
+            ("bench-cluster", ["--max-instructions", "200000", "--quantum", "7"]),
+            ("bench-cluster-solo", ["--max-instructions", "300000"]),
+            ("interleave", []),
+            ("redmule-gemm-concurrent", ["--max-instructions", "300000", "--quantum", "1000"]),
+        ]
+        for (name, extra) in cases {
+            let elf = Paths.firmware("pulp-cluster", name)
+            try requireFirmware(elf)
+            let dir = NSTemporaryDirectory() + "pulpsim-merge-\(getpid())-\(name)"
+            try? FileManager.default.removeItem(atPath: dir)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let common = ["run", "--quiet", "--history", "0", "--trace-format", "pulpsim", "--no-trace-events"] + extra
+            let merged = try runCLI(common + ["--trace-file", dir + "/merged.log", elf])
+            let split = try runCLI(common + ["--trace-file", dir + "/hart-%h.log", "--trace-per-hart", elf])
+            XCTAssertTrue([0, 123].contains(merged.status), merged.stderr)
+            XCTAssertEqual(merged.status, split.status)
+
+            var expected: [(cycle: UInt64, hart: Int, index: Int, line: Substring)] = []
+            for hart in 0..<8 {
+                let text = try String(contentsOfFile: dir + "/hart-\(hart).log", encoding: .utf8)
+                for (index, line) in text.split(separator: "\n").enumerated() {
+                    let cycle = try XCTUnwrap(UInt64(line.prefix { $0 != " " }), "\(name): \(line)")
+                    expected.append((cycle, hart, index, line))
+                }
+            }
+            expected.sort { ($0.cycle, $0.hart, $0.index) < ($1.cycle, $1.hart, $1.index) }
+            let got = try String(contentsOfFile: dir + "/merged.log", encoding: .utf8).split(separator: "\n")
+            XCTAssertGreaterThan(got.count, 1000, name)
+            XCTAssertEqual(got.count, expected.count, name)
+            let firstDifference = got.indices.first { $0 < expected.count && got[$0] != expected[$0].line }
+            XCTAssertNil(firstDifference, "\(name) \(extra): merged line \(firstDifference ?? 0) differs: "
+                         + "\(firstDifference.map { String(got[$0]) } ?? "") vs \(firstDifference.map { String(expected[$0].line) } ?? "")")
+            let harts = Set(expected.map(\.hart))
+            XCTAssertGreaterThan(harts.count, 1, "\(name): more than one hart traced")
+        }
+    }
+
+    /// `writeDecimal` (eight digits per step, 8-byte stores) against `String(_:)`.
+    func testDecimalNumbers() {
+        var values: [UInt64] = [0, 1, 9, 10, 99, 100, 12_345, 99_999_999, 100_000_000, 100_000_001, 1_234_567_890,
+                                9_999_999_999_999_999, 10_000_000_000_000_000, 10_000_000_000_000_001, UInt64.max, UInt64.max - 1]
+        var p: UInt64 = 1
+        for _ in 0..<19 { values += [p - 1, p, p + 1]; p *= 10 }
+        var generator = SystemRandomNumberGenerator()
+        for bits in 1...64 { for _ in 0..<200 { values.append(UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64(64 - bits)) } }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
+        defer { buffer.deallocate() }
+        for v in values {
+            let n = writeDecimal(v, to: buffer)
+            XCTAssertEqual(String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self), String(v))
+        }
+    }
+}
