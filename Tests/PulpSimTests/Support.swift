@@ -50,8 +50,13 @@ func runELF(_ path: String, platform: PlatformKind, harts: Int? = nil, maxInstru
 
 /// Runs the pulpsim command line; returns exit status, stdout and stderr.
 func runCLI(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    try runProgram(Paths.executable, arguments)
+}
+
+/// Runs a program; returns exit status, stdout and stderr.
+func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Paths.executable)
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

@@ -51,6 +51,35 @@ final class TraceMergeTests: XCTestCase {
         }
     }
 
+    /// With device events (sleeps, wakes, barriers, RedMulE register writes, triggers and job
+    /// ends) every line of the merged stream, event or instruction, is in cycle order: an event
+    /// is stamped with the time it happens, not with the time of the hart it concerns, and no
+    /// line is written before a pending event's. Checked by awk over the whole trace.
+    func testEventsAreInTimeOrder() throws {
+        let check = """
+            /^# cycle / { c = $3 + 0; events++; if ($0 ~ /event-unit: wake/) wakes++; if ($0 ~ /redmule: job .* done/) jobs++ }
+            /^[0-9]+ core/ { c = $1 + 0 }
+            /^# cycle |^[0-9]+ core/ { if (c < last) { print "line " NR " at cycle " c " after cycle " last ": " $0; exit 1 }; last = c }
+            END { print events + 0, wakes + 0, jobs + 0 }
+            """
+        for (name, instructions) in [("redmule-gemm-fp16", "1000000"), ("redmule-gemm-concurrent", "3000000"), ("reduction", "1000000")] {
+            let elf = Paths.firmware("pulp-cluster", name)
+            try requireFirmware(elf)
+            let path = NSTemporaryDirectory() + "pulpsim-events-\(getpid())-\(name).log"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let r = try runCLI(["run", "--quiet", "--history", "0", "--max-instructions", instructions, "--trace-format", "pulpsim",
+                                "--trace-file", path, elf])
+            XCTAssertTrue([0, 123].contains(r.status), r.stderr)
+            let awk = try runProgram("/usr/bin/awk", [check, path])
+            XCTAssertEqual(awk.status, 0, "\(name): \(awk.stdout)")
+            let counts = awk.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+            XCTAssertEqual(counts.count, 3, awk.stdout)
+            XCTAssertGreaterThan(counts.first ?? 0, 10, "\(name): events")
+            XCTAssertGreaterThan(counts.dropFirst().first ?? 0, 0, "\(name): wakes")
+            if name == "redmule-gemm-concurrent" { XCTAssertGreaterThan(counts.last ?? 0, 1, "\(name): RedMulE job ends") }
+        }
+    }
+
     /// `writeDecimal` (eight digits per step, 8-byte stores) against `String(_:)`.
     func testDecimalNumbers() {
         var values: [UInt64] = [0, 1, 9, 10, 99, 100, 12_345, 99_999_999, 100_000_000, 100_000_001, 1_234_567_890,

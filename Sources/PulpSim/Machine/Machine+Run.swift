@@ -89,8 +89,10 @@ extension Machine {
             total &+= hart.instret &- before
             if let timeline { timeline.sample(cycle: hart.cycle, instructions: harts.map(\.instret)) }
             if let tracer, running > 1 || tracer.merged {
-                let horizon = harts.filter { $0.state == .running }.map(\.cycle).min() ?? hart.cycle
-                tracer.flushPending(before: horizon)
+                // Lines before the earliest cycle a running hart or a timed event (whose lines,
+                // and the lines of the harts it wakes, come at its time) can still produce.
+                let running = harts.filter { $0.state == .running }.map(\.cycle).min() ?? hart.cycle
+                tracer.flushPending(before: min(running, events.nextTime ?? .max))
             }
             if control.end == nil, let maxCycles = options.maxCycles, hart.cycle >= maxCycles {
                 control.finish(.cycleLimit(maxCycles))
@@ -157,6 +159,8 @@ extension Machine {
 
     /// Fires timed events due by `time`, with `now` following each event's cycle.
     func fireEvents(upTo time: UInt64) {
+        firingEvents = true
+        defer { firingEvents = false }
         events.fireDue(upTo: time) { self.now = $0 }
     }
 

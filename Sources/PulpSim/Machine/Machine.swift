@@ -107,6 +107,9 @@ public final class Machine: ClusterScheduling {
     var traceThreshold: [UInt64] = []
     /// Cluster cycle of the access or event being processed (`ClusterScheduling.now`).
     public internal(set) var now: UInt64 = 0
+    /// A timed event (a RedMulE job's end, a timer) is being fired: what it does happens at
+    /// `now`, whichever hart it concerns.
+    var firingEvents = false
 
     // Decode cache: direct-mapped by instruction address, shared by all harts.
     static let decodeCacheBits = 16

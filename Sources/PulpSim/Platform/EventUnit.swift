@@ -109,8 +109,8 @@ public final class EventUnit {
 
     private func wakeCore(_ core: Int) {
         waits[core] = nil
+        scheduler?.wake(core: core)  // first: the event is at the time of waking, not of sleeping
         traceEvent?(core, "event-unit", String(format: "wake (buffer 0x%08x)", buffer[core]))
-        scheduler?.wake(core: core)
     }
 
     // MARK: Register access (per-core view)

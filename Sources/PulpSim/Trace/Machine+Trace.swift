@@ -329,7 +329,9 @@ extension Machine {
     /// Emits a device/scheduler event into the trace (if tracing).
     func traceEvent(hart: Int?, source: String, message: String) {
         guard let tracer else { return }
-        let cycle = hart.map { harts[$0].cycle } ?? now
+        // An event of a hart's own instruction is at that hart's time; a timed event's at its
+        // own (the hart it concerns may be asleep or ahead).
+        let cycle = firingEvents ? now : hart.map { harts[$0].cycle } ?? now
         tracer.event(hart: hart, cycle: cycle, source: source, message: message)
     }
 
