@@ -316,6 +316,28 @@ final class TraceTests: XCTestCase {
 
     /// A trace that cannot be written (here /dev/full: "no space left") is reported and the run
     /// exits 74 instead of 0.
+    /// `--trace-file - | head`: when the reader goes, the run ends at once with SIGPIPE (exit
+    /// 141 in a shell, as documented) instead of simulating on untraced.
+    func testClosedPipeEndsTheRun() throws {
+        let elf = Paths.firmware("spike", "bench-intbench")
+        try requireFirmware(elf)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.executable)
+        process.arguments = ["run", "--platform", "spike", "--quiet", "--max-instructions", "100000000", "--trace-file", "-", elf]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let head = out.fileHandleForReading.readData(ofLength: 4096)
+        try out.fileHandleForReading.close()
+        let started = Date()
+        process.waitUntilExit()
+        XCTAssertTrue(String(decoding: head, as: UTF8.self).hasPrefix("core   0: 3 0x00001000 (0x00000297) x5  0x00001000\n"))
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(process.terminationStatus, SIGPIPE)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "the run must end when its reader goes")
+    }
+
     func testTraceWriteErrorIsReported() throws {
         let elf = Paths.firmware("pulp-cluster", "hello")
         try requireFirmware(elf)
