@@ -316,6 +316,40 @@ final class TraceTests: XCTestCase {
 
     /// A trace that cannot be written (here /dev/full: "no space left") is reported and the run
     /// exits 74 instead of 0.
+    /// A trace file is written by a background thread from a ring of 1 MiB buffers; standard
+    /// output in place. A trace of ~10 MB (the ring turns over many times) must be the same bytes
+    /// both ways, in one stream and in per-hart files.
+    func testBackgroundWriterKeepsEveryByteInOrder() throws {
+        let spike = Paths.firmware("spike", "bench-intbench"), cluster = Paths.firmware("pulp-cluster", "bench-cluster")
+        try requireFirmware(spike)
+        try requireFirmware(cluster)
+        let file = tracePath("writer.log")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let common = ["run", "--quiet", "--history", "0", "--max-instructions", "200000"]
+        for (elf, platform) in [(spike, "spike"), (cluster, "pulp-cluster")] {
+            let direct = try runCLI(common + ["--platform", platform, "--trace-file", "-", elf])
+            let written = try runCLI(common + ["--platform", platform, "--trace-file", file, elf])
+            XCTAssertEqual(direct.status, written.status, written.stderr)
+            let fileText = try String(contentsOfFile: file, encoding: .utf8)
+            XCTAssertGreaterThan(fileText.utf8.count, 8 << 20, "the ring of four 1 MiB buffers must turn over")
+            XCTAssertTrue(fileText == direct.stdout, "\(platform): the file differs from the trace on standard output")
+        }
+        // Per-hart files hold events of no particular hart in the order they happen, a stream
+        // filtered to one hart in time order: compare the instructions only.
+        let perHartCommon = ["run", "--quiet", "--history", "0", "--max-instructions", "1000000", "--no-trace-events"]
+        let base = tracePath("writer-%h.log")
+        let perHart = try runCLI(perHartCommon + ["--trace-per-hart", "--trace-file", base, cluster])
+        XCTAssertTrue([0, 123].contains(perHart.status), perHart.stderr)
+        for hart in [0, 5] {
+            let path = base.replacingOccurrences(of: "%h", with: "\(hart)")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let single = try runCLI(perHartCommon + ["--trace-harts", "\(hart)", "--trace-file", "-", cluster])
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            XCTAssertGreaterThan(text.utf8.count, 4 << 20, "the ring must turn over")
+            XCTAssertTrue(text == single.stdout, "hart \(hart): per-hart file differs from the filtered trace on standard output")
+        }
+    }
+
     /// `--trace-file - | head`: when the reader goes, the run ends at once with SIGPIPE (exit
     /// 141 in a shell, as documented) instead of simulating on untraced.
     func testClosedPipeEndsTheRun() throws {

@@ -1,5 +1,6 @@
-// Tracing: the tracer's buffers — output files written a megabyte at a time, the per-hart queues
-// of the merged stream, the cache of symbol and disassembly text, hex digits by table.
+// Tracing: the tracer's buffers — output files written a megabyte at a time (by a background
+// thread for files), the per-hart queues of the merged stream and the scratch that sorts them,
+// the cache of symbol and disassembly text, hex and decimal digits.
 
 import Foundation
 

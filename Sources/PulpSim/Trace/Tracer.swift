@@ -3,9 +3,10 @@
 // stream merged in simulated-time order; filters by hart, pc range, start/stop point.
 //
 // Lines are formatted in place, straight into the output buffer or the hart's queue (no String
-// building and no allocation per instruction), and written with write(2) a megabyte at a time.
-// The merged stream holds each hart's lines until no running hart can produce an earlier cycle,
-// then emits them in (cycle, hart) order. The binary format (TraceBinary.swift) goes through the
+// building and no allocation per instruction), and written a megabyte at a time (files by a
+// thread of their own, TraceBuffers.swift). The merged stream holds each hart's lines until no
+// running hart and no pending timed event can produce an earlier or equal cycle, then emits them
+// in (cycle, hart) order by counting sort. The binary format (TraceBinary.swift) goes through the
 // same path with compact records instead of text lines.
 
 import Foundation
