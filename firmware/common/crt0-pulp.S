@@ -1,6 +1,6 @@
 /*
  * Start-up code for the `pulp-cluster` platform (code and data in L2 at 0x1C00_0000,
- * TCDM at 0x1000_0000, see link-pulp.ld, SPEC.md and ../hal/README.md).
+ * TCDM at 0x1000_0000, see link-pulp.ld, docs/platform.md and ../hal/README.md).
  *
  * Every started core enters at _start (the first bytes of .text.init) with all registers 0:
  *   1. gp = __global_pointer$, core_id = mhartid & 0x1f. A core whose id is

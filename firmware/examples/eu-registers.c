@@ -1,5 +1,5 @@
 /*
- * eu-registers: exercises every event-unit register of SPEC.md section 4 from firmware, on
+ * eu-registers: exercises every event-unit register of docs/platform.md §4 from firmware, on
  * all started cores (at least 2; 8 by default). Every check has a number; a failing check
  * prints a line and the run exits with the smallest failing number (0 = all passed,
  * 99 = fewer than 2 cores started).

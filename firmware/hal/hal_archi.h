@@ -1,6 +1,6 @@
 /*
  * hal_archi.h: addresses and register offsets of the pulpsim `pulp-cluster` platform
- * (SPEC.md sections 2, 4, 5 and 6). Plain #defines, usable from C and assembly.
+ * (docs/platform.md §2, §4, §5 and §6). Plain #defines, usable from C and assembly.
  */
 #ifndef HAL_ARCHI_H
 #define HAL_ARCHI_H

@@ -1,5 +1,5 @@
 /*
- * hal_eu.h: the cluster event unit (SPEC.md section 4), one inline function per register.
+ * hal_eu.h: the cluster event unit (docs/platform.md §4), one inline function per register.
  *
  * Names follow the PULP runtime where it has one (eu_evt_mask, eu_evt_maskSet,
  * eu_evt_maskClr, eu_evt_wait, eu_evt_waitAndClr, eu_evt_maskWaitAndClr, eu_evt_trig,

@@ -1,5 +1,5 @@
 /*
- * Start-up code for the `redmule-tb` platform (SPEC.md section 8), one hart:
+ * Start-up code for the `redmule-tb` platform (docs/platform.md §8), one hart:
  *   - gp = __global_pointer$, sp = __stack_top (0x1C04_1000)
  *   - mtvec = tb_trap (direct mode): an unexpected trap prints "TRAP mcause=0x..." through the
  *     testbench's print port and ends the run with error count 255

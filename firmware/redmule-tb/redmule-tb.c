@@ -1,5 +1,5 @@
 /*
- * redmule-tb: a self-checking RedMulE test for the `redmule-tb` platform (SPEC.md section 8),
+ * redmule-tb: a self-checking RedMulE test for the `redmule-tb` platform (docs/platform.md §8),
  * in the style of the upstream standalone test: one hart, RedMulE at 0x0010_0000, the
  * completion waking `wfi` (mip.MSIP), the error count written to 0x8000_0000 (the next
  * `wfi` ends the run with it as exit code) and text printed through 0x8000_0004.

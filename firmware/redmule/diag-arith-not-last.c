@@ -1,7 +1,7 @@
 /*
  * redmule-diag-arith-not-last: ARITH written before MCFG1 (order X, W, Z, MCFG0, ARITH,
  * MCFG1). Writing ARITH starts the tile computation from the sizes programmed so far, so the
- * RTL would use a stale N (0 after the soft clear; SPEC.md 7.2, 7.6).
+ * RTL would use a stale N (0 after the soft clear; docs/platform.md §7.2, §7.6).
  *
  * GEMM Float16 24 x 32 x 32.
  *

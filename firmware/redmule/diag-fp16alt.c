@@ -1,6 +1,6 @@
 /*
  * redmule-diag-fp16alt: a job in format 3 (Float16Alt, bfloat16), which this RTL does not
- * support (its cast units are disabled; the RTL writes garbage, 0xFFFF; SPEC.md 7.3, 7.6).
+ * support (its cast units are disabled; the RTL writes garbage, 0xFFFF; docs/platform.md §7.3, §7.6).
  *
  * GEMM 12 x 16 x 16 on bfloat16 data that are small integers (0..3), so every product and
  * sum is an integer below 256, exact in bfloat16 whatever the rounding.

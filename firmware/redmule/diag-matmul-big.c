@@ -1,6 +1,6 @@
 /*
  * redmule-diag-matmul-big: MATMUL (op 0) with M > 12 (here 24 x 16 x 16); MATMUL is only
- * valid for M <= 12 and K <= 16, larger shapes deadlock the RTL (SPEC.md 7.6).
+ * valid for M <= 12 and K <= 16, larger shapes deadlock the RTL (docs/platform.md §7.6).
  *
  * pulpsim: error -> exit 122. With --redmule-errors=warn the job is computed as MATMUL
  * intends (every chain from +0, Y ignored): exit 0 if it matches the reference, 1 if not.

@@ -1,7 +1,7 @@
 /*
  * redmule-diag-minmax-padding: a min/max operation with N mod 4 != 0 (ADDMAX, 12 x 18 x 16):
  * the chain runs over N4 = 20 lanes, the two padding lanes giving op1(+0, +0) = +0, which
- * clamps the result (SPEC.md 7.3, 7.6). The data are all negative, so every x + w and every
+ * clamps the result (docs/platform.md §7.3, §7.6). The data are all negative, so every x + w and every
  * Y is negative and every result is +0, which the reference reproduces.
  *
  * pulpsim: warning, the run goes on: exit 0 if the result matches the reference and is +0

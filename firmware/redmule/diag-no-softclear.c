@@ -1,6 +1,6 @@
 /*
  * redmule-diag-no-softclear: a second job triggered without a SOFT_CLEAR since the previous
- * job (on the RTL the second job computes wrong results; SPEC.md 7.6).
+ * job (on the RTL the second job computes wrong results; docs/platform.md §7.6).
  *
  * Job 1 (GEMM Float16 24 x 32 x 32) is run properly; job 2 (same shape, other buffers) is
  * acquired, configured and triggered with no soft clear in between.

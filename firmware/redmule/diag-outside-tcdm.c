@@ -1,6 +1,6 @@
 /*
  * redmule-diag-outside-tcdm: X in L2 (0x1C0x_xxxx) instead of TCDM. RedMulE reads and writes
- * TCDM only; on the RTL the address wraps or corrupts (SPEC.md 7.4, 7.6).
+ * TCDM only; on the RTL the address wraps or corrupts (docs/platform.md §7.4, §7.6).
  *
  * GEMM Float16 24 x 32 x 32, W and Y in TCDM.
  *

@@ -1,7 +1,7 @@
 /*
  * redmule-diag-queued-trigger: a second job acquired, configured and triggered while the
  * first one is still running (the second context; on the RTL the queued job never starts;
- * SPEC.md 7.6).
+ * docs/platform.md §7.6).
  *
  * Job 1: GEMM Float16 48 x 64 x 48 (about 3000 cycles). Job 2: GEMM Float16 24 x 32 x 32 on
  * other buffers, triggered right after job 1.

@@ -1,7 +1,7 @@
 /*
  * redmule-diag-z-overlap: Z overlaps X (Z_ADDR = X_ADDR, i.e. Z = X * W + X computed in place
  * over X; square 24 x 24 x 24). On the RTL the result depends on when each X row is read
- * relative to the Z writes (SPEC.md 7.6).
+ * relative to the Z writes (docs/platform.md §7.6).
  *
  * pulpsim: error -> exit 122. With --redmule-errors=warn the job is computed as intended,
  * from the inputs as they were at the trigger: exit 0 if the result matches that reference,

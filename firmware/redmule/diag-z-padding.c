@@ -1,7 +1,7 @@
 /*
  * redmule-diag-z-padding: jobs with M mod 12 != 0. RedMulE computes whole 12-row tiles and
  * writes rows M .. 12*ceil(M/12)-1 of Z (at Z_ADDR + row*2*K) with stale data; pulpsim
- * writes 0xFF there (SPEC.md 7.4, 7.6). The buffers leave room for those rows
+ * writes 0xFF there (docs/platform.md §7.4, §7.6). The buffers leave room for those rows
  * (redmule_z_size).
  *
  * Job 1: GEMM Float16 20 x 32 x 32 (rows 20..23 overwritten); job 2: GEMM Float8 30 x 16 x 16

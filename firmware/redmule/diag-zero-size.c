@@ -1,6 +1,6 @@
 /*
  * redmule-diag-zero-size: a job with M = 0 (MCFG0 = K << 16 | 0), e.g. the empty remainder
- * of a tiling loop. Undefined on the RTL (SPEC.md 7.6).
+ * of a tiling loop. Undefined on the RTL (docs/platform.md §7.6).
  *
  * pulpsim: error -> exit 122. With --redmule-errors=warn there is nothing to compute:
  * exit 0 if the job completes and the Y/Z buffer and the bytes after it are unchanged,

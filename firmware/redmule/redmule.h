@@ -1,5 +1,5 @@
 /*
- * redmule.h: driver and software reference for the RedMulE matrix engine (SPEC.md section 7).
+ * redmule.h: driver and software reference for the RedMulE matrix engine (docs/platform.md §7).
  *
  * One header, everything inline, usable on two platforms:
  *   pulp-cluster (default)    RedMulE at 0x1020_1000; completion raises event 12 (ACC0) in

@@ -27,7 +27,7 @@ $(foreach e,$(REDMULE_PROGRAMS),$(eval $(BUILD)/pulp-cluster/obj/redmule-$e/redm
 REDMULE_ELFS := $(REDMULE_PROGRAMS:%=$(BUILD)/pulp-cluster/redmule-%.elf)
 
 # ------------------------------------------------------------------ redmule-tb
-# Platform `redmule-tb` (SPEC.md section 8): its own crt0.S and link.ld; MMIO and XIF
+# Platform `redmule-tb` (docs/platform.md §8): its own crt0.S and link.ld; MMIO and XIF
 # (-DCOMPLEX_OFFLOADER) variants, each for rv32imc (ilp32) and rv32imf (ilp32f). libgcc comes
 # from the matching multilib (rv32im/ilp32 for rv32imc: there is no rv32imc multilib).
 RTB_BUILD := $(BUILD)/redmule-tb
@@ -75,7 +75,7 @@ REDMULE_EXIT_diag-zero-size := 122
 REDMULE_EXIT_diag-outside-tcdm := 122
 REDMULE_EXIT_diag-z-overlap := 122
 REDMULE_EXIT_diag-arith-not-last := 122
-# With --redmule-errors=warn: SPEC.md 7.6 says the job is computed as 7.3 intends. Float16Alt
+# With --redmule-errors=warn, docs/platform.md §7.6: the job is computed as §7.3 intends. Float16Alt
 # has no intended semantics (not supported) and RedMulE cannot read L2, so pulpsim stops
 # those two ("cannot be computed"); every other warn run must end with the program's exit 0.
 REDMULE_WARN_EXIT_diag-fp16alt := 122

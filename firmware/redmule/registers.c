@@ -1,5 +1,5 @@
 /*
- * redmule-registers: the register protocol of SPEC.md 7.2, check by check (no misuse that
+ * redmule-registers: the register protocol of docs/platform.md §7.2, check by check (no misuse that
  * pulpsim diagnoses as an error; every job is a valid one):
  *
  *   1  TRIGGER reads 0xDEADBEEF; the ECC counters 0x90..0x9C read 0

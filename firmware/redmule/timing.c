@@ -1,5 +1,5 @@
 /*
- * redmule-timing: trigger-to-event cycles of one Float16 GEMM job per shape of SPEC.md 7.5,
+ * redmule-timing: trigger-to-event cycles of one Float16 GEMM job per shape of docs/platform.md §7.5,
  * printed as `timing MxNxK <cycles>` (M x N x K), exit 0.
  *
  * For each shape: soft clear, acquire, X/W/Z addresses and MCFG0/MCFG1 written, the event

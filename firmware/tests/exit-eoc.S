@@ -1,4 +1,4 @@
-# Ends the run through the cluster controller (SPEC §5, §6): RETURN = 0x80000000 | 42 (bit 31 is
+# Ends the run through the cluster controller (docs/platform.md §5, §6): RETURN = 0x80000000 | 42 (bit 31 is
 # dropped), then EOC = 1. Expected process exit code 42, mechanism "eoc".
     .section .text.init, "ax"
     .globl _start

@@ -1,4 +1,4 @@
-# Misaligned loads and stores to memory cost one extra cycle each (two bus accesses, SPEC §1).
+# Misaligned loads and stores to memory cost one extra cycle each (two bus accesses, docs/platform.md §1).
 # Exit code = (cycles of 8 misaligned lw + 8 misaligned sw) - (cycles of the same aligned) = 16.
     .option norelax
     .section .text.init, "ax"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Second, independent model of a RedMulE job (SPEC §7.3) in exact rational arithmetic.
+"""Second, independent model of a RedMulE job (docs/platform.md §7.3) in exact rational arithmetic.
 
 It shares no code with redmule_oracle.py and uses neither SoftFloat nor ml_dtypes:
  * every element code is decoded from its field definition (sign, exponent, mantissa, bias)

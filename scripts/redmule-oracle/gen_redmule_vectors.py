@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate RedMulE job test vectors (pulpsim SPEC §7.3) and check them.
+"""Generate RedMulE job test vectors (docs/platform.md §7.3) and check them.
 
 Writes one file per (op, format) to Tests/Vectors/redmule/<op>_<fmt>.txt, e.g. gemm_fp16.txt,
 mulmin_fp8alt.txt.  Each case holds the logical matrices X (M x N), W (N x K), Y (M x K) and the
@@ -470,7 +470,7 @@ MEDIUM_SETS = ("benign", "mixed", "special", "subnormal")
 
 SMALL = [(1, 1, 1), (3, 2, 5), (5, 3, 9), (12, 6, 16), (12, 16, 16), (13, 7, 17)]
 MEDIUM = [(11, 18, 31), (24, 33, 20), (25, 12, 40)]
-# MATMUL is only valid for M <= 12 and K <= 16 (SPEC §7.6)
+# MATMUL is only valid for M <= 12 and K <= 16 (docs/platform.md §7.6)
 SMALL_MATMUL = [(1, 1, 1), (3, 2, 5), (5, 3, 9), (12, 6, 16), (12, 16, 16), (7, 13, 11)]
 MEDIUM_MATMUL = [(11, 18, 15), (12, 33, 16), (4, 96, 16)]
 LONG = (12, 97, 16)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference model of one RedMulE job (pulpsim platform contract, SPEC §7.3 / §7.4).
+"""Reference model of one RedMulE job (pulpsim platform contract, docs/platform.md §7.3 / §7.4).
 
 This module computes Z for one job from the *logical* matrices X (M x N), W (N x K) and
 Y (M x K), given as lists of element bit patterns in row-major order, and builds / reads the
@@ -91,7 +91,7 @@ def _order_key(b):
 
 
 def f16_max(a, b):
-    """maxNum as in SPEC §7.3 (one NaN -> the other, both NaN -> canonical, -0 < +0)."""
+    """maxNum as in docs/platform.md §7.3 (one NaN -> the other, both NaN -> canonical, -0 < +0)."""
     an, bn = f16_is_nan(a), f16_is_nan(b)
     if an and bn:
         return F16_CANON_NAN
@@ -103,7 +103,7 @@ def f16_max(a, b):
 
 
 def f16_min(a, b):
-    """minNum as in SPEC §7.3 (one NaN -> the other, both NaN -> canonical, -0 < +0)."""
+    """minNum as in docs/platform.md §7.3 (one NaN -> the other, both NaN -> canonical, -0 < +0)."""
     an, bn = f16_is_nan(a), f16_is_nan(b)
     if an and bn:
         return F16_CANON_NAN
@@ -284,7 +284,7 @@ def compute_z_f16(op, M, N, K, x16, w16, y16):
 def compute_z(op, fmt, M, N, K, X, W, Y):
     """Z element codes (format fmt) for one job; X, W, Y are lists of element codes."""
     if fmt not in (0, 1, 2):
-        raise ValueError("format %r not supported (Float16Alt is diagnosed, SPEC §7.6)" % (fmt,))
+        raise ValueError("format %r not supported (Float16Alt is diagnosed, docs/platform.md §7.6)" % (fmt,))
     if min(M, N, K) < 1:
         raise ValueError("M, N, K must be >= 1")
     if len(X) != M * N or len(W) != N * K or len(Y) != M * K:
@@ -296,7 +296,7 @@ def compute_z(op, fmt, M, N, K, X, W, Y):
 
 
 # ---------------------------------------------------------------------------------------------
-# Memory layout (SPEC §7.3 "Layout", §7.4)
+# Memory layout (docs/platform.md §7.3 "Layout", §7.4)
 # ---------------------------------------------------------------------------------------------
 
 def element_offset(fmt, r, c, cols):
@@ -360,7 +360,7 @@ def fp8_store_gap_bytes(rows, cols):
 
 
 def store_z(mem, base, zcodes, fmt, M, K):
-    """The Z store of SPEC §7.3: element bytes; for FP8 also bytes 16..31 of every 32-byte chunk
+    """The Z store of docs/platform.md §7.3: element bytes; for FP8 also bytes 16..31 of every 32-byte chunk
     = 0, limited to the row's own FP16 extent (a store never reaches into the next row).
     The FP8 gap bytes of `fp8_store_gap_bytes` are left untouched."""
     write_elements(mem, base, zcodes, fmt, M, K)
@@ -375,7 +375,7 @@ def store_z(mem, base, zcodes, fmt, M, K):
 
 
 def tail_rows(M):
-    """Rows M .. 12*ceil(M/12)-1 that the job also overwrites (SPEC §7.4)."""
+    """Rows M .. 12*ceil(M/12)-1 that the job also overwrites (docs/platform.md §7.4)."""
     return list(range(M, 12 * ((M + 11) // 12)))
 
 
