@@ -35,6 +35,5 @@ let package = Package(
 // exclusivity checks there cost more than the instruction itself. All such state is confined to
 // the simulation thread.
 var fastSettings: [SwiftSetting] {
-    [.unsafeFlags(["-enforce-exclusivity=unchecked"]),
-     .swiftLanguageMode(.v5)]
+    [.swiftLanguageMode(.v6)]
 }

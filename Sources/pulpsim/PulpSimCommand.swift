@@ -243,7 +243,6 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(("pulpsim: " + report + "\n").data(using: .utf8)!)
         }
         if stats { FileHandle.standardError.write(statsTable(result).data(using: .utf8)!) }
-        fflush(stdout)
         // A run that went well but whose trace or timeline is incomplete must not look fine.
         throw ExitCode(outputFailed && result.exitStatus == 0 ? ExitStatus.outputError : result.exitStatus)
     }

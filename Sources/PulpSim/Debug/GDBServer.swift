@@ -460,13 +460,14 @@ public final class GDBServer {
         for (i, n) in floatRegisterNames.enumerated() {
             xml += "  <reg name=\"\(n)\" bitsize=\"32\" type=\"ieee_single\" regnum=\"\(33 + i)\"/>\n"
         }
-        for (n, csr) in [("fflags", CSR.fflags), ("frm", CSR.frm), ("fcsr", CSR.fcsr)] {
-            xml += "  <reg name=\"\(n)\" bitsize=\"32\" type=\"int\" regnum=\"\(65 + Int(csr))\"/>\n"
+        // The CSRs, from the CSR table: the FP ones in the fpu feature, the others in the csr feature.
+        let fp = CSRTable.all.filter { $0.effects.contains(.dirtiesFloatState) }
+        for csr in fp {
+            xml += "  <reg name=\"\(csr.name)\" bitsize=\"32\" type=\"int\" regnum=\"\(65 + Int(csr.number))\"/>\n"
         }
         xml += "</feature>\n<feature name=\"org.gnu.gdb.riscv.csr\">\n"
-        for csr in [CSR.mstatus, CSR.misa, CSR.mie, CSR.mtvec, CSR.mscratch, CSR.mepc, CSR.mcause, CSR.mtval, CSR.mip,
-                    CSR.mcycle, CSR.minstret, CSR.mcycleh, CSR.minstreth, CSR.mvendorid, CSR.marchid, CSR.mimpid, CSR.mhartid] {
-            xml += "  <reg name=\"\(CSR.name(csr)!)\" bitsize=\"32\" type=\"int\" regnum=\"\(65 + Int(csr))\"/>\n"
+        for csr in CSRTable.all where !csr.effects.contains(.dirtiesFloatState) {
+            xml += "  <reg name=\"\(csr.name)\" bitsize=\"32\" type=\"int\" regnum=\"\(65 + Int(csr.number))\"/>\n"
         }
         xml += "</feature>\n</target>\n"
         return xml

@@ -1,8 +1,8 @@
 // ISA: decoding of 32-bit and compressed instruction words into `DecodedInstruction`s.
 //
-// Decoding reads `instructionTable` once per instruction address (results are cached by the
-// interpreter). Integer destination x0 is redirected to a sink register (index 32) so that the
-// execute loop never has to test for it.
+// Decoding reads `InstructionSet.encodings` once per instruction address (results are cached by
+// the interpreter), skipping the extensions the hart does not implement. Integer destination x0
+// is redirected to a sink register (index 32) so that the execute loop never has to test for it.
 
 /// Index of the write-only sink that stands in for x0 as a destination.
 public let zeroSinkRegister: UInt8 = 32
@@ -22,14 +22,19 @@ public struct DecodedInstruction: Sendable, Equatable {
     public var rm: UInt8
     /// 2 or 4 bytes.
     public var length: UInt8
-    /// Index into `instructionTable` of the row that matched (for disassembly and traces).
+    /// Index into `InstructionSet.encodings` of the row that matched (for disassembly and
+    /// traces), or a marker (`empty`, breakpoints and trace start points).
     public var specIndex: UInt8
 
     public static let empty = DecodedInstruction(tag: 1, imm: 0, operation: .illegal, rd: 0, rs1: 0, rs2: 0,
                                                  rs3: 0, rm: 0, length: 4, specIndex: 0xFF)
 
-    /// The table row, or nil for an illegal instruction.
-    public var spec: InstructionSpec? { specIndex == 0xFF ? nil : instructionTable[Int(specIndex)] }
+    /// The encoding that matched, or nil for an illegal instruction (or a marker).
+    public var encoding: InstructionEncoding? {
+        Int(specIndex) < InstructionSet.encodings.count ? InstructionSet.encodings[Int(specIndex)] : nil
+    }
+    /// The descriptor of the operation, or nil for an illegal instruction.
+    public var descriptor: InstructionDescriptor? { InstructionSet.descriptor(operation) }
 }
 
 @inline(__always) private func bits(_ x: UInt32, _ hi: UInt32, _ lo: UInt32) -> UInt32 {
@@ -40,37 +45,82 @@ public struct DecodedInstruction: Sendable, Equatable {
     Int32(bitPattern: x << (32 - width)) >> Int32(32 - width)
 }
 
-/// Decodes instruction words using the instruction table.
+/// A set of ISA extensions (which encodings a hart decodes).
+public struct ExtensionSet: Sendable, Equatable, CustomStringConvertible {
+    public private(set) var bits: UInt32
+    public init(_ extensions: [Extension]) {
+        bits = 0
+        for e in extensions { insert(e) }
+    }
+    static func bit(_ e: Extension) -> UInt32 { 1 << UInt32(Extension.allCases.firstIndex(of: e)!) }
+    public func contains(_ e: Extension) -> Bool { bits & ExtensionSet.bit(e) != 0 }
+    public mutating func insert(_ e: Extension) { bits |= ExtensionSet.bit(e) }
+
+    /// What every pulpsim hart implements: RV32IMFC, Zicsr, Zifencei, the machine-mode
+    /// instructions and the RedMulE offload (docs/platform.md §1).
+    public static let standard = ExtensionSet([.i, .m, .f, .c, .zicsr, .zifencei, .system, .xredmule])
+    /// Every extension pulpsim knows (the disassembler's view).
+    public static let all = ExtensionSet(Extension.allCases)
+
+    /// Parses an ISA string such as "rv32imfc", "rv32imfc_zba_zbb" or "rv32imfc_zicsr_zifencei".
+    /// Base letters must include i, m, f and c (pulpsim's harts always have them); the optional
+    /// multi-letter extensions are Zba and Zbb.
+    public init?(parsing text: String) {
+        let parts = text.lowercased().split(separator: "_").map(String.init)
+        guard let base = parts.first, base.hasPrefix("rv32") else { return nil }
+        self = .standard
+        let letters = Set(base.dropFirst(4))
+        guard letters.isSubset(of: ["i", "m", "f", "c"]), letters.isSuperset(of: ["i", "m", "f", "c"]) else { return nil }
+        for part in parts.dropFirst() {
+            switch part {
+            case "zba": insert(.zba)
+            case "zbb": insert(.zbb)
+            case "zicsr", "zifencei": break
+            default: return nil
+            }
+        }
+    }
+
+    public var description: String {
+        "rv32imfc_zicsr_zifencei" + (contains(.zba) ? "_zba" : "") + (contains(.zbb) ? "_zbb" : "")
+    }
+}
+
+/// Decodes instruction words using the instruction set's encodings.
 public enum Decoder {
-    /// Indices of 32-bit table rows, grouped by major opcode (bits 6:0) for a quick scan.
+    /// Indices of 32-bit encodings, grouped by major opcode (bits 6:0) for a quick scan.
     private static let rowsByOpcode: [[UInt8]] = {
         var rows = [[UInt8]](repeating: [], count: 128)
-        for (index, spec) in instructionTable.enumerated() where !spec.isCompressed {
-            rows[Int(spec.match & 0x7f)].append(UInt8(index))
+        for (index, encoding) in InstructionSet.encodings.enumerated() where !encoding.isCompressed {
+            rows[Int(encoding.match & 0x7f)].append(UInt8(index))
         }
         return rows
     }()
 
-    private static let compressedRows: [UInt8] = instructionTable.indices.filter {
-        instructionTable[$0].isCompressed
+    private static let compressedRows: [UInt8] = InstructionSet.encodings.indices.filter {
+        InstructionSet.encodings[$0].isCompressed
     }.map { UInt8($0) }
 
     /// True if a word whose low 16 bits are `low` is a 32-bit instruction.
     @inline(__always) public static func isFullLength(_ low: UInt32) -> Bool { low & 3 == 3 }
 
     /// Decodes one instruction. `word` holds 32 bits, or 16 in its low half for a compressed one.
-    public static func decode(_ word: UInt32, at pc: UInt32) -> DecodedInstruction {
+    /// Encodings of extensions outside `extensions` decode as illegal.
+    public static func decode(_ word: UInt32, at pc: UInt32, extensions: ExtensionSet = .all) -> DecodedInstruction {
+        let table = InstructionSet.encodings
         if isFullLength(word) {
             for index in rowsByOpcode[Int(word & 0x7f)] {
-                let spec = instructionTable[Int(index)]
-                if word & spec.mask == spec.match, let d = decodeFull(word, spec, index, pc) { return d }
+                let encoding = table[Int(index)]
+                if word & encoding.mask == encoding.match, extensions.contains(encoding.ext),
+                   let d = decodeFull(word, encoding, index, pc) { return d }
             }
             return illegal(word, length: 4, pc: pc)
         }
         let half = word & 0xFFFF
+        guard extensions.contains(.c) else { return illegal(half, length: 2, pc: pc) }
         for index in compressedRows {
-            let spec = instructionTable[Int(index)]
-            if half & spec.mask == spec.match, let d = decodeCompressed(half, spec, index, pc) { return d }
+            let encoding = table[Int(index)]
+            if half & encoding.mask == encoding.match, let d = decodeCompressed(half, encoding, index, pc) { return d }
         }
         return illegal(half, length: 2, pc: pc)
     }
@@ -92,7 +142,7 @@ public enum Decoder {
                                   specIndex: index)
     }
 
-    private static func decodeFull(_ w: UInt32, _ spec: InstructionSpec, _ index: UInt8,
+    private static func decodeFull(_ w: UInt32, _ spec: InstructionEncoding, _ index: UInt8,
                                    _ pc: UInt32) -> DecodedInstruction? {
         let rd = bits(w, 11, 7), rs1 = bits(w, 19, 15), rs2 = bits(w, 24, 20), rs3 = bits(w, 31, 27)
         let rm = bits(w, 14, 12)
@@ -106,6 +156,7 @@ public enum Decoder {
         let roundingOK = rm != 5 && rm != 6
         switch spec.format {
         case .r: return d()
+        case .rUnary: return d(rs2: 0)
         case .i, .fLoad:
             return d(imm: signExtend(bits(w, 31, 20), 12), intRd: spec.format == .i)
         case .iShift: return d(imm: Int32(bits(w, 24, 20)))
@@ -135,7 +186,7 @@ public enum Decoder {
         }
     }
 
-    private static func decodeCompressed(_ h: UInt32, _ spec: InstructionSpec, _ index: UInt8,
+    private static func decodeCompressed(_ h: UInt32, _ spec: InstructionEncoding, _ index: UInt8,
                                          _ pc: UInt32) -> DecodedInstruction? {
         let op = spec.operation
         let rdFull = bits(h, 11, 7), rs2Full = bits(h, 6, 2)

@@ -1,8 +1,9 @@
-// ISA: the architectural state of one hart (x and f registers, pc, machine-mode CSRs).
+// ISA: the architectural state of one hart (x and f registers, pc, machine-mode CSRs, counters).
 //
-// Registers live in manually allocated buffers so the interpreter can address them through plain
-// pointers without ARC or exclusivity checks. x0 is never written: decoding redirects it to the
-// sink at index 32.
+// The state lives in manually allocated memory (`HartCore` and the register block) so that the
+// interpreter and the scheduler reach it through plain pointers: no reference counting and no
+// dynamic exclusivity checks on the hot paths. `Hart` is the handle the rest of the simulator and
+// library users hold. x0 is never written: decoding redirects it to the sink at index 32.
 
 import PulpFloat
 
@@ -34,6 +35,34 @@ public enum HartState: Equatable, Sendable {
     case stopped
 }
 
+/// The scalar state of a hart: pc, machine-mode CSRs and counters.
+public struct HartCore {
+    public var pc: UInt32 = 0
+    public var fflags: UInt32 = 0
+    public var frm: UInt32 = 0
+    public var mstatus: UInt32 = 0
+    public var mie: UInt32 = 0
+    /// Software-visible pending bits other than those devices drive.
+    public var mipSoftware: UInt32 = 0
+    /// Pending-interrupt lines driven by devices (OR-ed into mip).
+    public var mipExternal: UInt32 = 0
+    public var mtvec: UInt32 = 0
+    public var mscratch: UInt32 = 0
+    public var mepc: UInt32 = 0
+    public var mcause: UInt32 = 0
+    public var mtval: UInt32 = 0
+    /// Retired instructions and cycles (cycles = instructions + modelled stalls + sleep time).
+    public var instret: UInt64 = 0
+    public var cycle: UInt64 = 0
+    /// Offsets so that mcycle/minstret writes take effect: counter = internal + offset.
+    public var cycleOffset: UInt64 = 0
+    public var instretOffset: UInt64 = 0
+    /// Whether the firmware installed a trap vector (otherwise a trap ends the run).
+    public var mtvecWritten = false
+    /// Whether the scheduler may run the hart (mirrors `Hart.state == .running`).
+    public var awake = true
+}
+
 /// One RV32IMFC hart.
 public final class Hart {
     public let index: Int
@@ -43,32 +72,12 @@ public final class Hart {
     /// f0...f31 (32-bit, no NaN boxing on RV32F). They follow the x block in the same allocation
     /// (`f == x + 33`), so a trace capture can read either file through one index.
     public let f: UnsafeMutablePointer<UInt32>
-    public var pc: UInt32 = 0
-    public var state: HartState = .running
-
-    /// Retired instructions and cycles (cycles = instructions + modelled stalls + sleep time).
-    public var instret: UInt64 = 0
-    public var cycle: UInt64 = 0
-
-    // Machine-mode CSRs
-    public var fflags: UInt32 = 0
-    public var frm: UInt32 = 0
-    public var mstatus: UInt32 = 0
-    public var mie: UInt32 = 0
-    /// Software-visible pending bits other than those devices drive.
-    public var mipSoftware: UInt32 = 0
-    public var mtvec: UInt32 = 0
-    public var mtvecWritten = false
-    public var mscratch: UInt32 = 0
-    public var mepc: UInt32 = 0
-    public var mcause: UInt32 = 0
-    public var mtval: UInt32 = 0
-    /// Offsets so that mcycle/minstret writes take effect: counter = internal + offset.
-    public var cycleOffset: UInt64 = 0
-    public var instretOffset: UInt64 = 0
-
-    /// Pending-interrupt lines driven by devices (OR-ed into mip).
-    public var mipExternal: UInt32 = 0
+    /// pc, CSRs and counters.
+    public let core: UnsafeMutablePointer<HartCore>
+    /// Run state (`core.awake` follows it).
+    public var state: HartState = .running {
+        didSet { core.pointee.awake = state == .running }
+    }
 
     public init(index: Int, hartID: UInt32) {
         self.index = index
@@ -76,23 +85,36 @@ public final class Hart {
         x = .allocate(capacity: 33 + 32)
         x.initialize(repeating: 0, count: 33 + 32)
         f = x + 33
+        core = .allocate(capacity: 1)
+        core.initialize(to: HartCore())
     }
 
     deinit {
         x.deallocate()
+        core.deallocate()
     }
 
-    public var mip: UInt32 { mipSoftware | mipExternal }
+    public var pc: UInt32 { get { core.pointee.pc } set { core.pointee.pc = newValue } }
+    public var instret: UInt64 { get { core.pointee.instret } set { core.pointee.instret = newValue } }
+    public var cycle: UInt64 { get { core.pointee.cycle } set { core.pointee.cycle = newValue } }
+    public var fflags: UInt32 { get { core.pointee.fflags } set { core.pointee.fflags = newValue } }
+    public var frm: UInt32 { get { core.pointee.frm } set { core.pointee.frm = newValue } }
+    public var mstatus: UInt32 { get { core.pointee.mstatus } set { core.pointee.mstatus = newValue } }
+    public var mie: UInt32 { get { core.pointee.mie } set { core.pointee.mie = newValue } }
+    public var mipExternal: UInt32 { get { core.pointee.mipExternal } set { core.pointee.mipExternal = newValue } }
+    public var mtvec: UInt32 { core.pointee.mtvec }
+    public var mepc: UInt32 { core.pointee.mepc }
+    public var mcause: UInt32 { core.pointee.mcause }
+    public var mtval: UInt32 { core.pointee.mtval }
+    public var mtvecWritten: Bool { core.pointee.mtvecWritten }
+    public var mip: UInt32 { core.pointee.mipSoftware | core.pointee.mipExternal }
 
     public func reset(pc: UInt32) {
-        for i in 0..<33 { x[i] = 0 }
-        for i in 0..<32 { f[i] = 0 }
-        self.pc = pc
+        for i in 0..<(33 + 32) { x[i] = 0 }
+        core.pointee = HartCore()
+        core.pointee.pc = pc
+        for csr in CSRTable.all where csr.reset != 0 { _ = writeCSR(csr.number, csr.reset, resetting: true) }
         state = .running
-        instret = 0; cycle = 0
-        fflags = 0; frm = 0; mstatus = Hart.mppMachine; mie = 0; mipSoftware = 0; mipExternal = 0
-        mtvec = 0; mtvecWritten = false; mscratch = 0; mepc = 0; mcause = 0; mtval = 0
-        cycleOffset = 0; instretOffset = 0
     }
 
     // mstatus fields
@@ -104,150 +126,25 @@ public final class Hart {
 
     /// Enters the trap handler: the standard machine-mode CSR updates.
     public func enterTrap(cause: UInt32, tval: UInt32, epc: UInt32, interrupt: Bool) {
-        mepc = epc
-        mcause = cause
-        mtval = tval
-        let mie = mstatus & Hart.mstatusMIE
-        mstatus = (mstatus & ~(Hart.mstatusMIE | Hart.mstatusMPIE)) | (mie << 4) | Hart.mppMachine
-        let base = mtvec & ~3
-        if interrupt && (mtvec & 3) == 1 {
-            pc = base &+ 4 &* (cause & 0x7FFF_FFFF)
+        let c = core
+        c.pointee.mepc = epc
+        c.pointee.mcause = cause
+        c.pointee.mtval = tval
+        let mie = c.pointee.mstatus & Hart.mstatusMIE
+        c.pointee.mstatus = (c.pointee.mstatus & ~(Hart.mstatusMIE | Hart.mstatusMPIE)) | (mie << 4) | Hart.mppMachine
+        let base = c.pointee.mtvec & ~3
+        if interrupt && (c.pointee.mtvec & 3) == 1 {
+            c.pointee.pc = base &+ 4 &* (cause & 0x7FFF_FFFF)
         } else {
-            pc = base
+            c.pointee.pc = base
         }
     }
 
     /// `mret`: restore MIE from MPIE, set MPIE, return to mepc.
     public func returnFromTrap() {
-        let mpie = (mstatus & Hart.mstatusMPIE) >> 4
-        mstatus = (mstatus & ~Hart.mstatusMIE) | mpie | Hart.mstatusMPIE | Hart.mppMachine
-        pc = mepc
-    }
-}
-
-/// CSR numbers pulpsim implements (SPEC §1).
-public enum CSR {
-    public static let fflags: UInt32 = 0x001, frm: UInt32 = 0x002, fcsr: UInt32 = 0x003
-    public static let mstatus: UInt32 = 0x300, misa: UInt32 = 0x301, mie: UInt32 = 0x304, mtvec: UInt32 = 0x305
-    public static let mscratch: UInt32 = 0x340, mepc: UInt32 = 0x341, mcause: UInt32 = 0x342
-    public static let mtval: UInt32 = 0x343, mip: UInt32 = 0x344
-    public static let mcycle: UInt32 = 0xB00, minstret: UInt32 = 0xB02
-    public static let mcycleh: UInt32 = 0xB80, minstreth: UInt32 = 0xB82
-    public static let cycle: UInt32 = 0xC00, time: UInt32 = 0xC01, instret: UInt32 = 0xC02
-    public static let cycleh: UInt32 = 0xC80, timeh: UInt32 = 0xC81, instreth: UInt32 = 0xC82
-    public static let mvendorid: UInt32 = 0xF11, marchid: UInt32 = 0xF12, mimpid: UInt32 = 0xF13
-    public static let mhartid: UInt32 = 0xF14
-
-    /// misa: MXL = 1 (32-bit), extensions C, F, I, M.
-    public static let misaValue: UInt32 = (1 << 30) | (1 << 2) | (1 << 5) | (1 << 8) | (1 << 12)
-    /// OpenHW Group JEDEC id and the CV32E40P architecture id.
-    public static let vendorID: UInt32 = 0x602
-    public static let archID: UInt32 = 4
-
-    /// Names for traces and the disassembler.
-    public static func name(_ number: UInt32) -> String? {
-        switch number {
-        case fflags: return "fflags"
-        case frm: return "frm"
-        case fcsr: return "fcsr"
-        case mstatus: return "mstatus"
-        case misa: return "misa"
-        case mie: return "mie"
-        case mtvec: return "mtvec"
-        case mscratch: return "mscratch"
-        case mepc: return "mepc"
-        case mcause: return "mcause"
-        case mtval: return "mtval"
-        case mip: return "mip"
-        case mcycle: return "mcycle"
-        case minstret: return "minstret"
-        case mcycleh: return "mcycleh"
-        case minstreth: return "minstreth"
-        case cycle: return "cycle"
-        case time: return "time"
-        case instret: return "instret"
-        case cycleh: return "cycleh"
-        case timeh: return "timeh"
-        case instreth: return "instreth"
-        case mvendorid: return "mvendorid"
-        case marchid: return "marchid"
-        case mimpid: return "mimpid"
-        case mhartid: return "mhartid"
-        default: return nil
-        }
-    }
-
-    /// mstatus bits software can change (MIE, MPIE, FS); MPP is fixed at machine mode.
-    static let mstatusWritable: UInt32 = Hart.mstatusMIE | Hart.mstatusMPIE | Hart.mstatusFS
-    /// mie/mip bits implemented: MSI (3), MTI (7), MEI (11) and the PULP fast lines 16-31.
-    static let interruptMask: UInt32 = (1 << 3) | (1 << 7) | (1 << 11) | 0xFFFF_0000
-}
-
-extension Hart {
-    /// Reads a CSR; nil if it does not exist.
-    public func readCSR(_ number: UInt32, timeNow: UInt64) -> UInt32? {
-        let cycles = cycle &+ cycleOffset
-        let instructions = instret &+ instretOffset
-        switch number {
-        case CSR.fflags: return fflags
-        case CSR.frm: return frm
-        case CSR.fcsr: return frm << 5 | fflags
-        case CSR.mstatus:
-            let fs = mstatus & Hart.mstatusFS
-            return mstatus | (fs == Hart.mstatusFS ? Hart.mstatusSD : 0)
-        case CSR.misa: return CSR.misaValue
-        case CSR.mie: return mie
-        case CSR.mip: return mip
-        case CSR.mtvec: return mtvec
-        case CSR.mscratch: return mscratch
-        case CSR.mepc: return mepc
-        case CSR.mcause: return mcause
-        case CSR.mtval: return mtval
-        case CSR.mcycle, CSR.cycle: return UInt32(truncatingIfNeeded: cycles)
-        case CSR.mcycleh, CSR.cycleh: return UInt32(truncatingIfNeeded: cycles >> 32)
-        case CSR.minstret, CSR.instret: return UInt32(truncatingIfNeeded: instructions)
-        case CSR.minstreth, CSR.instreth: return UInt32(truncatingIfNeeded: instructions >> 32)
-        case CSR.time: return UInt32(truncatingIfNeeded: timeNow)
-        case CSR.timeh: return UInt32(truncatingIfNeeded: timeNow >> 32)
-        case CSR.mvendorid: return CSR.vendorID
-        case CSR.marchid: return CSR.archID
-        case CSR.mimpid: return 0
-        case CSR.mhartid: return hartID
-        default: return nil
-        }
-    }
-
-    /// Writes a CSR; false if it does not exist or is read-only.
-    public func writeCSR(_ number: UInt32, _ value: UInt32) -> Bool {
-        if number >> 10 == 3 { return false }  // read-only CSR space
-        switch number {
-        // Writing the FP CSRs makes the FP state dirty (CV32E40P, Spike).
-        case CSR.fflags: fflags = value & 0x1F; mstatus |= Hart.mstatusFS
-        case CSR.frm: frm = value & 0x7; mstatus |= Hart.mstatusFS
-        case CSR.fcsr: fflags = value & 0x1F; frm = (value >> 5) & 0x7; mstatus |= Hart.mstatusFS
-        case CSR.mstatus: mstatus = (value & CSR.mstatusWritable) | Hart.mppMachine
-        case CSR.misa: break  // WARL, fixed
-        case CSR.mie: mie = value & CSR.interruptMask
-        case CSR.mip: mipSoftware = (mipSoftware & ~CSR.interruptMask) | (value & CSR.interruptMask & ~(1 << 7 | 1 << 11))
-        case CSR.mtvec: mtvec = value & ~UInt32(2); mtvecWritten = true
-        case CSR.mscratch: mscratch = value
-        case CSR.mepc: mepc = value & ~1
-        case CSR.mcause: mcause = value
-        case CSR.mtval: mtval = value
-        case CSR.mcycle:
-            let current = cycle &+ cycleOffset
-            cycleOffset = ((current & 0xFFFF_FFFF_0000_0000) | UInt64(value)) &- cycle
-        case CSR.mcycleh:
-            let current = cycle &+ cycleOffset
-            cycleOffset = ((current & 0xFFFF_FFFF) | UInt64(value) << 32) &- cycle
-        case CSR.minstret:
-            let current = instret &+ instretOffset
-            instretOffset = ((current & 0xFFFF_FFFF_0000_0000) | UInt64(value)) &- instret
-        case CSR.minstreth:
-            let current = instret &+ instretOffset
-            instretOffset = ((current & 0xFFFF_FFFF) | UInt64(value) << 32) &- instret
-        default: return false
-        }
-        return true
+        let c = core
+        let mpie = (c.pointee.mstatus & Hart.mstatusMPIE) >> 4
+        c.pointee.mstatus = (c.pointee.mstatus & ~Hart.mstatusMIE) | mpie | Hart.mstatusMPIE | Hart.mppMachine
+        c.pointee.pc = c.pointee.mepc
     }
 }

@@ -1,4 +1,4 @@
-// Machine: the run loop — deterministic hart scheduling, limits, deadlock detection, progress.
+// Machine: the run loop — turns of the scheduler's harts, limits, deadlock detection, progress.
 
 import Foundation
 
@@ -18,10 +18,10 @@ extension Machine {
             }
         case .instructions(let n):
             let total = harts.reduce(0) { $0 + $1.instret }
-            instructionLimit = min(instructionLimit ?? .max, total + n)
+            instructionLimit = min(instructionLimit ?? .max, total &+ n)
         }
         var addedBreakpoint = false
-        if let bp = temporaryBreakpoint, !breakpoints.contains(bp) { addBreakpoint(bp); addedBreakpoint = true }
+        if let bp = temporaryBreakpoint, !debug.breakpoints.contains(bp) { addBreakpoint(bp); addedBreakpoint = true }
         defer { if addedBreakpoint, let bp = temporaryBreakpoint { removeBreakpoint(bp) } }
         // A stop at a target or breakpoint is resumable; every other end is final.
         if case .stopped = control.end { control.end = nil }
@@ -32,69 +32,55 @@ extension Machine {
         var lastProgress = started
         var progressShown = false
         var idleEvents = 0
+        let cores = scheduler.cores
+        let state = scheduler.state
+        let maxCycles = options.maxCycles ?? .max
 
-        while control.end == nil {
-            // The running hart furthest behind in time goes next (ties: lowest index).
-            var chosen: Hart?
-            var runnerUp = UInt64.max
-            var running = 0
-            for h in harts where h.state == .running && (runnableHarts?.contains(h.index) ?? true) {
-                running += 1
-                if let c = chosen {
-                    if h.cycle < c.cycle { runnerUp = min(runnerUp, c.cycle); chosen = h } else { runnerUp = min(runnerUp, h.cycle) }
-                } else {
-                    chosen = h
-                }
-            }
-            let nextEvent = events.nextTime
-            guard let hart = chosen else {
-                if let allowed = runnableHarts, harts.contains(where: { $0.state == .running && !allowed.contains($0.index) }) {
+        while !control.ended {
+            guard let turn = scheduler.choose() else {
+                if runnableHarts != nil && scheduler.frozenHartRunning {
                     // The debugger resumed only harts that are all asleep now: report a stop.
-                    let h = allowed.sorted().first ?? 0
+                    let h = runnableHarts?.sorted().first ?? 0
                     control.finish(.stopped(hart: h, pc: harts[h].pc))
                     break
                 }
                 // Everyone sleeps: jump to the next timed event, if any can still come.
-                guard let t = nextEvent, idleEvents < 10_000 else {
+                guard let t = events.nextTime, idleEvents < 10_000 else {
                     control.finish(.deadlock(sleepingHarts()))
                     break
                 }
-                if let maxCycles = options.maxCycles, t >= maxCycles { control.finish(.cycleLimit(maxCycles)); break }
-                fireEvents(upTo: t)
+                if t >= maxCycles { control.finish(.cycleLimit(maxCycles)); break }
+                scheduler.fireEvents(upTo: t)
                 idleEvents += harts.contains { $0.state == .running } ? -idleEvents : 1
                 continue
             }
             idleEvents = 0
-            if let t = nextEvent, t <= hart.cycle {
-                fireEvents(upTo: hart.cycle)
+            let core = cores[turn.hart]
+            let cycle = core.pointee.cycle
+            let nextEvent = events.nextTimeOrMax
+            if nextEvent <= cycle {
+                scheduler.fireEvents(upTo: cycle)
                 continue
             }
             // Run until this hart is `quantum` cycles ahead of the next one, or the next event.
-            var horizon = runnerUp == .max ? hart.cycle &+ 65_536 : runnerUp &+ UInt64(quantum)
-            if let t = nextEvent { horizon = min(horizon, t) }
-            if let maxCycles = options.maxCycles { horizon = min(horizon, maxCycles) }
-            var budget = Int(clamping: max(1, horizon &- hart.cycle))
+            var horizon = turn.runnerUp == .max ? cycle &+ 65_536 : turn.runnerUp &+ scheduler.quantum
+            horizon = min(horizon, nextEvent, maxCycles)
+            var budget = Int(clamping: max(1, horizon &- cycle))
             if let limit = instructionLimit {
                 if total >= limit {
-                    if case .instructions = target { control.finish(.stopped(hart: hart.index, pc: hart.pc)) } else {
+                    if case .instructions = target { control.finish(.stopped(hart: turn.hart, pc: core.pointee.pc)) } else {
                         control.finish(.instructionLimit(limit))
                     }
                     break
                 }
                 budget = Int(min(UInt64(budget), limit - total))
             }
-            let before = hart.instret
-            now = hart.cycle
-            runTurn(hart, budget: budget, shared: running > 1)
-            total &+= hart.instret &- before
-            if let timeline { timeline.sample(cycle: hart.cycle, instructions: harts.map(\.instret)) }
-            if let tracer, running > 1 || tracer.merged {
-                // Lines before the earliest cycle a running hart or a timed event (whose lines,
-                // and the lines of the harts it wakes, come at its time) can still produce.
-                let running = harts.filter { $0.state == .running }.map(\.cycle).min() ?? hart.cycle
-                tracer.flushPending(before: min(running, events.nextTime ?? .max))
-            }
-            if control.end == nil, let maxCycles = options.maxCycles, hart.cycle >= maxCycles {
+            let before = core.pointee.instret
+            state.pointee.now = cycle
+            runTurn(harts[turn.hart], budget: budget, shared: turn.running > 1)
+            total &+= core.pointee.instret &- before
+            if state.pointee.observing { observeTurn(turn) }
+            if !control.ended && core.pointee.cycle >= maxCycles {
                 control.finish(.cycleLimit(maxCycles))
             }
             rounds &+= 1
@@ -104,9 +90,8 @@ extension Machine {
             }
             if rounds & 255 == 0 {
                 if let check = interruptCheck, check() {
-                    control.finish(.stopped(hart: hart.index, pc: hart.pc))
+                    control.finish(.stopped(hart: turn.hart, pc: core.pointee.pc))
                 }
-
                 let now = monotonicSeconds()
                 if let timeout = options.timeout, now - started >= timeout {
                     control.finish(.timeout(timeout))
@@ -114,22 +99,15 @@ extension Machine {
                 if options.progress && now - lastProgress >= 1 {
                     lastProgress = now
                     progressShown = true
-                    let awake = harts.filter { $0.state == .running }.count
-                    let cycles = harts.map(\.cycle).max() ?? 0
-                    let mips = Double(total) / max(now - started, 1e-9) / 1e6
-                    let line = String(format: "\r\u{1B}[Kpulpsim: %llu cycles, %llu instructions, %.0f MIPS, %d/%d harts awake",
-                                      cycles, total, mips, awake, harts.count)
-                    fflush(stdout)
-                    FileHandle.standardError.write(line.data(using: .utf8)!)
-                    console.progressLineShown = true
+                    showProgress(total: total, seconds: now - started)
                 }
             }
         }
-        if control.end == nil, let limit = instructionLimit, total >= limit {
+        if !control.ended, let limit = instructionLimit, total >= limit {
             control.finish(.instructionLimit(limit))
         }
         if progressShown && console.progressLineShown {
-            FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!)  // leave the terminal clean
+            writeText(2, "\r\u{1B}[K")  // leave the terminal clean
             console.progressLineShown = false
         }
         if let tracer {
@@ -143,12 +121,35 @@ extension Machine {
         var result = RunResult(reason: reason, harts: summaries(), wallSeconds: monotonicSeconds() - started,
                                output: console.captured)
         if let redmule {
+            let own = diagnostics.filter { $0.source == "redmule" }
             result.redmule = RedMulESummary(jobs: redmule.jobsCompleted, fmas: redmule.totalFMAs, busyCycles: redmule.busyCycles,
-                                            warnings: diagnostics.filter { $0.level == .warning }.count,
-                                            errors: diagnostics.filter { $0.level == .error }.count,
-                                            diagnostics: diagnostics.filter { $0.level != .note }.map { "\($0.level.rawValue): \($0.message)" })
+                                            warnings: own.filter { $0.level == .warning }.count,
+                                            errors: own.filter { $0.level == .error }.count,
+                                            diagnostics: own.filter { $0.level != .note }.map { "\($0.level.rawValue): \($0.message)" })
         }
         return result
+    }
+
+    /// The progress line on stderr: cycles, instructions, MIPS, harts awake.
+    private func showProgress(total: UInt64, seconds: Double) {
+        let awake = harts.filter { $0.state == .running }.count
+        let cycles = harts.map(\.cycle).max() ?? 0
+        let mips = Double(total) / max(seconds, 1e-9) / 1e6
+        writeText(2, String(format: "\r\u{1B}[Kpulpsim: %llu cycles, %llu instructions, %.0f MIPS, %d/%d harts awake",
+                            cycles, total, mips, awake, harts.count))
+        console.progressLineShown = true
+    }
+
+    /// After a turn of an observed run: timeline samples and the merged trace's flush.
+    private func observeTurn(_ turn: Turn) {
+        let hart = harts[turn.hart]
+        if let timeline { timeline.sample(cycle: hart.cycle, instructions: harts.map(\.instret)) }
+        if let tracer, turn.running > 1 || tracer.merged {
+            // Lines before the earliest cycle a running hart or a timed event (whose lines,
+            // and the lines of the harts it wakes, come at its time) can still produce.
+            let earliest = scheduler.earliestRunningCycle()
+            tracer.flushPending(before: min(earliest == .max ? hart.cycle : earliest, events.nextTimeOrMax))
+        }
     }
 
     func summaries() -> [HartSummary] {
@@ -158,31 +159,26 @@ extension Machine {
     }
 
     /// Fires timed events due by `time`, with `now` following each event's cycle.
-    func fireEvents(upTo time: UInt64) {
-        firingEvents = true
-        defer { firingEvents = false }
-        events.fireDue(upTo: time) { self.now = $0 }
-    }
+    func fireEvents(upTo time: UInt64) { scheduler.fireEvents(upTo: time) }
 
     /// Lets `hart` execute up to `budget` instructions, finishing slow-path instructions and traps.
     /// When other harts are running (`shared`), a device access ends the turn, so that accesses
     /// to shared devices happen in the order of simulated time.
     func runTurn(_ hart: Hart, budget: Int, shared: Bool = false) {
         takeInterruptIfPending(hart)
-        wokeAnotherHart = false
+        let state = scheduler.state
+        state.pointee.wokeAnotherHart = false
+        let core = hart.core
         var left = budget
         // Traced when this turn may produce trace lines (not for a hart filtered out, before an
         // instruction-count or cycle start point, or after the stop point).
-        var traced = (tracer != nil && hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]
-                      && tracer!.mayTrace(hart: hart.index, instret: hart.instret, cycle: hart.cycle, budget: budget,
-                                          triggered: !traceTriggers.isEmpty))
-            || watching || timeline != nil
-        while left > 0 && control.end == nil && hart.state == .running {
+        var traced = state.pointee.observing && (debug.watching || timeline != nil || tracerMayTrace(hart, budget: budget))
+        while left > 0 && !control.ended && core.pointee.awake {
             if traced {
-                if !watching {
+                if !debug.watching {
                     // Batches on the capturing fast path; what leaves it goes through stepTraced.
                     let before = hart.instret, cycle = hart.cycle
-                    let end = executeCapturing(hart, budget: min(left, Machine.captureCapacity), into: captureRecords)
+                    let end = interpreter.executeCapturing(hart, budget: min(left, Interpreter.captureCapacity))
                     let count = Int(hart.instret &- before)
                     left -= count
                     if count > 0 { emitCaptured(hart, count: count, instret: before, cycle: cycle) }
@@ -191,24 +187,45 @@ extension Machine {
                 if !stepTraced(hart, shared: shared, left: &left) { return }
                 continue
             }
-            let before = hart.instret
-            let end = execute(hart, budget: left)
-            left -= Int(hart.instret &- before)
+            let before = core.pointee.instret
+            let end = interpreter.execute(hart, budget: left)
+            left -= Int(core.pointee.instret &- before)
             switch end {
             case .budget: return
-            case .breakpoint:
-                stoppedAtBreakpoint.insert(hart.index)
-                control.finish(.stopped(hart: hart.index, pc: hart.pc))
-                return
-            case .trap(let cause, let tval):
-                left -= 1
-                if !raise(hart, cause: cause, tval: tval) { return }
-            case .slowPath:
-                left -= 1
-                if !finishSlowInstruction(hart, shared: shared) { return }
             case .traceTrigger:
                 traced = true  // the trace's start point: the rest of the turn is traced
+            default:
+                left -= 1
+                if !finish(end, hart, shared: shared) { return }
             }
+        }
+    }
+
+    /// Whether the tracer can trace anything in a turn of `hart` of `budget` instructions.
+    private func tracerMayTrace(_ hart: Hart, budget: Int) -> Bool {
+        guard let tracer else { return false }
+        return hart.instret &+ UInt64(budget) >= traceThreshold[hart.index]
+            && tracer.mayTrace(hart: hart.index, instret: hart.instret, cycle: hart.cycle, budget: budget,
+                               triggered: !debug.traceTriggers.isEmpty)
+    }
+
+    /// Completes what made the fast path stop at the hart's pc (anything but `.budget` and
+    /// `.traceTrigger`); false when the turn must end.
+    func finish(_ end: QuantumEnd, _ hart: Hart, shared: Bool) -> Bool {
+        switch end {
+        case .budget, .traceTrigger: return true
+        case .breakpoint:
+            debug.stoppedAtBreakpoint.insert(hart.index)
+            control.finish(.stopped(hart: hart.index, pc: hart.pc))
+            return false
+        case .trap(let cause, let tval): return raise(hart, cause: cause, tval: tval)
+        case .illegalInstruction:
+            return raise(hart, cause: .illegalInstruction, tval: interpreter.instructionWord(at: hart.pc) ?? 0)
+        case .unimplemented(let operation):
+            control.finish(.simulatorError(String(format: "hart %d at pc 0x%08x: operation %@ has a descriptor but no semantics",
+                                                  hart.index, hart.pc, "\(operation)")))
+            return false
+        case .slowPath: return finishSlowInstruction(hart, shared: shared)
         }
     }
 
@@ -217,15 +234,16 @@ extension Machine {
     /// both come through here, so they behave identically.
     func finishSlowInstruction(_ hart: Hart, shared: Bool) -> Bool {
         now = hart.cycle
-        let eventsBefore = events.nextTime
-        switch stepSlow(hart) {
+        let eventsBefore = events.nextTimeOrMax
+        switch interpreter.stepSlow(hart, environment: self) {
         case .retired:
             // CSR writes may have enabled an interrupt; mret may have re-enabled them.
             takeInterruptIfPending(hart)
             // A newly scheduled device event (a RedMulE job, a timer) must fire on time.
-            if events.nextTime != eventsBefore { return false }
+            if events.nextTimeOrMax != eventsBefore { return false }
             // Sharing the cluster, or having just woken another hart: let time order decide.
-            if shared || wokeAnotherHart { wokeAnotherHart = false; return false }
+            let state = scheduler.state
+            if shared || state.pointee.wokeAnotherHart { state.pointee.wokeAnotherHart = false; return false }
             return true
         case .trap(let cause, let tval):
             return raise(hart, cause: cause, tval: tval)
@@ -255,41 +273,42 @@ extension Machine {
         let hart = harts[index]
         guard hart.state == .running else { return nil }
         let pc = hart.pc
-        let onBreakpoint = breakpoints.contains(pc)
-        if onBreakpoint { steppingOverBreakpoint = pc; invalidateCode(pc, size: 2) }
-        stoppedAtBreakpoint.remove(index)
+        let onBreakpoint = debug.breakpoints.contains(pc)
+        if onBreakpoint { debug.steppingOverBreakpoint = pc; interpreter.invalidate(pc, size: 2) }
+        debug.stoppedAtBreakpoint.remove(index)
         now = hart.cycle
         var left = 1
         _ = stepTraced(hart, shared: true, left: &left)
-        if onBreakpoint { steppingOverBreakpoint = nil; invalidateCode(pc, size: 2) }
-        fireEvents(upTo: harts.filter { $0.state == .running }.map(\.cycle).min() ?? hart.cycle)
+        if onBreakpoint { debug.steppingOverBreakpoint = nil; interpreter.invalidate(pc, size: 2) }
+        let earliest = scheduler.earliestRunningCycle()
+        scheduler.fireEvents(upTo: earliest == .max ? hart.cycle : earliest)
         if case .stopped = control.end { return nil }
         return control.end
     }
 
     /// A hart resuming from the breakpoint it stopped at executes that instruction first.
     func stepOverBreakpoints() {
-        let resuming = stoppedAtBreakpoint
-        stoppedAtBreakpoint = []
+        let resuming = debug.stoppedAtBreakpoint
+        debug.stoppedAtBreakpoint = []
         for index in resuming.sorted() where runnableHarts?.contains(index) ?? true {
             let hart = harts[index]
-            guard hart.state == .running, breakpoints.contains(hart.pc), control.end == nil else { continue }
+            guard hart.state == .running, debug.breakpoints.contains(hart.pc), control.end == nil else { continue }
             let pc = hart.pc
-            steppingOverBreakpoint = pc
-            invalidateCode(pc, size: 2)
+            debug.steppingOverBreakpoint = pc
+            interpreter.invalidate(pc, size: 2)
             runTurn(hart, budget: 1)
-            steppingOverBreakpoint = nil
-            invalidateCode(pc, size: 2)
+            debug.steppingOverBreakpoint = nil
+            interpreter.invalidate(pc, size: 2)
         }
     }
 
-    /// Makes a sleeping hart runnable at the current cycle (`ClusterScheduling`).
+    /// Makes a sleeping hart runnable at the current cycle.
     public func wake(core: Int) {
         guard core >= 0 && core < harts.count else { return }
         let hart = harts[core]
         if case .asleep = hart.state {
             hart.state = .running
-            wokeAnotherHart = true
+            scheduler.state.pointee.wokeAnotherHart = true
             if hart.cycle < now { hart.cycle = now }
             timeline?.state(hart: core, "running", at: hart.cycle)
         }

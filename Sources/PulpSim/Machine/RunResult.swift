@@ -134,3 +134,24 @@ public struct RunResult: Sendable {
         }
     }
 }
+
+/// How a run ends: the first reason given wins. The run loop polls `ended`, a flag in
+/// pointer-backed storage, every turn.
+public final class RunControl {
+    private var reason: EndReason?
+    private let flag: UnsafeMutablePointer<Bool>
+    public init() {
+        flag = .allocate(capacity: 1)
+        flag.initialize(to: false)
+    }
+    deinit { flag.deallocate() }
+
+    /// Why the run ended (nil while it runs). Setting nil resumes a stopped run.
+    public var end: EndReason? {
+        get { reason }
+        set { reason = newValue; flag.pointee = newValue != nil }
+    }
+    /// Whether the run has ended.
+    @inline(__always) var ended: Bool { flag.pointee }
+    public func finish(_ reason: EndReason) { if self.reason == nil { end = reason } }
+}

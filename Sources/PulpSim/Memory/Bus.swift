@@ -1,5 +1,3 @@
-import Foundation
-
 // Memory: the system bus that routes each access to RAM or to the device that owns the address.
 //
 // RAM regions are plain host buffers. The fast path is one table lookup per access: the address
@@ -7,54 +5,6 @@ import Foundation
 // start are RAM (0 for segments that hold devices or nothing). Every other access takes the slow
 // path through `MappedRegion`s: devices, partially mapped segments, faults. Stores into a watched
 // word (HTIF `tohost`) are reported to its owner; the machine keeps decoded code coherent itself.
-
-/// What a device needs to know about an access, and how it can answer besides a value.
-public struct AccessContext {
-    /// Index of the hart performing the access (-1 for the debugger or the simulator itself).
-    public var hart: Int
-    /// The hart's current cycle count.
-    public var cycle: UInt64
-    /// Set by a device when the access cannot complete now: the hart sleeps and retries it later.
-    public var sleep: SleepReason?
-    public init(hart: Int, cycle: UInt64) { self.hart = hart; self.cycle = cycle }
-}
-
-/// Why a hart is asleep (reported by deadlock diagnostics).
-public enum SleepReason: Equatable, Sendable {
-    case waitForInterrupt
-    /// Waiting in a device; the text names the register and what it waits for.
-    case device(String)
-    public var description: String {
-        switch self {
-        case .waitForInterrupt: return "wfi (no interrupt or event-unit IRQ pending)"
-        case .device(let what): return what
-        }
-    }
-}
-
-/// A memory-mapped device: registers at offsets from its base, 32-bit (or narrower) accesses.
-public protocol Device: AnyObject {
-    /// Name shown in the memory map and in error messages.
-    var name: String { get }
-    /// Returns the value read, or nil for an access fault.
-    func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32?
-    /// Returns false for an access fault.
-    func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool
-}
-
-/// A contiguous block of host memory backing one or more address ranges.
-public final class RAM {
-    public let name: String
-    public let size: Int
-    public let bytes: UnsafeMutableRawPointer
-
-    public init(name: String, size: Int) {
-        self.name = name
-        self.size = size
-        self.bytes = UnsafeMutableRawPointer(calloc(size, 1)!)
-    }
-    deinit { free(bytes) }
-}
 
 /// One entry of the memory map.
 public struct MappedRegion {
@@ -137,7 +87,7 @@ public final class Bus {
 
     /// Host pointer for `count` bytes of RAM at `address`, or nil if not entirely in one RAM region.
     public func hostPointer(_ address: UInt32, count: Int) -> UnsafeMutableRawPointer? {
-        guard let r = region(containing: address), case .ram(let ram, let offset) = r.kind else { return nil }
+        guard count >= 0, let r = region(containing: address), case .ram(let ram, let offset) = r.kind else { return nil }
         guard UInt64(address) + UInt64(count) <= r.end else { return nil }
         return ram.bytes + offset + Int(address - r.start)
     }
@@ -218,23 +168,40 @@ public final class Bus {
 
     // MARK: Host access (loader, debugger, tests)
 
+    /// The RAM pieces covering [address, address + count), region by region; nil if any byte is
+    /// not RAM or the range wraps past the end of the address space.
+    func ramPieces(_ address: UInt32, count: Int) -> [(pointer: UnsafeMutableRawPointer, count: Int)]? {
+        guard count >= 0, UInt64(address) + UInt64(count) <= 1 << 32 else { return nil }
+        var pieces: [(UnsafeMutableRawPointer, Int)] = []
+        var at = UInt64(address), left = count
+        while left > 0 {
+            guard let r = region(containing: UInt32(at)), case .ram(let ram, let offset) = r.kind else { return nil }
+            let n = Int(min(UInt64(left), r.end - at))
+            pieces.append((ram.bytes + offset + Int(UInt32(at) - r.start), n))
+            at += UInt64(n)
+            left -= n
+        }
+        return pieces
+    }
+
     /// Reads bytes without side effects on devices; nil if any byte is not RAM.
     public func readBytes(_ address: UInt32, count: Int) -> [UInt8]? {
+        guard let pieces = ramPieces(address, count: count) else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(count)
-        for i in 0..<count {
-            guard let p = hostPointer(address &+ UInt32(i), count: 1) else { return nil }
-            out.append(p.load(as: UInt8.self))
-        }
+        for (p, n) in pieces { out.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n)) }
         return out
     }
 
-    /// Writes bytes into RAM (the machine invalidates decoded code); false if any byte is not RAM.
+    /// Writes bytes into RAM (the machine invalidates decoded code); false (nothing written) if
+    /// any byte is not RAM.
     @discardableResult
     public func writeBytes(_ address: UInt32, _ bytes: [UInt8]) -> Bool {
-        for (i, byte) in bytes.enumerated() {
-            guard let p = hostPointer(address &+ UInt32(i), count: 1) else { return false }
-            p.storeBytes(of: byte, as: UInt8.self)
+        guard let pieces = ramPieces(address, count: bytes.count) else { return false }
+        var done = 0
+        for (p, n) in pieces {
+            bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress! + done, byteCount: n) }
+            done += n
         }
         return true
     }

@@ -1,7 +1,10 @@
-// Platform: the declarative memory maps of `pulp-cluster`, `spike` and `redmule-tb` (SPEC §2, §8, §9).
+// Platform: the declarative descriptions of `pulp-cluster`, `spike` and `redmule-tb`
+// (docs/platform.md §2, §8, §9).
 //
-// Each platform is a table of regions; `Machine` builds its bus from that table and
-// `pulpsim memory-map` prints the same table, so the documentation cannot drift from the code.
+// A platform is data: its harts and ISA, its memories and the addresses each is seen at, its
+// devices and their windows, how RedMulE signals completion, how harts boot. The builder
+// (PlatformBuilder.swift) assembles a machine from it, and `pulpsim memory-map` prints the
+// regions derived from the same description, so the documentation cannot drift from the code.
 
 import Foundation
 
@@ -20,111 +23,212 @@ public enum PlatformKind: String, CaseIterable, Sendable {
     }
 }
 
-/// Sizes and counts a platform is built with.
+/// Sizes, counts and the ISA a platform is built with (the user's options).
 public struct PlatformOptions: Sendable {
     public var kind: PlatformKind = .pulpCluster
     public var harts: Int = 8
     public var tcdmSize: UInt32 = 128 * 1024
     public var l2Size: UInt32 = 1024 * 1024
     public var ramSize: UInt32 = 256 * 1024 * 1024
+    /// The ISA extensions the harts decode (`--isa`).
+    public var extensions: ExtensionSet = .standard
     public init() {}
     public init(kind: PlatformKind) {
         self.kind = kind
         harts = kind == .pulpCluster ? 8 : 1
     }
+
+    /// Valid ranges of the options, checked by `Machine.init`.
+    public static let hartRange = 1...8
+    public static let tcdmRange: ClosedRange<UInt32> = 4096...0x10_0000
+    public static let l2Range: ClosedRange<UInt32> = 4096...0x400_0000
+    public static let ramRange: ClosedRange<UInt32> = 4096...0x8000_0000
 }
 
-/// What backs a region of the memory map.
-public enum RegionBacking: Sendable, Equatable {
-    /// A RAM (by name), from an offset into it.
-    case ram(String)
-    /// Another view of a RAM region (aliases).
-    case alias(String)
-    case device(DeviceKind)
+/// What kind of memory a platform has.
+public enum MemoryKind: Sendable, Equatable {
+    /// The cluster's L1: word-interleaved banks, test-and-set view.
+    case tcdm(banks: Int)
+    /// The cluster's L2.
+    case l2
+    /// Plain RAM (spike, redmule-tb) or a boot ROM (written by the loader only).
+    case ram
 }
 
-/// Devices a memory map can hold.
-public enum DeviceKind: String, Sendable {
+/// An address range at which a memory is seen.
+public struct MemoryView: Sendable {
+    public let start: UInt32
+    public let name: String
+    public let note: String
+    /// Test-and-set semantics (a load returns the old value and leaves all ones).
+    public let testAndSet: Bool
+    public init(_ start: UInt32, _ name: String, _ note: String, testAndSet: Bool = false) {
+        self.start = start; self.name = name; self.note = note; self.testAndSet = testAndSet
+    }
+}
+
+/// A memory of the platform and where it is seen.
+public struct MemoryDescription: Sendable {
+    public let name: String
+    public let kind: MemoryKind
+    public let size: UInt32
+    public let views: [MemoryView]
+}
+
+/// Devices a platform can hold.
+public enum DeviceKind: String, Sendable, CaseIterable {
     case stdout, socControl = "soc-control", clusterControl = "cluster-control"
-    case eventUnit = "event-unit", eventUnitGlobal = "event-unit-global", timer, testAndSet = "test-and-set"
+    case eventUnit = "event-unit", eventUnitGlobal = "event-unit-global", timer
     case redmule = "redmule", testbenchIO = "testbench-io"
 }
 
-/// One row of a platform's memory map.
-public struct RegionSpec: Sendable {
-    public let name: String
+/// A device window: where a device's registers are seen.
+public struct DeviceWindow: Sendable {
+    public let device: DeviceKind
     public let start: UInt32
     public let size: UInt32
-    public let backing: RegionBacking
+    public let name: String
     public let note: String
 }
 
-extension PlatformOptions {
-    /// The platform's memory map, as the simulator builds it and `pulpsim memory-map` prints it.
-    public var memoryMap: [RegionSpec] {
-        switch kind {
-        case .pulpCluster:
-            var map: [RegionSpec] = [
-                RegionSpec(name: "TCDM alias", start: 0x0000_0000, size: tcdmSize, backing: .alias("TCDM"),
-                           note: "same memory as TCDM, as cluster cores see it"),
-                RegionSpec(name: "TCDM", start: 0x1000_0000, size: tcdmSize, backing: .ram("TCDM"),
-                           note: "L1, 16 word-interleaved banks (bank = addr[5:2])"),
-                RegionSpec(name: "TCDM test-and-set", start: 0x1010_0000, size: tcdmSize, backing: .device(.testAndSet),
-                           note: "load: old value, leaves all ones; store: plain"),
-                RegionSpec(name: "TCDM test-and-set alias", start: 0x0010_0000, size: tcdmSize,
-                           backing: .device(.testAndSet), note: "same as 0x10100000"),
-            ]
-            // Cluster peripherals at 0x1020_0000 and their alias at 0x0020_0000.
-            for (base, suffix) in [(UInt32(0x1020_0000), ""), (UInt32(0x0020_0000), " alias")] {
-                map += [
-                    RegionSpec(name: "cluster control" + suffix, start: base, size: 0x400, backing: .device(.clusterControl),
-                               note: "EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR, RETURN"),
-                    RegionSpec(name: "cluster timer" + suffix, start: base + 0x400, size: 0x400, backing: .device(.timer),
-                               note: "timer_v2: CFG, CNT, CMP, START, RESET; events 10/11"),
-                    RegionSpec(name: "event unit global" + suffix, start: base + 0x800, size: 0x800,
-                               backing: .device(.eventUnitGlobal), note: "per-core registers at core*0x40, barriers, SW events"),
-                    RegionSpec(name: "RedMulE" + suffix, start: base + 0x1000, size: 0x400, backing: .device(.redmule),
-                               note: "HWPE slot: TRIGGER, ACQUIRE, STATUS, job registers; event 12"),
-                    RegionSpec(name: "event unit" + suffix, start: base + 0x4000, size: 0x400, backing: .device(.eventUnit),
-                               note: "this core's view: masks, buffer, waits, barriers, mutexes, dispatch"),
-                ]
-            }
-            map += [
-                RegionSpec(name: "SoC control", start: 0x1A10_4000, size: 0x1000, backing: .device(.socControl),
-                           note: "CORESTATUS at +0xA0: write 0x80000000|code to exit"),
-                RegionSpec(name: "stdout", start: 0x1A10_F000, size: 0x1000, backing: .device(.stdout),
-                           note: "putchar: 32-bit store at +(core_id << 3) + (cluster_id << 7)"),
-                RegionSpec(name: "L2", start: 0x1C00_0000, size: l2Size, backing: .ram("L2"), note: "code and bulk data"),
-            ]
-            return map.sorted { $0.start < $1.start }
-        case .spike:
-            return [
-                RegionSpec(name: "boot ROM", start: 0x0000_1000, size: 0x1000, backing: .ram("boot ROM"),
-                           note: "Spike's reset sequence; entry address at 0x1018"),
-                RegionSpec(name: "RAM", start: 0x8000_0000, size: ramSize, backing: .ram("RAM"),
-                           note: "HTIF tohost/fromhost from the ELF symbols"),
-            ]
-        case .redmuleTB:
-            return [
-                RegionSpec(name: "RedMulE", start: 0x0010_0000, size: 0x400, backing: .device(.redmule),
-                           note: "completion sets mip.MSIP"),
-                RegionSpec(name: "memory", start: 0x1C00_0000, size: 0x8_0000, backing: .ram("memory"),
-                           note: "code from 0x1C000000, data from 0x1C010000, stack below 0x1C041000; RedMulE's TCDM"),
-                RegionSpec(name: "testbench I/O", start: 0x8000_0000, size: 0x8, backing: .device(.testbenchIO),
-                           note: "+0: error count (the next wfi ends the run with it), +4: print low byte"),
-            ]
+/// How RedMulE signals a job's completion.
+public enum RedMulECompletion: Sendable {
+    /// Event line 12 in the event unit of the hart that wrote TRIGGER (pulp-cluster).
+    case eventUnit
+    /// A pulse on mip.MSIP of the triggering hart (redmule-tb): it wakes `wfi`, and is consumed
+    /// by that wake-up or by taking the interrupt.
+    case machineSoftwareInterrupt
+}
+
+/// How harts start.
+public enum BootConvention: Sendable {
+    /// All harts at the ELF entry.
+    case elfEntry
+    /// Spike's reset vector in a boot ROM at `address`, which jumps to the ELF entry.
+    case spikeBootROM(address: UInt32)
+}
+
+/// Everything that makes a platform, as data.
+public struct PlatformDescription: Sendable {
+    public let kind: PlatformKind
+    public let harts: Int
+    public let extensions: ExtensionSet
+    public let memories: [MemoryDescription]
+    public let devices: [DeviceWindow]
+    public let boot: BootConvention
+    public let redmuleCompletion: RedMulECompletion
+    /// The memory RedMulE reads and writes (through all its plain views).
+    public let redmuleMemory: String
+    /// mip bits that are pulses (consumed when they wake `wfi` or are taken), not levels.
+    public let interruptPulses: UInt32
+
+    /// One row of the memory map.
+    public struct Region: Sendable {
+        public let name: String
+        public let start: UInt32
+        public let size: UInt32
+        public let note: String
+        public var end: UInt64 { UInt64(start) + UInt64(size) }
+    }
+
+    /// The memory map: every memory view and device window, by address.
+    public var regions: [Region] {
+        var rows: [Region] = []
+        for m in memories {
+            for v in m.views { rows.append(Region(name: v.name, start: v.start, size: m.size, note: v.note)) }
         }
+        for d in devices { rows.append(Region(name: d.name, start: d.start, size: d.size, note: d.note)) }
+        return rows.sorted { $0.start < $1.start }
     }
 
     /// Text rendering of the memory map.
     public func renderMemoryMap() -> String {
         var lines = ["Memory map of platform '\(kind.rawValue)':"]
-        for r in memoryMap {
-            let end = UInt64(r.start) + UInt64(r.size) - 1
-            lines.append(String(format: "  0x%08x-0x%08llx  %-22@ %@", r.start, end, r.name as NSString,
+        for r in regions {
+            lines.append(String(format: "  0x%08x-0x%08llx  %-22@ %@", r.start, r.end - 1, r.name as NSString,
                                 r.note as NSString))
         }
         lines.append("  anything else: access fault")
         return lines.joined(separator: "\n")
     }
+}
+
+extension PlatformOptions {
+    /// The platform these options describe.
+    public var description: PlatformDescription {
+        switch kind {
+        case .pulpCluster:
+            var devices: [DeviceWindow] = []
+            // Cluster peripherals at 0x1020_0000 and their alias at 0x0020_0000.
+            for (base, suffix) in [(UInt32(0x1020_0000), ""), (UInt32(0x0020_0000), " alias")] {
+                devices += [
+                    DeviceWindow(device: .clusterControl, start: base, size: 0x400, name: "cluster control" + suffix,
+                                 note: "EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR, RETURN"),
+                    DeviceWindow(device: .timer, start: base + 0x400, size: 0x400, name: "cluster timer" + suffix,
+                                 note: "timer_v2: CFG, CNT, CMP, START, RESET; events 10/11"),
+                    DeviceWindow(device: .eventUnitGlobal, start: base + 0x800, size: 0x800, name: "event unit global" + suffix,
+                                 note: "per-core registers at core*0x40, barriers, SW events"),
+                    DeviceWindow(device: .redmule, start: base + 0x1000, size: 0x400, name: "RedMulE" + suffix,
+                                 note: "HWPE slot: TRIGGER, ACQUIRE, STATUS, job registers; event 12"),
+                    DeviceWindow(device: .eventUnit, start: base + 0x4000, size: 0x400, name: "event unit" + suffix,
+                                 note: "this core's view: masks, buffer, waits, barriers, mutexes, dispatch"),
+                ]
+            }
+            devices += [
+                DeviceWindow(device: .socControl, start: 0x1A10_4000, size: 0x1000, name: "SoC control",
+                             note: "CORESTATUS at +0xA0: write 0x80000000|code to exit"),
+                DeviceWindow(device: .stdout, start: 0x1A10_F000, size: 0x1000, name: "stdout",
+                             note: "putchar: 32-bit store at +(core_id << 3) + (cluster_id << 7)"),
+            ]
+            return PlatformDescription(
+                kind: kind, harts: harts, extensions: extensions,
+                memories: [
+                    MemoryDescription(name: "TCDM", kind: .tcdm(banks: 16), size: tcdmSize, views: [
+                        MemoryView(0x0000_0000, "TCDM alias", "same memory as TCDM, as cluster cores see it"),
+                        MemoryView(0x1000_0000, "TCDM", "L1, 16 word-interleaved banks (bank = addr[5:2])"),
+                        MemoryView(0x1010_0000, "TCDM test-and-set", "load: old value, leaves all ones; store: plain",
+                                   testAndSet: true),
+                        MemoryView(0x0010_0000, "TCDM test-and-set alias", "same as 0x10100000", testAndSet: true),
+                    ]),
+                    MemoryDescription(name: "L2", kind: .l2, size: l2Size, views: [
+                        MemoryView(0x1C00_0000, "L2", "code and bulk data"),
+                    ]),
+                ],
+                devices: devices, boot: .elfEntry, redmuleCompletion: .eventUnit, redmuleMemory: "TCDM",
+                interruptPulses: 0)
+        case .spike:
+            return PlatformDescription(
+                kind: kind, harts: harts, extensions: extensions,
+                memories: [
+                    MemoryDescription(name: "boot ROM", kind: .ram, size: 0x1000, views: [
+                        MemoryView(0x0000_1000, "boot ROM", "Spike's reset sequence; entry address at 0x1018"),
+                    ]),
+                    MemoryDescription(name: "RAM", kind: .ram, size: ramSize, views: [
+                        MemoryView(0x8000_0000, "RAM", "HTIF tohost/fromhost from the ELF symbols"),
+                    ]),
+                ],
+                devices: [], boot: .spikeBootROM(address: 0x1000), redmuleCompletion: .eventUnit, redmuleMemory: "RAM",
+                interruptPulses: 0)
+        case .redmuleTB:
+            return PlatformDescription(
+                kind: kind, harts: harts, extensions: extensions,
+                memories: [
+                    MemoryDescription(name: "memory", kind: .ram, size: 0x8_0000, views: [
+                        MemoryView(0x1C00_0000, "memory",
+                                   "code from 0x1C000000, data from 0x1C010000, stack below 0x1C041000; RedMulE's TCDM"),
+                    ]),
+                ],
+                devices: [
+                    DeviceWindow(device: .redmule, start: 0x0010_0000, size: 0x400, name: "RedMulE",
+                                 note: "completion sets mip.MSIP"),
+                    DeviceWindow(device: .testbenchIO, start: 0x8000_0000, size: 0x8, name: "testbench I/O",
+                                 note: "+0: error count (the next wfi ends the run with it), +4: print low byte"),
+                ],
+                boot: .elfEntry, redmuleCompletion: .machineSoftwareInterrupt, redmuleMemory: "memory",
+                interruptPulses: 1 << 3)
+        }
+    }
+
+    /// Text rendering of the memory map.
+    public func renderMemoryMap() -> String { description.renderMemoryMap() }
 }

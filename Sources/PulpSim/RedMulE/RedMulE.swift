@@ -11,24 +11,9 @@
 import Foundation
 import PulpFloat
 
-/// How completion is signalled.
-public enum RedMulECompletion: Sendable {
-    /// Event line 12 in the event unit of the hart that wrote TRIGGER (pulp-cluster).
-    case eventUnit
-    /// mip.MSIP of the triggering hart (redmule-tb).
-    case machineSoftwareInterrupt
-}
-
 /// Whether RTL-fatal misprogramming stops the run.
 public enum RedMulEErrorPolicy: String, Sendable, CaseIterable {
     case error, warn
-}
-
-/// A diagnostic about a job.
-public struct RedMulEDiagnostic: Sendable {
-    public enum Level: String, Sendable { case error, warning, note }
-    public let level: Level
-    public let message: String
 }
 
 /// Register offsets.
@@ -54,30 +39,14 @@ enum RedMulERegister {
 /// The RedMulE accelerator.
 public final class RedMulE: Device {
     public let name = "RedMulE"
-    let events: EventQueue
-    weak var scheduler: ClusterScheduling?
-    /// TCDM as RedMulE sees it: `tcdm` bytes answering at each base in `tcdmBases`.
-    let tcdm: RAM
-    let tcdmBases: [UInt32]
+    let context: DeviceContext
+    /// RedMulE's way to the TCDM (all its views).
+    let port: MemoryPort
     let completion: RedMulECompletion
     var policy: RedMulEErrorPolicy
-    /// Signals completion (event line 12 or MSIP) to hart `index`.
-    var signal: (Int) -> Void = { _ in }
-    /// Stops the run with an error.
-    var fail: (String) -> Void = { _ in }
-    /// Reports warnings and notes (stderr and traces).
-    var report: (RedMulEDiagnostic) -> Void = { _ in }
-    /// Called when a job completes: (start cycle, end cycle, title, TCDM accesses).
-    var jobObserver: ((UInt64, UInt64, String, UInt64) -> Void)?
-    /// Title and TCDM accesses of the running job, for the observer.
+    /// Title and TCDM accesses of the running job, for the timeline.
     var runningTitle = ""
     var runningAccesses: UInt64 = 0
-    /// Called for every store of a completed job: (address, byte count, triggering hart).
-    var writeObserver: ((UInt32, Int, Int) -> Void)?
-    /// Trace hook: (hart, source, message).
-    var traceEvent: ((Int?, String, String) -> Void)?
-    /// Describes a hart's position ("hart 0, pc 0x1c000123 <main+0x12>").
-    var describeHart: (Int) -> String = { "hart \($0)" }
 
     struct Context {
         var registers = [UInt32: UInt32]()
@@ -114,15 +83,25 @@ public final class RedMulE: Device {
     public private(set) var lastJobTiming: (trigger: UInt64, start: UInt64, end: UInt64)?
     var lastTriggerCycle: UInt64 = 0
 
-    init(events: EventQueue, tcdm: RAM, tcdmBases: [UInt32], completion: RedMulECompletion, policy: RedMulEErrorPolicy) {
-        self.events = events
-        self.tcdm = tcdm
-        self.tcdmBases = tcdmBases
+    init(context: DeviceContext, port: MemoryPort, completion: RedMulECompletion, policy: RedMulEErrorPolicy) {
+        self.context = context
+        self.port = port
         self.completion = completion
         self.policy = policy
     }
 
-    var now: UInt64 { scheduler?.now ?? 0 }
+    var now: UInt64 { context.now }
+
+    func report(_ level: DiagnosticLevel, _ message: String) { context.report(level, message) }
+    func describeHart(_ hart: Int) -> String { context.describeHart(hart) }
+
+    /// Completion: event line 12 or the MSIP pulse of the hart that triggered the job.
+    func signal(_ hart: Int) {
+        switch completion {
+        case .eventUnit: if hart >= 0 && hart < 32 { context.raiseEvent(line: EventLine.redmule, cores: 1 << UInt32(hart)) }
+        case .machineSoftwareInterrupt: context.raiseInterrupt(hart: hart, bit: 3)
+        }
+    }
     public var isBusy: Bool { running != nil }
 
     // MARK: Register interface
@@ -137,7 +116,7 @@ public final class RedMulE: Device {
             acquired = true
             contexts[programming].jobID = nextJobID
             nextJobID = (nextJobID + 1) & 0xFF
-            traceEvent?(context.hart, "redmule", "ACQUIRE -> job \(contexts[programming].jobID) (context \(programming))")
+            self.context.trace(hart: context.hart, "ACQUIRE -> job \(contexts[programming].jobID) (context \(programming))")
             return contexts[programming].jobID
         case RedMulERegister.finished:
             let value = finishedCount
@@ -165,15 +144,15 @@ public final class RedMulE: Device {
         case RedMulERegister.finished:
             finishedCount = 0
         case RedMulERegister.softClear:
-            traceEvent?(access.hart, "redmule", "SOFT_CLEAR\(value == 0 ? " (wipes job registers)" : "")")
+            context.trace(hart: access.hart, "SOFT_CLEAR\(value == 0 ? " (wipes job registers)" : "")")
             softClear(wipe: value == 0)
         case RedMulERegister.acquire, RedMulERegister.status, RedMulERegister.runningJob:
             break
         default:
-            if let traceEvent { traceEvent(access.hart, "redmule", describeWrite(offset, value)) }
+            context.trace(hart: access.hart, describeWrite(offset, value))
             if RedMulERegister.jobRegisters.contains(offset) {
                 if running != nil {
-                    report(RedMulEDiagnostic(level: .note, message: "\(describeHart(access.hart)): \(RedMulERegister.name(offset)) written while job \(running!.id) runs"))
+                    report(.note, "\(describeHart(access.hart)): \(RedMulERegister.name(offset)) written while job \(running!.id) runs")
                 }
                 contexts[programming].lastJobRegister = offset
                 if offset == RedMulERegister.arith { contexts[programming].arithWrittenAt = access.cycle }
@@ -183,25 +162,25 @@ public final class RedMulE: Device {
         return true
     }
 
-    /// XIF `mcnfig`: MCFG0/MCFG1 of the context being programmed.
-    func offloadConfigure(mcfg0: UInt32, mcfg1: UInt32, hart: Int, cycle: UInt64) {
+    /// XIF offload (docs/platform.md §7.7). `mcnfig`: MCFG0/MCFG1 of the context being
+    /// programmed. `marith`: addresses and ARITH, then a trigger as by a TRIGGER write of 0.
+    func offload(_ request: OffloadRequest, hart: Int, cycle: UInt64) {
         var access = AccessContext(hart: hart, cycle: cycle)
-        _ = write(offset: RedMulERegister.mcfg0, size: 4, value: mcfg0, context: &access)
-        _ = write(offset: RedMulERegister.mcfg1, size: 4, value: mcfg1, context: &access)
-    }
-
-    /// XIF `marith`: addresses and ARITH, then a trigger as by a TRIGGER write of 0.
-    func offloadArith(x: UInt32, w: UInt32, z: UInt32, word: UInt32, hart: Int, cycle: UInt64) {
-        var access = AccessContext(hart: hart, cycle: cycle)
-        _ = write(offset: RedMulERegister.xAddress, size: 4, value: x, context: &access)
-        _ = write(offset: RedMulERegister.wAddress, size: 4, value: w, context: &access)
-        _ = write(offset: RedMulERegister.zAddress, size: 4, value: z, context: &access)
-        _ = write(offset: RedMulERegister.arith, size: 4, value: word, context: &access)
-        trigger(start: true, hart: hart, viaAcquire: true)
+        func set(_ offset: UInt32, _ value: UInt32) { _ = write(offset: offset, size: 4, value: value, context: &access) }
+        if request.operation == .mcnfig {
+            set(RedMulERegister.mcfg0, request.rs1)
+            set(RedMulERegister.mcfg1, request.rs2)
+        } else {
+            set(RedMulERegister.xAddress, request.rs1)
+            set(RedMulERegister.wAddress, request.rs2)
+            set(RedMulERegister.zAddress, request.rs3)
+            set(RedMulERegister.arith, request.word)
+            trigger(start: true, hart: hart, viaAcquire: true)
+        }
     }
 
     func softClear(wipe: Bool) {
-        if let running { events.cancel(running.token) }
+        if let running { context.cancel(running.token) }
         running = nil
         queued = nil
         contexts[0].triggered = false
@@ -223,7 +202,7 @@ public final class RedMulE: Device {
         let ctx = contexts[index]
         lastTriggerCycle = now
         if !viaAcquire {
-            report(RedMulEDiagnostic(level: .note, message: "\(describeHart(hart)): TRIGGER without ACQUIRE (job id \(ctx.jobID))"))
+            report(.note, "\(describeHart(hart)): TRIGGER without ACQUIRE (job id \(ctx.jobID))")
         }
         acquired = false
         programming = 1 - programming
@@ -277,33 +256,33 @@ public final class RedMulE: Device {
         if computable {
             let p = MemoryPlan(shape: shape, format: format, x: r[RedMulERegister.xAddress] ?? 0,
                                w: r[RedMulERegister.wAddress] ?? 0, z: r[RedMulERegister.zAddress] ?? 0)
-            for (what, range) in p.accessedRanges where tcdmOffset(range.lowerBound, count: range.count) == nil {
-                errors.append(String(format: "%@ bytes 0x%08llx-0x%08llx lie outside TCDM", what, UInt64(range.lowerBound), UInt64(range.upperBound) - 1))
+            for (what, range) in p.accessedRanges where !reaches(range) {
+                errors.append(String(format: "%@ bytes 0x%08llx-0x%08llx lie outside TCDM", what, range.lowerBound, range.upperBound - 1))
             }
             if p.zOverlapsInputs { errors.append("Z overlaps X or W: the result would depend on timing") }
             if shape.m % 12 != 0 && !warnedOverwrite {
                 warnedOverwrite = true
-                warnings.append(String(format: "M = %d is not a multiple of 12: rows %d..%d of Z (0x%08x-0x%08x) are overwritten with stale data (pulpsim writes 0xFF); leave room for them",
+                warnings.append(String(format: "M = %d is not a multiple of 12: rows %d..%d of Z (0x%08llx-0x%08llx) are overwritten with stale data (pulpsim writes 0xFF); leave room for them",
                                        shape.m, shape.m, shape.paddedRows - 1, p.zPadding.lowerBound, p.zPadding.upperBound - 1))
             }
             if !errors.contains(where: { $0.contains("outside TCDM") }) { plan = p }
         }
-        for w in warnings { report(RedMulEDiagnostic(level: .warning, message: "\(describeHart(hart)): job \(ctx.jobID) (\(job)): \(w)")) }
+        for w in warnings { report(.warning, "\(describeHart(hart)): job \(ctx.jobID) (\(job)): \(w)") }
         if !errors.isEmpty {
             let message = "\(describeHart(hart)): job \(ctx.jobID) (\(job)): " + errors.joined(separator: "; ")
             if policy == .warn && empty && errors.count == 1 {
-                report(RedMulEDiagnostic(level: .error, message: message + " (--redmule-errors=warn: empty job, completes at once)"))
+                report(.error, message + " (--redmule-errors=warn: empty job, completes at once)")
                 startJob(Pending(context: index, id: ctx.jobID, hart: hart, plan: nil, operation: operation, format: format,
                               shape: shape, arithAt: ctx.arithWrittenAt ?? now))
                 return
             }
             if policy == .error || plan == nil {
-                report(RedMulEDiagnostic(level: .error, message: message))
-                fail(message + (plan == nil && policy == .warn ? " (cannot be computed)" : ""))
+                report(.error, message)
+                context.finish(.redmuleError(message + (plan == nil && policy == .warn ? " (cannot be computed)" : "")))
                 contexts[index].triggered = false
                 return
             }
-            report(RedMulEDiagnostic(level: .error, message: message + " (--redmule-errors=warn: computed as intended)"))
+            report(.error, message + " (--redmule-errors=warn: computed as intended)")
         }
         guard let plan else { return }
         let pending = Pending(context: index, id: ctx.jobID, hart: hart, plan: plan, operation: operation, format: format,
@@ -334,17 +313,17 @@ public final class RedMulE: Device {
         let writes = p.plan.map { compute(plan: $0, operation: operation, format: format) } ?? []
         let id = p.id
         guard let plan = p.plan else {
-            let token = events.schedule(at: endCycle) { [unowned self] in self.complete() }
+            let token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
             running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle, writes: [])
             runningTitle = "job \(id): empty"
             runningAccesses = 0
             return
         }
-        traceEvent?(hart, "redmule", String(format: "job %d triggered: %@; starts at cycle %llu, completes at cycle %llu; reads X 0x%08llx-0x%08llx W 0x%08llx-0x%08llx Y 0x%08llx-0x%08llx, writes Z 0x%08llx-0x%08llx",
+        context.trace(hart: hart, String(format: "job %d triggered: %@; starts at cycle %llu, completes at cycle %llu; reads X 0x%08llx-0x%08llx W 0x%08llx-0x%08llx Y 0x%08llx-0x%08llx, writes Z 0x%08llx-0x%08llx",
                                             id, job, startCycle, endCycle, plan.xRange.lowerBound, plan.xRange.upperBound - 1,
                                             plan.wRange.lowerBound, plan.wRange.upperBound - 1, plan.yRange.lowerBound,
                                             plan.yRange.upperBound - 1, plan.zRange.lowerBound, plan.zRange.upperBound - 1))
-        let token = events.schedule(at: endCycle) { [unowned self] in self.complete() }
+        let token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
         running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle, writes: writes)
         runningTitle = "job \(id): \(operation.name) \(format.name) \(shape.m)x\(shape.n)x\(shape.k)"
         let tiles = UInt64(shape.rowTiles * shape.columnTiles)
@@ -355,9 +334,7 @@ public final class RedMulE: Device {
     private func complete() {
         guard let job = running else { return }
         for (address, bytes) in job.writes {
-            guard let offset = tcdmOffset(address, count: bytes.count) else { continue }
-            bytes.withUnsafeBytes { (tcdm.bytes + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            writeObserver?(address, bytes.count, job.hart)
+            bytes.withUnsafeBytes { _ = port.write(address, $0, hart: job.hart) }
         }
         running = nil
         contexts[job.context].triggered = false
@@ -365,8 +342,8 @@ public final class RedMulE: Device {
         jobsCompleted += 1
         busyCycles += job.end - job.start
         lastJobTiming = (lastTriggerCycle, job.start, job.end)
-        jobObserver?(job.start, job.end, runningTitle, runningAccesses)
-        traceEvent?(job.hart, "redmule", "job \(job.id) done (started at cycle \(job.start), \(job.end - job.start) cycles); completion signalled")
+        context.timelineSpan(runningTitle, from: job.start, to: job.end, tcdmAccesses: runningAccesses)
+        context.trace(hart: job.hart, "job \(job.id) done (started at cycle \(job.start), \(job.end - job.start) cycles); completion signalled")
         signal(job.hart)
         if let next = queued {
             queued = nil
@@ -374,13 +351,9 @@ public final class RedMulE: Device {
         }
     }
 
-    /// The TCDM byte offset of [address, address + count), if entirely inside TCDM.
-    func tcdmOffset(_ address: UInt32, count: Int) -> Int? {
-        for base in tcdmBases {
-            let offset = Int64(address) - Int64(base)
-            if offset >= 0 && offset + Int64(count) <= Int64(tcdm.size) { return Int(offset) }
-        }
-        return nil
+    /// Whether the byte range lies entirely inside TCDM (one of RedMulE's views of it).
+    func reaches(_ range: Range<UInt64>) -> Bool {
+        range.upperBound <= 1 << 32 && port.reaches(UInt32(range.lowerBound), count: Int(range.upperBound - range.lowerBound))
     }
 
     func describeWrite(_ offset: UInt32, _ value: UInt32) -> String {
@@ -410,13 +383,19 @@ public final class RedMulE: Device {
     private func compute(plan: MemoryPlan, operation: RedMulEOperation, format: RedMulEFormat) -> [(UInt32, [UInt8])] {
         let s = plan.shape
         func load(_ base: UInt32, rows: Int, cols: Int) -> [UInt16] {
+            // The matrix's bytes through the port (inside TCDM: the plan checked its footprint).
+            let extent = redmuleElementOffset(row: rows - 1, col: cols - 1, cols: cols, format: format) + format.bytesPerElement
+            var bytes = [UInt8](repeating: 0, count: extent)
+            bytes.withUnsafeMutableBytes { _ = port.read(base, into: $0, hart: -1) }
             var out = [UInt16](repeating: 0, count: rows * cols)
-            let baseOffset = tcdmOffset(base, count: 1)!
-            for r in 0..<rows {
-                for c in 0..<cols {
-                    let p = tcdm.bytes + baseOffset + redmuleElementOffset(row: r, col: c, cols: cols, format: format)
-                    let raw = format.bytesPerElement == 2 ? p.loadUnaligned(as: UInt16.self) : UInt16(p.load(as: UInt8.self))
-                    out[r * cols + c] = RedMulEEngine.toHalf(raw, format: format)
+            bytes.withUnsafeBytes { p in
+                for r in 0..<rows {
+                    for c in 0..<cols {
+                        let at = redmuleElementOffset(row: r, col: c, cols: cols, format: format)
+                        let raw = format.bytesPerElement == 2 ? p.loadUnaligned(fromByteOffset: at, as: UInt16.self)
+                            : UInt16(p[at])
+                        out[r * cols + c] = RedMulEEngine.toHalf(raw, format: format)
+                    }
                 }
             }
             return out
@@ -481,16 +460,15 @@ struct MemoryPlan {
     var yRange: Range<UInt64> { readRange(z, rows: shape.paddedRows, cols: shape.k) }
     /// Bytes written: all padded rows of Z.
     var zRange: Range<UInt64> { UInt64(z)..<(UInt64(z) + UInt64(shape.paddedRows * 2 * shape.k)) }
-    var zPadding: Range<UInt32> {
-        let start = z &+ UInt32(shape.m * 2 * shape.k)
-        return start..<(start &+ UInt32((shape.paddedRows - shape.m) * 2 * shape.k))
+    /// The rows of Z past M that the job overwrites (M mod 12 ≠ 0).
+    var zPadding: Range<UInt64> {
+        let start = UInt64(z) + UInt64(shape.m * 2 * shape.k)
+        return start..<(start + UInt64((shape.paddedRows - shape.m) * 2 * shape.k))
     }
 
-    var accessedRanges: [(String, Range<UInt32>)] {
+    var accessedRanges: [(String, Range<UInt64>)] {
         [("X reads", xRange), ("W reads (rows up to N4-1)", wRange), ("Y reads (rows up to 12*ceil(M/12)-1)", yRange),
-         ("Z writes (rows up to 12*ceil(M/12)-1)", zRange)].map { name, r in
-            (name, UInt32(truncatingIfNeeded: r.lowerBound)..<UInt32(truncatingIfNeeded: min(r.upperBound, 0xFFFF_FFFF)))
-        }
+         ("Z writes (rows up to 12*ceil(M/12)-1)", zRange)]
     }
 
     /// Z (the logical M×K result) overlapping the logical X or W.

@@ -59,7 +59,7 @@ enum HalfMath {
     static let canonicalNaN: UInt16 = 0x7E00
 
     /// binary32 value of every binary16 bit pattern (exact).
-    static let table: UnsafeMutablePointer<Float> = {
+    nonisolated(unsafe) static let table: UnsafeMutablePointer<Float> = {
         let t = UnsafeMutablePointer<Float>.allocate(capacity: 65536)
         for h in 0..<65536 { t[h] = Float(Float16(bitPattern: UInt16(h))) }
         return t

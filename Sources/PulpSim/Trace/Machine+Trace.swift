@@ -8,28 +8,23 @@
 import PulpFloat
 
 extension Machine {
-    /// Installs a tracer (nil removes it).
     /// Installs a tracer (nil removes it). Symbolic pc ranges of its options must already be
     /// resolved (`resolveSymbols`).
     public func setTracer(_ tracer: Tracer?) {
         self.tracer = tracer
         traceThreshold = Array(repeating: 0, count: harts.count)
         tracer?.symbols = symbols
-        let hook: ((Int?, String, String) -> Void)? = tracer == nil ? nil : { [unowned self] hart, source, message in
-            self.traceEvent(hart: hart, source: source, message: message)
-        }
-        redmule?.traceEvent = hook
-        eventUnit?.traceEvent = hook
         // A start point at a symbol or pc is found by marking its instruction (see traceTriggers).
-        traceTriggers = []
+        debug.traceTriggers = []
         if let tracer, let start = tracer.options.start {
             switch start {
-            case .pc(let pc): traceTriggers = [pc]
-            case .symbol(let name): if let pc = symbols.address(of: name) { traceTriggers = [pc] }
+            case .pc(let pc): debug.traceTriggers = [pc]
+            case .symbol(let name): if let pc = symbols.address(of: name) { debug.traceTriggers = [pc] }
             case .instruction, .cycle: break
             }
         }
-        flushDecodeCache()
+        interpreter.flushDecodeCache()
+        updateObservation()
     }
 
     /// Turns the symbolic pc ranges of `options` into address ranges (a symbol covers
@@ -57,68 +52,63 @@ extension Machine {
         let instretBefore = hart.instret
         let cycleBefore = hart.cycle
         let mstatusBefore = hart.mstatus
-        // The decode cache, as the fast path uses it (a miss decodes and fills the slot).
-        let slot = decodeCache + Int((pc >> 1) & decodeCacheMask)
-        if traceTriggers.contains(pc) {
+        if debug.traceTriggers.contains(pc) {
             // A trace start point: execute the instruction under the marker.
-            steppingOverTrigger = pc
-            invalidateCode(pc, size: 2)
+            debug.steppingOverTrigger = pc
+            interpreter.invalidate(pc, size: 2)
         }
         defer {
-            if steppingOverTrigger == pc {
-                steppingOverTrigger = nil
-                invalidateCode(pc, size: 2)
-                if let tracer, tracer.allStarted { traceTriggers = []; flushDecodeCache() }
+            if debug.steppingOverTrigger == pc {
+                debug.steppingOverTrigger = nil
+                interpreter.invalidate(pc, size: 2)
+                if let tracer, tracer.allStarted { debug.traceTriggers = []; interpreter.flushDecodeCache() }
             }
         }
-        var decoded: DecodedInstruction? = slot.pointee.tag == pc ? slot.pointee : nil
-        if decoded == nil, let fresh = fetchAndDecode(pc) { slot.pointee = fresh; decoded = fresh }
+        // The decode cache, as the fast path uses it (a miss decodes and fills the slot).
+        let decoded = interpreter.decoded(at: pc)
+        let descriptor = decoded?.descriptor
         let x = hart.x, f = hart.f
         var address: UInt32 = 0
         var storeValue: UInt32 = 0
         var size: UInt32 = 0
+        var isStore = false
         var isFP = false
         var fflagsBefore: UInt32 = 0
-        if let d = decoded {
-            let op = d.operation
-            address = x[Int(d.rs1)] &+ UInt32(bitPattern: d.imm)
-            size = Machine.accessSize(op)
-            if op == .sb || op == .sh || op == .sw || op == .fsw {
-                let v = op == .fsw ? f[Int(d.rs2)] : x[Int(d.rs2)]
-                storeValue = size == 4 ? v : v & ((1 << (size * 8)) - 1)
+        if let d = decoded, let descriptor {
+            address = x[Int(d.rs1)] &+ (descriptor.memory?.addressing == .postIncrement ? 0 : UInt32(bitPattern: d.imm))
+            if let access = descriptor.memory {
+                size = UInt32(access.size)
+                isStore = access.kind == .store
+                if isStore {
+                    let v = descriptor.storeData == .f ? f[Int(d.rs2)] : x[Int(d.rs2)]
+                    storeValue = size == 4 ? v : v & ((1 << (size * 8)) - 1)
+                }
             }
-            isFP = Machine.writesFFlags(op)
+            isFP = descriptor.raisesFloatFlags
             if isFP { fflagsBefore = hart.fflags; hart.fflags = 0 }
         }
         var keepGoing = true
-        let end = execute(hart, budget: 1)
+        let end = interpreter.execute(hart, budget: 1)
         switch end {
         case .budget, .traceTrigger: break  // (no trigger: stepped over above)
-        case .breakpoint:
-            stoppedAtBreakpoint.insert(hart.index)
-            control.finish(.stopped(hart: hart.index, pc: hart.pc))
-            keepGoing = false
-        case .trap(let cause, let tval):
+        case .breakpoint: keepGoing = finish(end, hart, shared: shared)
+        default:
             left -= 1
-            if !raise(hart, cause: cause, tval: tval) { keepGoing = false }
-        case .slowPath:
-            left -= 1
-            if !finishSlowInstruction(hart, shared: shared) { keepGoing = false }
+            keepGoing = finish(end, hart, shared: shared)
         }
         let raised = isFP ? hart.fflags : 0
         if isFP { hart.fflags = fflagsBefore | raised }
         if end == .budget { left -= Int(hart.instret &- instretBefore) }
         if let timeline, size != 0, hart.instret != instretBefore, isTCDM(address) { timeline.hartTCDMAccesses += 1 }
-        if watching, hart.instret != instretBefore, size != 0, let d = decoded {
-            let isStore = d.operation == .sb || d.operation == .sh || d.operation == .sw || d.operation == .fsw
+        if debug.watching, hart.instret != instretBefore, size != 0 {
             checkWatchpoints(address: address, size: size, isWrite: isStore, hart: hart.index)
             if control.end != nil { keepGoing = false }
         }
-        guard hart.instret != instretBefore, let d = decoded, let tracer,
+        guard hart.instret != instretBefore, let d = decoded, let descriptor, let tracer,
               tracer.wants(hart: hart.index, pc: pc, instret: instretBefore, cycle: cycleBefore),
               instretBefore >= traceThreshold[hart.index] else { return keepGoing }
 
-        emitTraceLine(tracer, hart, d, pc: pc, cycle: cycleBefore, address: address, storeValue: storeValue, size: size,
+        emitTraceLine(tracer, hart, d, descriptor, pc: pc, cycle: cycleBefore, address: address, storeValue: storeValue,
                       raisedFlags: isFP ? raised : nil, mstatusBefore: mstatusBefore)
         return keepGoing
     }
@@ -126,12 +116,13 @@ extension Machine {
     /// Formats one retired instruction's line from the hart's state right after it.
     /// `raisedFlags` is nil for non-FP instructions; `mstatusBefore` tells whether the
     /// instruction changed mstatus (FP state made dirty).
-    func emitTraceLine(_ tracer: Tracer, _ hart: Hart, _ d: DecodedInstruction, pc: UInt32, cycle: UInt64, address: UInt32,
-                       storeValue: UInt32, size: UInt32, raisedFlags: UInt32?, mstatusBefore: UInt32) {
+    func emitTraceLine(_ tracer: Tracer, _ hart: Hart, _ d: DecodedInstruction, _ descriptor: InstructionDescriptor,
+                       pc: UInt32, cycle: UInt64, address: UInt32, storeValue: UInt32, raisedFlags: UInt32?,
+                       mstatusBefore: UInt32) {
         var value: UInt32 = 0
-        if Machine.writesFloatRegister(d.operation) { value = hart.f[Int(d.rd)] } else if d.rd != zeroSinkRegister { value = hart.x[Int(d.rd)] }
+        if descriptor.writes == .f { value = hart.f[Int(d.rd)] } else if d.rd != zeroSinkRegister { value = hart.x[Int(d.rd)] }
         var csrs = CSRWrites()
-        if let number = writtenCSR(d) {
+        if let number = SlowStep.writtenCSR(d, descriptor) {
             if number == CSR.fcsr {
                 // fcsr is made of frm and fflags, and Spike logs those.
                 csrs.add(CSR.fflags, hart.fflags)
@@ -144,14 +135,15 @@ extension Machine {
             csrs.add(CSR.mstatus, hart.readCSR(CSR.mstatus, timeNow: hart.cycle) ?? 0)
         }
         let word: UInt32
-        if let p = fastPointer(segments, pc, UInt32(d.length)) {
+        if let p = fastPointer(bus.segments, pc, UInt32(d.length)) {
             word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
         } else {
             word = instructionWord(at: pc) ?? 0
         }
-        formatTraceLine(tracer, hart: hart.index, d, traits: traceTraits[Int(d.operation.rawValue)], pc: pc, word: word, cycle: cycle,
-                        registerValue: value, csrs: csrs, raisedFlags: raisedFlags ?? 0, fflags: hart.fflags, address: address,
-                        storeValue: storeValue)
+        let base: UInt32? = descriptor.writesBase ? hart.x[Int(d.rs1)] : nil
+        formatTraceLine(tracer, hart: hart.index, d, traits: interpreter.tables.trace[Int(d.operation.rawValue)], pc: pc, word: word,
+                        cycle: cycle, registerValue: value, baseValue: base, csrs: csrs, raisedFlags: raisedFlags ?? 0,
+                        fflags: hart.fflags, address: address, storeValue: storeValue)
     }
 
     /// Traces the instructions `executeCapturing` recorded in `captureRecords`: `count` of them,
@@ -163,10 +155,10 @@ extension Machine {
             // A timeline without a trace: only the TCDM accesses.
             var tcdmAccesses: UInt64 = 0
             for i in 0..<count {
-                let r = captureRecords[i]
-                let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
-                guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
-                if traceTraits[Int(d.operation.rawValue)] & TraceTraits.sizeMask != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
+                let r = interpreter.captured[i]
+                let slot = interpreter.cache + Int((r.pc >> 1) & interpreter.cacheMask)
+                guard let d = slot.pointee.tag == r.pc ? slot.pointee : interpreter.fetchAndDecode(r.pc) else { continue }
+                if interpreter.tables.trace[Int(d.operation.rawValue)] & TraceTraits.sizeMask != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
             }
             timeline?.hartTCDMAccesses += tcdmAccesses
             return
@@ -180,7 +172,7 @@ extension Machine {
             var out = first
             var written = 0
             forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
-                if _slowPath(r.cycleOffset & CapturedInstruction.dirtiedFS != 0) {
+                if _slowPath(r.cycleOffset & CapturedInstruction.dirtiedFS != 0 || t & TraceTraits.writesBase != 0) {
                     // The record that makes the FP state dirty also shows mstatus: the general path.
                     tracer.commitRecords(hart: index, bytes: out - first, records: written)
                     formatCaptured(tracer, index, r, d, t, start, word)
@@ -197,7 +189,7 @@ extension Machine {
         case .spike:
             // Each line written in place from the capture.
             forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
-                if _slowPath(r.cycleOffset & CapturedInstruction.dirtiedFS != 0) {
+                if _slowPath(r.cycleOffset & CapturedInstruction.dirtiedFS != 0 || t & TraceTraits.writesBase != 0) {
                     formatCaptured(tracer, index, r, d, t, start, word)
                     return
                 }
@@ -208,7 +200,7 @@ extension Machine {
             }
         case .pulpsim:
             forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle) { r, d, t, start, word in
-                if _slowPath(r.cycleOffset & CapturedInstruction.dirtiedFS != 0) {
+                if _slowPath(r.cycleOffset & CapturedInstruction.dirtiedFS != 0 || t & TraceTraits.writesBase != 0) {
                     formatCaptured(tracer, index, r, d, t, start, word)
                     return
                 }
@@ -232,8 +224,9 @@ extension Machine {
             // mstatus cannot have changed since: the batch ends before any other write to it.
             csrs.add(CSR.mstatus, harts[hart].readCSR(CSR.mstatus, timeNow: 0) ?? 0)
         }
+        let base: UInt32? = t & TraceTraits.writesBase != 0 ? r.aux &+ UInt32(bitPattern: d.imm) : nil
         formatTraceLine(tracer, hart: hart, d, traits: t, pc: r.pc, word: word, cycle: start, registerValue: r.value,
-                        csrs: csrs, raisedFlags: t & TraceTraits.fflags != 0 ? r.aux & 0x1F : 0, fflags: r.aux >> 8,
+                        baseValue: base, csrs: csrs, raisedFlags: t & TraceTraits.fflags != 0 ? r.aux & 0x1F : 0, fflags: r.aux >> 8,
                         address: r.aux, storeValue: Machine.storedBytes(r.value, traits: t))
     }
 
@@ -243,18 +236,18 @@ extension Machine {
     private func forEachCaptured(_ tracer: Tracer, _ hart: Hart, count: Int, instret: UInt64, cycle: UInt64,
                                  _ body: (CapturedInstruction, DecodedInstruction, UInt8, UInt64, UInt32) -> Void) {
         let index = hart.index
-        let records = captureRecords
-        let traits = traceTraits
+        let records = interpreter.captured
+        let traits = interpreter.tables.trace
         let threshold = index < traceThreshold.count ? traceThreshold[index] : 0
         let timing = timeline != nil
         var tcdmAccesses: UInt64 = 0
         let filtered = !tracer.tracesAll(hart: index) || threshold > instret
         for i in 0..<count {
             let r = records[i]
-            let slot = decodeCache + Int((r.pc >> 1) & decodeCacheMask)
+            let slot = interpreter.cache + Int((r.pc >> 1) & interpreter.cacheMask)
             // The slot may have been refilled for another pc later in the same batch; the code
             // itself cannot have changed (stores to code end the fast path).
-            guard let d = slot.pointee.tag == r.pc ? slot.pointee : fetchAndDecode(r.pc) else { continue }
+            guard let d = slot.pointee.tag == r.pc ? slot.pointee : interpreter.fetchAndDecode(r.pc) else { continue }
             let t = traits[Int(d.operation.rawValue)]
             if timing, t & TraceTraits.sizeMask != 0, isTCDM(r.aux) { tcdmAccesses += 1 }
             let start = cycle &+ UInt64(r.cycleOffset & ~CapturedInstruction.dirtiedFS)
@@ -263,7 +256,7 @@ extension Machine {
                 guard number >= threshold, tracer.wants(hart: index, pc: r.pc, instret: number, cycle: start) else { continue }
             }
             let word: UInt32
-            if let p = fastPointer(segments, r.pc, UInt32(d.length)) {
+            if let p = fastPointer(bus.segments, r.pc, UInt32(d.length)) {
                 word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
             } else {
                 word = instructionWord(at: r.pc) ?? 0
@@ -280,21 +273,11 @@ extension Machine {
         return traits & TraceTraits.store == 0 || size == 4 ? value : value & ((1 << (size * 8)) &- 1)
     }
 
-    /// Bytes a load or store accesses (0 for other operations).
-    static func accessSize(_ op: Operation) -> UInt32 {
-        switch op {
-        case .lb, .lbu, .sb: return 1
-        case .lh, .lhu, .sh: return 2
-        case .lw, .sw, .flw, .fsw: return 4
-        default: return 0
-        }
-    }
-
     /// Formats one line: effects in Spike's order — registers and CSRs by (number << 4 | kind),
     /// then memory.
     @inline(__always)
     func formatTraceLine(_ tracer: Tracer, hart: Int, _ d: DecodedInstruction, traits: UInt8, pc: UInt32, word: UInt32, cycle: UInt64,
-                         registerValue: UInt32, csrs: CSRWrites, raisedFlags: UInt32, fflags: UInt32,
+                         registerValue: UInt32, baseValue: UInt32?, csrs: CSRWrites, raisedFlags: UInt32, fflags: UInt32,
                          address: UInt32, storeValue: UInt32) {
         let list = tracer.effects
         var count = 0
@@ -302,6 +285,10 @@ extension Machine {
             list[count] = TraceEffect(kind: .x, number: UInt32(d.rd), value: registerValue, address: 0); count += 1
         } else if traits & TraceTraits.writesF != 0 {
             list[count] = TraceEffect(kind: .f, number: UInt32(d.rd), value: registerValue, address: 0); count += 1
+        }
+        if let baseValue, d.rs1 != 0 {
+            // A post-increment access also writes its base register.
+            list[count] = TraceEffect(kind: .x, number: UInt32(d.rs1), value: baseValue, address: 0); count += 1
         }
         if raisedFlags != 0 { list[count] = TraceEffect(kind: .csr, number: CSR.fflags, value: fflags, address: 0); count += 1 }
         for i in 0..<csrs.count {
@@ -331,63 +318,10 @@ extension Machine {
         guard let tracer else { return }
         // An event of a hart's own instruction is at that hart's time; a timed event's at its
         // own (the hart it concerns may be asleep or ahead).
-        let cycle = firingEvents ? now : hart.map { harts[$0].cycle } ?? now
+        let cycle = scheduler.state.pointee.firingEvents ? now : hart.map { $0 >= 0 && $0 < harts.count ? harts[$0].cycle : now } ?? now
         tracer.event(hart: hart, cycle: cycle, source: source, message: message)
     }
 
-    /// Per operation, what its trace line shows (`TraceTraits`), for table lookups per line.
-    static func makeTraceTraitsTable() -> UnsafeMutablePointer<UInt8> {
-        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-        table.initialize(repeating: 0, count: 256)
-        for op in Operation.allCases {
-            var t = UInt8(accessSize(op))
-            if writesIntegerRegister(op) { t |= TraceTraits.writesX }
-            if writesFloatRegister(op) { t |= TraceTraits.writesF }
-            if writesFFlags(op) { t |= TraceTraits.fflags }
-            if op == .sb || op == .sh || op == .sw || op == .fsw { t |= TraceTraits.store }
-            table[Int(op.rawValue)] = t
-        }
-        return table
-    }
-
-    static func writesFFlags(_ op: Operation) -> Bool {
-        switch op {
-        case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS, .fcvtSW, .fcvtSWU,
-             .fmin, .fmax, .feq, .flt, .fle:
-            return true
-        default: return false
-        }
-    }
-
-    static func writesIntegerRegister(_ op: Operation) -> Bool {
-        switch op {
-        case .lui, .auipc, .jal, .jalr, .lb, .lh, .lw, .lbu, .lhu, .addi, .slti, .sltiu, .xori, .ori, .andi, .slli,
-             .srli, .srai, .add, .sub, .sll, .slt, .sltu, .xor, .srl, .sra, .or, .and, .csrrw, .csrrs, .csrrc, .csrrwi,
-             .csrrsi, .csrrci, .mul, .mulh, .mulhsu, .mulhu, .div, .divu, .rem, .remu, .fcvtWS, .fcvtWUS, .fmvXW,
-             .feq, .flt, .fle, .fclass:
-            return true
-        default: return false
-        }
-    }
-
-    static func writesFloatRegister(_ op: Operation) -> Bool {
-        switch op {
-        case .flw, .fmadd, .fmsub, .fnmsub, .fnmadd, .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fsgnj, .fsgnjn, .fsgnjx,
-             .fmin, .fmax, .fcvtSW, .fcvtSWU, .fmvWX:
-            return true
-        default: return false
-        }
-    }
-
-    /// The CSR an instruction writes, if any (mret writes mstatus).
-    func writtenCSR(_ d: DecodedInstruction) -> UInt32? {
-        switch d.operation {
-        case .csrrw, .csrrwi: return UInt32(d.imm) & 0xFFF
-        case .csrrs, .csrrc, .csrrsi, .csrrci: return d.rs1 != 0 ? UInt32(d.imm) & 0xFFF : nil
-        case .mret: return CSR.mstatus
-        default: return nil
-        }
-    }
 }
 
 
@@ -417,16 +351,6 @@ extension Machine {
         _ = replay.run()
         return lines.map { Array($0.suffix(count)) }
     }
-}
-
-/// Bits of the per-operation trace table.
-enum TraceTraits {
-    /// Access size in bytes (0: no memory access).
-    static let sizeMask: UInt8 = 0x07
-    static let store: UInt8 = 0x08
-    static let writesX: UInt8 = 0x10
-    static let writesF: UInt8 = 0x20
-    static let fflags: UInt8 = 0x40
 }
 
 /// The CSR writes a trace line shows (at most three: fflags and frm for fcsr, and mstatus).

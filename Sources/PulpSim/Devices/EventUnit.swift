@@ -8,14 +8,6 @@
 
 import Foundation
 
-/// What devices may ask of the cluster: wake a sleeping hart, know the current cycle.
-public protocol ClusterScheduling: AnyObject {
-    /// The cluster cycle of the access or event being processed.
-    var now: UInt64 { get }
-    /// Marks hart `core` runnable (it retries the access it slept on).
-    func wake(core: Int)
-}
-
 /// Event lines (SPEC §4).
 public enum EventLine {
     public static let dmaFirst = 8, timerLow = 10, timerHigh = 11, redmule = 12, acc1 = 13
@@ -25,9 +17,7 @@ public enum EventLine {
 /// The event unit shared by the cluster's cores.
 public final class EventUnit {
     public let cores: Int
-    public weak var scheduler: ClusterScheduling?
-    /// Trace hook: (hart, source, message).
-    var traceEvent: ((Int?, String, String) -> Void)?
+    let context: DeviceContext
     public private(set) var buffer: [UInt32]
     public private(set) var eventMask: [UInt32]
     public private(set) var irqMask: [UInt32]
@@ -55,8 +45,9 @@ public final class EventUnit {
     /// Offset of the access a core slept on, so that its retry skips the side effects.
     var pendingOffset: [UInt32?]
 
-    public init(cores: Int) {
+    public init(cores: Int, context: DeviceContext) {
         self.cores = cores
+        self.context = context
         buffer = .init(repeating: 0, count: cores)
         eventMask = .init(repeating: 0, count: cores)
         irqMask = .init(repeating: 0, count: cores)
@@ -109,8 +100,8 @@ public final class EventUnit {
 
     private func wakeCore(_ core: Int) {
         waits[core] = nil
-        scheduler?.wake(core: core)  // first: the event is at the time of waking, not of sleeping
-        traceEvent?(core, "event-unit", String(format: "wake (buffer 0x%08x)", buffer[core]))
+        context.wake(hart: core)  // first: the event is at the time of waking, not of sleeping
+        context.trace(hart: core, String(format: "wake (buffer 0x%08x)", buffer[core]))
     }
 
     // MARK: Register access (per-core view)
@@ -208,12 +199,12 @@ public final class EventUnit {
     private func arrive(barrier b: Int, cores arriving: UInt32) {
         barriers[b].status |= arriving
         let bar = barriers[b]
-        if arriving != 0, let traceEvent {
-            traceEvent(nil, "event-unit", String(format: "barrier %d arrival 0x%02x (status 0x%02x of 0x%02x)", b, arriving, bar.status, bar.triggerMask))
+        if arriving != 0, context.tracing {
+            context.trace(hart: nil, String(format: "barrier %d arrival 0x%02x (status 0x%02x of 0x%02x)", b, arriving, bar.status, bar.triggerMask))
         }
         if bar.triggerMask != 0 && bar.status & bar.triggerMask == bar.triggerMask {
             barriers[b].status = 0
-            traceEvent?(nil, "event-unit", String(format: "barrier %d released: event 16 to cores 0x%02x", b, bar.targetMask))
+            context.trace(hart: nil, String(format: "barrier %d released: event 16 to cores 0x%02x", b, bar.targetMask))
             raise(line: EventLine.barrier, targets: bar.targetMask & allCores)
         }
     }

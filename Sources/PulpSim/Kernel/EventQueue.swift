@@ -1,4 +1,4 @@
-// Machine: timed device events (timer compare matches, accelerator completions) in cluster cycles.
+// Kernel: timed device events (timer compare matches, accelerator completions) in cluster cycles.
 //
 // Devices schedule callbacks at a cycle; the scheduler fires them when simulated time reaches
 // that cycle, and when every hart sleeps it jumps straight to the next one. Ties fire in the order
@@ -13,8 +13,14 @@ public final class EventQueue {
     }
     private var entries: [Entry] = []
     private var nextSequence: UInt64 = 0
+    /// The earliest pending time (`UInt64.max`: none), where the run loop reads it every turn.
+    private let earliest: UnsafeMutablePointer<UInt64>
 
-    public init() {}
+    public init() {
+        earliest = .allocate(capacity: 1)
+        earliest.initialize(to: .max)
+    }
+    deinit { earliest.deallocate() }
 
     /// Schedules `action` at `time`; returns a token for `cancel`.
     @discardableResult
@@ -23,15 +29,19 @@ public final class EventQueue {
         nextSequence += 1
         let index = entries.firstIndex { ($0.time, $0.sequence) > (time, entry.sequence) } ?? entries.count
         entries.insert(entry, at: index)
+        earliest.pointee = entries[0].time
         return entry.sequence
     }
 
     public func cancel(_ token: UInt64) {
         entries.removeAll { $0.sequence == token }
+        earliest.pointee = entries.first?.time ?? .max
     }
 
     /// Cycle of the earliest pending event.
-    public var nextTime: UInt64? { entries.first?.time }
+    public var nextTime: UInt64? { earliest.pointee == .max && entries.isEmpty ? nil : earliest.pointee }
+    /// Cycle of the earliest pending event, `UInt64.max` if none.
+    @inline(__always) var nextTimeOrMax: UInt64 { earliest.pointee }
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Fires every event due at or before `time`, in order; returns how many fired.
@@ -40,6 +50,7 @@ public final class EventQueue {
         var fired = 0
         while let first = entries.first, first.time <= time {
             entries.removeFirst()
+            earliest.pointee = entries.first?.time ?? .max
             now(first.time)
             first.action()
             fired += 1

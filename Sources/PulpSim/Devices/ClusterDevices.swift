@@ -1,4 +1,4 @@
-// Platform: the cluster timer (timer_v2 layout) and the TCDM test-and-set alias (SPEC §2).
+// Devices: the cluster timer (timer_v2 layout) and the TCDM test-and-set view (docs/platform.md §2).
 
 import Foundation
 
@@ -11,9 +11,7 @@ import Foundation
 /// The reference-clock bit (7) is accepted and counts cluster cycles too (documented choice).
 public final class ClusterTimer: Device {
     public let name = "cluster timer"
-    let events: EventQueue
-    let eventUnit: EventUnit
-    weak var scheduler: ClusterScheduling?
+    let context: DeviceContext
 
     struct Channel {
         var config: UInt32 = 0
@@ -27,12 +25,11 @@ public final class ClusterTimer: Device {
     }
     var channels = [Channel(), Channel()]
 
-    init(events: EventQueue, eventUnit: EventUnit) {
-        self.events = events
-        self.eventUnit = eventUnit
+    init(context: DeviceContext) {
+        self.context = context
     }
 
-    var now: UInt64 { scheduler?.now ?? 0 }
+    var now: UInt64 { context.now }
     var cascade: Bool { channels[0].config & 0x8000_0000 != 0 }
 
     func count(_ c: Int, at time: UInt64) -> UInt64 {
@@ -48,7 +45,7 @@ public final class ClusterTimer: Device {
     }
 
     private func reschedule(_ c: Int) {
-        if let token = channels[c].token { events.cancel(token); channels[c].token = nil }
+        if let token = channels[c].token { context.cancel(token); channels[c].token = nil }
         let ch = channels[c]
         guard ch.enabled else { return }
         let current = count(c, at: now)
@@ -58,14 +55,15 @@ public final class ClusterTimer: Device {
         let ticks = distance == 0 ? (width == UInt64.max ? UInt64.max : width + 1) : distance
         guard ticks < UInt64.max / ch.divider else { return }
         let when = now &+ ticks * ch.divider
-        channels[c].token = events.schedule(at: when) { [unowned self] in self.match(c, at: when) }
+        channels[c].token = context.schedule(at: when) { [unowned self] in self.match(c, at: when) }
     }
 
     private func match(_ c: Int, at time: UInt64) {
         channels[c].token = nil
         let config = channels[c].config
         if config & (1 << 2) != 0 {
-            eventUnit.raise(line: c == 0 ? EventLine.timerLow : EventLine.timerHigh, targets: eventUnit.allCores)
+            let all = context.hartCount >= 32 ? UInt32.max : (UInt32(1) << UInt32(context.hartCount)) - 1
+            context.raiseEvent(line: c == 0 ? EventLine.timerLow : EventLine.timerHigh, cores: all)
         }
         if config & (1 << 5) != 0 {  // one-shot: stop
             channels[c].base = count(c, at: time)
@@ -125,31 +123,16 @@ public final class ClusterTimer: Device {
 
 }
 
-/// The TCDM test-and-set alias: a load returns the old value and leaves all ones in the bytes it
+/// The TCDM test-and-set view: a load returns the old value and leaves all ones in the bytes it
 /// read; a store is a plain store.
 final class TestAndSetDevice: Device {
     let name = "TCDM test-and-set alias"
-    let ram: RAM
-    init(ram: RAM) { self.ram = ram }
+    let tcdm: TCDM
+    init(tcdm: TCDM) { self.tcdm = tcdm }
     func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? {
-        guard Int(offset) + size <= ram.size else { return nil }
-        let p = ram.bytes + Int(offset)
-        let old: UInt32
-        switch size {
-        case 1: old = UInt32(p.load(as: UInt8.self)); p.storeBytes(of: 0xFF, as: UInt8.self)
-        case 2: old = UInt32(p.loadUnaligned(as: UInt16.self)); p.storeBytes(of: 0xFFFF, toByteOffset: 0, as: UInt16.self)
-        default: old = p.loadUnaligned(as: UInt32.self); p.storeBytes(of: 0xFFFF_FFFF, toByteOffset: 0, as: UInt32.self)
-        }
-        return old
+        tcdm.testAndSet(offset: Int(offset), size: size)
     }
     func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool {
-        guard Int(offset) + size <= ram.size else { return false }
-        let p = ram.bytes + Int(offset)
-        switch size {
-        case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-        case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), toByteOffset: 0, as: UInt16.self)
-        default: p.storeBytes(of: value, toByteOffset: 0, as: UInt32.self)
-        }
-        return true
+        tcdm.storage.store(offset: Int(offset), size: size, value: value)
     }
 }

@@ -45,7 +45,6 @@ public final class Console {
             emit(hart: hart, bytes: pending[hart]!, newline: true)
             pending[hart] = []
         }
-        if echoToStandardOutput { fflush(stdout) }
     }
 
     private func emit(hart: Int, bytes: [UInt8], newline: Bool) {
@@ -55,11 +54,22 @@ public final class Console {
         if capture { captured += line + (newline ? "\n" : "") }
         if echoToStandardOutput {
             if progressLineShown {
-                fputs("\r\u{1B}[K", stderr)
+                writeText(2, "\r\u{1B}[K")
                 progressLineShown = false
             }
-            let text = line + (newline ? "\n" : "")
-            text.withCString { _ = fputs($0, stdout) }
+            // Written at once, unbuffered: lines keep their order with reports and traces on the
+            // same descriptors.
+            writeText(1, line + (newline ? "\n" : ""))
         }
+    }
+}
+
+/// Writes `text` to file descriptor `fd` completely (errors are ignored: a closed pipe raises
+/// SIGPIPE, which ends the process as other Unix tools end).
+func writeText(_ fd: Int32, _ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        guard let base = bytes.baseAddress else { return }
+        _ = writeAll(fd, base, bytes.count)
     }
 }

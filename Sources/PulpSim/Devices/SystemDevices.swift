@@ -1,17 +1,10 @@
-// Platform: small system devices — stdout window, SoC control (CORESTATUS), cluster control (EOC),
+// Devices: small system devices — stdout window, SoC control (CORESTATUS), cluster control (EOC),
 // and the HTIF tohost/fromhost protocol (SPEC §5, §6, §9).
 
 import Foundation
 
-/// Shared between the machine and its devices: how a device ends the run.
-public final class RunControl {
-    public var end: EndReason?
-    public init() {}
-    public func finish(_ reason: EndReason) { if end == nil { end = reason } }
-}
-
 /// Registers with no behaviour: reads return what was written (used for "plain storage" offsets).
-struct RegisterFile {
+struct PlainRegisters {
     var values: [UInt32: UInt32] = [:]
     func read(_ offset: UInt32) -> UInt32 { values[offset & ~3] ?? 0 }
     mutating func write(_ offset: UInt32, _ value: UInt32) { values[offset & ~3] = value }
@@ -33,15 +26,15 @@ public final class StdoutDevice: Device {
 /// APB SoC control: CORESTATUS (+0xA0) ends the run when bit 31 is written.
 public final class SocControlDevice: Device {
     public let name = "soc-control"
-    let control: RunControl
-    var storage = RegisterFile()
+    let context: DeviceContext
+    var storage = PlainRegisters()
     public static let coreStatusOffset: UInt32 = 0xA0
-    public init(control: RunControl) { self.control = control }
+    init(context: DeviceContext) { self.context = context }
     public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? { storage.read(offset) }
     public func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool {
         storage.write(offset, value)
         if offset == SocControlDevice.coreStatusOffset && value & 0x8000_0000 != 0 {
-            control.finish(.exited(code: value & 0x7FFF_FFFF, mechanism: .coreStatus))
+            self.context.finish(.exited(code: value & 0x7FFF_FFFF, mechanism: .coreStatus))
         }
         return true
     }
@@ -50,12 +43,13 @@ public final class SocControlDevice: Device {
 /// Cluster control unit (SPEC §5): EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR[i], RETURN.
 public final class ClusterControlDevice: Device {
     public let name = "cluster-control"
-    let control: RunControl
+    let context: DeviceContext
     let startedHarts: UInt32
-    var storage = RegisterFile()
-    public init(control: RunControl, startedHarts: Int) {
-        self.control = control
-        self.startedHarts = startedHarts >= 32 ? 0xFFFF_FFFF : (UInt32(1) << UInt32(startedHarts)) - 1
+    var storage = PlainRegisters()
+    init(context: DeviceContext) {
+        self.context = context
+        let harts = context.hartCount
+        startedHarts = harts >= 32 ? 0xFFFF_FFFF : (UInt32(1) << UInt32(harts)) - 1
     }
     public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? {
         switch offset & ~3 {
@@ -67,7 +61,7 @@ public final class ClusterControlDevice: Device {
         switch offset & ~3 {
         case 0x000:
             if value & 1 != 0 {
-                control.finish(.exited(code: storage.read(0x100) & 0x7FFF_FFFF, mechanism: .endOfComputation))
+                self.context.finish(.exited(code: storage.read(0x100) & 0x7FFF_FFFF, mechanism: .endOfComputation))
             }
         case 0x008: break  // FETCH_EN: harts are started by the simulator
         default: storage.write(offset, value)
@@ -165,9 +159,10 @@ public final class HTIF {
 /// `wfi` ends the run with it as exit code), +4 prints its low byte.
 final class TestbenchIODevice: Device {
     let name = "testbench I/O"
+    let context: DeviceContext
     let console: Console
     var pendingExitCode: UInt32?
-    init(console: Console) { self.console = console }
+    init(context: DeviceContext, console: Console) { self.context = context; self.console = console }
     func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? { 0 }
     func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool {
         switch offset {

@@ -1,0 +1,135 @@
+// Devices: the interface every memory-mapped device implements, and the context through which a
+// device acts on the simulation — time, timed events, event lines and interrupts, waking harts,
+// ending the run, traces and the timeline, memory ports (docs/architecture.md).
+//
+// A device knows nothing of the CPU: it answers register accesses (`Device`) and asks everything
+// else of its `DeviceContext`.
+
+/// What a device needs to know about an access, and how it can answer besides a value.
+public struct AccessContext {
+    /// Index of the hart performing the access (-1 for the debugger or the simulator itself).
+    public var hart: Int
+    /// The hart's current cycle count.
+    public var cycle: UInt64
+    /// Set by a device when the access cannot complete now: the hart sleeps and retries it later.
+    public var sleep: SleepReason?
+    public init(hart: Int, cycle: UInt64) { self.hart = hart; self.cycle = cycle }
+}
+
+/// Why a hart is asleep (reported by deadlock diagnostics).
+public enum SleepReason: Equatable, Sendable {
+    case waitForInterrupt
+    /// Waiting in a device; the text names the register and what it waits for.
+    case device(String)
+    public var description: String {
+        switch self {
+        case .waitForInterrupt: return "wfi (no interrupt or event-unit IRQ pending)"
+        case .device(let what): return what
+        }
+    }
+}
+
+/// A memory-mapped device: registers at offsets from its base, 32-bit (or narrower) accesses.
+public protocol Device: AnyObject {
+    /// Name shown in the memory map and in error messages.
+    var name: String { get }
+    /// Returns the value read, or nil for an access fault.
+    func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32?
+    /// Returns false for an access fault.
+    func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool
+}
+
+/// How serious a device's diagnostic is.
+public enum DiagnosticLevel: String, Sendable { case error, warning, note }
+
+/// A device's report about how firmware uses it (RedMulE misprogramming, ...).
+public struct DeviceDiagnostic: Sendable {
+    public let level: DiagnosticLevel
+    /// The device (trace source name, e.g. "redmule").
+    public let source: String
+    public let message: String
+    public init(level: DiagnosticLevel, source: String, message: String) {
+        self.level = level; self.source = source; self.message = message
+    }
+}
+
+/// What a device may ask of the simulation. One per device, named after it (the name is the
+/// source of its trace lines, diagnostics and timeline track).
+public final class DeviceContext {
+    unowned let machine: Machine
+    /// The device's name in traces ("redmule", "timer", ...).
+    public let source: String
+
+    init(machine: Machine, source: String) {
+        self.machine = machine
+        self.source = source
+    }
+
+    // MARK: Time
+
+    /// The cluster cycle of the access or timed event being processed.
+    public var now: UInt64 { machine.scheduler.now }
+
+    /// Calls `action` when simulated time reaches `cycle`; returns a token for `cancel`.
+    @discardableResult
+    public func schedule(at cycle: UInt64, _ action: @escaping () -> Void) -> UInt64 {
+        machine.events.schedule(at: cycle, action)
+    }
+
+    public func cancel(_ token: UInt64) { machine.events.cancel(token) }
+
+    // MARK: Signalling harts
+
+    /// Number of harts of the platform.
+    public var hartCount: Int { machine.harts.count }
+
+    /// Raises event `line` in the event unit for the cores in `cores` (bit i = core i).
+    public func raiseEvent(line: Int, cores: UInt32) { machine.eventUnit?.raise(line: line, targets: cores) }
+
+    /// Sets interrupt-pending bit `bit` of `hart`'s mip (a device line); a hart asleep in `wfi`
+    /// wakes.
+    public func raiseInterrupt(hart: Int, bit: UInt32) {
+        guard hart >= 0 && hart < machine.harts.count, bit < 32 else { return }
+        let h = machine.harts[hart]
+        h.mipExternal |= 1 << bit
+        if case .asleep(.waitForInterrupt) = h.state { machine.wake(core: hart) }
+    }
+
+    /// Makes a sleeping hart runnable at the current cycle (it retries the access it slept on).
+    public func wake(hart: Int) { machine.wake(core: hart) }
+
+    // MARK: The run
+
+    /// Ends the run (the first reason given wins).
+    public func finish(_ reason: EndReason) { machine.control.finish(reason) }
+
+    /// Reports a diagnostic (kept for the end-of-run summary, traced, and printed on stderr
+    /// when the run asks for it).
+    public func report(_ level: DiagnosticLevel, _ message: String) {
+        machine.record(DeviceDiagnostic(level: level, source: source, message: message))
+    }
+
+    /// "hart 0 at pc 0x1c000124 <main+0x10>".
+    public func describeHart(_ hart: Int) -> String { machine.describeHart(hart) }
+
+    // MARK: Observation
+
+    /// Whether trace lines are being written (so that messages are built only then).
+    public var tracing: Bool { machine.tracer != nil }
+
+    /// A trace line from this device, about `hart` (or none), at the current cycle.
+    public func trace(hart: Int?, _ message: @autoclosure () -> String) {
+        guard machine.tracer != nil else { return }
+        machine.traceEvent(hart: hart, source: source, message: message())
+    }
+
+    /// Whether a timeline is being recorded.
+    public var recordingTimeline: Bool { machine.timeline != nil }
+
+    /// A span on this device's timeline track, and the TCDM accesses it made.
+    public func timelineSpan(_ name: String, from start: UInt64, to end: UInt64, tcdmAccesses: UInt64 = 0) {
+        guard let timeline = machine.timeline else { return }
+        timeline.span(track: Timeline.redmuleTrack, name: name, from: start, to: end)
+        timeline.redmuleTCDMAccesses += tcdmAccesses
+    }
+}

@@ -1,0 +1,42 @@
+// ISA: Zicsr, the CSR instructions — descriptors and semantics (slow path).
+//
+// The CSRs themselves, their masks and side effects are in CSR.swift. csrrs/csrrc (and the
+// immediate forms) with rs1 = x0 (uimm = 0) read without writing, so they may read read-only CSRs.
+
+extension InstructionSet {
+    static let zicsr: [InstructionDescriptor] = [
+        InstructionDescriptor("csrrw", 0x0000707f, 0x00001073, .csr, .zicsr, .csrrw, csr: .write, path: .slow),
+        InstructionDescriptor("csrrs", 0x0000707f, 0x00002073, .csr, .zicsr, .csrrs, csr: .set, path: .slow),
+        InstructionDescriptor("csrrc", 0x0000707f, 0x00003073, .csr, .zicsr, .csrrc, csr: .clear, path: .slow),
+        InstructionDescriptor("csrrwi", 0x0000707f, 0x00005073, .csrImmediate, .zicsr, .csrrwi, csr: .write, path: .slow),
+        InstructionDescriptor("csrrsi", 0x0000707f, 0x00006073, .csrImmediate, .zicsr, .csrrsi, csr: .set, path: .slow),
+        InstructionDescriptor("csrrci", 0x0000707f, 0x00007073, .csrImmediate, .zicsr, .csrrci, csr: .clear, path: .slow),
+    ]
+}
+
+extension SlowStep {
+    /// The CSR number an instruction writes, if any (traces show it).
+    static func writtenCSR(_ d: DecodedInstruction, _ descriptor: InstructionDescriptor) -> UInt32? {
+        guard let access = descriptor.csr else { return descriptor.operation == .mret ? CSR.mstatus : nil }
+        return access == .write || d.rs1 != 0 ? UInt32(d.imm) & 0xFFF : nil
+    }
+
+    /// Zicsr semantics; nil for operations of other extensions.
+    func zicsr() -> SlowOutcome? {
+        guard let access = descriptor.csr else { return nil }
+        let number = UInt32(d.imm) & 0xFFF
+        let operand = descriptor.format == .csrImmediate ? UInt32(d.rs1) : hart.x[Int(d.rs1)]
+        guard let old = hart.readCSR(number, timeNow: hart.cycle) else { return illegalInstruction() }
+        if let written = SlowStep.writtenCSR(d, descriptor) {
+            let value: UInt32
+            switch access {
+            case .write: value = operand
+            case .set: value = old | operand
+            case .clear: value = old & ~operand
+            }
+            guard hart.writeCSR(written, value) else { return illegalInstruction() }
+        }
+        hart.x[Int(d.rd)] = old
+        return retire()
+    }
+}

@@ -1,0 +1,340 @@
+// Kernel: the interpreter — the decode cache and the hot loop that runs a hart's instructions.
+//
+// Instructions are decoded once per address into a direct-mapped cache shared by all harts and
+// executed by the extensions' semantics (ISA/RV32I.swift, RV32M.swift, ...), each a `switch`
+// over its own operations; the loop tries them in turn and the optimiser folds them into one
+// jump table. The loop keeps pc and the budget in locals and reaches registers and RAM through
+// raw pointers. Whatever needs more than a register file and plain RAM — device accesses, CSRs,
+// system instructions, traps, sleeping — leaves the loop with a `QuantumEnd` and is finished by
+// the slow path (SlowPath.swift). A store into a 4 KiB page that holds decoded instructions also
+// takes the slow path, which drops them.
+
+/// Why `execute` returned.
+enum QuantumEnd: Equatable {
+    /// The budget is used up.
+    case budget
+    /// The instruction at pc needs the slow path (device, CSR, system instruction, region edge).
+    case slowPath
+    /// The instruction at pc raises a synchronous exception.
+    case trap(TrapCause, UInt32)
+    /// The instruction at pc is illegal (tval: its instruction word).
+    case illegalInstruction
+    /// pc is a breakpoint.
+    case breakpoint
+    /// pc is where a trace starts (`--trace-start` at a symbol or pc): tracing takes over.
+    case traceTrigger
+    /// The operation has no semantics (a descriptor without its implementation).
+    case unimplemented(Operation)
+}
+
+/// What an instruction's semantics did.
+enum Step: Equatable {
+    /// Retired; go on with the next instruction.
+    case next
+    /// Not retired: the loop ends with this reason.
+    case leave(QuantumEnd)
+    /// Not an operation of this extension.
+    case unknown
+
+    @inline(__always) var handled: Bool {
+        if case .unknown = self { return false }
+        return true
+    }
+}
+
+/// A decode-cache slot, as the semantics read it.
+typealias Entry = UnsafeMutablePointer<DecodedInstruction>
+
+/// Field access straight from a decode-cache slot, so each case loads only what it uses.
+extension UnsafeMutablePointer where Pointee == DecodedInstruction {
+    @inline(__always) var rd: Int { Int(pointee.rd) }
+    @inline(__always) var rs1: Int { Int(pointee.rs1) }
+    @inline(__always) var rs2: Int { Int(pointee.rs2) }
+    @inline(__always) var rs3: Int { Int(pointee.rs3) }
+    @inline(__always) var imm: UInt32 { UInt32(bitPattern: pointee.imm) }
+    @inline(__always) var length: UInt32 { UInt32(pointee.length) }
+    /// pc of the next instruction. A predicted branch rather than an add of the loaded length:
+    /// the next fetch then does not wait for this entry's load (length patterns repeat).
+    @inline(__always) func next(_ pc: UInt32) -> UInt32 {
+        if _fastPath(pointee.length == 4) { return pc &+ 4 }
+        return pc &+ 2
+    }
+}
+
+/// Whether a specialisation of the interpreter loop records what each retired instruction did
+/// (for traces). The untraced specialisation compiles to the plain loop.
+protocol CaptureMode { static var on: Bool { get } }
+enum NoCapture: CaptureMode { @inline(__always) static var on: Bool { false } }
+enum CaptureRetired: CaptureMode { @inline(__always) static var on: Bool { true } }
+
+/// One instruction retired on the fast path while tracing: with its decoded form, enough to
+/// rebuild its trace line.
+struct CapturedInstruction {
+    /// Set in `cycleOffset` when the instruction made the FP state dirty (mstatus.FS = 3): its
+    /// line shows the mstatus write, as Spike's does.
+    static let dirtiedFS: UInt32 = 1 << 31
+
+    var pc: UInt32
+    /// The register it wrote (x or f) or, for a store, the data stored.
+    var value: UInt32
+    /// Loads and stores: the address. F operations that can raise flags: the raised flags in
+    /// bits 0-4 and fflags afterwards in bits 8-12.
+    var aux: UInt32
+    /// Its first cycle, relative to the hart's cycle when the capture began (and `dirtiedFS`).
+    var cycleOffset: UInt32
+}
+
+/// What the semantics work on while the interpreter runs one hart: registers, pc, the memory
+/// fast path, and what they report back. A local of the loop, kept in machine registers.
+struct Execution {
+    let x: UnsafeMutablePointer<UInt32>
+    let f: UnsafeMutablePointer<UInt32>
+    let core: UnsafeMutablePointer<HartCore>
+    let segments: UnsafeMutablePointer<Segment>
+    let codePages: UnsafeMutablePointer<UInt8>
+    let cost: UnsafeMutablePointer<UInt8>
+    let slowPath: UnsafeMutablePointer<UInt8>
+    /// Stores into [watchStart, watchStart + watchSpan - 3) take the slow path (HTIF `tohost`).
+    let watchStart: UInt32
+    let watchSpan: UInt32
+    var pc: UInt32
+    var stalls: UInt64 = 0
+    /// Capture: `CapturedInstruction.dirtiedFS` when the instruction made the FP state dirty.
+    var dirtied: UInt32 = 0
+    /// Capture: the address (set by the loop) or, for F operations, the flags (`CapturedInstruction.aux`).
+    var aux: UInt32 = 0
+
+    @inline(__always) mutating func advance(_ e: Entry) { pc = e.next(pc) }
+
+    /// Why the loop stops at an operation no extension's fast semantics handles: a marker, an
+    /// illegal word, a slow-path operation, or one without semantics.
+    @_transparent func leave(_ op: Operation, _ e: Entry) -> Step {
+        if op == .illegal {
+            let marker = e.pointee.specIndex
+            return .leave(marker == Interpreter.breakpointMarker ? .breakpoint
+                          : marker == Interpreter.traceTriggerMarker ? .traceTrigger : .trap(.illegalInstruction, e.imm))
+        }
+        return .leave(slowPath[Int(op.rawValue)] != 0 ? .slowPath : .unimplemented(op))
+    }
+
+    /// The cycles the instruction's cost class adds (its descriptor's `cost`).
+    @inline(__always) mutating func addCost(_ e: Entry) { stalls &+= UInt64(cost[Int(e.pointee.operation.rawValue)]) }
+
+    @inline(__always) mutating func branch(_ e: Entry, _ taken: Bool) {
+        if taken { pc = pc &+ e.imm; addCost(e) } else { advance(e) }
+    }
+
+    /// RAM to load `size` bytes from, or nil (slow path).
+    @inline(__always) func loadPointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+        fastPointer(segments, address, size)
+    }
+
+    /// RAM to store `size` bytes to, or nil: not RAM, a page holding decoded code, or the
+    /// watched word.
+    @inline(__always) func storePointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+        guard let p = fastPointer(segments, address, size),
+              (codePages[Int(address >> 12)] | codePages[Int((address &+ size &- 1) >> 12)]) == 0,
+              (address &+ 3) &- watchStart >= watchSpan else { return nil }
+        return p
+    }
+
+    /// One extra cycle for a misaligned access (the second bus transaction); branch-free.
+    @inline(__always) mutating func misaligned(_ address: UInt32, _ size: UInt32) {
+        stalls &+= UInt64((address & (size &- 1)) != 0 ? 1 : 0)
+    }
+}
+
+@inline(__always) func fastPointer(_ segments: UnsafeMutablePointer<Segment>, _ address: UInt32,
+                                   _ size: UInt32) -> UnsafeMutableRawPointer? {
+    let segment = segments[Int(address >> 20)]
+    let offset = address & 0xFFFFF
+    if offset &+ size <= segment.limit { return segment.base.unsafelyUnwrapped + Int(offset) }
+    return nil
+}
+
+/// The decode cache and the hot loop.
+final class Interpreter {
+    let bus: Bus
+    let debug: DebugState
+    /// The extensions the harts implement.
+    let extensions: ExtensionSet
+    /// Per-operation facts from the descriptors.
+    let tables = OperationTables()
+
+    // Decode cache: direct-mapped by instruction address, shared by all harts.
+    static let cacheBits = 16
+    let cache: UnsafeMutablePointer<DecodedInstruction>
+    let cacheMask: UInt32 = (1 << UInt32(cacheBits)) - 1
+    /// One byte per 4 KiB page of the address space: non-zero once an instruction was decoded there.
+    /// Stores to such pages take the slow path, which drops the stale decoded instructions.
+    let codePages: UnsafeMutablePointer<UInt8>
+    /// Traced runs: where the capturing loop records retired instructions.
+    static let captureCapacity = 4096
+    let captured: UnsafeMutablePointer<CapturedInstruction>
+
+    static let breakpointMarker: UInt8 = 0xFE
+    static let traceTriggerMarker: UInt8 = 0xFD
+
+    init(bus: Bus, debug: DebugState, extensions: ExtensionSet) {
+        self.bus = bus
+        self.debug = debug
+        self.extensions = extensions
+        cache = .allocate(capacity: 1 << Interpreter.cacheBits)
+        cache.initialize(repeating: .empty, count: 1 << Interpreter.cacheBits)
+        codePages = .allocate(capacity: 1 << 20)
+        codePages.initialize(repeating: 0, count: 1 << 20)
+        captured = .allocate(capacity: Interpreter.captureCapacity)
+    }
+
+    deinit {
+        cache.deallocate()
+        codePages.deallocate()
+        captured.deallocate()
+        tables.free()
+    }
+
+    // MARK: Decode cache
+
+    func flushDecodeCache() {
+        cache.update(repeating: .empty, count: 1 << Interpreter.cacheBits)
+        codePages.update(repeating: 0, count: 1 << 20)
+    }
+
+    /// True if [address, address + size) touches a page holding decoded instructions.
+    @inline(__always) func touchesCode(_ address: UInt32, size: UInt32) -> Bool {
+        (codePages[Int(address >> 12)] | codePages[Int((address &+ size &- 1) >> 12)]) != 0
+    }
+
+    /// Drops decoded instructions overlapping [address, address + size).
+    func invalidate(_ address: UInt32, size: Int) {
+        guard size > 0 else { return }
+        // Instructions starting up to 2 bytes before the range may overlap it.
+        let first = (address & ~1) &- 2
+        let count = (UInt64(size) + 3) / 2 + 1
+        for i in 0..<min(count, UInt64(1) << Interpreter.cacheBits) {
+            let pc = first &+ 2 &* UInt32(i)
+            let slot = Int((pc >> 1) & cacheMask)
+            if cache[slot].tag == pc { cache[slot] = .empty }
+        }
+    }
+
+    /// Drops decoded instructions of [address, address + size) if any page of it holds code
+    /// (stores by the slow path, devices and the debugger).
+    @inline(__always) func noteWrite(_ address: UInt32, size: Int) {
+        if size > 0 && (size >= 4096 || touchesCode(address, size: UInt32(size))) { invalidate(address, size: size) }
+    }
+
+    /// The decoded instruction at `pc` from the cache, decoding it on a miss; nil if it cannot
+    /// be fetched.
+    func decoded(at pc: UInt32) -> DecodedInstruction? {
+        let slot = cache + Int((pc >> 1) & cacheMask)
+        if slot.pointee.tag == pc { return slot.pointee }
+        guard let d = fetchAndDecode(pc) else { return nil }
+        slot.pointee = d
+        return d
+    }
+
+    /// Fetches and decodes the instruction at `pc`; nil if it cannot be fetched.
+    func fetchAndDecode(_ pc: UInt32) -> DecodedInstruction? {
+        guard let low = fetchHalf(pc) else { return nil }
+        var word = low
+        if Decoder.isFullLength(low) {
+            guard let high = fetchHalf(pc &+ 2) else { return nil }
+            word |= high << 16
+        }
+        codePages[Int(pc >> 12)] = 1
+        codePages[Int((pc &+ 3) >> 12)] = 1
+        var d = Decoder.decode(word, at: pc, extensions: extensions)
+        if let marker = debug.marker(at: pc) {
+            d.operation = .illegal
+            d.specIndex = marker
+        }
+        return d
+    }
+
+    func fetchHalf(_ address: UInt32) -> UInt32? {
+        if let p = bus.fastPointer(address, 2) { return UInt32(p.loadUnaligned(as: UInt16.self)) }
+        guard let p = bus.hostPointer(address, count: 2) else { return nil }
+        return UInt32(p.loadUnaligned(as: UInt16.self))
+    }
+
+    /// The raw instruction word at `pc` (16 bits for compressed), if fetchable.
+    func instructionWord(at pc: UInt32) -> UInt32? {
+        guard let low = fetchHalf(pc) else { return nil }
+        if !Decoder.isFullLength(low) { return low }
+        guard let high = fetchHalf(pc &+ 2) else { return nil }
+        return low | high << 16
+    }
+
+    // MARK: The loop
+
+    /// Runs `hart` for at most `budget` instructions on the fast path.
+    @inline(never)
+    func execute(_ hart: Hart, budget: Int) -> QuantumEnd {
+        executeLoop(hart, budget: budget, NoCapture.self, into: nil)
+    }
+
+    /// `execute`, recording each instruction retired on the fast path in `captured` (room for
+    /// `budget` entries); as many entries are filled as `hart.instret` advanced.
+    @inline(never)
+    func executeCapturing(_ hart: Hart, budget: Int) -> QuantumEnd {
+        executeLoop(hart, budget: budget, CaptureRetired.self, into: captured)
+    }
+
+    @inline(__always)
+    func executeLoop<C: CaptureMode>(_ hart: Hart, budget: Int, _: C.Type,
+                                     into records: UnsafeMutablePointer<CapturedInstruction>?) -> QuantumEnd {
+        let core = hart.core
+        let cache = self.cache, cacheMask = self.cacheMask
+        var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments, codePages: codePages,
+                          cost: tables.cost, slowPath: tables.slowPath, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
+                          pc: core.pointee.pc)
+        var remaining = budget
+        var end = QuantumEnd.budget
+        let valueTable = C.on ? tables.capturedValue : nil
+        var count = 0
+
+        // `remaining` counts down after each retired instruction; an instruction that leaves
+        // the loop is not counted.
+        loop: while remaining > 0 {
+            let pc = s.pc
+            let e = cache + Int((pc >> 1) & cacheMask)
+            if _slowPath(e.pointee.tag != pc) {
+                guard let decoded = fetchAndDecode(pc) else { end = .trap(.instructionAccessFault, pc); break loop }
+                e.pointee = decoded
+            }
+            // Capture: what is known before the instruction runs (a load may overwrite its base).
+            let startStalls = s.stalls
+            if C.on { s.aux = s.x[e.rs1] &+ e.imm }
+
+            let op = e.pointee.operation
+            let step: Step
+            if case let r = s.rv32i(op, e), r.handled { step = r }
+            else if case let r = s.rv32f(op, e, C.self), r.handled { step = r }
+            else if case let r = s.rv32m(op, e), r.handled { step = r }
+            else if case let r = s.zba(op, e), r.handled { step = r }
+            else if case let r = s.zbb(op, e), r.handled { step = r }
+            else { step = s.leave(op, e) }
+            if case .leave(let why) = step {
+                end = why
+                break loop
+            }
+            if C.on {
+                // Retired on the fast path: record it.
+                let source = valueTable.unsafelyUnwrapped[Int(op.rawValue)]
+                let register = (source & 1) != 0 ? e.rs2 : e.rd
+                let value = s.x[register &+ Int(source >> 1) &* 33]
+                let offset = UInt32(truncatingIfNeeded: UInt64(budget &- remaining) &+ startStalls) | s.dirtied
+                records.unsafelyUnwrapped[count] = CapturedInstruction(pc: pc, value: value, aux: s.aux, cycleOffset: offset)
+                count &+= 1
+                s.dirtied = 0
+            }
+            remaining &-= 1
+        }
+        core.pointee.pc = s.pc
+        let executed = UInt64(budget - remaining)
+        core.pointee.instret &+= executed
+        core.pointee.cycle &+= executed &+ s.stalls
+        return end
+    }
+}

@@ -1,0 +1,87 @@
+// Platform: assembling a machine's memories and devices from a `PlatformDescription`.
+//
+// Memories become `TCDM`, `L2` or plain `RAM` objects mapped at each of their views (test-and-set
+// views through `TestAndSetDevice`); each device kind is created once, with its own
+// `DeviceContext`, and mapped at each of its windows. Nothing else in the simulator knows which
+// platform it runs: the differences are in the description.
+
+/// The parts of a built platform the machine keeps.
+struct BuiltPlatform {
+    var memories: [String: RAM] = [:]
+    var tcdm: TCDM?
+    var eventUnit: EventUnit?
+    var timer: ClusterTimer?
+    var redmule: RedMulE?
+    var testbenchIO: TestbenchIODevice?
+}
+
+enum PlatformBuilder {
+    /// Builds the memories and devices of `description` on `machine`'s bus.
+    static func build(_ description: PlatformDescription, on machine: Machine) -> BuiltPlatform {
+        var built = BuiltPlatform()
+        let bus = machine.bus
+        for memory in description.memories {
+            let ram: RAM
+            switch memory.kind {
+            case .tcdm(let banks):
+                let tcdm = TCDM(size: Int(memory.size), banks: banks)
+                built.tcdm = tcdm
+                ram = tcdm.storage
+            case .l2: ram = L2(size: Int(memory.size)).storage
+            case .ram: ram = RAM(name: memory.name, size: Int(memory.size))
+            }
+            built.memories[memory.name] = ram
+            for view in memory.views {
+                if view.testAndSet, let tcdm = built.tcdm {
+                    bus.map(device: TestAndSetDevice(tcdm: tcdm), at: view.start, size: memory.size, name: view.name, note: view.note)
+                } else {
+                    bus.map(ram: ram, at: view.start, size: memory.size, name: view.name, note: view.note)
+                }
+            }
+        }
+        var instances: [DeviceKind: Device] = [:]
+        func eventUnit() -> EventUnit {
+            if let unit = built.eventUnit { return unit }
+            let unit = EventUnit(cores: description.harts, context: DeviceContext(machine: machine, source: "event-unit"))
+            built.eventUnit = unit
+            return unit
+        }
+        for window in description.devices {
+            let device: Device
+            if let existing = instances[window.device] {
+                device = existing
+            } else {
+                switch window.device {
+                case .stdout: device = StdoutDevice(console: machine.console)
+                case .socControl: device = SocControlDevice(context: DeviceContext(machine: machine, source: "soc-control"))
+                case .clusterControl:
+                    device = ClusterControlDevice(context: DeviceContext(machine: machine, source: "cluster-control"))
+                case .eventUnit: device = EventUnitCoreView(unit: eventUnit())
+                case .eventUnitGlobal: device = EventUnitGlobalView(unit: eventUnit())
+                case .timer:
+                    let timer = ClusterTimer(context: DeviceContext(machine: machine, source: "timer"))
+                    built.timer = timer
+                    device = timer
+                case .redmule:
+                    // RedMulE reaches its memory through every plain view of it.
+                    let memory = description.memories.first { $0.name == description.redmuleMemory }
+                    let windows = (memory?.views ?? []).filter { !$0.testAndSet }.map { view in
+                        view.start...UInt32(truncatingIfNeeded: UInt64(view.start) + UInt64(memory!.size) - 1)
+                    }
+                    let unit = RedMulE(context: DeviceContext(machine: machine, source: "redmule"),
+                                       port: MemoryPort(bus: bus, owner: machine, windows: windows),
+                                       completion: description.redmuleCompletion, policy: machine.options.redmuleErrors)
+                    built.redmule = unit
+                    device = unit
+                case .testbenchIO:
+                    let io = TestbenchIODevice(context: DeviceContext(machine: machine, source: "testbench"), console: machine.console)
+                    built.testbenchIO = io
+                    device = io
+                }
+                instances[window.device] = device
+            }
+            bus.map(device: device, at: window.start, size: window.size, name: window.name, note: window.note)
+        }
+        return built
+    }
+}
