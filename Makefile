@@ -37,6 +37,7 @@ unit-test: firmware
 
 qemu-diff: build
 	python3 scripts/qemudiff/qemudiff.py --count $(QEMU_DIFF_COUNT) --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG)
+	python3 scripts/qemudiff/qemudiff.py --count $(QEMU_DIFF_COUNT) --seed 100001 --isa rv32imfc_zba_zbb --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG)
 
 spike-compare: release firmware
 	python3 scripts/spikecompare.py --spike "$(SPIKE)" --pulpsim $(PULPSIM_RELEASE)

@@ -39,6 +39,7 @@ struct Run: ParsableCommand {
           pulpsim run hello.elf                          # 8-hart pulp-cluster, prints the firmware's output
           pulpsim run --harts 1 --stats kernel.elf       # one hart, per-hart counts at the end
           pulpsim run --platform spike rv32ui-p-add      # Spike-compatible platform with HTIF
+          pulpsim run --isa rv32imfc_zba_zbb kernel.elf  # harts with Zba and Zbb (CV32E40X)
           pulpsim run --max-instructions 1e9 --timeout 60 --json app.elf
           pulpsim run --trace-file t.log --trace-format pulpsim --trace-start main app.elf
           pulpsim run --trace-file t.bin --trace-format binary app.elf   # fastest full trace; see trace-decode
@@ -55,6 +56,9 @@ struct Run: ParsableCommand {
 
     @Option(help: "Number of harts to start (1-8; default 8 on pulp-cluster, 1 elsewhere).")
     var harts: Int?
+
+    @Option(help: "ISA of the harts: rv32imfc (default), optionally with the bit-manipulation extensions of CV32E40X cores, e.g. rv32imfc_zba_zbb.")
+    var isa: String?
 
     @Option(help: "Scheduling quantum in cycles: how far a hart may run ahead of the slowest running hart before the next one takes its turn (default 256; device accesses always end a turn).")
     var quantum: Int?
@@ -141,6 +145,13 @@ struct Run: ParsableCommand {
     func run() throws {
         var options = MachineOptions(platform: platform)
         if let harts { options.platform.harts = harts }
+        if let isa {
+            guard let extensions = ExtensionSet(parsing: isa) else {
+                fail("--isa '\(isa)' is not an ISA pulpsim implements: rv32imfc, with optional _zba and _zbb (e.g. rv32imfc_zba_zbb)",
+                     status: ExitStatus.usage)
+            }
+            options.platform.extensions = extensions
+        }
         options.platform.tcdmSize = UInt32(clamping: tcdmKib * 1024)
         options.platform.l2Size = UInt32(clamping: l2Kib * 1024)
         options.platform.ramSize = UInt32(clamping: ramMib * 1024 * 1024)

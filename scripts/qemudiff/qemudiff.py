@@ -31,6 +31,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 MARCH = "rv32imfc_zicsr_zifencei"
+# Optional extensions (--isa): each adds its block kinds, its -march suffix, its QEMU cpu
+# property and the pulpsim --isa option.
+BITMANIP = ("zba", "zbb")
 MABI = "ilp32f"
 GCC = "riscv64-unknown-elf-gcc"
 QEMU = "qemu-system-riscv32"
@@ -131,10 +134,11 @@ class Block:
 
 
 class Generator:
-    def __init__(self, seed: int, length: int):
+    def __init__(self, seed: int, length: int, extensions: tuple[str, ...] = ()):
         self.seed = seed
         self.rng = random.Random(seed)
         self.length = length
+        self.extensions = extensions
         self.blocks: list[Block] = []
 
     # -- random helpers ----------------------------------------------------
@@ -285,6 +289,36 @@ class Generator:
             rd = rs1
         lines.append(f"{op} {XABI[rd]}, {XABI[rs1]}, {XABI[rs2]}")
         return Block(lines, "mul", ("x", rd))
+
+    def b_zba(self) -> Block:
+        op = self.rng.choice(["sh1add", "sh2add", "sh3add"])
+        lines: list[str] = []
+        rs1, rs2 = self.rs(), self.rs()
+        for r in (rs1, rs2):
+            if r in WRITABLE and self.chance(0.5):
+                lines.append(self.li(r, self.int_value()))
+        rd = self.rd()
+        lines.append(f"{op} {XABI[rd]}, {XABI[rs1]}, {XABI[rs2]}")
+        return Block(lines, "zba", ("x", rd))
+
+    def b_zbb(self) -> Block:
+        binary = ["andn", "orn", "xnor", "max", "maxu", "min", "minu", "rol", "ror"]
+        unary = ["clz", "ctz", "cpop", "sext.b", "sext.h", "zext.h", "orc.b", "rev8"]
+        op = self.rng.choice(binary + unary + ["rori"])
+        lines: list[str] = []
+        rs1, rs2 = self.rs(), self.rs()
+        for r in (rs1, rs2):
+            if r in WRITABLE and self.chance(0.5):
+                lines.append(self.li(r, self.int_value()))
+        rd = self.rd()
+        if op in binary:
+            lines.append(f"{op} {XABI[rd]}, {XABI[rs1]}, {XABI[rs2]}")
+        elif op == "rori":
+            shamt = self.rng.choice(SHAMT_CORNERS) if self.chance(0.5) else self.rng.randrange(32)
+            lines.append(f"rori {XABI[rd]}, {XABI[rs1]}, {shamt}")
+        else:
+            lines.append(f"{op} {XABI[rd]}, {XABI[rs1]}")
+        return Block(lines, "zbb", ("x", rd))
 
     def _mem_addr(self, width: int, aligned: bool) -> tuple[list[str], str, str]:
         """Pick a scratch address; returns (setup lines, offset, base reg name).
@@ -671,8 +705,9 @@ class Generator:
 
     # -- program assembly --------------------------------------------------
     def generate(self) -> str:
-        names = [k for k, _ in self.KINDS]
-        weights = [w for _, w in self.KINDS]
+        kinds = self.KINDS + [(f"b_{e}", 8) for e in self.extensions]
+        names = [k for k, _ in kinds]
+        weights = [w for _, w in kinds]
         count = 0
         while count < self.length:
             blk = getattr(self, self.rng.choices(names, weights)[0])()
@@ -927,8 +962,8 @@ SECTIONS
 """
 
 
-def generate_program(seed: int, length: int) -> str:
-    return Generator(seed, length).generate()
+def generate_program(seed: int, length: int, extensions: tuple[str, ...] = ()) -> str:
+    return Generator(seed, length, extensions).generate()
 
 
 # ---------------------------------------------------------------------------
@@ -1073,7 +1108,7 @@ def run_kat(args: argparse.Namespace) -> int:
             f.write(kat_program())
         with open(os.path.join(wd, "link.ld"), "w") as f:
             f.write(LINKER_SCRIPT)
-        c = run_cmd(compile_cmd("prog.s", "link.ld", "prog.elf"), 120, cwd=wd)
+        c = run_cmd(compile_cmd("prog.s", "link.ld", "prog.elf", args.extensions), 120, cwd=wd)
         if c.rc != 0:
             print(c.err)
             print(f"0 passed, {len(KAT_CASES)} failed")
@@ -1281,18 +1316,21 @@ def run_cmd(cmd: list[str], timeout: float, cwd: str | None = None) -> RunResult
                      time.monotonic() - t0)
 
 
-def qemu_cmd(elf: str) -> list[str]:
-    return [QEMU, "-machine", "spike", "-cpu", "rv32,a=off,d=off", "-smp", "1", "-m", "256M",
+def qemu_cmd(elf: str, extensions: tuple[str, ...] = ()) -> list[str]:
+    cpu = "rv32,a=off,d=off" + "".join(f",{e}=true" for e in extensions)
+    return [QEMU, "-machine", "spike", "-cpu", cpu, "-smp", "1", "-m", "256M",
             "-display", "none", "-monitor", "none", "-serial", "stdio",
             "-bios", "none", "-kernel", elf]
 
 
-def pulpsim_cmd(pulpsim: str, extra: list[str], elf: str) -> list[str]:
-    return [pulpsim, "run", "--platform", "spike", *extra, elf]
+def pulpsim_cmd(pulpsim: str, extra: list[str], elf: str, extensions: tuple[str, ...] = ()) -> list[str]:
+    isa = ["--isa", "rv32imfc" + "".join(f"_{e}" for e in extensions)] if extensions else []
+    return [pulpsim, "run", "--platform", "spike", *isa, *extra, elf]
 
 
-def compile_cmd(src: str, ld: str, elf: str) -> list[str]:
-    return [GCC, "-nostdlib", "-static", f"-march={MARCH}", f"-mabi={MABI}", "-g",
+def compile_cmd(src: str, ld: str, elf: str, extensions: tuple[str, ...] = ()) -> list[str]:
+    march = MARCH + "".join(f"_{e}" for e in extensions)
+    return [GCC, "-nostdlib", "-static", f"-march={march}", f"-mabi={MABI}", "-g",
             "-T", ld, src, "-o", elf]
 
 
@@ -1327,10 +1365,10 @@ class Runner:
             f.write(report + "\n")
         with open(os.path.join(dest, "repro.sh"), "w") as f:
             f.write("#!/bin/sh\n# rebuild and rerun this case\ncd \"$(dirname \"$0\")\"\n")
-            f.write(" ".join(compile_cmd("prog.s", "link.ld", "prog.elf")) + "\n")
-            f.write(" ".join(qemu_cmd("prog.elf")) + " > qemu.out; echo qemu: $?\n")
+            f.write(" ".join(compile_cmd("prog.s", "link.ld", "prog.elf", self.args.extensions)) + "\n")
+            f.write(" ".join(qemu_cmd("prog.elf", self.args.extensions)) + " > qemu.out; echo qemu: $?\n")
             f.write(" ".join(pulpsim_cmd(self.args.pulpsim or "pulpsim", self.args.pulpsim_arg,
-                                         "prog.elf")) + " > pulpsim.out; echo pulpsim: $?\n")
+                                         "prog.elf", self.args.extensions)) + " > pulpsim.out; echo pulpsim: $?\n")
             f.write("diff qemu.out pulpsim.out\n")
         os.chmod(os.path.join(dest, "repro.sh"), 0o755)
         return dest
@@ -1346,21 +1384,21 @@ class Runner:
         oc = Outcome(seed, False)
         wd = os.path.join(self.workroot, f"seed-{seed}")
         os.makedirs(wd, exist_ok=True)
-        prog = generate_program(seed, a.length)
+        prog = generate_program(seed, a.length, a.extensions)
         src, ld, elf = (os.path.join(wd, n) for n in ("prog.s", "link.ld", "prog.elf"))
         with open(src, "w") as f:
             f.write(prog)
         with open(ld, "w") as f:
             f.write(LINKER_SCRIPT)
         try:
-            c = run_cmd(compile_cmd("prog.s", "link.ld", "prog.elf"), 120, cwd=wd)
+            c = run_cmd(compile_cmd("prog.s", "link.ld", "prog.elf", self.args.extensions), 120, cwd=wd)
             oc.t_compile = c.secs
             if c.rc != 0:
                 oc.message = f"seed {seed}: COMPILE ERROR ({c.status()})\n{c.err.strip()[:2000]}"
                 dest = self.save_failure(seed, wd, {"compile.err": c.err}, oc.message)
                 oc.message += f"\n  saved in {dest}"
                 return oc
-            q = run_cmd(qemu_cmd(elf), a.timeout)
+            q = run_cmd(qemu_cmd(elf, a.extensions), a.timeout)
             oc.t_qemu = q.secs
             pq = parse_output(q.out)
             qproblem = None
@@ -1376,7 +1414,7 @@ class Runner:
                 oc.message += f"\n  saved in {dest}"
                 return oc
             if a.self_check:
-                q2 = run_cmd(qemu_cmd(elf), a.timeout)
+                q2 = run_cmd(qemu_cmd(elf, a.extensions), a.timeout)
                 oc.t_qemu += q2.secs
                 if q2.rc != q.rc or q2.out != q.out:
                     rep = describe_first_difference(prog, q.out, q2.out).replace("pulpsim", "qemu#2")
@@ -1390,7 +1428,7 @@ class Runner:
             if a.qemu_only or a.self_check:
                 oc.passed = True
                 return oc
-            p = run_cmd(pulpsim_cmd(a.pulpsim, a.pulpsim_arg, elf), a.timeout)
+            p = run_cmd(pulpsim_cmd(a.pulpsim, a.pulpsim_arg, elf, a.extensions), a.timeout)
             oc.t_pulpsim = p.secs
             if p.rc == q.rc and p.out == q.out:
                 oc.passed = True
@@ -1450,6 +1488,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="keep every program's work directory (printed at the end)")
     ap.add_argument("--timeout", type=float, default=20.0,
                     help="seconds per simulator run (default 20)")
+    ap.add_argument("--isa", default="rv32imfc",
+                    help="ISA of the programs: rv32imfc (default) or with _zba and/or _zbb, e.g. "
+                         "rv32imfc_zba_zbb (their instructions join the random blocks; QEMU and pulpsim "
+                         "are told the same ISA)")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--qemu-only", action="store_true",
                       help="only build and run on QEMU, checking that the dump parses")
@@ -1460,9 +1502,13 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--emit", action="store_true",
                       help="print the program for --seed to stdout and exit")
     args = ap.parse_args(argv)
+    parts = args.isa.lower().split("_")
+    if parts[0] != "rv32imfc" or any(p not in BITMANIP for p in parts[1:]):
+        ap.error(f"--isa {args.isa}: expected rv32imfc with optional _zba and _zbb")
+    args.extensions = tuple(e for e in BITMANIP if e in parts[1:])
 
     if args.emit:
-        sys.stdout.write(generate_program(args.seed, args.length))
+        sys.stdout.write(generate_program(args.seed, args.length, args.extensions))
         return 0
     if args.pulpsim is None:
         args.pulpsim = os.environ.get("PULPSIM") or os.path.join(REPO_ROOT, ".build", "release", "pulpsim")

@@ -28,6 +28,7 @@ public enum Disassembler {
         let d = Decoder.decode(word, at: pc)
         guard let encoding = d.encoding, let descriptor = d.descriptor else { return "unknown" }
         let name = descriptor.name
+        if encoding.isCompressed, let text = compressedHint(d, encoding.name) { return text }
         if let text = alias(d, descriptor, compressed: encoding.isCompressed, pc: pc, symbols: symbols) { return text }
         let o = descriptor.operands
         let imm = d.imm
@@ -64,6 +65,25 @@ public enum Disassembler {
         return address
     }
 
+    /// Compressed HINT encodings (no architectural effect: rd = x0, or a zero shift), which
+    /// objdump prints with their compressed mnemonic.
+    static func compressedHint(_ d: DecodedInstruction, _ form: String) -> String? {
+        let rdZero = d.rd == zeroSinkRegister
+        switch form {
+        case "c.addi" where rdZero: return "c.nop\t\(d.imm)"
+        case "c.addi" where d.imm == 0: return "add\t\(xr(d.rd)),\(xr(d.rs1)),0"
+        case "c.li" where rdZero: return "c.li\tzero,\(d.imm)"
+        case "c.lui" where rdZero: return "c.lui\tzero,\(hex(UInt32(bitPattern: d.imm) >> 12))"
+        case "c.mv" where rdZero: return "c.mv\tzero,\(xr(d.rs2))"
+        case "c.add" where rdZero: return "c.add\tzero,\(xr(d.rs2))"
+        case "c.slli" where d.imm == 0: return "c.slli64\t\(xr(d.rd))"
+        case "c.slli" where rdZero: return "c.slli\tzero,\(hex(UInt32(bitPattern: d.imm)))"
+        case "c.srli" where d.imm == 0: return "c.srli64\t\(xr(d.rd))"
+        case "c.srai" where d.imm == 0: return "c.srai64\t\(xr(d.rd))"
+        default: return nil
+        }
+    }
+
     /// The pseudo-instructions and special forms objdump prints, or nil for the plain form.
     static func alias(_ d: DecodedInstruction, _ descriptor: InstructionDescriptor, compressed: Bool, pc: UInt32,
                       symbols: SymbolTable?) -> String? {
@@ -98,7 +118,7 @@ public enum Disassembler {
         case .andi where imm == 255: return "zext.b\t\(xr(d.rd)),\(xr(d.rs1))"
         case .sltiu where imm == 1: return "seqz\t\(xr(d.rd)),\(xr(d.rs1))"
         case .xori, .ori, .andi: return "\(name.dropLast())\t\(xr(d.rd)),\(xr(d.rs1)),\(imm)"
-        case .slli, .srli, .srai: return "\(name.dropLast())\t\(xr(d.rd)),\(xr(d.rs1)),\(hex(UInt32(imm)))"
+        case .slli, .srli, .srai, .rori: return "\(name.dropLast())\t\(xr(d.rd)),\(xr(d.rs1)),\(hex(UInt32(imm)))"
         case .sub where d.rs1 == 0: return "neg\t\(xr(d.rd)),\(xr(d.rs2))"
         case .sltu where d.rs1 == 0: return "snez\t\(xr(d.rd)),\(xr(d.rs2))"
         case .add where compressed && d.rs1 == 0: return "mv\t\(xr(d.rd)),\(xr(d.rs2))"

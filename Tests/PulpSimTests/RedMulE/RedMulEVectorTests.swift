@@ -12,8 +12,7 @@ final class RedMulEVectorTests: XCTestCase {
         var x: [UInt16] = [], w: [UInt16] = [], y: [UInt16] = [], z: [UInt16] = []
     }
 
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Vectors/redmule")
+    static let directory = Paths.root.appendingPathComponent("Tests/Vectors/redmule")
 
     func loadAll() throws -> [Case] {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter { $0.hasSuffix(".txt") }.sorted()
