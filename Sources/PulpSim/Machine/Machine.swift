@@ -110,11 +110,9 @@ public final class Machine {
 
     public init(options: MachineOptions = MachineOptions()) throws {
         let p = options.platform
-        guard PlatformOptions.hartRange.contains(p.harts) else {
-            throw MachineError.invalidOption("--harts must be between 1 and 8 (got \(p.harts))")
-        }
-        if p.kind == .redmuleTB && p.harts != 1 {
-            throw MachineError.invalidOption("platform redmule-tb has exactly one hart")
+        guard p.hartRange.contains(p.harts) else {
+            throw MachineError.invalidOption(p.hartRange.count == 1 ? "platform \(p.kind.rawValue) has exactly one hart"
+                                             : "--harts must be between 1 and 8 (got \(p.harts))")
         }
         guard PlatformOptions.tcdmRange.contains(p.tcdmSize) else {
             throw MachineError.invalidOption("TCDM size must be between 4 KiB and 1 MiB")

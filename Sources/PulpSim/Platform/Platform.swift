@@ -40,6 +40,9 @@ public struct PlatformOptions: Sendable {
 
     /// Valid ranges of the options, checked by `Machine.init`.
     public static let hartRange = 1...8
+
+    /// How many harts the platform can have.
+    public var hartRange: ClosedRange<Int> { kind == .redmuleTB ? 1...1 : PlatformOptions.hartRange }
     public static let tcdmRange: ClosedRange<UInt32> = 4096...0x10_0000
     public static let l2Range: ClosedRange<UInt32> = 4096...0x400_0000
     public static let ramRange: ClosedRange<UInt32> = 4096...0x8000_0000

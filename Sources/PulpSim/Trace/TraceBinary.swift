@@ -4,14 +4,16 @@
 // A Spike line costs about 50 bytes; a record about 8 (the pc follows from the previous one, the
 // instruction word from a per-hart table, the cycle is a delta). All integers little-endian.
 //
-//   header:  "PULPSIMT", version (u8, 1), harts (u8), flags (u8; bit 0: several harts merged),
+//   header:  "PULPSIMT", version (u8, 2), harts (u8), flags (u8; bit 0: several harts merged),
 //            reserved (u8), ELF path length (u16), ELF path (UTF-8)
 //   instruction record:
-//     tag (u8): hart (bits 0-2) | explicit pc (bit 3) | explicit word (bit 4) | effects (bits 5-7, 0-4)
+//     tag (u8): hart (bits 0-2) | explicit pc (bit 3) | explicit word (bit 4) | effects (bits 5-7:
+//               0-4 the count; 5: a count byte follows the record's cycle delta — any number)
 //     pc (u32)                 if explicit; otherwise the hart's previous pc + that instruction's length
 //     word (u16 or u32)        if explicit (u16 when its two low bits are not 11); otherwise the word
 //                              the hart last recorded at this pc (table of 4096 entries, pc bits 1-12)
 //     cycle delta (LEB128)     cycle - the hart's previous instruction's cycle (0 before the first)
+//     effect count (u8)        if the tag's count is 5 (version 1 traces: 5 is the count itself)
 //     effects, each a code byte and its payload:
 //       0x00 | n  x register n     value (u32)
 //       0x20 | n  f register n     value (u32)
@@ -32,7 +34,9 @@ import Foundation
 
 enum BinaryTrace {
     static let magic: [UInt8] = Array("PULPSIMT".utf8)
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
+    /// The tag's effect count that announces a count byte.
+    static let extendedCount = 5
     static let maxHarts = 8
     static let tableBits = 12
     static let tableSize = 1 << tableBits
@@ -115,7 +119,13 @@ struct BinaryTraceEncoder {
                            compressed: Bool, effects: UnsafeBufferPointer<TraceEffect>) -> Int {
         let raw = UnsafeMutableRawPointer(p)
         var n = encodeHead(into: p, hart: hart, cycle: cycle, pc: pc, word: word, compressed: compressed)
-        p[0] |= UInt8(effects.count << 5)
+        if effects.count < BinaryTrace.extendedCount {
+            p[0] |= UInt8(effects.count << 5)
+        } else {
+            p[0] |= UInt8(BinaryTrace.extendedCount << 5)
+            p[n] = UInt8(effects.count)
+            n += 1
+        }
         for e in effects {
             switch e.kind {
             case .x, .f:
@@ -237,6 +247,8 @@ public final class BinaryTraceReader {
     public let elfPath: String
     /// Whether the harts' records were merged in time order (decode with a tracer holding lines).
     public let merged: Bool
+    /// Format version of the file (1 or 2).
+    public let version: UInt8
     private let fd: Int32
     private let buffer: UnsafeMutablePointer<UInt8>
     private static let capacity = 1 << 20
@@ -258,7 +270,7 @@ public final class BinaryTraceReader {
             Foundation.close(fd); buffer.deallocate()
             throw TraceDecodeError(description: "'\(path)' is not a pulpsim binary trace (no PULPSIMT header)")
         }
-        guard header[8] == BinaryTrace.version else {
+        guard header[8] == BinaryTrace.version || header[8] == 1 else {
             Foundation.close(fd); buffer.deallocate()
             throw TraceDecodeError(description: "'\(path)': binary trace version \(header[8]) is not supported (this pulpsim reads version \(BinaryTrace.version))")
         }
@@ -268,6 +280,7 @@ public final class BinaryTraceReader {
             throw TraceDecodeError(description: "'\(path)': bad hart count \(harts) in the header")
         }
         merged = header[10] & 1 != 0
+        version = header[8]
         let pathLength = Int(header[12]) | Int(header[13]) << 8
         var pathBytes = [UInt8](repeating: 0, count: pathLength)
         guard pathLength == 0 || read(fd, &pathBytes, pathLength) == pathLength else {
@@ -355,7 +368,7 @@ public final class BinaryTraceReader {
                 tracer.event(hart: hasHart ? hart : nil, cycle: cycle, source: source, message: message)
                 continue
             }
-            let effectCount = Int(tag >> 5)
+            var effectCount = Int(tag >> 5)
             guard effectCount <= 5 else { throw corrupt("\(effectCount) effects in one record", at: recordStart) }
             let state = states + hart
             var pc = state.pointee.nextPC
@@ -391,6 +404,11 @@ public final class BinaryTraceReader {
                 shift += 7
                 if b & 0x80 == 0 { break }
                 if shift > 70 { throw corrupt("overlong cycle delta", at: recordStart) }
+            }
+            if effectCount == BinaryTrace.extendedCount && version >= 2 {
+                try need(1)
+                effectCount = Int(p[n]); n += 1
+                guard effectCount <= Tracer.maxEffects else { throw corrupt("\(effectCount) effects in one record", at: recordStart) }
             }
             let cycle = state.pointee.cycle &+ delta
             state.pointee = BinaryTraceHartState(nextPC: pc &+ (compressed ? 2 : 4), started: true, cycle: cycle)

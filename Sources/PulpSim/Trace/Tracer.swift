@@ -88,9 +88,11 @@ public final class Tracer {
     private var length = 0
     /// Scratch line (captured lines; events copied to several files).
     private let lineBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: traceLineRoom)
-    /// The effects of the instruction being traced (filled by the machine, at most 5: a register,
-    /// three CSRs and a memory access).
-    let effects = UnsafeMutablePointer<TraceEffect>.allocate(capacity: 6)
+    /// The effects of the instruction being traced (filled by the machine): registers, CSRs and
+    /// a memory access, up to `Tracer.maxEffects`.
+    let effects = UnsafeMutablePointer<TraceEffect>.allocate(capacity: Tracer.maxEffects)
+    /// Effects one instruction can show (every format carries any number up to this).
+    static let maxEffects = 32
     /// Precomputed "core   N: 3 0x" prefixes (stride 16) and " x5  0x" / " f12 0x" labels (stride 8),
     /// in raw memory so that formatting does no reference counting.
     private let corePrefixes: UnsafeMutablePointer<UInt8>
