@@ -15,7 +15,12 @@
  * Z padding rows), all zero. Shapes whose M is not a multiple of 12 make RedMulE write
  * padding rows past Z (room is left): pulpsim prints its z-padding warning once.
  *
- * Exit codes: 0; 1 if STATUS was not 0 after a completion event.
+ * Then the same job polled: after TRIGGER the core loops on STATUS with a divide (35 cycles) in
+ * the loop, and `poll MxNxK <cycles>` shows when it saw STATUS = 0: at most one loop iteration
+ * after the completion (a core running alone must not run past a device event).
+ *
+ * Exit codes: 0; 1 if STATUS was not 0 after a completion event; 3 if polling saw the
+ * completion more than one loop iteration (40 cycles) late.
  */
 #include "example.h"
 
@@ -47,6 +52,38 @@ static uint32_t timed_job(uint32_t arith)
     return t1 - t0;
 }
 
+/* Trigger, then poll STATUS with a divide in the loop; cycles from TRIGGER to STATUS = 0. */
+static uint32_t polled_job(uint32_t arith)
+{
+    uint32_t t0, t1, status, q = 1000000, d = 3;
+    __asm__ volatile("sw   %[arith], %[off_arith](%[rm])\n\t"
+                     "csrr %[t0], mcycle\n\t"
+                     "sw   zero, %[off_trig](%[rm])\n\t"
+                     "1:\n\t"
+                     "divu %[q], %[q], %[d]\n\t"
+                     "lw   %[status], %[off_status](%[rm])\n\t"
+                     "bnez %[status], 1b\n\t"
+                     "csrr %[t1], mcycle\n\t"
+                     : [t0] "=&r"(t0), [t1] "=&r"(t1), [status] "=&r"(status), [q] "+r"(q)
+                     : [arith] "r"(arith), [rm] "r"(REDMULE_BASE), [d] "r"(d),
+                       [off_arith] "i"(REDMULE_ARITH), [off_trig] "i"(REDMULE_TRIGGER),
+                       [off_status] "i"(REDMULE_STATUS)
+                     : "memory");
+    return t1 - t0;
+}
+
+/* Soft clear, acquire and the job registers of one job. */
+static void program(uint8_t *x, uint8_t *w, uint8_t *z, uint32_t m, uint32_t n, uint32_t k)
+{
+    redmule_soft_clear();
+    redmule_acquire();
+    redmule_write(REDMULE_X_ADDR, (uint32_t)x);
+    redmule_write(REDMULE_W_ADDR, (uint32_t)w);
+    redmule_write(REDMULE_Z_ADDR, (uint32_t)z);
+    redmule_write(REDMULE_MCFG0, REDMULE_MCFG0_VALUE(m, k));
+    redmule_write(REDMULE_MCFG1, n);
+}
+
 int main(void)
 {
     int result = 0;
@@ -60,13 +97,7 @@ int main(void)
                 printf("timing %ux%ux%u does not fit\n", (unsigned)m, (unsigned)n, (unsigned)k);
                 return 2;
             }
-            redmule_soft_clear();
-            redmule_acquire();
-            redmule_write(REDMULE_X_ADDR, (uint32_t)x);
-            redmule_write(REDMULE_W_ADDR, (uint32_t)w);
-            redmule_write(REDMULE_Z_ADDR, (uint32_t)z);
-            redmule_write(REDMULE_MCFG0, REDMULE_MCFG0_VALUE(m, k));
-            redmule_write(REDMULE_MCFG1, n);
+            program(x, w, z, m, n, k);
             uint32_t saved = redmule_eu_read(REDMULE_EU_EVT_MASK);
             redmule_eu_write(REDMULE_EU_EVT_MASK, 1u << REDMULE_EVENT);
             redmule_event_clear();
@@ -75,6 +106,11 @@ int main(void)
             if (redmule_status() != 0)
                 result = 1;
             printf("timing %ux%ux%u %u\n", (unsigned)m, (unsigned)n, (unsigned)k, (unsigned)c);
+            program(x, w, z, m, n, k);
+            uint32_t p = polled_job(REDMULE_ARITH_VALUE(REDMULE_GEMM, REDMULE_FLOAT16));
+            printf("poll %ux%ux%u %u\n", (unsigned)m, (unsigned)n, (unsigned)k, (unsigned)p);
+            if (p > c + 40)
+                result = 3;
         }
     }
     synch_barrier();

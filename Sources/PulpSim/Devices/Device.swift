@@ -87,12 +87,18 @@ public final class DeviceContext {
     public func raiseEvent(line: Int, cores: UInt32) { machine.eventUnit?.raise(line: line, targets: cores) }
 
     /// Sets interrupt-pending bit `bit` of `hart`'s mip (a device line); a hart asleep in `wfi`
-    /// wakes.
+    /// wakes. A pulse line (the platform's `interruptPulses`) is consumed by that wake-up unless
+    /// the interrupt is enabled, in which case taking it consumes it.
     public func raiseInterrupt(hart: Int, bit: UInt32) {
         guard hart >= 0 && hart < machine.harts.count, bit < 32 else { return }
         let h = machine.harts[hart]
-        h.mipExternal |= 1 << bit
-        if case .asleep(.waitForInterrupt) = h.state { machine.wake(core: hart) }
+        let line = UInt32(1) << bit
+        h.mipExternal |= line
+        if case .asleep(.waitForInterrupt) = h.state {
+            machine.wake(core: hart)
+            let taken = h.mstatus & Hart.mstatusMIE != 0 && h.mie & line != 0
+            if machine.platform.interruptPulses & line != 0 && !taken { h.mipExternal &= ~line }
+        }
     }
 
     /// Makes a sleeping hart runnable at the current cycle (it retries the access it slept on).

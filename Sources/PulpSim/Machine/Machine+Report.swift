@@ -68,6 +68,13 @@ extension Machine {
             }
             text += describeRegisters(harts[t.hart])
             return text
+        case .unhandledInterrupt(let hart, let mcause, let pc):
+            let line = mcause & 0x7FFF_FFFF
+            var text = String(format: "hart %d: interrupt (mcause 0x%08x, line %d%@) with no trap handler (mtvec was never written; mstatus.MIE and the line are enabled)\n",
+                              hart, mcause, line, eventLineName(Int(line)).map { ": " + $0 } ?? "")
+            text += "  at \(describeInstruction(at: pc))\n"
+            text += describeRegisters(harts[hart])
+            return text
         case .deadlock(let sleepers):
             var text = "deadlock: every started hart is asleep and nothing can wake them\n"
             for s in sleepers {
@@ -91,6 +98,23 @@ extension Machine {
             if let redmule { text += "\n" + redmule.describe() }
             return text
         case .simulatorError(let message): return "simulator error: \(message)"
+        }
+    }
+
+    /// The device behind an interrupt line (event-unit lines on the cluster, mip bits elsewhere).
+    private func eventLineName(_ line: Int) -> String? {
+        switch line {
+        case 0..<8 where eventUnit != nil: return "software event \(line)"
+        case EventLine.dmaFirst, EventLine.dmaFirst + 1: return "DMA"
+        case EventLine.timerLow, EventLine.timerHigh: return eventUnit != nil ? "cluster timer" : nil
+        case EventLine.redmule: return "RedMulE"
+        case EventLine.barrier: return "barrier"
+        case EventLine.mutex: return "mutex"
+        case EventLine.dispatch: return "dispatch"
+        case 3: return "machine software interrupt"
+        case 7: return "machine timer interrupt"
+        case 11: return "machine external interrupt"
+        default: return nil
         }
     }
 
@@ -134,6 +158,9 @@ extension RunResult {
         if case .unhandledTrap(let t) = reason {
             object["trap"] = ["hart": t.hart, "cause": t.cause.description, "mcause": Int(t.cause.rawValue),
                               "pc": String(format: "0x%08x", t.pc), "tval": String(format: "0x%08x", t.tval)]
+        }
+        if case .unhandledInterrupt(let hart, let mcause, let pc) = reason {
+            object["trap"] = ["hart": hart, "cause": "interrupt", "mcause": Int(mcause), "pc": String(format: "0x%08x", pc)]
         }
         if case .deadlock(let s) = reason {
             object["sleeping"] = s.map { ["hart": $0.hart, "pc": String(format: "0x%08x", $0.pc),

@@ -77,7 +77,7 @@ extension Machine {
             }
             let before = core.pointee.instret
             state.pointee.now = cycle
-            runTurn(harts[turn.hart], budget: budget, shared: turn.running > 1)
+            runTurn(harts[turn.hart], budget: budget, horizon: horizon, shared: turn.running > 1)
             total &+= core.pointee.instret &- before
             if state.pointee.observing { observeTurn(turn) }
             if !control.ended && core.pointee.cycle >= maxCycles {
@@ -161,10 +161,11 @@ extension Machine {
     /// Fires timed events due by `time`, with `now` following each event's cycle.
     func fireEvents(upTo time: UInt64) { scheduler.fireEvents(upTo: time) }
 
-    /// Lets `hart` execute up to `budget` instructions, finishing slow-path instructions and traps.
-    /// When other harts are running (`shared`), a device access ends the turn, so that accesses
-    /// to shared devices happen in the order of simulated time.
-    func runTurn(_ hart: Hart, budget: Int, shared: Bool = false) {
+    /// Lets `hart` execute up to `budget` instructions until its cycle reaches `horizon` (the
+    /// next timed event, or the quantum ahead of the next hart), finishing slow-path
+    /// instructions and traps. When other harts are running (`shared`), a device access ends
+    /// the turn, so that accesses to shared devices happen in the order of simulated time.
+    func runTurn(_ hart: Hart, budget: Int, horizon: UInt64 = .max, shared: Bool = false) {
         takeInterruptIfPending(hart)
         let state = scheduler.state
         state.pointee.wokeAnotherHart = false
@@ -174,11 +175,15 @@ extension Machine {
         // instruction-count or cycle start point, or after the stop point).
         var traced = state.pointee.observing && (debug.watching || timeline != nil || tracerMayTrace(hart, budget: budget))
         while left > 0 && !control.ended && core.pointee.awake {
+            // An instruction costs at least a cycle: no more instructions than cycles to the horizon.
+            let cycle = core.pointee.cycle
+            if cycle >= horizon && left < budget { return }
+            let slice = min(left, Int(clamping: max(1, horizon &- cycle)))
             if traced {
                 if !debug.watching {
                     // Batches on the capturing fast path; what leaves it goes through stepTraced.
-                    let before = hart.instret, cycle = hart.cycle
-                    let end = interpreter.executeCapturing(hart, budget: min(left, Interpreter.captureCapacity))
+                    let before = hart.instret
+                    let end = interpreter.executeCapturing(hart, budget: min(slice, Interpreter.captureCapacity))
                     let count = Int(hart.instret &- before)
                     left -= count
                     if count > 0 { emitCaptured(hart, count: count, instret: before, cycle: cycle) }
@@ -188,12 +193,16 @@ extension Machine {
                 continue
             }
             let before = core.pointee.instret
-            let end = interpreter.execute(hart, budget: left)
+            let end = interpreter.execute(hart, budget: slice)
             left -= Int(core.pointee.instret &- before)
             switch end {
-            case .budget: return
+            case .budget: continue  // the budget or the horizon: the loop's conditions decide
             case .traceTrigger:
                 traced = true  // the trace's start point: the rest of the turn is traced
+            case .slowPath where core.pointee.cycle >= horizon:
+                // A device access (or CSR, ...) at or past the horizon waits for the next turn,
+                // after the timed events due by then have fired.
+                return
             default:
                 left -= 1
                 if !finish(end, hart, shared: shared) { return }

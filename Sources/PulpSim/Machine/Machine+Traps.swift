@@ -46,6 +46,13 @@ extension Machine: HartEnvironment {
         return true
     }
 
+    /// An interrupt with no handler ends the run rather than jumping to address 0.
+    private func handlerInstalled(_ hart: Hart, mcause: UInt32) -> Bool {
+        if hart.mtvecWritten { return true }
+        control.finish(.unhandledInterrupt(hart: hart.index, mcause: mcause, pc: hart.pc))
+        return false
+    }
+
     /// Takes the highest-priority pending and enabled interrupt, if interrupts are enabled.
     @inline(__always) func takeInterruptIfPending(_ hart: Hart) {
         guard hart.mstatus & Hart.mstatusMIE != 0 else { return }
@@ -55,6 +62,7 @@ extension Machine: HartEnvironment {
     private func takePendingInterrupt(_ hart: Hart) {
         // Event-unit lines (PULP convention: mcause = 0x8000_0000 | line).
         if let unit = eventUnit, let line = unit.pendingInterrupt(core: hart.index) {
+            guard handlerInstalled(hart, mcause: 0x8000_0000 | UInt32(line)) else { return }
             unit.acknowledgeInterrupt(core: hart.index, line: line)
             hart.enterTrap(cause: 0x8000_0000 | UInt32(line), tval: 0, epc: hart.pc, interrupt: true)
             hart.cycle &+= 3
@@ -67,6 +75,7 @@ extension Machine: HartEnvironment {
         if pending & 0xFFFF_0000 != 0 {
             line = 31 - UInt32((pending & 0xFFFF_0000).leadingZeroBitCount)
         } else if pending & (1 << 11) != 0 { line = 11 } else if pending & (1 << 3) != 0 { line = 3 } else { line = 7 }
+        guard handlerInstalled(hart, mcause: 0x8000_0000 | line) else { return }
         // A pulse line is consumed by taking its interrupt.
         hart.mipExternal &= ~(platform.interruptPulses & (1 << line))
         hart.enterTrap(cause: 0x8000_0000 | line, tval: 0, epc: hart.pc, interrupt: true)

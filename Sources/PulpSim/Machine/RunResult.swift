@@ -33,6 +33,8 @@ public struct UnhandledTrap: Sendable {
 public enum EndReason: Sendable {
     case exited(code: UInt32, mechanism: ExitMechanism)
     case unhandledTrap(UnhandledTrap)
+    /// An enabled interrupt was pending with no handler installed (mtvec never written).
+    case unhandledInterrupt(hart: Int, mcause: UInt32, pc: UInt32)
     case deadlock([SleepingHart])
     case instructionLimit(UInt64)
     case cycleLimit(UInt64)
@@ -48,7 +50,7 @@ public enum EndReason: Sendable {
     public var name: String {
         switch self {
         case .exited: return "exit"
-        case .unhandledTrap: return "trap"
+        case .unhandledTrap, .unhandledInterrupt: return "trap"
         case .deadlock: return "deadlock"
         case .instructionLimit: return "instruction-limit"
         case .cycleLimit: return "cycle-limit"
@@ -123,7 +125,7 @@ public struct RunResult: Sendable {
     public var exitStatus: Int32 {
         switch reason {
         case .exited(let code, _): return code > 255 ? ExitStatus.firmwareCodeTooLarge : Int32(code)
-        case .unhandledTrap: return ExitStatus.unhandledTrap
+        case .unhandledTrap, .unhandledInterrupt: return ExitStatus.unhandledTrap
         case .deadlock: return ExitStatus.deadlock
         case .instructionLimit, .cycleLimit: return ExitStatus.limitReached
         case .timeout: return ExitStatus.timeout

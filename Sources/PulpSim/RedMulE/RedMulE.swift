@@ -259,7 +259,7 @@ public final class RedMulE: Device {
             for (what, range) in p.accessedRanges where !reaches(range) {
                 errors.append(String(format: "%@ bytes 0x%08llx-0x%08llx lie outside TCDM", what, range.lowerBound, range.upperBound - 1))
             }
-            if p.zOverlapsInputs { errors.append("Z overlaps X or W: the result would depend on timing") }
+            if zOverlapsInputs(p) { errors.append("Z overlaps X or W: the result would depend on timing") }
             if shape.m % 12 != 0 && !warnedOverwrite {
                 warnedOverwrite = true
                 warnings.append(String(format: "M = %d is not a multiple of 12: rows %d..%d of Z (0x%08llx-0x%08llx) are overwritten with stale data (pulpsim writes 0xFF); leave room for them",
@@ -349,6 +349,21 @@ public final class RedMulE: Device {
             queued = nil
             startJob(next)
         }
+    }
+
+    /// Z (the logical M×K result) overlapping the logical X or W, in whichever views of the TCDM
+    /// the addresses are given.
+    func zOverlapsInputs(_ p: MemoryPlan) -> Bool {
+        let s = p.shape
+        func range(_ base: UInt32, _ bytes: Int) -> (ObjectIdentifier, Range<Int>)? {
+            guard let at = port.location(base) else { return nil }
+            return (at.memory, at.offset..<(at.offset + bytes))
+        }
+        guard let z = range(p.z, s.m * 2 * s.k) else { return false }
+        for input in [range(p.x, s.m * 2 * s.n), range(p.w, s.n * 2 * s.k)] {
+            if let input, input.0 == z.0, input.1.overlaps(z.1) { return true }
+        }
+        return false
     }
 
     /// Whether the byte range lies entirely inside TCDM (one of RedMulE's views of it).
@@ -471,13 +486,6 @@ struct MemoryPlan {
          ("Z writes (rows up to 12*ceil(M/12)-1)", zRange)]
     }
 
-    /// Z (the logical M×K result) overlapping the logical X or W.
-    var zOverlapsInputs: Bool {
-        let zLogical = UInt64(z)..<(UInt64(z) + UInt64(shape.m * 2 * shape.k))
-        let xLogical = UInt64(x)..<(UInt64(x) + UInt64(shape.m * 2 * shape.n))
-        let wLogical = UInt64(w)..<(UInt64(w) + UInt64(shape.n * 2 * shape.k))
-        return zLogical.overlaps(xLogical) || zLogical.overlaps(wLogical)
-    }
 }
 
 /// Trigger-to-event timing measured on the RTL (SPEC §7.5).

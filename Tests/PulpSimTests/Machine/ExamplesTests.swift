@@ -73,6 +73,19 @@ final class ExamplesTests: XCTestCase {
             XCTAssertLessThanOrEqual(abs(measured - expected) / expected, 0.02, String(line))
         }
         XCTAssertEqual(seen, rtl.count, r.stdout)
+        // Polling STATUS (a 39-cycle loop) sees each completion within one iteration of the event.
+        var waited: [String: Int] = [:]
+        var polled = 0
+        for line in r.stdout.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            guard f.count == 3, let cycles = Int(f[2]) else { continue }
+            if f[0] == "timing" { waited[String(f[1])] = cycles }
+            if f[0] == "poll", let w = waited[String(f[1])] {
+                polled += 1
+                XCTAssertTrue((w - 4)...(w + 40) ~= cycles, "\(line): event wait took \(w)")
+            }
+        }
+        XCTAssertEqual(polled, rtl.count, r.stdout)
     }
 
     /// program → (default exit, exit with --redmule-errors=warn, text on stderr)

@@ -39,6 +39,23 @@ final class FirmwareTests: XCTestCase {
         XCTAssertEqual(trap.pc, 0x8000_000C)
     }
 
+    func testEnabledInterruptWithoutHandlerEndsTheRun() throws {
+        let path = Paths.firmware("pulp-cluster", "fault-irq")
+        try requireFirmware(path)
+        let r = try runCLI(["run", path])
+        XCTAssertEqual(r.status, 120, r.stderr)
+        XCTAssertTrue(r.stderr.contains("hart 0: interrupt (mcause 0x80000005, line 5: software event 5) with no trap handler"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("last 3 instructions of hart 0") || r.stderr.contains("instructions of hart 0"), r.stderr)
+        let json = try runCLI(["run", "--json", "--quiet", path])
+        XCTAssertEqual(json.status, 120)
+        XCTAssertTrue(json.stdout.contains("\"cause\":\"interrupt\""), json.stdout)
+        XCTAssertTrue(json.stdout.contains("\"mcause\":2147483653"), json.stdout)
+        let (result, _) = try runELF(path, platform: .pulpCluster)
+        guard case .unhandledInterrupt(let hart, let mcause, _) = result.reason else { return XCTFail("\(result.reason)") }
+        XCTAssertEqual(hart, 0)
+        XCTAssertEqual(mcause, 0x8000_0005)
+    }
+
     func testWildStoreWithoutHandler() throws {
         for (platform, dir, pc) in [(PlatformKind.spike, "spike", "0x80000004"), (.pulpCluster, "pulp-cluster", "0x1c000004")] {
             let path = Paths.firmware(dir, "fault-store")

@@ -72,4 +72,38 @@ final class RedMulETimingTests: XCTestCase {
         XCTAssertEqual(read(0x04), 0)                         // job ids restart
         XCTAssertEqual(machine.eventUnit!.buffer[0] & (1 << 12), 1 << 12, "completion raised event 12 on hart 0")
     }
+
+    /// Programs a GEMM FP16 job (SOFT_CLEAR, ACQUIRE, registers, ARITH, TRIGGER) and returns the
+    /// end of the run it caused, if any.
+    func trigger(_ machine: Machine, _ redmule: RedMulE, x: UInt32, w: UInt32, z: UInt32, m: Int, n: Int, k: Int) -> EndReason? {
+        var c = AccessContext(hart: 0, cycle: 0)
+        func write(_ o: UInt32, _ v: UInt32) { _ = redmule.write(offset: o, size: 4, value: v, context: &c) }
+        write(0x14, 0)
+        _ = redmule.read(offset: 0x04, size: 4, context: &c)
+        write(0x40, x); write(0x44, w); write(0x48, z)
+        write(0x4C, UInt32(k) << 16 | UInt32(m)); write(0x50, UInt32(n)); write(0x54, 1 << 10 | 1 << 7)
+        write(0x00, 0)
+        return machine.control.end
+    }
+
+    func testZOverlappingXThroughTheOtherTCDMViewIsAnError() throws {
+        let (machine, redmule) = try makeMachine()
+        // X at the global address, Z at the cores' alias of the same bytes (+0x20).
+        let end = trigger(machine, redmule, x: 0x1000_0000, w: 0x1000_4000, z: 0x0000_0020, m: 12, n: 16, k: 16)
+        guard case .redmuleError(let message) = end else { return XCTFail("\(String(describing: end))") }
+        XCTAssertTrue(message.contains("Z overlaps X or W"), message)
+    }
+
+    func testOperandsNearTheTopOfTheAddressSpaceAreAnErrorNotACrash() throws {
+        // Z near 0xFFFF_FF00 with M mod 12 != 0: the padding rows would run past 2^32.
+        for z: UInt32 in [0xFFFF_FF00, 0xFFFF_FFFE, 0xFFFF_FFFF] {
+            let (machine, redmule) = try makeMachine()
+            let end = trigger(machine, redmule, x: 0x1000_0000, w: 0x1000_4000, z: z, m: 13, n: 16, k: 16)
+            guard case .redmuleError(let message) = end else { return XCTFail("\(String(describing: end))") }
+            XCTAssertTrue(message.contains("lie outside TCDM"), message)
+        }
+        let (machine, redmule) = try makeMachine()
+        let end = trigger(machine, redmule, x: 0xFFFF_FFF0, w: 0xFFFF_FFF8, z: 0x1000_0000, m: 65535, n: 65535, k: 16)
+        guard case .redmuleError = end else { return XCTFail("\(String(describing: end))") }
+    }
 }
