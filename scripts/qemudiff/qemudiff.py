@@ -290,14 +290,18 @@ class Generator:
         lines.append(f"{op} {XABI[rd]}, {XABI[rs1]}, {XABI[rs2]}")
         return Block(lines, "mul", ("x", rd))
 
-    def b_zba(self) -> Block:
-        op = self.rng.choice(["sh1add", "sh2add", "sh3add"])
+    def _bit_operands(self) -> tuple[list[str], int, int, int]:
+        """Source registers (sometimes given fresh values) and a destination for Zba/Zbb."""
         lines: list[str] = []
         rs1, rs2 = self.rs(), self.rs()
         for r in (rs1, rs2):
             if r in WRITABLE and self.chance(0.5):
                 lines.append(self.li(r, self.int_value()))
-        rd = self.rd()
+        return lines, rs1, rs2, self.rd()
+
+    def b_zba(self) -> Block:
+        op = self.rng.choice(["sh1add", "sh2add", "sh3add"])
+        lines, rs1, rs2, rd = self._bit_operands()
         lines.append(f"{op} {XABI[rd]}, {XABI[rs1]}, {XABI[rs2]}")
         return Block(lines, "zba", ("x", rd))
 
@@ -305,12 +309,7 @@ class Generator:
         binary = ["andn", "orn", "xnor", "max", "maxu", "min", "minu", "rol", "ror"]
         unary = ["clz", "ctz", "cpop", "sext.b", "sext.h", "zext.h", "orc.b", "rev8"]
         op = self.rng.choice(binary + unary + ["rori"])
-        lines: list[str] = []
-        rs1, rs2 = self.rs(), self.rs()
-        for r in (rs1, rs2):
-            if r in WRITABLE and self.chance(0.5):
-                lines.append(self.li(r, self.int_value()))
-        rd = self.rd()
+        lines, rs1, rs2, rd = self._bit_operands()
         if op in binary:
             lines.append(f"{op} {XABI[rd]}, {XABI[rs1]}, {XABI[rs2]}")
         elif op == "rori":

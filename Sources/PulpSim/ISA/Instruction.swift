@@ -7,7 +7,8 @@
 // RV32M.swift, ...) lists its descriptors next to its semantics; `InstructionSet` gathers them.
 // The decoder, the disassembler, the trace (effects, capture), the slow path (access sizes),
 // watchpoints and the timing model all read these facts; nothing keeps a list of its own.
-// Compressed (RVC) encodings are `CompressedForm`s naming the operation they expand to.
+// Compressed (RVC) encodings are `InstructionEncoding`s of extension C naming the operation
+// they expand to.
 
 /// Operations the interpreter executes (compressed instructions decode to these as well).
 /// Adding one: a case here, its descriptor row and semantics in its extension's file, a test.
@@ -209,14 +210,28 @@ public enum ExecutionPath: UInt8, Sendable {
     case fast, slow
 }
 
-/// Everything pulpsim knows about one instruction.
-public struct InstructionDescriptor: Sendable {
+/// An encoding the decoder matches: a descriptor's 32-bit encoding, or a compressed form (of
+/// extension C) naming the operation it expands to.
+public struct InstructionEncoding: Sendable {
     public let name: String
     public let mask: UInt32
     public let match: UInt32
     public let format: InstructionFormat
     public let ext: Extension
     public let operation: Operation
+    public var isCompressed: Bool { ext == .c }
+
+    init(_ name: String, _ mask: UInt32, _ match: UInt32, _ format: InstructionFormat, _ ext: Extension,
+         _ operation: Operation) {
+        self.name = name; self.mask = mask; self.match = match; self.format = format; self.ext = ext
+        self.operation = operation
+    }
+}
+
+/// Everything pulpsim knows about one instruction.
+public struct InstructionDescriptor: Sendable {
+    /// Mnemonic, mask/match, operand format, extension and operation.
+    public let encoding: InstructionEncoding
     /// The load or store it performs, if any.
     public let memory: MemoryAccess?
     /// Whether it accumulates IEEE exception flags into `fflags`.
@@ -229,11 +244,17 @@ public struct InstructionDescriptor: Sendable {
     public init(_ name: String, _ mask: UInt32, _ match: UInt32, _ format: InstructionFormat, _ ext: Extension,
                 _ operation: Operation, memory: MemoryAccess? = nil, raisesFloatFlags: Bool = false,
                 csr: CSRAccess? = nil, cost: CostClass = .single, path: ExecutionPath = .fast) {
-        self.name = name; self.mask = mask; self.match = match; self.format = format; self.ext = ext
-        self.operation = operation; self.memory = memory; self.raisesFloatFlags = raisesFloatFlags
+        encoding = InstructionEncoding(name, mask, match, format, ext, operation)
+        self.memory = memory; self.raisesFloatFlags = raisesFloatFlags
         self.csr = csr; self.cost = cost; self.path = path
     }
 
+    public var name: String { encoding.name }
+    public var mask: UInt32 { encoding.mask }
+    public var match: UInt32 { encoding.match }
+    public var format: InstructionFormat { encoding.format }
+    public var ext: Extension { encoding.ext }
+    public var operation: Operation { encoding.operation }
     public var operands: Operands { format.operands }
     /// The register file the destination field writes (`.none` for stores, branches, ...).
     public var writes: RegisterFile { format.operands.rd }
@@ -243,29 +264,6 @@ public struct InstructionDescriptor: Sendable {
     public var storeData: RegisterFile { memory?.kind == .store ? format.operands.rs2 : .none }
     /// Whether it can make the FP state dirty (mstatus.FS): it writes an f register or raises flags.
     public var touchesFloatState: Bool { writes == .f || raisesFloatFlags }
-}
-
-/// A compressed (16-bit) encoding and the operation it expands to.
-public struct CompressedForm: Sendable {
-    public let name: String
-    public let mask: UInt32
-    public let match: UInt32
-    public let format: InstructionFormat
-    public let operation: Operation
-    init(_ name: String, _ mask: UInt32, _ match: UInt32, _ format: InstructionFormat, _ operation: Operation) {
-        self.name = name; self.mask = mask; self.match = match; self.format = format; self.operation = operation
-    }
-}
-
-/// One row of the decoder's table: a 32-bit descriptor's encoding or a compressed form.
-public struct InstructionEncoding: Sendable {
-    public let name: String
-    public let mask: UInt32
-    public let match: UInt32
-    public let format: InstructionFormat
-    public let ext: Extension
-    public let operation: Operation
-    public var isCompressed: Bool { ext == .c }
 }
 
 /// The instruction set: every descriptor, indexed by operation, and the encodings the decoder
@@ -284,11 +282,7 @@ public enum InstructionSet {
 
     /// Decoder rows: all 32-bit encodings, then the compressed forms (order matters among
     /// compressed forms sharing an encoding space: the first whose operand constraints hold wins).
-    public static let encodings: [InstructionEncoding] =
-        descriptors.map { InstructionEncoding(name: $0.name, mask: $0.mask, match: $0.match, format: $0.format,
-                                              ext: $0.ext, operation: $0.operation) }
-        + rv32c.map { InstructionEncoding(name: $0.name, mask: $0.mask, match: $0.match, format: $0.format,
-                                          ext: .c, operation: $0.operation) }
+    public static let encodings: [InstructionEncoding] = descriptors.map(\.encoding) + rv32c
 
     /// The descriptor of `operation`.
     @inline(__always) public static func descriptor(_ operation: Operation) -> InstructionDescriptor? {

@@ -37,10 +37,15 @@ public struct MemoryPort {
         return (ObjectIdentifier(ram), offset + Int(address - region.start))
     }
 
+    /// Host memory for [address, address + count) if the master reaches all of it.
+    private func reachable(_ address: UInt32, count: Int) -> UnsafeMutableRawPointer? {
+        reaches(address, count: count) ? bus.hostPointer(address, count: count) : nil
+    }
+
     /// Reads `buffer.count` bytes from `address`; false if they are not all reachable.
     @discardableResult
     public func read(_ address: UInt32, into buffer: UnsafeMutableRawBufferPointer, hart: Int) -> Bool {
-        guard reaches(address, count: buffer.count), let p = bus.hostPointer(address, count: buffer.count) else { return false }
+        guard let p = reachable(address, count: buffer.count) else { return false }
         if let base = buffer.baseAddress { base.copyMemory(from: p, byteCount: buffer.count) }
         owner.masterRead(address: address, count: buffer.count, hart: hart)
         return true
@@ -49,7 +54,7 @@ public struct MemoryPort {
     /// Writes `bytes` at `address`; false (and nothing written) if they are not all reachable.
     @discardableResult
     public func write(_ address: UInt32, _ bytes: UnsafeRawBufferPointer, hart: Int) -> Bool {
-        guard reaches(address, count: bytes.count), let p = bus.hostPointer(address, count: bytes.count) else { return false }
+        guard let p = reachable(address, count: bytes.count) else { return false }
         if let base = bytes.baseAddress { p.copyMemory(from: base, byteCount: bytes.count) }
         owner.masterWrote(address: address, count: bytes.count, hart: hart)
         return true
