@@ -211,7 +211,17 @@ final class Interpreter {
         // Instructions starting up to 2 bytes before the range may overlap it.
         let first = (address & ~1) &- 2
         let count = (UInt64(size) + 3) / 2 + 1
-        for i in 0..<min(count, UInt64(1) << Interpreter.cacheBits) {
+        if count > UInt64(1) << Interpreter.cacheBits {
+            // More addresses than slots: several may share a slot, so compare every slot's tag
+            // with the range (odd tags mark empty slots).
+            let span = UInt64(2) * (count - 1)
+            for slot in 0..<(1 << Interpreter.cacheBits) {
+                let tag = cache[slot].tag
+                if tag & 1 == 0 && UInt64(tag &- first) <= span { cache[slot] = .empty }
+            }
+            return
+        }
+        for i in 0..<count {
             let pc = first &+ 2 &* UInt32(i)
             let slot = Int((pc >> 1) & cacheMask)
             if cache[slot].tag == pc { cache[slot] = .empty }
