@@ -231,7 +231,8 @@ final class Interpreter {
     /// Drops decoded instructions of [address, address + size) if any page of it holds code
     /// (stores by the slow path, devices and the debugger).
     @inline(__always) func noteWrite(_ address: UInt32, size: Int) {
-        if size > 0 && (size >= 4096 || touchesCode(address, size: UInt32(size))) { invalidate(address, size: size) }
+        guard size > 0 && (size >= 4096 || touchesCode(address, size: UInt32(size))) else { return }
+        for view in bus.views(of: address) { invalidate(view, size: size) }
     }
 
     /// The decoded instruction at `pc` from the cache, decoding it on a miss; nil if it cannot
@@ -252,8 +253,10 @@ final class Interpreter {
             guard let high = fetchHalf(pc &+ 2) else { return nil }
             word |= high << 16
         }
-        codePages[Int(pc >> 12)] = 1
-        codePages[Int((pc &+ 3) >> 12)] = 1
+        for view in bus.views(of: pc) {  // a store through any view of this memory drops it
+            codePages[Int(view >> 12)] = 1
+            codePages[Int((view &+ 3) >> 12)] = 1
+        }
         var d = Decoder.decode(word, at: pc, extensions: extensions)
         if let marker = debug.marker(at: pc) {
             d.operation = .illegal
