@@ -54,7 +54,9 @@ public final class ClusterTimer: Device {
         let distance = (target &- (current & width)) & width
         let ticks = distance == 0 ? (width == UInt64.max ? UInt64.max : width + 1) : distance
         guard ticks < UInt64.max / ch.divider else { return }
-        let when = now &+ ticks * ch.divider
+        // The counter advanced to `current` at its last tick, `phase` cycles ago (prescaler).
+        let phase = (now &- ch.since) % ch.divider
+        let when = now &+ ticks * ch.divider &- phase
         channels[c].token = context.schedule(at: when) { [unowned self] in self.match(c, at: when) }
     }
 

@@ -27,16 +27,21 @@ extension SlowStep {
         let number = UInt32(d.imm) & 0xFFF
         let operand = descriptor.format == .csrImmediate ? UInt32(d.rs1) : hart.x[Int(d.rs1)]
         guard let old = hart.readCSR(number, timeNow: hart.cycle) else { return illegalInstruction() }
+        var write: (number: UInt32, value: UInt32)?
         if let written = SlowStep.writtenCSR(d, descriptor) {
-            let value: UInt32
+            guard CSRTable.lookup(written)?.access == .readWrite else { return illegalInstruction() }
             switch access {
-            case .write: value = operand
-            case .set: value = old | operand
-            case .clear: value = old & ~operand
+            case .write: write = (written, operand)
+            case .set: write = (written, old | operand)
+            case .clear: write = (written, old & ~operand)
             }
-            guard hart.writeCSR(written, value) else { return illegalInstruction() }
         }
         hart.x[Int(d.rd)] = old
-        return retire()
+        let outcome = retire()
+        // "Any CSR write takes effect after the writing instruction has otherwise completed"
+        // (privileged specification, §3.1.10): a counter written here does not count the
+        // writing instruction itself, as in Spike.
+        if let write { hart.writeCSR(write.number, write.value) }
+        return outcome
     }
 }

@@ -211,7 +211,17 @@ final class Interpreter {
         // Instructions starting up to 2 bytes before the range may overlap it.
         let first = (address & ~1) &- 2
         let count = (UInt64(size) + 3) / 2 + 1
-        for i in 0..<min(count, UInt64(1) << Interpreter.cacheBits) {
+        if count > UInt64(1) << Interpreter.cacheBits {
+            // More addresses than slots: several may share a slot, so compare every slot's tag
+            // with the range (odd tags mark empty slots).
+            let span = UInt64(2) * (count - 1)
+            for slot in 0..<(1 << Interpreter.cacheBits) {
+                let tag = cache[slot].tag
+                if tag & 1 == 0 && UInt64(tag &- first) <= span { cache[slot] = .empty }
+            }
+            return
+        }
+        for i in 0..<count {
             let pc = first &+ 2 &* UInt32(i)
             let slot = Int((pc >> 1) & cacheMask)
             if cache[slot].tag == pc { cache[slot] = .empty }
@@ -221,7 +231,8 @@ final class Interpreter {
     /// Drops decoded instructions of [address, address + size) if any page of it holds code
     /// (stores by the slow path, devices and the debugger).
     @inline(__always) func noteWrite(_ address: UInt32, size: Int) {
-        if size > 0 && (size >= 4096 || touchesCode(address, size: UInt32(size))) { invalidate(address, size: size) }
+        guard size > 0 && (size >= 4096 || touchesCode(address, size: UInt32(size))) else { return }
+        for view in bus.views(of: address) { invalidate(view, size: size) }
     }
 
     /// The decoded instruction at `pc` from the cache, decoding it on a miss; nil if it cannot
@@ -242,8 +253,10 @@ final class Interpreter {
             guard let high = fetchHalf(pc &+ 2) else { return nil }
             word |= high << 16
         }
-        codePages[Int(pc >> 12)] = 1
-        codePages[Int((pc &+ 3) >> 12)] = 1
+        for view in bus.views(of: pc) {  // a store through any view of this memory drops it
+            codePages[Int(view >> 12)] = 1
+            codePages[Int((view &+ 3) >> 12)] = 1
+        }
         var d = Decoder.decode(word, at: pc, extensions: extensions)
         if let marker = debug.marker(at: pc) {
             d.operation = .illegal
@@ -268,7 +281,8 @@ final class Interpreter {
 
     // MARK: The loop
 
-    /// Runs `hart` for at most `budget` instructions on the fast path.
+    /// Runs `hart` on the fast path for at most `budget` cycles (so at most `budget` instructions;
+    /// the last one may end past the budget by its own extra cycles).
     @inline(never)
     func execute(_ hart: Hart, budget: Int) -> QuantumEnd {
         executeLoop(hart, budget: budget, NoCapture.self, into: nil)
@@ -294,9 +308,11 @@ final class Interpreter {
         let valueTable = C.on ? tables.capturedValue : nil
         var count = 0
 
-        // `remaining` counts down after each retired instruction; an instruction that leaves
-        // the loop is not counted.
-        loop: while remaining > 0 {
+        // The budget is in cycles: the loop goes on while instructions retired plus stall cycles
+        // stay below it (`remaining` counts down per retired instruction, so that is
+        // `stalls < remaining`), and so it also bounds the instructions. An instruction that
+        // leaves the loop is not counted.
+        loop: while remaining > Int(truncatingIfNeeded: s.stalls) {
             let pc = s.pc
             let e = cache + Int((pc >> 1) & cacheMask)
             if _slowPath(e.pointee.tag != pc) {

@@ -111,17 +111,19 @@ public final class Machine {
     public init(options: MachineOptions = MachineOptions()) throws {
         let p = options.platform
         guard p.hartRange.contains(p.harts) else {
-            throw MachineError.invalidOption(p.hartRange.count == 1 ? "platform \(p.kind.rawValue) has exactly one hart"
-                                             : "--harts must be between 1 and 8 (got \(p.harts))")
+            throw MachineError.invalidOption(p.hartRange.count == 1
+                ? "--harts: platform \(p.kind.rawValue) has exactly one hart (got \(p.harts))"
+                : "--harts must be between 1 and 8 (got \(p.harts))")
         }
+        func size(_ bytes: UInt32) -> String { bytes % 1024 == 0 ? "\(bytes / 1024) KiB" : "\(bytes) bytes" }
         guard PlatformOptions.tcdmRange.contains(p.tcdmSize) else {
-            throw MachineError.invalidOption("TCDM size must be between 4 KiB and 1 MiB")
+            throw MachineError.invalidOption("--tcdm-kib: the TCDM size must be between 4 KiB and 1 MiB (got \(size(p.tcdmSize)))")
         }
         guard PlatformOptions.l2Range.contains(p.l2Size) else {
-            throw MachineError.invalidOption("L2 size must be between 4 KiB and 64 MiB")
+            throw MachineError.invalidOption("--l2-kib: the L2 size must be between 4 KiB and 64 MiB (got \(size(p.l2Size)))")
         }
         guard PlatformOptions.ramRange.contains(p.ramSize) else {
-            throw MachineError.invalidOption("RAM size must be between 4 KiB and 2 GiB")
+            throw MachineError.invalidOption("--ram-mib: the RAM size must be between 4 KiB and 2 GiB (got \(size(p.ramSize)))")
         }
         guard options.quantum >= 0 else { throw MachineError.invalidOption("the quantum must be at least 1 cycle") }
         self.options = options

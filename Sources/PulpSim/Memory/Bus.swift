@@ -85,6 +85,20 @@ public final class Bus {
         return nil
     }
 
+    /// Every address at which the RAM byte at `address` is seen (itself first; just `address`
+    /// if it is not RAM): the TCDM and its alias, for instance.
+    func views(of address: UInt32) -> [UInt32] {
+        guard let r = region(containing: address), case .ram(let ram, let offset) = r.kind else { return [address] }
+        let at = offset + Int(address - r.start)
+        var views = [address]
+        for other in regions where other.start != r.start {
+            guard case .ram(let o, let otherOffset) = other.kind, o === ram,
+                  at >= otherOffset, at - otherOffset < Int(other.size) else { continue }
+            views.append(other.start + UInt32(at - otherOffset))
+        }
+        return views
+    }
+
     /// Host pointer for `count` bytes of RAM at `address`, or nil if not entirely in one RAM region.
     public func hostPointer(_ address: UInt32, count: Int) -> UnsafeMutableRawPointer? {
         guard count >= 0, let r = region(containing: address), case .ram(let ram, let offset) = r.kind else { return nil }
