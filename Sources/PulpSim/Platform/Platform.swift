@@ -148,8 +148,8 @@ public struct PlatformDescription: Sendable {
     public func renderMemoryMap() -> String {
         var lines = ["Memory map of platform '\(kind.rawValue)':"]
         for r in regions {
-            lines.append(String(format: "  0x%08x-0x%08llx  %-22@ %@", r.start, r.end - 1, r.name as NSString,
-                                r.note as NSString))
+            let name = r.name.count < 24 ? r.name.padding(toLength: 24, withPad: " ", startingAt: 0) : r.name + " "
+            lines.append(String(format: "  0x%08x-0x%08llx  ", r.start, r.end - 1) + name + r.note)
         }
         lines.append("  anything else: access fault")
         return lines.joined(separator: "\n")
