@@ -123,11 +123,12 @@ public final class Bus {
         switch r.kind {
         case .ram(let ram, let offset):
             if UInt64(address) + UInt64(size) > r.end {
-                // Misaligned access straddling the end of a region: split into bytes.
-                var value: UInt32 = 0
-                for i in 0..<size {
-                    guard case .ok(let byte) = slowRead(address &+ UInt32(i), size: 1, context: &context) else { return .fault }
-                    value |= byte << UInt32(8 * i)
+                // Misaligned access straddling the end of a region into the next RAM region: byte
+                // by byte. Into a device or unmapped space: a fault, with no side effect.
+                guard let pieces = ramPieces(address, count: size) else { return .fault }
+                var value: UInt32 = 0, shift: UInt32 = 0
+                for (p, n) in pieces {
+                    for i in 0..<n { value |= UInt32(p.load(fromByteOffset: i, as: UInt8.self)) << shift; shift += 8 }
                 }
                 return .ok(value)
             }
@@ -153,10 +154,13 @@ public final class Bus {
         switch r.kind {
         case .ram(let ram, let offset):
             if UInt64(address) + UInt64(size) > r.end {
-                for i in 0..<size {
-                    let result = slowWrite(address &+ UInt32(i), size: 1, value: value >> UInt32(8 * i), context: &context)
-                    if case .fault = result { return .fault }
+                // As for loads: every byte must be RAM, or nothing is written.
+                guard let pieces = ramPieces(address, count: size) else { return .fault }
+                var shift: UInt32 = 0
+                for (p, n) in pieces {
+                    for i in 0..<n { p.storeBytes(of: UInt8(truncatingIfNeeded: value >> shift), toByteOffset: i, as: UInt8.self); shift += 8 }
                 }
+                noteStore(address, size: size, context: &context)
                 return .ok(0)
             }
             let p = ram.bytes + offset + Int(address - r.start)

@@ -248,6 +248,22 @@ final class BusTests: XCTestCase {
         XCTAssertNil(bus.readBytes(0x0FFF_EFFC, count: 8), "unmapped before the first block")
         XCTAssertFalse(bus.writeBytes(0x0FFF_EFFC, [7, 7, 7, 7, 7, 7, 7, 7]))
         XCTAssertEqual(bus.readBytes(0x0FFF_F000, count: 4), [0, 0, 0, 0])
+        // A hart's misaligned access from RAM into the device faults with no side effect.
+        XCTAssertNil(load(bus, 0x1000_0FFE, 4))
+        XCTAssertFalse(store(bus, 0x1000_0FFE, 4, 0x1122_3344))
+        XCTAssertEqual(high.load(offset: 0xFFE, size: 2), 0, "nothing written before the fault")
+    }
+
+    func testMisalignedAccessesIntoTheTestAndSetViewFaultWithoutSideEffects() throws {
+        // A 1 MiB TCDM ends where its test-and-set view begins (0x1010_0000).
+        let m = try machine(.pulpCluster) { $0.platform.tcdmSize = 0x10_0000 }
+        m.writeMemory(0x100F_FFFC, [1, 2, 3, 4])
+        m.writeMemory(0x1000_0000, [5, 6, 7, 8])
+        XCTAssertNil(load(m.bus, 0x100F_FFFE, 4), "would run into the test-and-set view")
+        XCTAssertEqual(m.readMemory(0x100F_FFFC, count: 4), [1, 2, 3, 4])
+        XCTAssertEqual(m.readMemory(0x1000_0000, count: 4), [5, 6, 7, 8], "no test-and-set happened")
+        XCTAssertFalse(store(m.bus, 0x100F_FFFF, 2, 0xAAAA))
+        XCTAssertEqual(m.readMemory(0x100F_FFFC, count: 4), [1, 2, 3, 4], "nothing written before the fault")
     }
 
     func testHostAccessFailsOnAnyByteOutsideRAM() throws {
