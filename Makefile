@@ -36,11 +36,11 @@ unit-test: firmware
 	$(SWIFT) test --skip-build
 
 qemu-diff: build
-	python3 scripts/qemudiff/qemudiff.py --count $(QEMU_DIFF_COUNT) --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG)
-	python3 scripts/qemudiff/qemudiff.py --count $(QEMU_DIFF_COUNT) --seed 100001 --isa rv32imfc_zba_zbb --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG)
+	python3 Tests/qemudiff/qemudiff.py --count $(QEMU_DIFF_COUNT) --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG)
+	python3 Tests/qemudiff/qemudiff.py --count $(QEMU_DIFF_COUNT) --seed 100001 --isa rv32imfc_zba_zbb --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG)
 
 spike-compare: release firmware
-	python3 scripts/spikecompare.py --spike "$(SPIKE)" --pulpsim $(PULPSIM_RELEASE)
+	python3 Tests/spikecompare/spikecompare.py --spike "$(SPIKE)" --pulpsim $(PULPSIM_RELEASE)
 
 test: unit-test qemu-diff
 
@@ -53,7 +53,7 @@ demo: release firmware
 	$(PULPSIM_RELEASE) run --stats firmware/build/pulp-cluster/redmule-gemm-vs-sw.elf
 
 fp-vectors:
-	python3 scripts/fpvectors/gen_fp32_vectors.py
+	python3 Tests/fpvectors/gen_fp32_vectors.py
 
 clean:
 	rm -rf .build firmware/build

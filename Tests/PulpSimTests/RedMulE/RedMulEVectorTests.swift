@@ -1,4 +1,4 @@
-// RedMulE against the independent Python oracle (scripts/redmule-oracle, Berkeley SoftFloat and
+// RedMulE against the independent Python oracle (Tests/redmule-oracle, Berkeley SoftFloat and
 // ml-dtypes): every vector through the engine, and every vector that fits TCDM through the
 // register interface and the memory layout (FP8 chunking, Z padding rows) as firmware sees it.
 

@@ -13,10 +13,10 @@ mvendorid, marchid and mip (platform identity, Spike's pending timer interrupt),
 values (moves, stores) and values computed from them within 8 instructions of the read (cycle
 differences).
 
-    python3 scripts/spikecompare.py --spike ~/riscv-isa-sim/build/spike [ELF ...]
+    python3 Tests/spikecompare/spikecompare.py --spike ~/riscv-isa-sim/build/spike [ELF ...]
     (default ELFs: firmware/build/spike/*.elf; --limit caps the lines per program)
-    python3 scripts/qemudiff/qemudiff.py --count 500 --keep     # random programs, then:
-    python3 scripts/spikecompare.py --spike SPIKE /tmp/qemudiff-work-*/seed-*/prog.elf
+    python3 Tests/qemudiff/qemudiff.py --count 500 --keep     # random programs, then:
+    python3 Tests/spikecompare/spikecompare.py --spike SPIKE /tmp/qemudiff-work-*/seed-*/prog.elf
 """
 import argparse
 import glob
@@ -27,7 +27,7 @@ import sys
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 ISA = "rv32imfc_zicsr_zifencei_zicclsm_zicntr"
 MRET_EXTRA = " c784_mstatush 0x00000000 c1957_tcontrol 0x00000000"
 # csrr of mcycle, mcycleh, cycle, cycleh, time, timeh, mvendorid, marchid, mip (csrrs rd, csr, x0)
