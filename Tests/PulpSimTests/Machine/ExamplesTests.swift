@@ -1,6 +1,6 @@
 // Every firmware example on the 8-hart cluster, the RedMulE diagnostics programs (one per
-// SPEC §7.6 condition, with and without --redmule-errors=warn), the redmule-tb program in its
-// four variants, and the trigger-to-event timings measured by firmware.
+// docs/platform.md §7.6 condition, with and without --redmule-errors=warn), the redmule-tb
+// program in its four variants, and the trigger-to-event timings measured by firmware.
 
 import Foundation
 import PulpSim

@@ -19,7 +19,7 @@ final class FirmwareTests: XCTestCase {
     func testISAProgramsOnSpike() throws { try runISAPrograms(.spike, "spike") }
     func testISAProgramsOnPulpCluster() throws { try runISAPrograms(.pulpCluster, "pulp-cluster") }
 
-    /// Misaligned loads and stores cost one extra cycle each (SPEC §1: two bus accesses).
+    /// Misaligned loads and stores cost one extra cycle each (docs/platform.md §1: two bus accesses).
     func testMisalignedAccessesCostASecondBusAccess() throws {
         let (result, _) = try runELF(Paths.firmware("spike", "misaligned-cycles"), platform: .spike)
         XCTAssertEqual(result.firmwareExitCode, 16, "\(result.reason)")

@@ -1,5 +1,5 @@
-// Trace lines follow SPEC §10 (Spike's --log-commits) to the byte; formats, filters, per-hart
-// files, device events and post-mortem history.
+// Trace lines follow docs/platform.md §10 (Spike's --log-commits) to the byte; formats, filters,
+// per-hart files, device events and post-mortem history.
 
 import Foundation
 import PulpSim
