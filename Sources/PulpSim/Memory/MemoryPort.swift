@@ -30,13 +30,6 @@ public struct MemoryPort {
         return windows.contains { $0.contains(address) && $0.contains(UInt32(last)) }
     }
 
-    /// The same memory location seen through every window: the byte offset of `address` into the
-    /// memory backing it, to compare ranges given through different views of one memory.
-    public func location(_ address: UInt32) -> (memory: ObjectIdentifier, offset: Int)? {
-        guard let region = bus.region(containing: address), case .ram(let ram, let offset) = region.kind else { return nil }
-        return (ObjectIdentifier(ram), offset + Int(address - region.start))
-    }
-
     /// Reads `buffer.count` bytes from `address`; false if they are not all reachable.
     @discardableResult
     public func read(_ address: UInt32, into buffer: UnsafeMutableRawBufferPointer, hart: Int) -> Bool {

@@ -111,8 +111,6 @@ public final class Tracer {
     private let perHart: Bool
     /// Lines go straight into the single output (no capture, no merging, no per-hart files).
     private var direct = false
-    /// Whether lines need symbol and disassembly text.
-    public var needsDisassembly: Bool { format == .pulpsim || format == .jsonl }
     /// Per-hart: tracing currently enabled by start/stop points.
     var active: [Bool]
     var stopped: [Bool]
