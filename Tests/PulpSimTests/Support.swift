@@ -48,12 +48,25 @@ func runELF(_ path: String, platform: PlatformKind, harts: Int? = nil, maxInstru
     return (machine.run(), machine)
 }
 
-/// Runs the pulpsim command line; returns exit status, stdout and stderr.
+/// Runs the pulpsim command line; returns exit status, stdout and stderr. The caller checks the
+/// status (prefer `runCLI(_:exits:)`, which does).
 func runCLI(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     try runProgram(Paths.executable, arguments)
 }
 
-/// Runs a program; returns exit status, stdout and stderr.
+/// Runs the pulpsim command line and checks that it ends with exit status `expected` (runs are
+/// deterministic: every run has exactly one right status).
+@discardableResult
+func runCLI(_ arguments: [String], exits expected: Int32, file: StaticString = #filePath,
+            line: UInt = #line) throws -> (status: Int32, stdout: String, stderr: String) {
+    let r = try runCLI(arguments)
+    XCTAssertEqual(r.status, expected, "pulpsim \(arguments.joined(separator: " ")): \(r.stderr.suffix(2000))",
+                   file: file, line: line)
+    return r
+}
+
+/// Runs a program; returns exit status, stdout and stderr. Both pipes are read at once: a child
+/// that fills one of them while the other is being read would otherwise block for ever.
 func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
@@ -62,8 +75,28 @@ func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32,
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    let errors = DrainedPipe(err)
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    let errData = errors.wait()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// Reads a pipe to its end on a thread of its own; `wait()` returns everything read.
+final class DrainedPipe: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ pipe: Pipe) {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
 }
