@@ -100,3 +100,23 @@ final class DrainedPipe: @unchecked Sendable {
         return data
     }
 }
+
+/// Reads `handle` until `text` has arrived (blocking reads: returns as soon as the child has
+/// written it, or at end of file if it never does). Returns everything read so far.
+func readUntil(_ text: String, from handle: FileHandle) -> String {
+    var received = Data()
+    while !String(decoding: received, as: UTF8.self).contains(text) {
+        let chunk = handle.availableData
+        if chunk.isEmpty { break }  // end of file: the child is gone
+        received += chunk
+    }
+    return String(decoding: received, as: UTF8.self)
+}
+
+/// User and system CPU time of every child process this process has waited for, in seconds.
+func childrenCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
