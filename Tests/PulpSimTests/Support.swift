@@ -120,3 +120,18 @@ func childrenCPUSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
         + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
+
+/// A seeded pseudo-random generator (SplitMix64) for tests: the same numbers on every run and
+/// platform, so a failure names its seed and can be replayed. Tests use no unseeded randomness.
+struct SplitMix64: RandomNumberGenerator {
+    let seed: UInt64
+    private var state: UInt64
+    init(seed: UInt64) { self.seed = seed; state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

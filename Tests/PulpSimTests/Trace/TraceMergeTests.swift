@@ -79,19 +79,21 @@ final class TraceMergeTests: XCTestCase {
         }
     }
 
-    /// `writeDecimal` (eight digits per step, 8-byte stores) against `String(_:)`.
+    /// `writeDecimal` (eight digits per step, 8-byte stores) against `String(_:)`: powers of ten
+    /// and their neighbours, and 200 numbers of each bit length from a seeded generator.
     func testDecimalNumbers() {
         var values: [UInt64] = [0, 1, 9, 10, 99, 100, 12_345, 99_999_999, 100_000_000, 100_000_001, 1_234_567_890,
                                 9_999_999_999_999_999, 10_000_000_000_000_000, 10_000_000_000_000_001, UInt64.max, UInt64.max - 1]
         var p: UInt64 = 1
         for _ in 0..<19 { values += [p - 1, p, p + 1]; p *= 10 }
-        var generator = SystemRandomNumberGenerator()
-        for bits in 1...64 { for _ in 0..<200 { values.append(UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64(64 - bits)) } }
+        var generator = SplitMix64(seed: 0xDEC1_3A15)
+        for bits in 1...64 { for _ in 0..<200 { values.append(generator.next() >> UInt64(64 - bits)) } }
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
         defer { buffer.deallocate() }
         for v in values {
             let n = writeDecimal(v, to: buffer)
-            XCTAssertEqual(String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self), String(v))
+            XCTAssertEqual(String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self), String(v),
+                           "seed \(String(generator.seed, radix: 16))")
         }
     }
 }
