@@ -11,8 +11,8 @@ FILTER ?=
 
 # Durations: measured on the 2-core development machine (shared, so give or take a third).
 help:
-	@echo "make test            what CI runs: firmware, Swift tests, QEMU differential programs (≈ 4 min from clean)"
-	@echo "make unit-test       firmware and every Swift test (≈ 2.5 min; ≈ 3 min from clean)"
+	@echo "make test            what CI runs: firmware, Swift tests, QEMU differential programs (≈ 3 min from clean)"
+	@echo "make unit-test       firmware and every Swift test (≈ 2 min; ≈ 2.5 min from clean)"
 	@echo "                     FILTER=REGEX runs the matching ones, by module or test class:"
 	@echo "                       PulpFloatTests  FP32 vectors against the F extension (≈ 10 s)"
 	@echo "                       PulpSimTests    the simulator (≈ 2 min): Machine (Examples, Firmware, Run) ≈ 45 s,"
