@@ -1,5 +1,6 @@
-# One instruction of each trace class, for the whole-line trace tests (Tests/PulpSimTests/TraceTests.swift):
-# ALU, compressed, load, store (byte, half, word), CSR write, FP load, FP op raising a flag, branch.
+# One instruction of each trace class, for the whole-line trace tests
+# (Tests/PulpSimTests/Trace/TraceTests.swift): ALU, compressed, load, store (byte, half, word),
+# CSR write, FP load, FP op raising a flag, branch.
     .section .text.init, "ax"
     .globl _start
 _start:

@@ -1,7 +1,7 @@
 # FP operations that raise a flag and write x1, f0, f1 or another register: Spike lists the
 # effects of a line by (number << 4 | kind), so x1 (0x10), f0 (0x01) and f1 (0x11) come before
 # c1_fflags (0x14) and every other register after it; the first FP write makes the FP state dirty
-# (c768_mstatus); fcsr writes show as fflags and frm (Tests/PulpSimTests/TraceTests.swift).
+# (c768_mstatus); fcsr writes show as fflags and frm (Tests/PulpSimTests/Trace/TraceTests.swift).
     .section .text.init, "ax"
     .globl _start
 _start:

@@ -1,4 +1,4 @@
-// Platform: the firmware's text output, line-buffered per hart (SPEC §6).
+// Platform: the firmware's text output, line-buffered per hart (docs/platform.md §6).
 //
 // Every device that prints (the pulp stdout window, HTIF console, the testbench print port) feeds
 // bytes here; a line is emitted whole when it ends, so lines of different harts never interleave.

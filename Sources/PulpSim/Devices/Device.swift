@@ -129,9 +129,6 @@ public final class DeviceContext {
         machine.traceEvent(hart: hart, source: source, message: message())
     }
 
-    /// Whether a timeline is being recorded.
-    public var recordingTimeline: Bool { machine.timeline != nil }
-
     /// A span on this device's timeline track, and the TCDM accesses it made.
     public func timelineSpan(_ name: String, from start: UInt64, to end: UInt64, tcdmAccesses: UInt64 = 0) {
         guard let timeline = machine.timeline else { return }

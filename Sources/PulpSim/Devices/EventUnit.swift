@@ -1,4 +1,4 @@
-// Platform: the cluster event unit (event_unit_flex v3 semantics, SPEC §4).
+// Platform: the cluster event unit (event_unit_flex v3 semantics, docs/platform.md §4).
 //
 // Per core: a sticky 32-bit event buffer, an event mask and an IRQ mask. Waiting reads put the
 // reading hart to sleep; the bus retries the read when the hart is woken, so the semantics live
@@ -8,7 +8,7 @@
 
 import Foundation
 
-/// Event lines (SPEC §4).
+/// Event lines (docs/platform.md §4).
 public enum EventLine {
     public static let dmaFirst = 8, timerLow = 10, timerHigh = 11, redmule = 12, acc1 = 13
     public static let barrier = 16, mutex = 17, dispatch = 18

@@ -1,5 +1,5 @@
 // Devices: small system devices — stdout window, SoC control (CORESTATUS), cluster control (EOC),
-// and the HTIF tohost/fromhost protocol (SPEC §5, §6, §9).
+// and the HTIF tohost/fromhost protocol (docs/platform.md §5, §6, §9).
 
 import Foundation
 
@@ -40,7 +40,7 @@ public final class SocControlDevice: Device {
     }
 }
 
-/// Cluster control unit (SPEC §5): EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR[i], RETURN.
+/// Cluster control unit (docs/platform.md §5): EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR[i], RETURN.
 public final class ClusterControlDevice: Device {
     public let name = "cluster-control"
     let context: DeviceContext
@@ -74,7 +74,7 @@ public final class ClusterControlDevice: Device {
 ///
 /// A command is taken when the high word of a 64-bit `tohost` is written (low word first, then
 /// high word, as riscv-tests and QEMU do). If the ELF declares `tohost` with size 4, the low-word
-/// store alone is the command (a 32-bit exit store, SPEC §6). Device 0
+/// store alone is the command (a 32-bit exit store, docs/platform.md §6). Device 0
 /// command 0 with payload bit 0 set ends the run with exit code payload >> 1; an even payload is a
 /// pointer to a riscv-tests "magic memory" syscall block (write(1, buf, len) and exit are served).
 /// Device 1 command 1 prints the payload's low byte.
@@ -155,8 +155,8 @@ public final class HTIF {
     }
 }
 
-/// The RedMulE standalone testbench's I/O words (SPEC §8): +0 records the error count (the next
-/// `wfi` ends the run with it as exit code), +4 prints its low byte.
+/// The RedMulE standalone testbench's I/O words (docs/platform.md §8): +0 records the error
+/// count (the next `wfi` ends the run with it as exit code), +4 prints its low byte.
 final class TestbenchIODevice: Device {
     let name = "testbench I/O"
     let context: DeviceContext

@@ -1,4 +1,5 @@
-// ELF loading: reads a firmware ELF with libelf into segments and symbols, validating it (SPEC §3).
+// ELF loading: reads a firmware ELF with libelf into segments and symbols, validating it
+// (docs/platform.md §3).
 //
 // Each kind of bad file gets its own `ElfError` case and message: not ELF, 64-bit, big-endian,
 // wrong machine, not executable, truncated, no loadable segments. Placement against the memory map

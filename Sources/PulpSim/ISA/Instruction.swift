@@ -262,8 +262,6 @@ public struct InstructionDescriptor: Sendable {
     public var writesBase: Bool { memory?.addressing == .postIncrement }
     /// The register file a store's data comes from.
     public var storeData: RegisterFile { memory?.kind == .store ? format.operands.rs2 : .none }
-    /// Whether it can make the FP state dirty (mstatus.FS): it writes an f register or raises flags.
-    public var touchesFloatState: Bool { writes == .f || raisesFloatFlags }
 }
 
 /// The instruction set: every descriptor, indexed by operation, and the encodings the decoder

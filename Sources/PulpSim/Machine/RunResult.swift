@@ -5,7 +5,7 @@
 
 import Foundation
 
-/// How the firmware asked to end the run (SPEC §6).
+/// How the firmware asked to end the run (docs/platform.md §6).
 public enum ExitMechanism: String, Sendable, Codable {
     case coreStatus = "corestatus"
     case endOfComputation = "eoc"

@@ -140,7 +140,7 @@ public final class Bus {
             }
         case .device(let device):
             let offset = address - r.start
-            // Devices take naturally aligned accesses inside their window only (SPEC §1).
+            // Devices take naturally aligned accesses inside their window only (docs/platform.md §1).
             if address & UInt32(size - 1) != 0 || UInt64(address) + UInt64(size) > r.end { return .fault }
             guard let value = device.read(offset: offset, size: size, context: &context) else { return .fault }
             if context.sleep != nil { return .sleep }

@@ -13,14 +13,6 @@ public enum PlatformKind: String, CaseIterable, Sendable {
     case pulpCluster = "pulp-cluster"
     case spike = "spike"
     case redmuleTB = "redmule-tb"
-
-    public var summary: String {
-        switch self {
-        case .pulpCluster: return "8-core PULP cluster: TCDM, L2, event unit, cluster peripherals (default)"
-        case .spike: return "Spike-compatible: RAM at 0x80000000, HTIF tohost/fromhost, boot ROM at 0x1000"
-        case .redmuleTB: return "the upstream RedMulE standalone testbench: one hart, memory at 0x1C000000"
-        }
-    }
 }
 
 /// Sizes, counts and the ISA a platform is built with (the user's options).

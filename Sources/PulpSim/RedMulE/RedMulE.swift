@@ -1,5 +1,5 @@
 // RedMulE: the memory-mapped register file, hwpe-ctrl job control, timing and diagnostics
-// (SPEC §7.1, §7.2, §7.4, §7.5, §7.6).
+// (docs/platform.md §7.1, §7.2, §7.4, §7.5, §7.6).
 //
 // Two job contexts; ACQUIRE hands out job ids, job registers go to the context being programmed,
 // TRIGGER commits it (a write of 0 also starts it). A started job reads its operands from TCDM at
@@ -251,7 +251,7 @@ public final class RedMulE: Device {
                 warnings.append("\(operation.name) with N mod 4 ≠ 0: the zero padding lanes take part in the \(operation == .addMax || operation == .mulMax || operation == .minMax ? "max" : "min")")
             }
         }
-        // Memory footprint (reads past X, W, Y and writes past Z included, SPEC §7.4).
+        // Memory footprint (reads past X, W, Y and writes past Z included, docs/platform.md §7.4).
         var plan: MemoryPlan?
         if computable {
             let p = MemoryPlan(shape: shape, format: format, x: r[RedMulERegister.xAddress] ?? 0,
@@ -304,7 +304,7 @@ public final class RedMulE: Device {
     }
     var queued: Pending?
 
-    /// Starts a job: reads its operands now, schedules its completion (SPEC §7.5 timing).
+    /// Starts a job: reads its operands now, schedules its completion (docs/platform.md §7.5 timing).
     private func startJob(_ p: Pending) {
         let index = p.context, hart = p.hart, shape = p.shape, operation = p.operation, format = p.format
         let job = describeJob(contexts[index])
@@ -455,7 +455,7 @@ public final class RedMulE: Device {
     }
 }
 
-/// Where a job's operands live and which bytes it touches (SPEC §7.4).
+/// Where a job's operands live and which bytes it touches (docs/platform.md §7.4).
 struct MemoryPlan {
     let shape: RedMulEShape
     let format: RedMulEFormat
@@ -488,7 +488,7 @@ struct MemoryPlan {
 
 }
 
-/// Trigger-to-event timing measured on the RTL (SPEC §7.5).
+/// Trigger-to-event timing measured on the RTL (docs/platform.md §7.5).
 public enum RedMulETiming {
     /// Cycles from the job's start to its completion event.
     public static func duration(_ s: RedMulEShape) -> UInt64 {

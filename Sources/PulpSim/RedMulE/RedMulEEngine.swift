@@ -1,4 +1,4 @@
-// RedMulE: the datapath numerics and the memory layout of one job (SPEC §7.3).
+// RedMulE: the datapath numerics and the memory layout of one job (docs/platform.md §7.3).
 //
 // Per output element one strictly sequential chain in natural order of n, starting from Y (or +0
 // for MATMUL), over N4 = N rounded up to a multiple of 4 with zero padding lanes. All arithmetic
@@ -47,7 +47,7 @@ public struct RedMulEShape: Sendable, Equatable {
     public var paddedRows: Int { 12 * rowTiles }
 }
 
-/// Byte address of element (row, col) of a matrix with `cols` columns (SPEC §7.3 layout).
+/// Byte address of element (row, col) of a matrix with `cols` columns (docs/platform.md §7.3 layout).
 @inline(__always) func redmuleElementOffset(row: Int, col: Int, cols: Int, format: RedMulEFormat) -> Int {
     if format.bytesPerElement == 2 { return 2 * (row * cols + col) }
     return row * 2 * cols + 32 * (col / 16) + (col % 16)

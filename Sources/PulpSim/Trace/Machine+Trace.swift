@@ -146,7 +146,7 @@ extension Machine {
                         fflags: hart.fflags, address: address, storeValue: storeValue)
     }
 
-    /// Traces the instructions `executeCapturing` recorded in `captureRecords`: `count` of them,
+    /// Traces the instructions `executeCapturing` recorded in `interpreter.captured`: `count` of them,
     /// the first being the hart's instruction number `instret`, starting at cycle `cycle` + offset.
     func emitCaptured(_ hart: Hart, count: Int, instret: UInt64, cycle: UInt64) {
         let index = hart.index

@@ -1,6 +1,7 @@
-// Tracing: one line per retired instruction in Spike's `--log-commits` format (SPEC §10), with
-// optional extra columns, or JSON lines; device events in the same stream; per-hart files or one
-// stream merged in simulated-time order; filters by hart, pc range, start/stop point.
+// Tracing: one line per retired instruction in Spike's `--log-commits` format
+// (docs/platform.md §10), with optional extra columns, or JSON lines; device events in the same
+// stream; per-hart files or one stream merged in simulated-time order; filters by hart, pc range,
+// start/stop point.
 //
 // Lines are formatted in place, straight into the output buffer or the hart's queue (no String
 // building and no allocation per instruction), and written a megabyte at a time (files by a
@@ -112,8 +113,6 @@ public final class Tracer {
     private let perHart: Bool
     /// Lines go straight into the single output (no capture, no merging, no per-hart files).
     private var direct = false
-    /// Whether lines need symbol and disassembly text.
-    public var needsDisassembly: Bool { format == .pulpsim || format == .jsonl }
     /// Per-hart: tracing currently enabled by start/stop points.
     var active: [Bool]
     var stopped: [Bool]

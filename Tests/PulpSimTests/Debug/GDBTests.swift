@@ -6,26 +6,27 @@ import PulpSim
 import XCTest
 
 final class GDBTests: XCTestCase {
-    func freePort() -> UInt16 { UInt16(20000 + Int(getpid()) % 20000) }
-
+    /// Port 0: pulpsim listens on a port the system picks (never one in use) and names it in its
+    /// first line on stderr, which the test reads before starting gdb (no waiting on the clock).
     func testSessionWithBreakpointRegistersAndRedMulEWatchpoint() throws {
         let elf = Paths.firmware("pulp-cluster", "gdb-gemm")
         try requireFirmware(elf)
-        let port = freePort()
         let sim = Process()
         sim.executableURL = URL(fileURLWithPath: Paths.executable)
-        sim.arguments = ["run", "--gdb", "\(port)", "--quiet", elf]
+        sim.arguments = ["run", "--gdb", "0", "--quiet", elf]
         let simOut = Pipe(), simErr = Pipe()
         sim.standardOutput = simOut
         sim.standardError = simErr
         try sim.run()
-        // Wait until pulpsim listens (it says so on stderr).
-        var banner = Data()
-        let listenDeadline = Date().addingTimeInterval(30)
-        while !String(decoding: banner, as: UTF8.self).contains("waiting for gdb") && Date() < listenDeadline && sim.isRunning {
-            banner += simErr.fileHandleForReading.availableData
+        let simOutput = DrainedPipe(simOut)
+        let banner = readUntil("\n", from: simErr.fileHandleForReading)
+        let simErrors = DrainedPipe(simErr)
+        let announced = "pulpsim: waiting for gdb on 127.0.0.1:"
+        guard banner.hasPrefix(announced), let port = Int(banner.dropFirst(announced.count).prefix { $0.isNumber }) else {
+            sim.terminate()
+            sim.waitUntilExit()
+            return XCTFail("pulpsim did not start its gdb server: \(banner)\(String(decoding: simErrors.wait(), as: UTF8.self))")
         }
-        XCTAssertTrue(String(decoding: banner, as: UTF8.self).contains("waiting for gdb"), "pulpsim did not start its gdb server")
         let script = NSTemporaryDirectory() + "pulpsim-gdb-\(getpid()).gdb"
         try """
         set architecture riscv:rv32
@@ -53,11 +54,13 @@ final class GDBTests: XCTestCase {
         gdb.standardOutput = out
         gdb.standardError = out
         try gdb.run()
-        let deadline = Date().addingTimeInterval(120)
-        while gdb.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        if gdb.isRunning { gdb.terminate(); sim.terminate() }
+        // gdb runs the script to its end (-batch) and exits; the simulator ends with the firmware.
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        gdb.waitUntilExit()
+        _ = simOutput.wait()
+        let simStderr = banner + String(decoding: simErrors.wait(), as: UTF8.self)
         sim.waitUntilExit()
+        XCTAssertEqual(gdb.terminationStatus, 0, text)
         XCTAssertTrue(text.contains("Thread 4") && text.contains("hit Breakpoint 1"), text)
         XCTAssertTrue(text.contains("STOPPED hart 3 pc "), text)
         XCTAssertTrue(text.contains("mhartid        0x3"), text)
@@ -67,7 +70,7 @@ final class GDBTests: XCTestCase {
         XCTAssertTrue(text.contains("Z5 4c00"), text)
         XCTAssertTrue(text.contains("completed jobs: 1"), text)                  // monitor redmule
         XCTAssertTrue(text.contains("exited normally"), text)
-        XCTAssertEqual(sim.terminationStatus, 0, String(decoding: banner + simErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        XCTAssertEqual(sim.terminationStatus, 0, simStderr)
     }
 
     func testMalformedPacketsGetErrorsNotCrashes() throws {
@@ -75,9 +78,9 @@ final class GDBTests: XCTestCase {
         try requireFirmware(elf)
         let machine = try Machine(options: MachineOptions(platform: .pulpCluster))
         try machine.load(path: elf)
-        let server = try GDBServer(machine: machine, port: 0)
-        let port = server.port
-        let thread = Thread { _ = server.serve() }
+        let server = UncheckedSendable(try GDBServer(machine: machine, port: 0))
+        let port = server.value.port
+        let thread = Thread { _ = server.value.serve() }
         thread.start()
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
@@ -126,4 +129,10 @@ final class GDBTests: XCTestCase {
         XCTAssertEqual(try GDBServer.parse("localhost:99"), 99)
         XCTAssertEqual(try GDBServer.parse("4242"), 4242)
     }
+}
+
+/// Hands a value to another thread that the test knows is its only user.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -1,6 +1,6 @@
 // Every firmware example on the 8-hart cluster, the RedMulE diagnostics programs (one per
-// SPEC §7.6 condition, with and without --redmule-errors=warn), the redmule-tb program in its
-// four variants, and the trigger-to-event timings measured by firmware.
+// docs/platform.md §7.6 condition, with and without --redmule-errors=warn), the redmule-tb
+// program in its four variants, and the trigger-to-event timings measured by firmware.
 
 import Foundation
 import PulpSim
@@ -20,11 +20,13 @@ final class ExamplesTests: XCTestCase {
             XCTAssertEqual(r.status, 0, "\(name): \(r.stderr.prefix(2000))")
         }
         let hello = try run("hello-cluster", ["--stdout-prefix"])
+        XCTAssertEqual(hello.status, 0, hello.stderr)
         for hart in 0..<8 { XCTAssertTrue(hello.stdout.contains("[hart \(hart)] "), hello.stdout) }
         for harts in ["1", "2", "5"] {
             XCTAssertEqual(try run("reduction", ["--harts", harts]).status, 0, "reduction on \(harts) harts")
         }
         let matmul = try run("matmul-fp32")
+        XCTAssertEqual(matmul.status, 0, matmul.stderr)
         XCTAssertTrue(matmul.stdout.lowercased().contains("cycles"), matmul.stdout)
     }
 
@@ -38,6 +40,8 @@ final class ExamplesTests: XCTestCase {
 
     func testDeterministicMultiHartRuns() throws {
         let a = try run("mutex-counter", ["--json"]), b = try run("mutex-counter", ["--json"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(b.status, 0, b.stderr)
         let ja = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as! [String: Any]
         let jb = try JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(ja["instructions"] as? Int, jb["instructions"] as? Int)
@@ -57,6 +61,7 @@ final class ExamplesTests: XCTestCase {
             XCTAssertEqual(redmule["errors"] as? Int, 0, name)
         }
         let vs = try run("redmule-gemm-vs-sw")
+        XCTAssertEqual(vs.status, 0, vs.stderr)
         XCTAssertTrue(vs.stdout.lowercased().contains("speed"), vs.stdout)
     }
 

@@ -78,7 +78,7 @@ final class RunTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("instruction limit (--max-instructions 1000) reached"), r.stderr)
         XCTAssertTrue(r.stderr.contains("hart 0 (running) at 0x8"), r.stderr)  // pc, symbol, instruction
         XCTAssertTrue(r.stderr.contains(" sp x2 "), r.stderr)  // register dump
-        let j = try runCLI(["run", "--platform", "spike", "--max-instructions", "1000", "--json", path])
+        let j = try runCLI(["run", "--platform", "spike", "--max-instructions", "1000", "--json", path], exits: 123)
         let json = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(json["reason"] as? String, "instruction-limit")
         XCTAssertEqual(json["instructions"] as? Int, 1000)
@@ -102,6 +102,8 @@ final class RunTests: XCTestCase {
         let path = Paths.firmware("pulp-cluster", "hello")
         let (a, _) = try runELF(path, platform: .pulpCluster)
         let (b, _) = try runELF(path, platform: .pulpCluster)
+        XCTAssertEqual(a.firmwareExitCode, 0, "\(a.reason)")
+        XCTAssertEqual(b.firmwareExitCode, 0, "\(b.reason)")
         XCTAssertEqual(a.output, b.output)
         XCTAssertEqual(a.harts.map(\.instructions), b.harts.map(\.instructions))
         XCTAssertEqual(a.harts.map(\.cycles), b.harts.map(\.cycles))

@@ -1,4 +1,4 @@
-// RedMulE's trigger-to-event cycle counts against the RTL measurements of SPEC §7.5 (±2%),
+// RedMulE's trigger-to-event cycle counts against the RTL measurements of docs/platform.md §7.5 (±2%),
 // and the job-control registers (ACQUIRE, STATUS, FINISHED, SOFT_CLEAR) around a job.
 
 import Foundation

@@ -1,6 +1,8 @@
-// RedMulE against the independent Python oracle (scripts/redmule-oracle, Berkeley SoftFloat and
+// RedMulE against the independent Python oracle (Tests/redmule-oracle, Berkeley SoftFloat and
 // ml-dtypes): every vector through the engine, and every vector that fits TCDM through the
 // register interface and the memory layout (FP8 chunking, Z padding rows) as firmware sees it.
+// The layout is the contract's (docs/platform.md §7.3), restated here and pinned by hand-written
+// tables, never the simulator's own `redmuleElementOffset`.
 
 import Foundation
 @testable import PulpSim
@@ -40,6 +42,84 @@ final class RedMulEVectorTests: XCTestCase {
             if let c = current { cases.append(c) }
         }
         return cases
+    }
+
+    /// docs/platform.md §7.3: matrices are row-major with FP16's row stride of 2·cols bytes; FP16
+    /// elements are dense, FP8 element (r, c) lives at r·2·cols + 32·(c / 16) + (c % 16).
+    static func layoutOffset(row: Int, col: Int, cols: Int, bytesPerElement: Int) -> Int {
+        let rowStart = row * 2 * cols
+        return bytesPerElement == 2 ? rowStart + 2 * col : rowStart + 32 * (col / 16) + col % 16
+    }
+
+    /// `layoutOffset` against offsets written out by hand.
+    func testLayoutOffsetsByHand() {
+        // FP8, 2 x 20: a full 32-byte chunk (columns 0-15) and a partial one (16-19) per 40-byte row.
+        let fp8Cols20 = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 32, 33, 34, 35],
+                         [40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 72, 73, 74, 75]]
+        // FP8, 3 x 5: rows 10 bytes apart, so their 32-byte chunks overlap.
+        let fp8Cols5 = [[0, 1, 2, 3, 4], [10, 11, 12, 13, 14], [20, 21, 22, 23, 24]]
+        // FP8, 1 x 33: three chunks.
+        let fp8Cols33 = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                          32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 64]]
+        // FP16, 2 x 3: dense.
+        let fp16Cols3 = [[0, 2, 4], [6, 8, 10]]
+        for (table, bytes) in [(fp8Cols20, 1), (fp8Cols5, 1), (fp8Cols33, 1), (fp16Cols3, 2)] {
+            let cols = table[0].count
+            for (r, row) in table.enumerated() {
+                XCTAssertEqual(row, (0..<cols).map { Self.layoutOffset(row: r, col: $0, cols: cols, bytesPerElement: bytes) },
+                               "\(bytes)-byte elements, \(cols) columns, row \(r)")
+            }
+        }
+    }
+
+    /// One FP8 GEMM (2 x 16 x 20) laid out by hand, through the register interface: every byte of
+    /// the Z region afterwards, written out. Inputs hold NaN (0x7E) in every byte that carries no
+    /// element, so an element read from a wrong byte makes its result NaN.
+    func testFP8GEMMMemoryImageByHand() throws {
+        var options = MachineOptions(platform: .pulpCluster)
+        options.echoOutput = false
+        let machine = try Machine(options: options)
+        let redmule = try XCTUnwrap(machine.redmule)
+        var context = AccessContext(hart: 0, cycle: 0)
+        let nan: UInt8 = 0x7E, one: UInt8 = 0x3C, two: UInt8 = 0x40  // E5M2 NaN, 1.0, 2.0
+        let fill16 = [UInt8](repeating: nan, count: 16), zero16 = [UInt8](repeating: 0, count: 16)
+        // X, 2 x 16: row stride 32 bytes, elements in bytes 0-15. Row 0 = (1, 0, ..., 0), row 1 = (2, 0, ..., 0).
+        let x = [one] + [UInt8](repeating: 0, count: 15) + fill16 + [two] + [UInt8](repeating: 0, count: 15) + fill16
+        // W, 16 x 20: row stride 40 bytes, columns 0-15 in bytes 0-15, columns 16-19 in bytes 32-35.
+        // Row 0 = E5M2 codes 0x10 ... 0x23 (normal numbers), rows 1-15 zero.
+        let wRow0: [UInt8] = [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F]
+            + fill16 + [0x20, 0x21, 0x22, 0x23] + [nan, nan, nan, nan]
+        let zeroRow = zero16 + fill16 + [0, 0, 0, 0, nan, nan, nan, nan]
+        let w = wRow0 + (1..<16).flatMap { _ in zeroRow }
+        // Y, 2 x 20 (read from Z's place): +0.
+        let y = zeroRow + zeroRow
+        // Z = X·W + Y: row 0 = W's row 0, row 1 = twice it (E5M2: exponent + 1, code + 4). Stored
+        // 40 bytes per row: bytes 16-31 of the first chunk 0; bytes 36-39 hold no element (pulpsim
+        // writes 0 there, §7.3); then rows 2-11 of the 12-row tile overwritten with 0xFF (§7.4).
+        let expectedZ: [UInt8] =
+            [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F]
+            + zero16 + [0x20, 0x21, 0x22, 0x23, 0, 0, 0, 0]
+            + [0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x21, 0x22, 0x23]
+            + zero16 + [0x24, 0x25, 0x26, 0x27, 0, 0, 0, 0]
+            + [UInt8](repeating: 0xFF, count: 10 * 40)
+        let xAddress: UInt32 = 0x1000_0000, wAddress: UInt32 = 0x1000_0100, zAddress: UInt32 = 0x1000_0400
+        XCTAssertTrue(machine.writeMemory(xAddress, x + fill16 + fill16))   // + room for 36-byte reads
+        XCTAssertTrue(machine.writeMemory(wAddress, w + fill16 + fill16))
+        let sentinel: [UInt8] = [0x5A, 0x5A, 0x5A, 0x5A]
+        XCTAssertTrue(machine.writeMemory(zAddress, y + [UInt8](repeating: 0xA5, count: expectedZ.count - y.count) + sentinel))
+        func write(_ offset: UInt32, _ value: UInt32) {
+            XCTAssertTrue(redmule.write(offset: offset, size: 4, value: value, context: &context))
+        }
+        write(0x14, 0)                                             // SOFT_CLEAR
+        XCTAssertEqual(redmule.read(offset: 0x04, size: 4, context: &context), 0)  // ACQUIRE: job 0
+        write(0x40, xAddress); write(0x44, wAddress); write(0x48, zAddress)
+        write(0x4C, 20 << 16 | 2); write(0x50, 16)                 // K = 20, M = 2; N = 16
+        write(0x54, 1 << 10 | 0 << 7)                              // ARITH: GEMM, Float8
+        write(0x00, 0)                                             // TRIGGER
+        machine.fireEvents(upTo: .max)
+        XCTAssertNil(machine.control.end, String(describing: machine.control.end))
+        XCTAssertEqual(machine.readMemory(zAddress, count: expectedZ.count), expectedZ)
+        XCTAssertEqual(machine.readMemory(zAddress + UInt32(expectedZ.count), count: 4), sentinel, "written past the tile")
     }
 
     func testVectorFilesCoverEveryOperationAndFormat() throws {
@@ -96,7 +176,7 @@ final class RedMulEVectorTests: XCTestCase {
             machine.writeMemory(tcdm, [UInt8](repeating: 0, count: xBytes + wBytes + zBytes))
             func store(_ base: UInt32, _ values: [UInt16], cols: Int) {
                 for (i, v) in values.enumerated() {
-                    let offset = redmuleElementOffset(row: i / cols, col: i % cols, cols: cols, format: format)
+                    let offset = Self.layoutOffset(row: i / cols, col: i % cols, cols: cols, bytesPerElement: format.bytesPerElement)
                     let bytes: [UInt8] = format.bytesPerElement == 2 ? [UInt8(v & 0xFF), UInt8(v >> 8)] : [UInt8(v)]
                     machine.writeMemory(base + UInt32(offset), bytes)
                 }
@@ -116,7 +196,7 @@ final class RedMulEVectorTests: XCTestCase {
             let image = try XCTUnwrap(machine.readMemory(zAddress, count: 2 * shape.paddedRows * c.k))
             var z: [UInt16] = []
             for i in 0..<(c.m * c.k) {
-                let offset = redmuleElementOffset(row: i / c.k, col: i % c.k, cols: c.k, format: format)
+                let offset = Self.layoutOffset(row: i / c.k, col: i % c.k, cols: c.k, bytesPerElement: format.bytesPerElement)
                 z.append(format.bytesPerElement == 2 ? UInt16(image[offset]) | UInt16(image[offset + 1]) << 8 : UInt16(image[offset]))
             }
             checked += 1

@@ -26,7 +26,8 @@ final class TimelineTests: XCTestCase {
         let jobs = spans.filter { $0["tid"] as? Int == Timeline.redmuleTrack }
         XCTAssertEqual(jobs.count, 1)
         XCTAssertEqual(jobs.first?["name"] as? String, "job 0: GEMM Float16 12x16x16")
-        XCTAssertEqual(jobs.first?["dur"] as? Int, 137)  // SPEC §7.5: 4·16 + 58 + 16 + (12 − 13)
+        // docs/platform.md §7.5: 4·16 + 58 + 16 + (12 − 13)
+        XCTAssertEqual(jobs.first?["dur"] as? Int, 137)
         let counters = events.filter { $0["ph"] as? String == "C" }
         XCTAssertTrue(counters.contains { $0["name"] as? String == "instructions" })
         let tcdm = counters.filter { $0["name"] as? String == "TCDM accesses" }.last?["args"] as? [String: Any]

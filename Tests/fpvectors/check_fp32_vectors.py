@@ -12,7 +12,7 @@ and for round-to-nearest-even lines of fadd/fsub/fmul/fdiv/fsqrt/fcvt.* addition
 compares the numeric result against numpy float32 (host IEEE hardware).
 
 Usage:
-    python3 scripts/fpvectors/check_fp32_vectors.py [--dir DIR] [--every N]
+    python3 Tests/fpvectors/check_fp32_vectors.py [--dir DIR] [--every N]
 
 --every N checks every N-th data line of each file with the exact model (default 1 = all).
 Exit status 1 on any mismatch.
@@ -460,7 +460,7 @@ def check_file(path, op, every):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dir", default=os.path.join("Tests", "Vectors", "fp32"))
+    ap.add_argument("--dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Vectors", "fp32"))
     ap.add_argument("--every", type=int, default=1)
     args = ap.parse_args()
     total_err = 0
