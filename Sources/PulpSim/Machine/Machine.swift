@@ -37,8 +37,9 @@ public struct Watchpoint: Equatable, Sendable {
     public var range: ClosedRange<UInt32>
     public var onRead: Bool
     public var onWrite: Bool
+    /// A range that would run past the end of the address space stops at its end.
     public init(address: UInt32, length: UInt32, onRead: Bool, onWrite: Bool) {
-        range = address...(address &+ max(length, 1) &- 1)
+        range = address...UInt32(min(UInt64(address) + UInt64(max(length, 1)) - 1, UInt64(UInt32.max)))
         self.onRead = onRead
         self.onWrite = onWrite
     }
@@ -426,7 +427,7 @@ public final class Machine: ClusterScheduling {
     /// Stops the run if an access hits a watchpoint.
     func checkWatchpoints(address: UInt32, size: UInt32, isWrite: Bool, hart: Int) {
         guard !watchpoints.isEmpty, size > 0 else { return }
-        let accessed = address...(address &+ size &- 1)
+        let accessed = address...UInt32(min(UInt64(address) + UInt64(size) - 1, UInt64(UInt32.max)))
         for w in watchpoints where (isWrite ? w.onWrite : w.onRead) && w.range.overlaps(accessed) {
             watchHit = (max(w.range.lowerBound, address), isWrite, hart)
             control.finish(.stopped(hart: hart, pc: hart >= 0 && hart < harts.count ? harts[hart].pc : 0))

@@ -220,6 +220,7 @@ public final class Bus {
 
     /// Reads bytes without side effects on devices; nil if any byte is not RAM.
     public func readBytes(_ address: UInt32, count: Int) -> [UInt8]? {
+        guard count >= 0 else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(count)
         for i in 0..<count {
