@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import PulpSim
+import Synchronization
 
 @main
 struct PulpSimCommand: ParsableCommand {
@@ -260,7 +261,7 @@ struct Run: ParsableCommand {
             result = served
         } else {
             installInterruptHandlers()
-            machine.signalCheck = { pendingSignal }
+            machine.signalCheck = { pendingSignal.load(ordering: .relaxed) }
             result = machine.run()
         }
         machine.tracer?.close()
@@ -492,15 +493,17 @@ func sameFile(_ a: String, _ b: String) -> Bool {
 }
 
 /// The signal that asked the run to end (0: none), set by the handler and polled by the run loop.
-nonisolated(unsafe) var pendingSignal: Int32 = 0
+/// An atomic: lock-free loads and stores are async-signal-safe.
+let pendingSignal = Atomic<Int32>(0)
 
 /// SIGINT and SIGTERM end the run cleanly (report, trace and output flushed, exit 128 + signal);
 /// a second one ends the process at once.
 func installInterruptHandlers() {
+    // Initialise the global now: its lazy initialisation (a lock) must not happen in the handler.
+    pendingSignal.store(0, ordering: .relaxed)
     for sig in [SIGINT, SIGTERM] {
         signal(sig) { sig in
-            if pendingSignal != 0 { _exit(128 + sig) }
-            pendingSignal = sig
+            if pendingSignal.exchange(sig, ordering: .relaxed) != 0 { _exit(128 + sig) }
         }
     }
 }
