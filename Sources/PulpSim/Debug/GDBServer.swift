@@ -378,7 +378,7 @@ public final class GDBServer {
     func readMemory(_ body: String) -> String {
         guard let (address, length) = parseRange(Substring(body), maxLength: GDBServer.maxPacket) else { return "E01" }
         guard let bytes = machine.readMemory(address, count: length) else { return "E14" }
-        return bytes.map { String(format: "%02x", $0) }.joined()
+        return hexEncoded(bytes)
     }
 
     func writeMemory(_ body: String) -> String {
@@ -502,8 +502,10 @@ public final class GDBServer {
         return true
     }
 
+    /// A register value as GDB reads it: 8 hex digits, least significant byte first.
     func hex32(_ v: UInt32) -> String {
-        String(format: "%02x%02x%02x%02x", v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF, v >> 24)
+        hexEncoded([UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v >> 16),
+                    UInt8(truncatingIfNeeded: v >> 24)])
     }
 
     /// A register value as GDB sends it: 8 hex digits, least significant byte first.
@@ -512,7 +514,7 @@ public final class GDBServer {
         return UInt32(v).byteSwapped
     }
 
-    func hexString(_ s: String) -> String { s.utf8.map { String(format: "%02x", $0) }.joined() }
+    func hexString(_ s: String) -> String { hexEncoded(s.utf8) }
 
     func unhex(_ s: String) -> String {
         var bytes: [UInt8] = []
@@ -551,6 +553,18 @@ public final class GDBServer {
         xml += "</feature>\n</target>\n"
         return xml
     }()
+}
+
+/// Two lowercase hex digits per byte (memory reads of up to 16 KiB: no formatting per byte).
+func hexEncoded<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    let digits: StaticString = "0123456789abcdef"
+    var text: [UInt8] = []
+    text.reserveCapacity(2 * bytes.underestimatedCount)
+    for b in bytes {
+        text.append(digits.utf8Start[Int(b >> 4)])
+        text.append(digits.utf8Start[Int(b & 15)])
+    }
+    return String(decoding: text, as: UTF8.self)
 }
 
 /// The value of an ASCII hex digit (either case), nil for any other byte.
