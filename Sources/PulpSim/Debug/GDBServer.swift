@@ -203,7 +203,7 @@ public final class GDBServer {
         return value
     }
 
-    /// "addr,length" as GDB sends them in m, M, X and qXfer: nil unless the address fits 32 bits,
+    /// "addr,length" as GDB sends them in m, M and X: nil unless the address fits 32 bits,
     /// the length is at most `maxLength`, and the range does not run past the end of the address
     /// space.
     func parseRange(_ text: Substring, maxLength: Int) -> (address: UInt32, length: Int)? {
