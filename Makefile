@@ -6,6 +6,16 @@ PULPSIM_RELEASE := .build/release/pulpsim
 QEMU_DIFF_COUNT ?= 200
 
 FILTER ?=
+# Fuzzing (Fuzz/, docs/robustness.md): each target runs FUZZ_SECONDS from its corpus.
+FUZZ_SECONDS ?= 30
+FUZZ_TIMEOUT ?= 10
+FUZZ_TARGETS := elf gdb trace-decode cli-options
+FUZZ_BUILD := .build-fuzz
+FUZZ_SWIFT_FLAGS := --package-path Fuzz --scratch-path $(FUZZ_BUILD) -c release \
+	--sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
+
+.PHONY: help setup build release firmware test unit-test qemu-diff spike-compare bench demo fp-vectors clean \
+	fuzz fuzz-build fuzz-seeds fuzz-firmware $(addprefix fuzz-,$(FUZZ_TARGETS))
 
 .PHONY: help setup build release firmware test unit-test qemu-diff spike-compare bench demo fp-vectors redmule-vectors clean
 
@@ -28,6 +38,9 @@ help:
 	@echo "make demo            run the main example: FP32 GEMM on 8 harts vs RedMulE FP16 (≈ 2 s once built)"
 	@echo "make fp-vectors      regenerate the SoftFloat FP32 vectors and check them independently (≈ 20 s)"
 	@echo "make redmule-vectors regenerate the RedMulE vectors, after the oracle's self-checks (≈ 1.5 min)"
+	@echo "make fuzz            every fuzz target from its corpus, FUZZ_SECONDS (default 30) each (≈ 2.5 min);"
+	@echo "                     make fuzz-elf, fuzz-gdb, fuzz-trace-decode, fuzz-cli-options: one target"
+	@echo "                     (docs/robustness.md); make fuzz-seeds regenerates the seed corpora"
 	@echo "make setup           install the toolchain and Python oracles (apt, pip)"
 	@echo "make clean           remove .build and firmware/build"
 
@@ -71,5 +84,30 @@ fp-vectors:
 redmule-vectors:
 	python3 Tests/redmule-oracle/gen_redmule_vectors.py
 
+# libFuzzer writes what it finds to $(FUZZ_BUILD)/corpus/<target> (the seeds in Fuzz/corpus stay
+# as they are) and a failing input to $(FUZZ_BUILD)/artifacts/<target>/.
+fuzz-build:
+	$(SWIFT) build $(FUZZ_SWIFT_FLAGS)
+
+define fuzz_target
+fuzz-$(1): fuzz-build
+	mkdir -p $(FUZZ_BUILD)/corpus/$(1) $(FUZZ_BUILD)/artifacts/$(1)
+	SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/release/fuzz-$(1) $(FUZZ_BUILD)/corpus/$(1) Fuzz/corpus/$(1) \
+		-dict=Fuzz/dict/$(1).dict -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
+		-artifact_prefix=$(FUZZ_BUILD)/artifacts/$(1)/ -print_final_stats=1
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
+
+fuzz: fuzz-build
+	set -e; for t in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory fuzz-$$t; done
+
+fuzz-seeds: build firmware
+	python3 Fuzz/make_seeds.py
+
+fuzz-firmware: firmware
+	riscv64-unknown-elf-strip --strip-debug -o Fuzz/firmware/pulp-cluster-hello.elf firmware/build/pulp-cluster/hello.elf
+	riscv64-unknown-elf-strip --strip-debug -o Fuzz/firmware/spike-hello.elf firmware/build/spike/hello.elf
+	riscv64-unknown-elf-strip --strip-debug -o Fuzz/firmware/redmule-tb-mmio.elf firmware/build/redmule-tb/redmule-tb-mmio-imc.elf
+
 clean:
-	rm -rf .build firmware/build
+	rm -rf .build $(FUZZ_BUILD) firmware/build

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import PulpSim
+import Synchronization
 
 @main
 struct PulpSimCommand: ParsableCommand {
@@ -54,13 +55,13 @@ struct Run: ParsableCommand {
     @Option(help: "Platform: pulp-cluster, spike or redmule-tb.")
     var platform: PlatformKind = .pulpCluster
 
-    @Option(help: "Number of harts to start (1-8; default 8 on pulp-cluster, 1 elsewhere).")
+    @Option(help: "Number of harts to start (1-8; default 8 on pulp-cluster, 1 elsewhere; redmule-tb has 1).")
     var harts: Int?
 
     @Option(help: "ISA of the harts: rv32imfc (default), optionally with the bit-manipulation extensions of CV32E40X cores, e.g. rv32imfc_zba_zbb.")
     var isa: String?
 
-    @Option(help: "Scheduling quantum in cycles: how far a hart may run ahead of the slowest running hart before the next one takes its turn (default 256; device accesses always end a turn).")
+    @Option(help: "Scheduling quantum in cycles (1-1000000000): how far a hart may run ahead of the slowest running hart before the next one takes its turn (default 256; device accesses always end a turn).")
     var quantum: Int?
 
     @Option(help: "Stop after this many instructions in total (exit 123). Accepts 1e9.")
@@ -69,7 +70,7 @@ struct Run: ParsableCommand {
     @Option(help: "Stop when a hart reaches this many cycles (exit 123). Accepts 1e9.")
     var maxCycles: String?
 
-    @Option(help: "Wall-clock limit in seconds (exit 124).")
+    @Option(help: "Wall-clock limit in seconds, greater than 0 (exit 124).")
     var timeout: Double?
 
     @Flag(help: "Prefix each output line with the hart that printed it.")
@@ -99,7 +100,7 @@ struct Run: ParsableCommand {
     @Flag(help: "One trace file per hart instead of one stream merged in simulated-time order.")
     var tracePerHart = false
 
-    @Option(help: "Trace only these harts, e.g. 0,3.")
+    @Option(help: "Trace only these harts, e.g. 0,3 (0 to harts-1).")
     var traceHarts: String?
 
     @Option(parsing: .singleValue, help: "Trace only pcs in this range (0xLO:0xHI) or function (symbol name); repeatable.")
@@ -114,58 +115,121 @@ struct Run: ParsableCommand {
     @Flag(help: "Leave device events (RedMulE, event unit, end of run) out of the trace.")
     var noTraceEvents = false
 
-    @Option(help: "After a trap, deadlock, RedMulE error or limit, show this many last instructions per hart (0: none).")
+    @Option(help: "After a trap, deadlock, RedMulE error or limit, show this many last instructions per hart (0: none; at most 10000).")
     var history: Int = 16
 
     @Option(help: "Write a Chrome/Perfetto timeline (hart states, RedMulE jobs, counters) to this JSON file.")
     var timeline: String?
 
-    @Option(help: "Wait for GDB on this loopback port (PORT or 127.0.0.1:PORT) before running; harts are threads.")
+    @Option(help: "Wait for GDB on this loopback port (PORT or 127.0.0.1:PORT, PORT 0-65535, 0: any free port) before running; harts are threads.")
     var gdb: String?
 
     @Flag(help: "Log the GDB protocol traffic on stderr.")
     var gdbVerbose = false
 
-    @Option(help: "TCDM size in KiB (pulp-cluster).")
+    @Option(help: "TCDM size in KiB (pulp-cluster; 4-1024).")
     var tcdmKib: Int = 128
 
-    @Option(help: "L2 size in KiB (pulp-cluster).")
+    @Option(help: "L2 size in KiB (pulp-cluster; 4-65536).")
     var l2Kib: Int = 1024
 
-    @Option(help: "RAM size in MiB (spike).")
+    @Option(help: "RAM size in MiB (spike; 1-2048).")
     var ramMib: Int = 256
 
-    func parseCount(_ text: String?, _ name: String) throws -> UInt64? {
+    // MARK: Option values
+
+    /// Valid ranges of the numeric options (the machine's limits, in the options' units).
+    static let quantumRange = 1...1_000_000_000
+    static let historyRange = 0...10_000
+    static let tcdmKibRange = 4...1024
+    static let l2KibRange = 4...65536
+    static let ramMibRange = 1...2048
+
+    /// Checks every option value; ArgumentParser calls it right after parsing, so a bad value
+    /// ends `pulpsim run` with a usage error (exit 64) naming the option and its valid range.
+    func validate() throws {
+        let harts = try hartCount()
+        try Run.check("--quantum", quantum, Run.quantumRange)
+        _ = try Run.parseCount(maxInstructions, "--max-instructions")
+        _ = try Run.parseCount(maxCycles, "--max-cycles")
+        if let timeout, !(timeout.isFinite && timeout > 0) {
+            throw ValidationError("--timeout must be a number of seconds greater than 0 (got \(timeout))")
+        }
+        try Run.check("--history", history, Run.historyRange)
+        _ = try extensions()
+        try Run.check("--tcdm-kib", tcdmKib, Run.tcdmKibRange)
+        try Run.check("--l2-kib", l2Kib, Run.l2KibRange)
+        try Run.check("--ram-mib", ramMib, Run.ramMibRange)
+        if let gdb {
+            do { _ = try GDBServer.parse(gdb) } catch GDBServerError.notLoopback(let host) {
+                throw ValidationError("--gdb '\(gdb)': \(GDBServerError.notLoopback(host))")
+            } catch {
+                throw ValidationError("--gdb expects PORT or 127.0.0.1:PORT with PORT from 0 to 65535 (got '\(gdb)')")
+            }
+        }
+        if !(trace || traceFile != nil) && (traceStart != nil || traceStop != nil || traceHarts != nil || !tracePc.isEmpty
+                                            || tracePerHart || traceFormat != .spike || noTraceEvents) {
+            throw ValidationError("the --trace-... options need --trace or --trace-file")
+        }
+        _ = try traceOptions(harts: harts)
+    }
+
+    /// The ISA extensions of `--isa`.
+    func extensions() throws -> ExtensionSet {
+        guard let isa else { return .standard }
+        guard let set = ExtensionSet(parsing: isa) else {
+            throw ValidationError("--isa '\(isa)' is not an ISA pulpsim implements: rv32imfc, with optional _zba and _zbb (e.g. rv32imfc_zba_zbb)")
+        }
+        return set
+    }
+
+    /// The number of harts the run starts (checked against the platform).
+    func hartCount() throws -> Int {
+        let maximum = platform == .redmuleTB ? 1 : 8
+        let count = harts ?? PlatformOptions(kind: platform).harts
+        guard (1...maximum).contains(count) else {
+            throw ValidationError("--harts must be between 1 and \(maximum) on platform \(platform.rawValue) (got \(count))")
+        }
+        return count
+    }
+
+    static func check(_ option: String, _ value: Int?, _ range: ClosedRange<Int>) throws {
+        guard let value, !range.contains(value) else { return }
+        throw ValidationError("\(option) must be between \(range.lowerBound) and \(range.upperBound) (got \(value))")
+    }
+
+    /// A count option: a whole number from 1 to 2^64-1, digits or a float such as 1e9.
+    static func parseCount(_ text: String?, _ name: String) throws -> UInt64? {
         guard let text else { return nil }
-        if let v = UInt64(text) { return v }
-        if let d = Double(text), d >= 0, d < 1.8e19, d == d.rounded() { return UInt64(d) }
-        throw ValidationError("\(name) expects a whole number such as 1000000 or 1e6 (got '\(text)')")
+        if let v = UInt64(text), v >= 1 { return v }
+        if let d = Double(text), d >= 1, d < 0x1p64, d == d.rounded() { return UInt64(d) }
+        throw ValidationError("\(name) must be a whole number from 1 to \(UInt64.max), such as 1000000 or 1e6 (got '\(text)')")
+    }
+
+    /// The machine these options describe: `Machine(options:)` accepts it. Throws a
+    /// `ValidationError` for any bad value (`validate()`).
+    func machineOptions() throws -> MachineOptions {
+        try validate()
+        var options = MachineOptions(platform: platform)
+        options.platform.harts = try hartCount()
+        options.platform.extensions = try extensions()
+        options.platform.tcdmSize = UInt32(tcdmKib) * 1024
+        options.platform.l2Size = UInt32(l2Kib) * 1024
+        options.platform.ramSize = UInt32(ramMib) * 1024 * 1024
+        options.quantum = quantum ?? 0
+        options.maxInstructions = try Run.parseCount(maxInstructions, "--max-instructions")
+        options.maxCycles = try Run.parseCount(maxCycles, "--max-cycles")
+        options.timeout = timeout
+        options.redmuleErrors = redmuleErrors
+        options.stdoutPrefix = stdoutPrefix
+        return options
     }
 
     func run() throws {
-        var options = MachineOptions(platform: platform)
-        if let harts { options.platform.harts = harts }
-        if let isa {
-            guard let extensions = ExtensionSet(parsing: isa) else {
-                fail("--isa '\(isa)' is not an ISA pulpsim implements: rv32imfc, with optional _zba and _zbb (e.g. rv32imfc_zba_zbb)",
-                     status: ExitStatus.usage)
-            }
-            options.platform.extensions = extensions
-        }
-        options.platform.tcdmSize = UInt32(clamping: tcdmKib * 1024)
-        options.platform.l2Size = UInt32(clamping: l2Kib * 1024)
-        options.platform.ramSize = UInt32(clamping: ramMib * 1024 * 1024)
-        if let quantum {
-            guard quantum >= 1 else { throw ValidationError("--quantum must be at least 1 cycle") }
-            options.quantum = quantum
-        }
-        options.maxInstructions = try parseCount(maxInstructions, "--max-instructions")
-        options.maxCycles = try parseCount(maxCycles, "--max-cycles")
-        options.timeout = timeout
-        options.stdoutPrefix = stdoutPrefix
+        var options: MachineOptions
+        do { options = try machineOptions() } catch { fail("\(error)", status: ExitStatus.usage) }
         // (Not when the trace itself goes to the terminal's standard error.)
         options.progress = !quiet && !json && isatty(2) != 0 && !(trace && traceFile == nil)
-        options.redmuleErrors = redmuleErrors
         options.printDiagnostics = !json  // RedMulE warnings stay visible with --quiet
         if json {
             // Keep stdout for the JSON document; firmware output is captured and also sent to stderr.
@@ -188,13 +252,10 @@ struct Run: ParsableCommand {
         for (option, path) in [("--trace-file", traceFile), ("--timeline", timeline)] {
             if let path, sameFile(path, elf) { fail("\(option) '\(path)' is the ELF being run", status: ExitStatus.usage) }
         }
-        if !(trace || traceFile != nil) && (traceStart != nil || traceStop != nil || traceHarts != nil || !tracePc.isEmpty
-                                            || tracePerHart || traceFormat != .spike || noTraceEvents) {
-            fail("the --trace-... options need --trace or --trace-file", status: ExitStatus.usage)
-        }
         if trace || traceFile != nil {
             do {
-                machine.setTracer(try Tracer(options: machine.resolveSymbols(try traceOptions()), harts: machine.harts.count,
+                machine.setTracer(try Tracer(options: machine.resolveSymbols(try traceOptions(harts: machine.harts.count)),
+                                             harts: machine.harts.count,
                                              symbols: machine.symbols, elfPath: URL(fileURLWithPath: elf).standardizedFileURL.path))
             } catch {
                 fail("\(error)", status: ExitStatus.usage)
@@ -215,7 +276,7 @@ struct Run: ParsableCommand {
             result = served
         } else {
             installInterruptHandlers()
-            machine.signalCheck = { pendingSignal }
+            machine.signalCheck = { pendingSignal.load(ordering: .relaxed) }
             result = machine.run()
         }
         machine.tracer?.close()
@@ -258,38 +319,61 @@ struct Run: ParsableCommand {
         throw ExitCode(outputFailed && result.exitStatus == 0 ? ExitStatus.outputError : result.exitStatus)
     }
 
-    func traceOptions() throws -> TraceOptions {
+    /// The trace options for a run of `harts` harts; symbols are resolved after loading.
+    func traceOptions(harts: Int) throws -> TraceOptions {
         var o = TraceOptions()
         o.format = traceFormat
         o.path = traceFile
         o.perHart = tracePerHart
         o.deviceEvents = !noTraceEvents
         if let traceHarts {
-            let list = traceHarts.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard list.allSatisfy({ $0 != nil }) else { throw ValidationError("--trace-harts expects a list such as 0,3") }
-            o.harts = Set(list.map { $0! })
+            var set = Set<Int>()
+            for item in traceHarts.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let hart = Int(item.trimmingCharacters(in: .whitespaces)), (0..<harts).contains(hart) else {
+                    throw ValidationError("--trace-harts expects a list of harts from 0 to \(harts - 1), such as 0,\(harts - 1) (got '\(traceHarts)')")
+                }
+                set.insert(hart)
+            }
+            o.harts = set
         }
         for spec in tracePc {
-            let parts = spec.split(separator: ":")
-            if parts.count == 2, let lo = parseAddress(String(parts[0])), let hi = parseAddress(String(parts[1])), lo <= hi {
+            // A range (symbol names have no colon) or a function.
+            if spec.contains(":") {
+                let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2, let lo = parseAddress(parts[0]), let hi = parseAddress(parts[1]), lo <= hi else {
+                    throw ValidationError("--trace-pc expects a range 0xLO:0xHI of 32-bit addresses with LO <= HI, or a function name (got '\(spec)')")
+                }
                 o.pcRanges = (o.pcRanges ?? []) + [lo...hi]
+            } else if spec.isEmpty {
+                throw ValidationError("--trace-pc expects a range 0xLO:0xHI or a function name (got an empty value)")
             } else {
                 o.pcSymbols.append(spec)
             }
         }
-        if let traceStart {
-            guard let p = TracePoint(parsing: traceStart) else { throw ValidationError("bad --trace-start '\(traceStart)'") }
-            o.start = p
-        }
-        if let traceStop {
-            guard let p = TracePoint(parsing: traceStop) else { throw ValidationError("bad --trace-stop '\(traceStop)'") }
-            o.stop = p
-        }
+        if let traceStart { o.start = try tracePoint(traceStart, "--trace-start") }
+        if let traceStop { o.stop = try tracePoint(traceStop, "--trace-stop") }
         if tracePerHart && traceFile == nil { throw ValidationError("--trace-per-hart needs --trace-file") }
+        if traceFormat == .binary && traceFile == nil { throw ValidationError("--trace-format binary needs --trace-file") }
         return o
     }
 
-    func parseAddress(_ s: String) -> UInt32? {
+    /// A start or stop point: i:N (instruction count), c:N (cycle), 0xPC or a symbol name.
+    func tracePoint(_ text: String, _ option: String) throws -> TracePoint {
+        let usage = "\(option) expects a symbol, a pc 0x0-0xffffffff, i:N or c:N with N from 0 to \(UInt64.max) (got '\(text)')"
+        if text.hasPrefix("i:") || text.hasPrefix("c:") {
+            guard let n = UInt64(text.dropFirst(2)) else { throw ValidationError(usage) }
+            return text.hasPrefix("i:") ? .instruction(n) : .cycle(n)
+        }
+        if text.hasPrefix("0x") {
+            guard let pc = parseAddress(Substring(text)) else { throw ValidationError(usage) }
+            return .pc(pc)
+        }
+        guard !text.isEmpty, let point = TracePoint(parsing: text) else { throw ValidationError(usage) }
+        return point
+    }
+
+    /// 0xHEX or decimal, 32 bits.
+    func parseAddress(_ s: Substring) -> UInt32? {
         s.hasPrefix("0x") ? UInt32(s.dropFirst(2), radix: 16) : UInt32(s)
     }
 
@@ -423,15 +507,17 @@ func sameFile(_ a: String, _ b: String) -> Bool {
 }
 
 /// The signal that asked the run to end (0: none), set by the handler and polled by the run loop.
-nonisolated(unsafe) var pendingSignal: Int32 = 0
+/// An atomic: lock-free loads and stores are async-signal-safe.
+let pendingSignal = Atomic<Int32>(0)
 
 /// SIGINT and SIGTERM end the run cleanly (report, trace and output flushed, exit 128 + signal);
 /// a second one ends the process at once.
 func installInterruptHandlers() {
+    // Initialise the global now: its lazy initialisation (a lock) must not happen in the handler.
+    pendingSignal.store(0, ordering: .relaxed)
     for sig in [SIGINT, SIGTERM] {
         signal(sig) { sig in
-            if pendingSignal != 0 { _exit(128 + sig) }
-            pendingSignal = sig
+            if pendingSignal.exchange(sig, ordering: .relaxed) != 0 { _exit(128 + sig) }
         }
     }
 }

@@ -5,7 +5,10 @@
 // by one instruction while the others stay put; `c` resumes the whole cluster. Memory accesses
 // from the debugger touch RAM only (device registers have side effects and are refused).
 // Watchpoints also fire on RedMulE's result writes. `monitor redmule`, `monitor eu`,
-// `monitor harts` describe the devices. Malformed packets get error replies.
+// `monitor harts` describe the devices. Malformed packets get error replies: every number in a
+// packet is parsed strictly (hex digits only, within its range) and every address range must lie
+// inside the 32-bit address space, so nothing GDB (or anyone) sends can stop the simulator.
+// `init(machine:input:)` serves a recorded byte stream from memory (tests, fuzzing).
 
 import Foundation
 #if canImport(Glibc)
@@ -30,10 +33,16 @@ public final class GDBServer {
     let listener: Int32
     public let port: UInt16
     var connection: Int32 = -1
+    /// Serving a recorded byte stream (`init(machine:input:)`) instead of a socket.
+    let inMemory: Bool
+    /// Everything the server sent, when serving from memory.
+    public private(set) var output: [UInt8] = []
     var noAck = false
     var generalThread = 1   // Hg: registers, memory
     var stepThread = 1
+    /// Bytes received and not yet consumed: `inbox[inboxPosition...]`.
     var inbox: [UInt8] = []
+    var inboxPosition = 0
     /// Log of protocol traffic (stderr) when set.
     public var verbose = false
 
@@ -77,24 +86,39 @@ public final class GDBServer {
         }
         self.port = UInt16(bigEndian: actual.sin_port)
         listener = fd
+        inMemory = false
+    }
+
+    /// Serves `input`, everything a debugger sends, from memory instead of a socket: `serve()`
+    /// handles it as if it arrived on a connection that closes after its last byte, and the
+    /// replies collect in `output`. Bytes after a packet that resumes the machine are there
+    /// already when it runs: a 0x03 among them interrupts the run as Ctrl-C would.
+    public init(machine: Machine, input: [UInt8]) {
+        self.machine = machine
+        listener = -1
+        port = 0
+        inMemory = true
+        inbox = input
     }
 
     deinit {
         if connection >= 0 { close(connection) }
-        close(listener)
+        if listener >= 0 { close(listener) }
     }
 
     /// Waits for GDB, serves it until it detaches or kills, and returns the end of the run.
     public func serve() -> RunResult? {
-        connection = accept(listener, nil, nil)
-        guard connection >= 0 else { return nil }
-        var one: Int32 = 1
-        setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        if !inMemory {
+            connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return nil }
+            var one: Int32 = 1
+            setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
         machine.interruptCheck = { [unowned self] in self.pollInterrupt() }
         defer { machine.interruptCheck = nil }
         var lastResult: RunResult?
         while let packet = readPacket() {
-            if verbose { FileHandle.standardError.write("gdb> \(packet)\n".data(using: .utf8)!) }
+            if verbose { FileHandle.standardError.write("gdb> \(String(decoding: packet, as: UTF8.self))\n".data(using: .utf8)!) }
             switch handle(packet, lastResult: &lastResult) {
             case .reply(let text): send(text)
             case .none: break
@@ -110,9 +134,12 @@ public final class GDBServer {
 
     // MARK: Packet handling
 
-    func handle(_ packet: String, lastResult: inout RunResult?) -> Action {
-        guard let first = packet.first else { return .reply("") }
-        let body = String(packet.dropFirst())
+    /// Handles one packet (unescaped payload bytes: `X` carries binary data).
+    func handle(_ bytes: [UInt8], lastResult: inout RunResult?) -> Action {
+        guard let firstByte = bytes.first else { return .reply("") }
+        if firstByte == UInt8(ascii: "X") { return .reply(writeBinaryMemory(bytes)) }
+        let first = Character(UnicodeScalar(firstByte))
+        let body = String(decoding: bytes.dropFirst(), as: UTF8.self)
         switch first {
         case "?": return .reply(stopReply())
         case "q": return .reply(query(body))
@@ -120,25 +147,28 @@ public final class GDBServer {
             if body == "StartNoAckMode" { send("OK"); noAck = true; return .none }
             return .reply("")
         case "H":
-            guard body.count >= 2, let tid = parseThread(String(body.dropFirst())) else { return .reply("E01") }
-            if body.first == "g" { generalThread = tid > 0 ? tid : generalThread } else { stepThread = tid > 0 ? tid : stepThread }
+            // Hg/Hc with a thread id: -1 (all) and 0 (any) keep the current thread.
+            guard let operation = body.first, operation == "g" || operation == "c",
+                  let tid = parseThread(body.dropFirst()) else { return .reply("E01") }
+            if operation == "g" { generalThread = tid > 0 ? tid : generalThread } else { stepThread = tid > 0 ? tid : stepThread }
             return .reply("OK")
         case "T":
-            guard let tid = parseThread(body), tid >= 1, tid <= machine.harts.count else { return .reply("E01") }
+            guard let tid = parseThread(Substring(body)), tid >= 1 else { return .reply("E01") }
             return .reply("OK")
         case "g": return .reply(readAllRegisters())
         case "G": return .reply(writeAllRegisters(body))
         case "p":
-            guard let n = Int(body, radix: 16), let v = readRegister(n, hart: hart) else { return .reply("E01") }
+            guard let n = parseHex(Substring(body), max: UInt64(Int32.max)), let v = readRegister(Int(n), hart: hart) else {
+                return .reply("E01")
+            }
             return .reply(hex32(v))
         case "P":
-            let parts = body.split(separator: "=")
-            guard parts.count == 2, let n = Int(parts[0], radix: 16), let v = parseHex32LE(String(parts[1])),
-                  writeRegister(n, v, hart: hart) else { return .reply("E01") }
+            let parts = body.split(separator: "=", omittingEmptySubsequences: false)
+            guard parts.count == 2, let n = parseHex(parts[0], max: UInt64(Int32.max)), let v = parseHex32LE(parts[1]),
+                  writeRegister(Int(n), v, hart: hart) else { return .reply("E01") }
             return .reply("OK")
         case "m": return .reply(readMemory(body))
         case "M": return .reply(writeMemory(body))
-        case "X": return .reply(writeBinaryMemory(packet))
         case "Z", "z": return .reply(breakpoint(insert: first == "Z", body))
         case "c": lastResult = resume(); return finishedOrStop(lastResult)
         case "s": return step(hart, &lastResult)
@@ -151,10 +181,36 @@ public final class GDBServer {
 
     var hart: Int { max(0, min(machine.harts.count - 1, generalThread - 1)) }
 
-    func parseThread(_ text: String) -> Int? {
+    /// A thread id: -1 (all threads), 0 (any thread) or a hart's thread (1...harts); nil for
+    /// anything else.
+    func parseThread(_ text: Substring) -> Int? {
         if text == "-1" { return -1 }
-        if text == "0" { return 0 }
-        return Int(text, radix: 16)
+        guard let tid = parseHex(text, max: UInt64(machine.harts.count)) else { return nil }
+        return Int(tid)
+    }
+
+    /// A hex number (digits only: no sign, no prefix, at least one digit) no larger than `max`.
+    func parseHex(_ text: Substring, max: UInt64 = UInt64(UInt32.max)) -> UInt64? {
+        guard !text.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for c in text.utf8 {
+            guard let digit = hexDigitValue(c) else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 16)
+            guard !overflow else { return nil }
+            value = shifted | UInt64(digit)
+            guard value <= max else { return nil }
+        }
+        return value
+    }
+
+    /// "addr,length" as GDB sends them in m, M and X: nil unless the address fits 32 bits,
+    /// the length is at most `maxLength`, and the range does not run past the end of the address
+    /// space.
+    func parseRange(_ text: Substring, maxLength: Int) -> (address: UInt32, length: Int)? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2, let address = parseHex(parts[0]), let length = parseHex(parts[1], max: UInt64(maxLength)),
+              address + length <= 0x1_0000_0000 else { return nil }
+        return (UInt32(address), Int(length))
     }
 
     func query(_ q: String) -> String {
@@ -162,19 +218,19 @@ public final class GDBServer {
             return "PacketSize=4000;qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+;vContSupported+"
         }
         if q.hasPrefix("Xfer:features:read:target.xml:") {
-            let range = q.dropFirst("Xfer:features:read:target.xml:".count).split(separator: ",")
-            guard range.count == 2, let offset = Int(range[0], radix: 16), let length = Int(range[1], radix: 16) else { return "E01" }
+            let range = q.dropFirst("Xfer:features:read:target.xml:".count).split(separator: ",", omittingEmptySubsequences: false)
+            guard range.count == 2, let offset = parseHex(range[0], max: UInt64(Int32.max)),
+                  let length = parseHex(range[1], max: UInt64(Int32.max)), length > 0 else { return "E01" }
             let xml = Array(GDBServer.targetDescription.utf8)
             if offset >= xml.count { return "l" }
-            let end = min(xml.count, offset + length)
-            return (end == xml.count ? "l" : "m") + String(decoding: xml[offset..<end], as: UTF8.self)
+            let end = min(xml.count, Int(offset) + Int(length))
+            return (end == xml.count ? "l" : "m") + String(decoding: xml[Int(offset)..<end], as: UTF8.self)
         }
         if q == "fThreadInfo" { return "m" + (1...machine.harts.count).map { String($0, radix: 16) }.joined(separator: ",") }
         if q == "sThreadInfo" { return "l" }
         if q == "C" { return "QC" + String(generalThread, radix: 16) }
         if q == "Attached" { return "1" }
-        if q.hasPrefix("ThreadExtraInfo,"), let tid = Int(q.dropFirst("ThreadExtraInfo,".count), radix: 16),
-           tid >= 1, tid <= machine.harts.count {
+        if q.hasPrefix("ThreadExtraInfo,"), let tid = parseThread(q.dropFirst("ThreadExtraInfo,".count)), tid >= 1 {
             let h = machine.harts[tid - 1]
             return hexString("hart \(tid - 1) (\(machine.describeState(h)))")
         }
@@ -201,19 +257,27 @@ public final class GDBServer {
         if body == "Cont?" { return .reply("vCont;c;C;s;S") }
         if body.hasPrefix("Cont;") {
             let actions = body.dropFirst(5).split(separator: ";")
+            // Each action is a letter (c, C sig, s, S sig) and an optional ":thread-id".
+            var parsed: [(step: Bool, tid: Int)] = []
+            for action in actions {
+                let parts = action.split(separator: ":", omittingEmptySubsequences: false)
+                guard let kind = parts[0].first, "cCsS".contains(kind), parts.count <= 2 else { return .reply("E01") }
+                var tid = -1
+                if parts.count == 2 {
+                    guard let t = parseThread(parts[1]) else { return .reply("E01") }
+                    tid = t
+                }
+                parsed.append((kind == "s" || kind == "S", tid))
+            }
             // A step action for some thread wins (GDB steps one thread, others are held); else continue.
-            for action in actions where action.hasPrefix("s") || action.hasPrefix("S") {
-                let parts = action.split(separator: ":")
-                let tid = parts.count > 1 ? (Int(parts[1], radix: 16) ?? stepThread) : stepThread
+            if let action = parsed.first(where: \.step) {
+                let tid = action.tid > 0 ? action.tid : stepThread
                 return step(max(0, min(machine.harts.count - 1, tid - 1)), &lastResult)
             }
             // Continue: every thread, or only those named (the others stay stopped).
             var only = Set<Int>()
             var all = false
-            for action in actions where action.hasPrefix("c") || action.hasPrefix("C") {
-                let parts = action.split(separator: ":")
-                if parts.count > 1, let tid = Int(parts[1], radix: 16), tid > 0 { only.insert(tid - 1) } else { all = true }
-            }
+            for action in parsed { if action.tid > 0 { only.insert(action.tid - 1) } else { all = true } }
             machine.runnableHarts = all || only.isEmpty ? nil : only
             defer { machine.runnableHarts = nil }
             lastResult = resume()
@@ -300,7 +364,7 @@ public final class GDBServer {
         let bytes = Array(body.utf8)
         guard bytes.count % 8 == 0 else { return "E01" }
         for i in 0..<min(65, bytes.count / 8) {
-            guard let v = parseHex32LE(String(decoding: bytes[(8 * i)..<(8 * i + 8)], as: UTF8.self)) else { return "E01" }
+            guard let v = parseHex32LE(Substring(String(decoding: bytes[(8 * i)..<(8 * i + 8)], as: UTF8.self))) else { return "E01" }
             _ = writeRegister(i, v, hart: hart)
         }
         return "OK"
@@ -308,36 +372,35 @@ public final class GDBServer {
 
     // MARK: Memory
 
+    /// Longest memory transfer: what fits a packet of the size announced in qSupported.
+    static let maxPacket = 0x4000
+
     func readMemory(_ body: String) -> String {
-        let parts = body.split(separator: ",")
-        guard parts.count == 2, let address = UInt32(parts[0], radix: 16), let length = Int(parts[1], radix: 16),
-              length <= 0x4000 else { return "E01" }
+        guard let (address, length) = parseRange(Substring(body), maxLength: GDBServer.maxPacket) else { return "E01" }
         guard let bytes = machine.readMemory(address, count: length) else { return "E14" }
-        return bytes.map { String(format: "%02x", $0) }.joined()
+        return hexEncoded(bytes)
     }
 
     func writeMemory(_ body: String) -> String {
-        let header = body.split(separator: ":", maxSplits: 1)
-        guard header.count >= 1 else { return "E01" }
-        let parts = header[0].split(separator: ",")
-        guard parts.count == 2, let address = UInt32(parts[0], radix: 16), let length = Int(parts[1], radix: 16) else { return "E01" }
-        let data = header.count > 1 ? Array(header[1].utf8) : []
-        guard data.count == 2 * length else { return "E01" }
+        let header = body.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard header.count == 2, let (address, length) = parseRange(header[0], maxLength: GDBServer.maxPacket) else { return "E01" }
+        let data = Array(header[1].utf8)
+        guard data.count % 2 == 0, data.count / 2 == length else { return "E01" }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(length)
         for i in 0..<length {
-            guard let b = UInt8(String(decoding: data[(2 * i)..<(2 * i + 2)], as: UTF8.self), radix: 16) else { return "E01" }
-            bytes.append(b)
+            guard let high = hexDigitValue(data[2 * i]), let low = hexDigitValue(data[2 * i + 1]) else { return "E01" }
+            bytes.append(high << 4 | low)
         }
-        return machine.writeMemory(address, bytes) ? "OK" : "E14"
+        return length == 0 || machine.writeMemory(address, bytes) ? "OK" : "E14"
     }
 
-    func writeBinaryMemory(_ packet: String) -> String {
-        // X addr,len:binary — the packet text here is already unescaped.
-        let raw = Array(packet.utf8)
-        guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return "E01" }
-        let header = String(decoding: raw[1..<colon], as: UTF8.self).split(separator: ",")
-        guard header.count == 2, let address = UInt32(header[0], radix: 16), let length = Int(header[1], radix: 16) else { return "E01" }
-        let data = Array(raw[(colon + 1)...])
+    /// X addr,length:binary — `packet` is the unescaped payload, starting with "X".
+    func writeBinaryMemory(_ packet: [UInt8]) -> String {
+        guard let colon = packet.firstIndex(of: UInt8(ascii: ":")),
+              let (address, length) = parseRange(Substring(String(decoding: packet[1..<colon], as: UTF8.self)),
+                                                 maxLength: GDBServer.maxPacket) else { return "E01" }
+        let data = Array(packet[(colon + 1)...])
         guard data.count == length else { return "E01" }
         return length == 0 || machine.writeMemory(address, data) ? "OK" : "E14"
     }
@@ -345,14 +408,17 @@ public final class GDBServer {
     // MARK: Breakpoints and watchpoints
 
     func breakpoint(insert: Bool, _ body: String) -> String {
-        let parts = body.split(separator: ",")
-        guard parts.count >= 3, let type = Int(parts[0]), let address = UInt32(parts[1], radix: 16),
-              let length = UInt32(parts[2], radix: 16) else { return "E01" }
+        // Z type,addr,kind (breakpoints: kind is the instruction's length; watchpoints: the length
+        // of the watched range, which must not run past the end of the address space).
+        let parts = body.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 3, let type = parseHex(parts[0], max: 0xFF), let address = parseHex(parts[1]),
+              let length = parseHex(parts[2]) else { return "E01" }
         switch type {
         case 0, 1:
-            if insert { machine.addBreakpoint(address) } else { machine.removeBreakpoint(address) }
+            if insert { machine.addBreakpoint(UInt32(address)) } else { machine.removeBreakpoint(UInt32(address)) }
         case 2, 3, 4:
-            let w = Watchpoint(address: address, length: length, onRead: type != 2, onWrite: type != 3)
+            guard address + max(length, 1) <= 0x1_0000_0000 else { return "E01" }
+            let w = Watchpoint(address: UInt32(address), length: UInt32(length), onRead: type != 2, onWrite: type != 3)
             if insert { machine.watchpoints.append(w) } else { machine.watchpoints.removeAll { $0 == w } }
         default: return ""
         }
@@ -370,77 +436,93 @@ public final class GDBServer {
             } else { escaped.append(b) }
         }
         let checksum = escaped.reduce(UInt8(0)) { $0 &+ $1 }
-        let frame = [UInt8(ascii: "$")] + escaped + Array(String(format: "#%02x", checksum).utf8)
-        frame.withUnsafeBufferPointer { _ = Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        transmit([UInt8(ascii: "$")] + escaped + Array(String(format: "#%02x", checksum).utf8))
+    }
+
+    func transmit(_ bytes: [UInt8]) {
+        if inMemory { output += bytes; return }
+        bytes.withUnsafeBufferPointer { _ = Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Whether a received byte is waiting (reads the socket if none is; `block`: wait for one).
+    func hasInput(block: Bool) -> Bool {
+        if inboxPosition < inbox.count { return true }
+        if inMemory { return false }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBufferPointer { recv(connection, $0.baseAddress, $0.count, block ? 0 : Int32(MSG_DONTWAIT)) }
+        if n <= 0 { return false }
+        inbox = Array(buffer[0..<n])
+        inboxPosition = 0
+        return true
     }
 
     func receiveByte(block: Bool) -> UInt8? {
-        if inbox.isEmpty {
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let n = buffer.withUnsafeMutableBufferPointer { recv(connection, $0.baseAddress, $0.count, block ? 0 : Int32(MSG_DONTWAIT)) }
-            if n <= 0 { return nil }
-            inbox.append(contentsOf: buffer[0..<n])
-        }
-        return inbox.isEmpty ? nil : inbox.removeFirst()
+        guard hasInput(block: block) else { return nil }
+        inboxPosition += 1
+        return inbox[inboxPosition - 1]
     }
 
-    /// Reads the next packet (handles acks, Ctrl-C, checksums); nil when GDB disconnects.
-    func readPacket() -> String? {
+    /// Reads the next packet's payload, unescaped (handles acks, Ctrl-C, checksums, packets longer
+    /// than announced); nil when GDB disconnects.
+    func readPacket() -> [UInt8]? {
         while true {
             guard let b = receiveByte(block: true) else { return nil }
-            if b == 0x03 { return "?" }  // interrupt while stopped: just report the stop
+            if b == 0x03 { return Array("?".utf8) }  // interrupt while stopped: just report the stop
             if b != UInt8(ascii: "$") { continue }  // '+', '-', noise
             var data: [UInt8] = []
+            var sum: UInt8 = 0  // over the bytes as sent, escapes included
             var escaped = false
+            var tooLong = false
             while true {
                 guard let c = receiveByte(block: true) else { return nil }
                 if c == UInt8(ascii: "#") && !escaped { break }
+                sum &+= c
                 if c == UInt8(ascii: "}") && !escaped { escaped = true; continue }
-                data.append(escaped ? c ^ 0x20 : c)
+                if data.count < GDBServer.maxPacket { data.append(escaped ? c ^ 0x20 : c) } else { tooLong = true }
                 escaped = false
             }
             guard let h1 = receiveByte(block: true), let h2 = receiveByte(block: true) else { return nil }
-            let expected = UInt8(String(decoding: [h1, h2], as: UTF8.self), radix: 16)
-            // Checksums are over the escaped bytes; recompute the same way to compare.
-            var sum: UInt8 = 0
-            for c in data {
-                if c == UInt8(ascii: "$") || c == UInt8(ascii: "#") || c == UInt8(ascii: "}") || c == UInt8(ascii: "*") {
-                    sum = sum &+ UInt8(ascii: "}") &+ (c ^ 0x20)
-                } else { sum = sum &+ c }
-            }
+            let expected = hexDigitValue(h1).flatMap { high in hexDigitValue(h2).map { high << 4 | $0 } }
+            let valid = expected == sum
             if !noAck {
-                let ack: UInt8 = expected == sum ? UInt8(ascii: "+") : UInt8(ascii: "-")
-                _ = withUnsafePointer(to: ack) { Glibc.send(connection, $0, 1, Int32(MSG_NOSIGNAL)) }
-                if expected != sum { continue }
+                transmit([valid && !tooLong ? UInt8(ascii: "+") : UInt8(ascii: "-")])
+                if !valid || tooLong { continue }
+            } else if tooLong {
+                send("E01")
+                continue
             }
-            return String(decoding: data, as: UTF8.self)
+            return data
         }
     }
 
-    /// True if GDB sent Ctrl-C while the machine runs.
+    /// True if GDB sent Ctrl-C while the machine runs (any other byte stays for `readPacket`).
     func pollInterrupt() -> Bool {
-        guard let b = receiveByte(block: false) else { return false }
-        if b == 0x03 { return true }
-        inbox.insert(b, at: 0)
-        return false
+        guard hasInput(block: false), inbox[inboxPosition] == 0x03 else { return false }
+        inboxPosition += 1
+        return true
     }
 
+    /// A register value as GDB reads it: 8 hex digits, least significant byte first.
     func hex32(_ v: UInt32) -> String {
-        String(format: "%02x%02x%02x%02x", v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF, v >> 24)
+        hexEncoded([UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v >> 16),
+                    UInt8(truncatingIfNeeded: v >> 24)])
     }
 
-    func parseHex32LE(_ s: String) -> UInt32? {
-        guard s.count == 8, let v = UInt32(s, radix: 16) else { return nil }
-        return v.byteSwapped
+    /// A register value as GDB sends it: 8 hex digits, least significant byte first.
+    func parseHex32LE(_ s: Substring) -> UInt32? {
+        guard s.utf8.count == 8, let v = parseHex(s) else { return nil }
+        return UInt32(v).byteSwapped
     }
 
-    func hexString(_ s: String) -> String { s.utf8.map { String(format: "%02x", $0) }.joined() }
+    func hexString(_ s: String) -> String { hexEncoded(s.utf8) }
 
     func unhex(_ s: String) -> String {
         var bytes: [UInt8] = []
         var chars = Array(s.utf8)[...]
         while chars.count >= 2 {
-            if let b = UInt8(String(decoding: chars.prefix(2), as: UTF8.self), radix: 16) { bytes.append(b) }
+            if let high = hexDigitValue(chars[chars.startIndex]), let low = hexDigitValue(chars[chars.startIndex + 1]) {
+                bytes.append(high << 4 | low)
+            }
             chars = chars.dropFirst(2)
         }
         return String(decoding: bytes, as: UTF8.self)
@@ -472,4 +554,26 @@ public final class GDBServer {
         xml += "</feature>\n</target>\n"
         return xml
     }()
+}
+
+/// Two lowercase hex digits per byte (memory reads of up to 16 KiB: no formatting per byte).
+func hexEncoded<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    let digits: StaticString = "0123456789abcdef"
+    var text: [UInt8] = []
+    text.reserveCapacity(2 * bytes.underestimatedCount)
+    for b in bytes {
+        text.append(digits.utf8Start[Int(b >> 4)])
+        text.append(digits.utf8Start[Int(b & 15)])
+    }
+    return String(decoding: text, as: UTF8.self)
+}
+
+/// The value of an ASCII hex digit (either case), nil for any other byte.
+func hexDigitValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+    default: return nil
+    }
 }

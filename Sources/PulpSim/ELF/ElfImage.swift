@@ -84,12 +84,49 @@ public struct ElfImage: Sendable {
 
     /// Reads and validates `path`.
     public init(path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            throw ElfError.unreadable(path: path, reason: !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "permission denied")
+        try self.init(bytes: ElfImage.readFile(path), path: path)
+    }
+
+    /// Largest ELF file read: far more than any firmware, and a bound on what a pipe or a
+    /// runaway file can make pulpsim read.
+    public static let maxFileSize = 256 << 20
+
+    /// The bytes of a regular file or a pipe (`<(...)`) of at most `maxFileSize` bytes; devices,
+    /// directories and sockets are refused before anything is read.
+    static func readFile(_ path: String) throws -> [UInt8] {
+        func unreadable(_ reason: String) -> ElfError { .unreadable(path: path, reason: reason) }
+        func reason(_ error: Int32) -> String {
+            switch error {
+            case ENOENT, ENOTDIR: return "no such file"
+            case EACCES: return "permission denied"
+            default: return String(cString: strerror(error))
+            }
         }
-        try self.init(bytes: [UInt8](data), path: path)
+        let tooLarge = ElfError.malformed(path: path, detail: "larger than \(maxFileSize >> 20) MiB, the most pulpsim reads")
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw unreadable(reason(errno)) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFIFO: break
+        case S_IFDIR: throw unreadable("is a directory")
+        default: throw unreadable("not a regular file")
+        }
+        if info.st_size > maxFileSize { throw tooLarge }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw unreadable(reason(errno)) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw unreadable(reason(errno))
+            }
+            if n == 0 { return bytes }
+            if bytes.count + n > maxFileSize { throw tooLarge }
+            bytes += chunk[0..<n]
+        }
     }
 
     /// Parses an ELF held in memory (`path` is only used in messages).

@@ -179,7 +179,8 @@ public final class Machine {
             htif = h
             bus.watchStart = symbol.address
             bus.watchSpan = narrow ? 4 : 8
-            bus.watchHandler = { address, size, context in h.storeObserved(address: address, size: size, context: &context) }
+            // (Weak: the HTIF holds the bus, which holds this closure.)
+            bus.watchHandler = { [weak h] address, size, context in h?.storeObserved(address: address, size: size, context: &context) }
         }
         var start = image.entry
         if case .spikeBootROM(let address) = platform.boot {

@@ -38,7 +38,8 @@ extension Machine {
         var ranges = o.pcRanges ?? []
         for name in o.pcSymbols {
             guard let s = symbols.symbol(named: name) else { throw MachineError.unknownSymbol(name) }
-            ranges.append(s.address...(s.address &+ max(s.size, 2) &- 1))
+            // (A symbol running past the end of the address space ends there.)
+            ranges.append(s.address...UInt32(min(UInt64(s.address) + UInt64(max(s.size, 2)) - 1, UInt64(UInt32.max))))
         }
         o.pcRanges = ranges
         o.pcSymbols = []

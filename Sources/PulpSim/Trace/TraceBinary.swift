@@ -239,7 +239,7 @@ public struct TraceDecodeError: Error, CustomStringConvertible {
     public let description: String
 }
 
-/// Reads a binary trace and replays it into a text `Tracer`.
+/// Reads a binary trace (a file, or bytes in memory) and replays it into a text `Tracer`.
 public final class BinaryTraceReader {
     public let path: String
     public let harts: Int
@@ -247,9 +247,12 @@ public final class BinaryTraceReader {
     public let elfPath: String
     /// Whether the harts' records were merged in time order (decode with a tracer holding lines).
     public let merged: Bool
-    /// Format version of the file (1 or 2).
+    /// Format version of the trace (1 or 2).
     public let version: UInt8
+    /// Where the records come from: a file descriptor, or `memory` from `memoryPosition` on.
     private let fd: Int32
+    private let memory: [UInt8]
+    private var memoryPosition = 0
     private let buffer: UnsafeMutablePointer<UInt8>
     private static let capacity = 1 << 20
     /// Bytes a record can take at most (an event with the longest message).
@@ -259,41 +262,88 @@ public final class BinaryTraceReader {
     private var base: UInt64 = 0
     private var atEOF = false
 
+    /// Opens the trace file at `path` and reads its header.
     public init(path: String) throws {
         self.path = path
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw TraceDecodeError(description: "cannot open '\(path)': \(String(cString: strerror(errno)))") }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw TraceDecodeError(description: "cannot open '\(path)': \(String(cString: strerror(errno)))") }
+        do {
+            (harts, merged, elfPath, base, version) = try BinaryTraceReader.readHeader(path: path) { read(descriptor, $0, $1) }
+        } catch {
+            Foundation.close(descriptor)
+            throw error
+        }
+        fd = descriptor
+        memory = []
         buffer = .allocate(capacity: BinaryTraceReader.capacity)
-        var header = [UInt8](repeating: 0, count: 14)
-        let got = read(fd, &header, 14)
-        guard got == 14, Array(header[0..<8]) == BinaryTrace.magic else {
-            Foundation.close(fd); buffer.deallocate()
-            throw TraceDecodeError(description: "'\(path)' is not a pulpsim binary trace (no PULPSIMT header)")
+    }
+
+    /// Reads a trace held in memory (`name` is only used in messages).
+    public init(bytes: [UInt8], name: String = "<memory>") throws {
+        path = name
+        fd = -1
+        memory = bytes
+        var position = 0
+        (harts, merged, elfPath, base, version) = try BinaryTraceReader.readHeader(path: name) {
+            BinaryTraceReader.copy(bytes, from: &position, to: $0, count: $1)
         }
-        guard header[8] == BinaryTrace.version || header[8] == 1 else {
-            Foundation.close(fd); buffer.deallocate()
-            throw TraceDecodeError(description: "'\(path)': binary trace version \(header[8]) is not supported (this pulpsim reads version \(BinaryTrace.version))")
-        }
-        harts = Int(header[9])
-        guard harts >= 1 && harts <= BinaryTrace.maxHarts else {
-            Foundation.close(fd); buffer.deallocate()
-            throw TraceDecodeError(description: "'\(path)': bad hart count \(harts) in the header")
-        }
-        merged = header[10] & 1 != 0
-        version = header[8]
-        let pathLength = Int(header[12]) | Int(header[13]) << 8
-        var pathBytes = [UInt8](repeating: 0, count: pathLength)
-        guard pathLength == 0 || read(fd, &pathBytes, pathLength) == pathLength else {
-            Foundation.close(fd); buffer.deallocate()
-            throw TraceDecodeError(description: "'\(path)': truncated header")
-        }
-        elfPath = String(decoding: pathBytes, as: UTF8.self)
-        base = UInt64(14 + pathLength)
+        memoryPosition = position
+        buffer = .allocate(capacity: BinaryTraceReader.capacity)
     }
 
     deinit {
-        Foundation.close(fd)
+        if fd >= 0 { Foundation.close(fd) }
         buffer.deallocate()
+    }
+
+    /// Parses the header through `read` (which fills up to `count` bytes and returns how many it
+    /// read, 0 at the end, -1 on an error); returns it and its length.
+    private static func readHeader(path: String, read: (UnsafeMutablePointer<UInt8>, Int) -> Int) throws
+        -> (harts: Int, merged: Bool, elfPath: String, length: UInt64, version: UInt8) {
+        func readFully(_ count: Int) throws -> [UInt8]? {
+            var bytes = [UInt8](repeating: 0, count: count)
+            var got = 0
+            while got < count {
+                let n = bytes.withUnsafeMutableBufferPointer { read($0.baseAddress! + got, count - got) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw TraceDecodeError(description: "reading '\(path)': \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { return nil }
+                got += n
+            }
+            return bytes
+        }
+        guard let header = try readFully(14), Array(header[0..<8]) == BinaryTrace.magic else {
+            throw TraceDecodeError(description: "'\(path)' is not a pulpsim binary trace (no PULPSIMT header)")
+        }
+        guard header[8] == BinaryTrace.version || header[8] == 1 else {
+            throw TraceDecodeError(description: "'\(path)': binary trace version \(header[8]) is not supported (this pulpsim reads version \(BinaryTrace.version))")
+        }
+        let harts = Int(header[9])
+        guard harts >= 1 && harts <= BinaryTrace.maxHarts else {
+            throw TraceDecodeError(description: "'\(path)': bad hart count \(harts) in the header")
+        }
+        let pathLength = Int(header[12]) | Int(header[13]) << 8
+        guard let pathBytes = try readFully(pathLength) else {
+            throw TraceDecodeError(description: "'\(path)': truncated header")
+        }
+        return (harts, header[10] & 1 != 0, String(decoding: pathBytes, as: UTF8.self), UInt64(14 + pathLength), header[8])
+    }
+
+    /// Reads up to `count` bytes into `destination`: how many (0 at the end), or -1 (errno).
+    private func readSome(_ destination: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+        if fd >= 0 { return read(fd, destination, count) }
+        return BinaryTraceReader.copy(memory, from: &memoryPosition, to: destination, count: count)
+    }
+
+    /// Copies up to `count` bytes of `bytes` from `position` on, advancing it; returns how many.
+    private static func copy(_ bytes: [UInt8], from position: inout Int, to destination: UnsafeMutablePointer<UInt8>,
+                             count: Int) -> Int {
+        let n = min(count, bytes.count - position)
+        if n > 0 { bytes.withUnsafeBufferPointer { destination.update(from: $0.baseAddress! + position, count: n) } }
+        position += n
+        return n
     }
 
     /// Makes at least `BinaryTraceReader.maxRecord` bytes available unless the file ends first.
@@ -306,7 +356,7 @@ public final class BinaryTraceReader {
             start = 0
         }
         while end < BinaryTraceReader.capacity {
-            let got = read(fd, buffer + end, BinaryTraceReader.capacity - end)
+            let got = readSome(buffer + end, BinaryTraceReader.capacity - end)
             if got < 0 {
                 if errno == EINTR { continue }
                 throw TraceDecodeError(description: "reading '\(path)': \(String(cString: strerror(errno)))")

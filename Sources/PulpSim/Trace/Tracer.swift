@@ -144,6 +144,9 @@ public final class Tracer {
     /// arrive in their final order already (decoding a merged binary trace), hold none back.
     public init(options: TraceOptions, harts: Int, symbols: SymbolTable, elfPath: String = "", preordered: Bool = false) throws {
         guard harts >= 1 && harts <= 64 else { throw MachineError.invalidOption("a trace covers 1 to 64 harts (got \(harts))") }
+        if let bad = options.harts?.first(where: { !(0..<harts).contains($0) }) {
+            throw MachineError.invalidOption("trace harts must be between 0 and \(harts - 1) (got \(bad))")
+        }
         if options.format == .binary && options.path == nil {
             throw MachineError.invalidOption("the binary trace format needs --trace-file")
         }

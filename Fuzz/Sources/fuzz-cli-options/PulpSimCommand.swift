@@ -1,0 +1,1 @@
+../../../Sources/pulpsim/PulpSimCommand.swift
