@@ -294,7 +294,7 @@ struct Run: ParsableCommand {
         var report = machine.report(for: result)
         if history > 0, report != nil, !quiet || json, let image = machine.image {
             switch result.reason {
-            case .unhandledTrap, .unhandledInterrupt, .deadlock, .instructionLimit, .cycleLimit, .timeout, .redmuleError:
+            case .unhandledTrap, .unhandledInterrupt, .trapStorm, .deadlock, .instructionLimit, .cycleLimit, .timeout, .redmuleError:
                 // The history comes from replaying the run (deterministic): skipped for long runs.
                 guard result.wallSeconds < 30 else {
                     report! += String(format: "\n(no instruction history: the run took %.0f s and would be replayed to get it;"

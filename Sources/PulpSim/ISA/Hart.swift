@@ -61,6 +61,10 @@ public struct HartCore {
     public var mtvecWritten = false
     /// Whether the scheduler may run the hart (mirrors `Hart.state == .running`).
     public var awake = true
+    /// Traps taken in a row without an instruction retiring between them, and the instruction
+    /// count they were taken at (a trap storm: the handler itself traps).
+    public var trapStreak: UInt32 = 0
+    public var trapStreakInstret: UInt64 = 0
 }
 
 /// One RV32IMFC hart.

@@ -68,6 +68,13 @@ extension Machine {
             }
             text += describeRegisters(harts[t.hart])
             return text
+        case .trapStorm(let t, let count):
+            var text = "hart \(t.hart): trap storm: \(count) traps in a row without an instruction retiring; the trap handler traps itself\n"
+            text += String(format: "  last trap: %@ at pc 0x%08x, tval 0x%08x; mtvec 0x%08x\n", t.cause.description, t.pc, t.tval,
+                           harts[t.hart].mtvec)
+            text += "  at \(describeInstruction(at: t.pc))\n"
+            text += describeRegisters(harts[t.hart])
+            return text
         case .unhandledInterrupt(let hart, let mcause, let pc):
             let line = mcause & 0x7FFF_FFFF
             var text = String(format: "hart %d: interrupt (mcause 0x%08x, line %d%@) with no trap handler (mtvec was never written; mstatus.MIE and the line are enabled)\n",
@@ -154,6 +161,10 @@ extension RunResult {
         if let r = redmule {
             object["redmule"] = ["jobs": r.jobs, "fmas": r.fmas, "busy_cycles": r.busyCycles, "warnings": r.warnings,
                                  "errors": r.errors, "diagnostics": r.diagnostics] as [String: Any]
+        }
+        if case .trapStorm(let t, let count) = reason {
+            object["trap"] = ["hart": t.hart, "cause": t.cause.description, "mcause": Int(t.cause.rawValue),
+                              "pc": String(format: "0x%08x", t.pc), "tval": String(format: "0x%08x", t.tval), "storm": Int(count)]
         }
         if case .unhandledTrap(let t) = reason {
             object["trap"] = ["hart": t.hart, "cause": t.cause.description, "mcause": Int(t.cause.rawValue),

@@ -41,10 +41,27 @@ extension Machine: HartEnvironment {
             control.finish(.unhandledTrap(UnhandledTrap(hart: hart.index, cause: cause, pc: hart.pc, tval: tval)))
             return false
         }
+        let core = hart.core
+        if core.pointee.trapStreakInstret == hart.instret {
+            core.pointee.trapStreak &+= 1
+        } else {
+            core.pointee.trapStreak = 1
+            core.pointee.trapStreakInstret = hart.instret
+        }
+        if core.pointee.trapStreak > Machine.trapStormLimit {
+            control.finish(.trapStorm(UnhandledTrap(hart: hart.index, cause: cause, pc: hart.pc, tval: tval),
+                                      count: core.pointee.trapStreak - 1))
+            return false
+        }
         hart.enterTrap(cause: cause.rawValue, tval: tval, epc: hart.pc, interrupt: false)
         hart.cycle &+= 3
         return true
     }
+
+    /// Traps in a row without an instruction retiring after which the run ends (a handler that
+    /// traps itself would otherwise loop forever, retiring nothing: `--max-instructions` would
+    /// never be reached).
+    static let trapStormLimit: UInt32 = 1000
 
     /// An interrupt with no handler ends the run rather than jumping to address 0.
     private func handlerInstalled(_ hart: Hart, mcause: UInt32) -> Bool {

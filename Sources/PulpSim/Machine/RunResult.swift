@@ -35,6 +35,9 @@ public enum EndReason: Sendable {
     case unhandledTrap(UnhandledTrap)
     /// An enabled interrupt was pending with no handler installed (mtvec never written).
     case unhandledInterrupt(hart: Int, mcause: UInt32, pc: UInt32)
+    /// Traps kept coming without an instruction retiring: the handler itself traps (the last
+    /// trap, and how many were taken in a row).
+    case trapStorm(UnhandledTrap, count: UInt32)
     case deadlock([SleepingHart])
     case instructionLimit(UInt64)
     case cycleLimit(UInt64)
@@ -50,7 +53,7 @@ public enum EndReason: Sendable {
     public var name: String {
         switch self {
         case .exited: return "exit"
-        case .unhandledTrap, .unhandledInterrupt: return "trap"
+        case .unhandledTrap, .unhandledInterrupt, .trapStorm: return "trap"
         case .deadlock: return "deadlock"
         case .instructionLimit: return "instruction-limit"
         case .cycleLimit: return "cycle-limit"
@@ -125,7 +128,7 @@ public struct RunResult: Sendable {
     public var exitStatus: Int32 {
         switch reason {
         case .exited(let code, _): return code > 255 ? ExitStatus.firmwareCodeTooLarge : Int32(code)
-        case .unhandledTrap, .unhandledInterrupt: return ExitStatus.unhandledTrap
+        case .unhandledTrap, .unhandledInterrupt, .trapStorm: return ExitStatus.unhandledTrap
         case .deadlock: return ExitStatus.deadlock
         case .instructionLimit, .cycleLimit: return ExitStatus.limitReached
         case .timeout: return ExitStatus.timeout

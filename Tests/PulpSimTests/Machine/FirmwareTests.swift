@@ -56,6 +56,21 @@ final class FirmwareTests: XCTestCase {
         XCTAssertEqual(mcause, 0x8000_0005)
     }
 
+    func testTrapHandlerThatTrapsItselfEndsAsATrapStorm() throws {
+        let path = Paths.firmware("spike", "fault-trap-storm")
+        try requireFirmware(path)
+        // No limit is given: without the storm detection the run would never end.
+        let r = try runCLI(["run", "--platform", "spike", path], exits: 120)
+        XCTAssertTrue(r.stderr.contains("hart 0: trap storm: 1000 traps in a row without an instruction retiring"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("last trap: illegal instruction at pc 0x80000024"), r.stderr)
+        let json = try runCLI(["run", "--platform", "spike", "--json", "--quiet", path], exits: 120)
+        XCTAssertTrue(json.stdout.contains("\"storm\":1000"), json.stdout)
+        let (result, _) = try runELF(path, platform: .spike)
+        guard case .trapStorm(let trap, let count) = result.reason else { return XCTFail("\(result.reason)") }
+        XCTAssertEqual(trap.cause, .illegalInstruction)
+        XCTAssertEqual(count, 1000)
+    }
+
     func testWildStoreWithoutHandler() throws {
         for (platform, dir, pc) in [(PlatformKind.spike, "spike", "0x80000004"), (.pulpCluster, "pulp-cluster", "0x1c000004")] {
             let path = Paths.firmware(dir, "fault-store")
