@@ -14,10 +14,8 @@ FUZZ_BUILD := .build-fuzz
 FUZZ_SWIFT_FLAGS := --package-path Fuzz --scratch-path $(FUZZ_BUILD) -c release \
 	--sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
 
-.PHONY: help setup build release firmware test unit-test qemu-diff spike-compare bench demo fp-vectors clean \
-	fuzz fuzz-build fuzz-seeds fuzz-firmware $(addprefix fuzz-,$(FUZZ_TARGETS))
-
-.PHONY: help setup build release firmware test unit-test qemu-diff spike-compare bench demo fp-vectors redmule-vectors clean
+.PHONY: help setup build release firmware test unit-test qemu-diff spike-compare bench demo fp-vectors redmule-vectors \
+	clean test-asan test-tsan fuzz fuzz-build fuzz-seeds fuzz-firmware $(addprefix fuzz-,$(FUZZ_TARGETS))
 
 # Durations: measured on the 2-core development machine (shared, so give or take a third).
 help:
@@ -28,6 +26,8 @@ help:
 	@echo "                       PulpSimTests    the simulator (≈ 2 min): Machine (Examples, Firmware, Run) ≈ 45 s,"
 	@echo "                                       Trace (Trace, TraceMerge, Timeline) ≈ 55 s, ISA ≈ 12 s, RedMulE ≈ 6 s,"
 	@echo "                                       Debug (gdb) and ELF < 1 s"
+	@echo "make test-asan       the Swift tests built with AddressSanitizer and LeakSanitizer (≈ 8 min; FILTER=...)"
+	@echo "make test-tsan       the Swift tests built with ThreadSanitizer (FILTER=...)"
 	@echo "make qemu-diff       only the QEMU differential programs, 2 x $(QEMU_DIFF_COUNT) (≈ 45 s; QEMU_DIFF_COUNT=N)"
 	@echo "make spike-compare SPIKE=/path/to/spike"
 	@echo "                     Spike-format traces against Spike's own (not timed: Spike is not installed here)"
@@ -42,7 +42,7 @@ help:
 	@echo "                     make fuzz-elf, fuzz-gdb, fuzz-trace-decode, fuzz-cli-options: one target"
 	@echo "                     (docs/robustness.md); make fuzz-seeds regenerates the seed corpora"
 	@echo "make setup           install the toolchain and Python oracles (apt, pip)"
-	@echo "make clean           remove .build and firmware/build"
+	@echo "make clean           remove the build folders and firmware/build"
 
 setup:
 	bash scripts/setup.sh
@@ -59,6 +59,17 @@ firmware:
 unit-test: firmware
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build $(if $(FILTER),--filter '$(FILTER)')
+
+# The Swift tests, and the pulpsim binary they run, built with AddressSanitizer (leaks checked in
+# the test process; Tests/lsan.supp: XCTest's own) or ThreadSanitizer.
+test-asan: firmware
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp $(SWIFT) test --skip-build --sanitize=address \
+		--scratch-path .build-asan $(if $(FILTER),--filter '$(FILTER)')
+
+test-tsan: firmware
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan $(if $(FILTER),--filter '$(FILTER)')
 
 qemu-diff: build
 	python3 Tests/qemudiff/qemudiff.py --count $(QEMU_DIFF_COUNT) --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG)
@@ -110,4 +121,4 @@ fuzz-firmware: firmware
 	riscv64-unknown-elf-strip --strip-debug -o Fuzz/firmware/redmule-tb-mmio.elf firmware/build/redmule-tb/redmule-tb-mmio-imc.elf
 
 clean:
-	rm -rf .build $(FUZZ_BUILD) firmware/build
+	rm -rf .build .build-asan .build-tsan $(FUZZ_BUILD) firmware/build

@@ -17,7 +17,9 @@ protocol MemoryPortOwner: AnyObject {
 
 /// A bus master's access to memory.
 public struct MemoryPort {
-    let bus: Bus
+    /// The bus of the machine the port belongs to (unowned: the bus holds the device holding
+    /// the port).
+    unowned let bus: Bus
     unowned let owner: MemoryPortOwner
     /// Address ranges the master can reach (each lies in RAM).
     public let windows: [ClosedRange<UInt32>]

@@ -11,9 +11,7 @@ final class GDBTests: XCTestCase {
     func testSessionWithBreakpointRegistersAndRedMulEWatchpoint() throws {
         let elf = Paths.firmware("pulp-cluster", "gdb-gemm")
         try requireFirmware(elf)
-        let sim = Process()
-        sim.executableURL = URL(fileURLWithPath: Paths.executable)
-        sim.arguments = ["run", "--gdb", "0", "--quiet", elf]
+        let sim = pulpsimProcess(["run", "--gdb", "0", "--quiet", elf])
         let simOut = Pipe(), simErr = Pipe()
         sim.standardOutput = simOut
         sim.standardError = simErr

@@ -116,3 +116,37 @@ final class RunTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("0x10000000-0x1001ffff  TCDM"), r.stdout)
     }
 }
+
+final class MachineLifetimeTests: XCTestCase {
+    /// A machine, its devices, memories and tracer are freed once the last reference goes: no
+    /// retain cycle between the bus, the devices and their memory ports, the HTIF, the tracer.
+    func testMachinesAreFreedAfterARun() throws {
+        let programs: [(PlatformKind, String, String)] = [
+            (.spike, "spike", "hello"), (.pulpCluster, "pulp-cluster", "redmule-gemm-fp16"),
+            (.redmuleTB, "redmule-tb", "redmule-tb-mmio-imc"),
+        ]
+        for (platform, dir, name) in programs {
+            weak var weakMachine: Machine?
+            weak var weakBus: Bus?
+            weak var weakRedMulE: RedMulE?
+            try { () throws -> Void in
+                var options = MachineOptions(platform: platform)
+                options.echoOutput = false
+                options.maxInstructions = 2_000_000
+                let machine = try Machine(options: options)
+                try machine.load(path: Paths.firmware(dir, name))
+                machine.setTracer(try Tracer(options: { var o = TraceOptions(); o.path = "/dev/null"; return o }(),
+                                             harts: machine.harts.count, symbols: machine.symbols))
+                machine.setTimeline(Timeline(harts: machine.harts.count))
+                _ = machine.run()
+                machine.tracer?.close()
+                weakMachine = machine
+                weakBus = machine.bus
+                weakRedMulE = machine.redmule
+            }()
+            XCTAssertNil(weakMachine, "\(name): the machine outlives its last reference")
+            XCTAssertNil(weakBus, "\(name): the bus outlives its machine")
+            XCTAssertNil(weakRedMulE, "\(name): RedMulE outlives its machine")
+        }
+    }
+}

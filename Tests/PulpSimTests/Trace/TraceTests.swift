@@ -294,9 +294,7 @@ final class TraceTests: XCTestCase {
         for (signal, status, name) in [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")] {
             let path = tracePath("interrupted-\(name).log")
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Paths.executable)
-            process.arguments = ["run", "--platform", "spike", "--trace-file", path, elf]
+            let process = pulpsimProcess(["run", "--platform", "spike", "--trace-file", path, elf])
             let out = Pipe(), err = Pipe()
             process.standardOutput = out
             process.standardError = err
@@ -367,9 +365,7 @@ final class TraceTests: XCTestCase {
     func testClosedPipeEndsTheRun() throws {
         let elf = Paths.firmware("spike", "bench-intbench")
         try requireFirmware(elf)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Paths.executable)
-        process.arguments = ["run", "--platform", "spike", "--quiet", "--max-instructions", "1e10", "--trace-file", "-", elf]
+        let process = pulpsimProcess(["run", "--platform", "spike", "--quiet", "--max-instructions", "1e10", "--trace-file", "-", elf])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
