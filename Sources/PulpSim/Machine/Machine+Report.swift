@@ -17,24 +17,19 @@ extension Machine {
 
     /// Register dump of one hart, four registers per line.
     public func describeRegisters(_ hart: Hart) -> String {
-        var lines: [String] = []
-        for row in 0..<8 {
-            var parts: [String] = []
-            for col in 0..<4 {
-                let r = row * 4 + col
-                parts.append(String(format: "%4@ x%-2d %08x", integerRegisterNames[r] as NSString, r, hart.x[r]))
-            }
-            lines.append("  " + parts.joined(separator: "  "))
-        }
-        if (0..<32).contains(where: { hart.f[$0] != 0 }) || hart.fflags != 0 {
-            for row in 0..<8 {
-                var parts: [String] = []
-                for col in 0..<4 {
+        /// Four registers per line: ABI name (padded; `%4@` widths are ignored on Linux), number, value.
+        func rows(_ names: [String], _ file: String, _ values: UnsafeMutablePointer<UInt32>) -> [String] {
+            (0..<8).map { row in
+                "  " + (0..<4).map { col in
                     let r = row * 4 + col
-                    parts.append(String(format: "%4@ f%-2d %08x", floatRegisterNames[r] as NSString, r, hart.f[r]))
-                }
-                lines.append("  " + parts.joined(separator: "  "))
+                    let name = String(repeating: " ", count: max(0, 4 - names[r].count)) + names[r]
+                    return name + String(format: " %@%-2d %08x", file, r, values[r])
+                }.joined(separator: "  ")
             }
+        }
+        var lines = rows(integerRegisterNames, "x", hart.x)
+        if (0..<32).contains(where: { hart.f[$0] != 0 }) || hart.fflags != 0 {
+            lines += rows(floatRegisterNames, "f", hart.f)
             lines.append(String(format: "  fcsr %08x (frm %d, fflags %02x)", hart.frm << 5 | hart.fflags, hart.frm, hart.fflags))
         }
         lines.append(String(format: "  mstatus %08x  mepc %08x  mcause %08x  mtval %08x  mtvec %08x",
