@@ -17,7 +17,8 @@ protocol MemoryPortOwner: AnyObject {
 
 /// A bus master's access to memory.
 public struct MemoryPort {
-    let bus: Bus
+    /// (Unowned: the bus holds the master's device, which holds this port.)
+    unowned let bus: Bus
     unowned let owner: MemoryPortOwner
     /// Address ranges the master can reach (each lies in RAM).
     public let windows: [ClosedRange<UInt32>]
