@@ -350,6 +350,33 @@ public func checkDocumentedEnd(_ result: RunResult, _ machine: Machine) {
     }
 }
 
+/// Watches simulated time during a run: after every scheduling round (`Machine.signalCheck`),
+/// `machine.now` — the cycle of the round's last device access or slow-path instruction, or of
+/// its start — must not be earlier than after the round before. Harts run one at a time, each
+/// up to a quantum ahead of the next, but "accesses to shared devices happen in simulated-time
+/// order" (docs/platform.md §1, scheduling of harts): a device must never see time go back.
+public final class TimeOrder {
+    private var last: UInt64 = 0
+    private var round = 0
+    public private(set) var violation: String?
+    public init(_ machine: Machine) {
+        machine.signalCheck = { [unowned self, unowned machine] in
+            self.round += 1
+            let now = machine.now
+            if now < self.last && self.violation == nil {
+                self.violation = "round \(self.round): time went back from cycle \(self.last) to \(now) (harts at "
+                    + machine.harts.map { "\($0.cycle)" }.joined(separator: ", ") + ")"
+            }
+            self.last = max(self.last, now)
+            return 0
+        }
+    }
+    /// Fails if time ever went back.
+    public func check() {
+        if let violation { oracleFailure("devices saw simulated time go back: \(violation)") }
+    }
+}
+
 /// A tracer that formats every line (device events included) in `format` and writes it to
 /// /dev/null.
 public func nullTracer(_ machine: Machine, format: TraceFormat) -> Tracer {

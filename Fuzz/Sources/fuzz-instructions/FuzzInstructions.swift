@@ -140,9 +140,11 @@ struct InstructionProgram {
         }
         let tracer = format.map { nullTracer(machine, format: $0) }
         if let tracer { machine.setTracer(tracer) }
+        let order = TimeOrder(machine)
         let result = machine.run()
         tracer?.close()
         checkDocumentedEnd(result, machine)
+        order.check()
         return RunOutcome(result)
     }
 }
