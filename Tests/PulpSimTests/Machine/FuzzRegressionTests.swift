@@ -25,4 +25,59 @@ final class FuzzRegressionTests: XCTestCase {
             XCTAssertNil(released.redmule, "\(platform)")
         }
     }
+
+    // MARK: Time order of device accesses
+
+    static let wfi: UInt32 = 0x1050_0073
+    static func lui(_ rd: UInt32, _ upper: UInt32) -> UInt32 { upper << 12 | rd << 7 | 0x37 }
+    static func addi(_ rd: UInt32, _ rs1: UInt32, _ imm: Int32) -> UInt32 {
+        UInt32(bitPattern: imm << 20) | rs1 << 15 | rd << 7 | 0x13
+    }
+    static func lw(_ rd: UInt32, _ rs1: UInt32, _ offset: Int32) -> UInt32 {
+        UInt32(bitPattern: offset << 20) | rs1 << 15 | 2 << 12 | rd << 7 | 0x03
+    }
+    static func sw(_ rs2: UInt32, _ rs1: UInt32) -> UInt32 { rs2 << 20 | rs1 << 15 | 2 << 12 | 0x23 }
+    /// bne rs1, x0, -4
+    static func bneBack(_ rs1: UInt32) -> UInt32 { 0xFE00_1EE3 | rs1 << 15 }
+    static func bytes(_ words: [UInt32]) -> [UInt8] {
+        words.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (8 * UInt32($0))) } }
+    }
+
+    func testADeviceAccessAheadOfAnotherHartWaitsForIt() throws {
+        // Hart 0 spins ~200 cycles, then enables the cluster timer (CFG_LO = 1); hart 1 reads the
+        // timer's counter (CNT_LO) at cycle 3 and stores it to TCDM. In simulated time the read
+        // comes first and must see the stopped counter, 0. Hart 0 used to perform its store as
+        // soon as it reached it, up to a quantum ahead of hart 1, and hart 1's read then computed
+        // the count 3 - 200 cycles after the enable: 0xffffff38. (Found by `fuzz-devices` and
+        // `fuzz-instructions` with their time-order check: devices saw time go back.)
+        for traced in [false, true] {
+            var options = MachineOptions(platform: .pulpCluster)
+            options.platform.harts = 2
+            options.echoOutput = false
+            options.maxCycles = 10_000
+            let m = try Machine(options: options)
+            typealias T = FuzzRegressionTests
+            let hart0 = [T.addi(7, 0, 50), T.addi(7, 7, -1), T.bneBack(7), T.lui(5, 0x10200), T.addi(5, 5, 0x400),
+                         T.addi(6, 0, 1), T.sw(6, 5), T.wfi, T.wfi]
+            let hart1 = [T.lui(5, 0x10200), T.addi(5, 5, 0x400), T.lw(6, 5, 8), T.lui(28, 0x10000), T.sw(6, 28), T.wfi, T.wfi]
+            XCTAssertTrue(m.writeMemory(0x1C00_0000, T.bytes(hart0)))
+            XCTAssertTrue(m.writeMemory(0x1C00_1000, T.bytes(hart1)))
+            m.harts[0].reset(pc: 0x1C00_0000)
+            m.harts[1].reset(pc: 0x1C00_1000)
+            var options2 = TraceOptions()
+            options2.path = "/dev/null"
+            if traced { m.setTracer(try Tracer(options: options2, harts: 2, symbols: m.symbols)) }
+            var last: UInt64 = 0
+            var wentBack = false
+            m.signalCheck = {
+                if m.now < last { wentBack = true }
+                last = max(last, m.now)
+                return 0
+            }
+            _ = m.run()
+            m.tracer?.close()
+            XCTAssertEqual(m.readWord(0x1000_0000), 0, "traced: \(traced)")
+            XCTAssertFalse(wentBack, "traced: \(traced)")
+        }
+    }
 }
