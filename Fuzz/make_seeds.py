@@ -342,7 +342,7 @@ def cli_seeds():
 
 # Device programming ---------------------------------------------------------------------------
 # The byte format is the one Fuzz/Sources/fuzz-devices/FuzzDevices.swift reads: byte 0 platform,
-# harts, policy, handler, traced; byte 1 exit code and trace format; then operations, each a byte
+# harts, policy, handler, traced; byte 1 exit code, quantum and trace format; then operations, each a byte
 # (bits 0-2 hart, bits 3-7 kind) and its operands.
 
 PULP, SPIKE, TB = 0, 1, 2
@@ -355,9 +355,10 @@ TB_WINDOWS = {"redmule": 0, "testbench-io": 1, "htif": 2}
 SPIKE_WINDOWS = {"htif": 0}
 
 
-def dev_config(platform, harts=1, warn=False, handler=False, traced=False, exit_code=0, trace_format=0):
+def dev_config(platform, harts=1, warn=False, handler=False, traced=False, exit_code=0, trace_format=0, quantum=0):
+    """quantum: 0 the default, 1, 2, 3 for 1, 7, 64 cycles."""
     return bytes([platform | (harts - 1) << 2 | warn << 5 | handler << 6 | traced << 7,
-                  exit_code & 0x3F | trace_format << 6])
+                  exit_code & 0xF | quantum << 4 | trace_format << 6])
 
 
 def dev_op(kind, hart=0):
@@ -424,6 +425,9 @@ def devices_seeds():
                     + mmio(eu, 0, 1 << 12) + mmio(eu, 15) + dev_op(15, 1) + bytes([4, 4, 8]) + dev_op(18, 1)
                     + bytes([8, 9, 3, 4]),
         "pulp-barrier": dev_config(PULP, 4) + b"".join(dev_op(27, h) + bytes([2]) for h in range(4)),
+        "pulp-barrier-quantum-1": dev_config(PULP, 8, quantum=1) + b"".join(dev_op(27, h) + bytes([5]) for h in range(8)),
+        "pulp-events-quantum-7": dev_config(PULP, 3, quantum=2, traced=True) + b"".join(
+            mmio(eu, 60 + h, ("b", 7), hart=h) + dev_op(25, (h + 1) % 3) + bytes([h]) for h in range(3)),
         "pulp-mutex-dispatch": dev_config(PULP, 3) + b"".join(dev_op(28, h) + bytes([1]) + dev_op(29, h) + bytes([h])
                                                              for h in range(3)),
         "pulp-sw-events-wfi": dev_config(PULP, 2) + dev_op(20, 1) + bytes([1]) + mmio(eu, 3, ("m", 5), hart=1)
@@ -454,7 +458,8 @@ def devices_seeds():
 # Instruction streams --------------------------------------------------------------------------
 # The byte format of Fuzz/Sources/fuzz-instructions/FuzzInstructions.swift (and of
 # Tests/qemudiff/replay_fuzz.py): byte 0 platform, Zba/Zbb, handler, harts, traced; byte 1 fcsr;
-# byte 2 hart start step and trace format; byte 3 the number of register initialisers; 5 bytes
+# byte 2 hart start step and trace format; byte 3 the number of register initialisers and the
+# quantum; 5 bytes
 # each; then the code.
 
 SNIPPETS = {
@@ -541,10 +546,11 @@ def assemble(source, extensions=("zba", "zbb")):
 
 
 def insn_input(platform, code, zb=False, handler=False, harts=1, traced=False, fcsr=0, step=0, trace_format=0,
-               registers=()):
-    """An input of the instructions target: registers [(number, is_f, mode, value)]."""
+               registers=(), quantum=0):
+    """An input of the instructions target: registers [(number, is_f, mode, value)]; quantum 0
+    the default, 1, 2, 3 for 1, 7, 64 cycles."""
     head = bytes([platform | zb << 2 | handler << 3 | (harts - 1) << 4 | traced << 7, fcsr, step | trace_format << 6,
-                  len(registers)])
+                  len(registers) | quantum << 6])
     for number, is_f, mode, value in registers:
         head += bytes([number | is_f << 5 | mode << 6]) + struct.pack("<I", value & 0xFFFFFFFF)
     return head + code
@@ -572,6 +578,8 @@ def instructions_seeds():
     # Several harts, traced runs, the bit-manipulation words without Zba/Zbb, a bad frm.
     alu = assemble(SNIPPETS["alu"] + SNIPPETS["branches"])
     write(out, "pulp-8-harts-traced", insn_input(PULP, alu, harts=8, traced=True, step=3, trace_format=1, registers=regs))
+    write(out, "pulp-4-harts-quantum-1", insn_input(PULP, assemble(SNIPPETS["memory"] + SNIPPETS["csr"]), harts=4,
+                                                    handler=True, step=5, registers=regs, quantum=1))
     write(out, "spike-4-harts-binary-trace", insn_input(SPIKE, alu, harts=4, traced=True, step=2, trace_format=3,
                                                         handler=True, registers=regs))
     write(out, "pulp-zb-without-extension", insn_input(PULP, assemble(SNIPPETS["zb"], ("zba", "zbb")), handler=True,

@@ -15,8 +15,9 @@
 //
 // Input: byte 0 = platform (bits 0-1: 0/3 pulp-cluster, 1 spike, 2 redmule-tb), harts − 1
 // (bits 2-4), --redmule-errors=warn (bit 5), a handler on every hart from the start (bit 6),
-// second run traced (bit 7); byte 1 = exit code (bits 0-5) and trace format (bits 6-7); then
-// operations, each a byte (bits 0-2: hart, bits 3-7: kind) and its operands.
+// second run traced (bit 7); byte 1 = exit code (bits 0-3), quantum (bits 4-5: the default 256,
+// 1, 7 or 64 cycles) and trace format (bits 6-7); then operations, each a byte (bits 0-2: hart,
+// bits 3-7: kind) and its operands.
 
 import FuzzSupport
 import PulpSim
@@ -39,6 +40,7 @@ struct DeviceProgram {
     let warn: Bool
     let traced: Bool
     let traceFormat: TraceFormat
+    let quantum: Int
     /// (address, bytes) to write: code of each hart, the handler, the TCDM data.
     var memory: [(UInt32, [UInt8])] = []
     var pcs: [UInt32] = []
@@ -56,6 +58,7 @@ struct DeviceProgram {
         traced = config & 0x80 != 0
         let misc = input.byte()
         traceFormat = [.spike, .pulpsim, .jsonl, .binary][Int(misc >> 6)]
+        quantum = [0, 1, 7, 64][Int(misc >> 4 & 3)]
         let windows = Windows(platform: platform, layout: layout, harts: harts)
         var generators = (0..<harts).map { HartProgram(hart: $0, layout: layout, windows: windows, handlerFirst: config & 0x40 != 0) }
         while !input.atEnd {
@@ -64,7 +67,7 @@ struct DeviceProgram {
             generators[hart].operation(Int(head >> 3), &input)
         }
         for (i, g) in generators.enumerated() {
-            let code = g.finished(exitCode: i == 0 ? misc & 0x3F : nil)
+            let code = g.finished(exitCode: i == 0 ? misc & 0xF : nil)
             memory.append((layout.code + UInt32(i) * ProgramLayout.codeSlot, code.littleEndianBytes))
             pcs.append(layout.code + UInt32(i) * ProgramLayout.codeSlot)
         }
@@ -83,6 +86,7 @@ struct DeviceProgram {
     func run(traced format: TraceFormat?) -> RunOutcome {
         var options = layout.options(harts: harts, instructions: DeviceProgram.maxInstructions, cycles: DeviceProgram.maxCycles)
         options.redmuleErrors = warn ? .warn : .error
+        options.quantum = quantum
         let machine = layout.machine(options, program: memory, pcs: pcs)
         let tracer = format.map { nullTracer(machine, format: $0) }
         if let tracer { machine.setTracer(tracer) }

@@ -16,7 +16,8 @@
 //            bit 3 trap handler; bits 4-6 harts − 1; bit 7 second run traced
 //   byte 1   initial fcsr (frm in bits 7:5, fflags in 4:0)
 //   byte 2   bits 0-5 start offset step: hart i starts at code + 2·i·step; bits 6-7 trace format
-//   byte 3   n = bits 0-5: register initialisers that follow
+//   byte 3   n = bits 0-5: register initialisers that follow; bits 6-7 the quantum (the default
+//            256, 1, 7 or 64 cycles)
 //   n × 5    register byte (bits 0-4 number, bit 5 f register instead of x; bits 6-7 how the
 //            value is used: 0 as is, 1 data-area address data + (v mod 4096), 2 device address
 //            (window v >> 16 of the platform's device list, offset v mod its size), 3 code
@@ -44,6 +45,7 @@ struct InstructionProgram {
     let traced: Bool
     let traceFormat: TraceFormat
     let fcsr: UInt32
+    let quantum: Int
     var x = [UInt32](repeating: 0, count: 32)
     var f = [UInt32](repeating: 0, count: 32)
     var memory: [(UInt32, [UInt8])] = []
@@ -66,7 +68,9 @@ struct InstructionProgram {
         let layoutByte = input.byte()
         traceFormat = [.spike, .pulpsim, .jsonl, .binary][Int(layoutByte >> 6)]
         let devices = PlatformOptions(kind: platform).description.devices
-        for _ in 0..<Int(input.byte() & 63) {
+        let count = input.byte()
+        quantum = [0, 1, 7, 64][Int(count >> 6)]
+        for _ in 0..<Int(count & 63) {
             let r = input.byte()
             var v = input.u32()
             switch r >> 6 {
@@ -131,6 +135,7 @@ struct InstructionProgram {
         var options = layout.options(harts: harts, instructions: InstructionProgram.maxInstructions,
                                      cycles: InstructionProgram.maxCycles)
         if bitManipulation { options.platform.extensions = .all }
+        options.quantum = quantum
         let machine = layout.machine(options, program: memory, pcs: pcs)
         for hart in machine.harts {
             for i in 1..<32 { hart.x[i] = x[i] }
