@@ -377,12 +377,19 @@ public final class TimeOrder {
     }
 }
 
+/// The trace format of the first run: none, unless FUZZ_TRACE asks for the runs' traces.
+public var firstRunTrace: TraceFormat? {
+    ProcessInfo.processInfo.environment["FUZZ_TRACE"] == nil ? nil : .pulpsim
+}
+
 /// A tracer that formats every line (device events included) in `format` and writes it to
 /// /dev/null.
+/// (FUZZ_TRACE=PATH: to PATH instead, and the first run is traced too: `firstRunTrace`; to look
+/// at a failing input's run.)
 public func nullTracer(_ machine: Machine, format: TraceFormat) -> Tracer {
     var options = TraceOptions()
     options.format = format
-    options.path = "/dev/null"
+    options.path = ProcessInfo.processInfo.environment["FUZZ_TRACE"] ?? "/dev/null"
     do { return try Tracer(options: options, harts: machine.harts.count, symbols: machine.symbols) } catch {
         oracleFailure("cannot trace to /dev/null: \(error)")
     }

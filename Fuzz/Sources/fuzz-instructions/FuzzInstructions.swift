@@ -30,7 +30,7 @@ import PulpSim
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let program = InstructionProgram(fuzzBytes(data, size))
-    let first = program.run(traced: nil)
+    let first = program.run(traced: firstRunTrace)
     first.show("\(program.layout.platform.rawValue), \(program.harts) harts")
     let second = program.run(traced: program.traced ? program.traceFormat : nil)
     first.mustEqual(second, program.traced ? "an untraced and a traced run" : "two runs of the same program")
