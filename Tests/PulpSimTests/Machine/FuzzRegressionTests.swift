@@ -80,4 +80,32 @@ final class FuzzRegressionTests: XCTestCase {
             XCTAssertFalse(wentBack, "traced: \(traced)")
         }
     }
+
+    // MARK: Cluster timer
+
+    func testCascadeTimerMatchPastTheEndOfTimeNeverComes() throws {
+        // A 64-bit (cascade) channel whose compare value the counter has passed matches only
+        // after the counter wraps, 2^64 cycles later. The cycle of that match wrapped too, to a
+        // cycle in the past: the event fired at once, at a time before the access that set it
+        // up (found by `fuzz-devices`: event 10 woke a hart "at cycle 23" when every hart was
+        // past cycle 1170).
+        var options = MachineOptions(platform: .pulpCluster)
+        options.echoOutput = false
+        let machine = try Machine(options: options)
+        let timer = machine.timer!
+        func write(_ offset: UInt32, _ value: UInt32) {
+            var context = AccessContext(hart: 0, cycle: machine.now)
+            XCTAssertTrue(timer.write(offset: offset, size: 4, value: value, context: &context))
+        }
+        machine.now = 0
+        write(0x10, 0)  // CMP_LO
+        write(0x14, 0)  // CMP_HI
+        write(0x00, 1 << 31 | 1 << 2 | 1)  // CFG_LO: cascade, event, enable
+        machine.now = 1000
+        write(0x10, 0)  // the counter (1000) is past the compare value
+        XCTAssertNil(machine.events.nextTime.flatMap { $0 < 1000 ? $0 : nil }, "a match scheduled in the past")
+        machine.fireEvents(upTo: 100_000)
+        XCTAssertEqual(machine.eventUnit!.buffer, [UInt32](repeating: 0, count: 8), "event 10 raised")
+    }
 }
+
