@@ -398,6 +398,9 @@ def devices_seeds():
             for r in range(0, 152, 5)),
         "pulp-timer": dev_config(PULP, 1) + b"".join(mmio(timer, r, ("m", r)) + mmio(timer, r) for r in range(10))
                       + dev_op(26) + bytes([0, 2, 0]) + dev_op(25) + bytes([3]) + mmio(timer, 2),
+        # A 64-bit match the counter has passed (it once fired at once, at a cycle in the past).
+        "pulp-timer-cascade-passed": dev_config(PULP, 1) + mmio(timer, 4, 0) + mmio(timer, 0, 0x80000005)
+                                     + dev_op(22) + bytes([30]) + mmio(timer, 4, 0) + mmio(eu, 0, 1 << 10) + mmio(eu, 15),
         "pulp-timer-cascade": dev_config(PULP, 2, traced=True, trace_format=1) + mmio(timer, 4, ("m", 0))
                               + mmio(timer, 5, ("m", 0)) + mmio(timer, 0, 0x80000015) + mmio(eu, 0, 1 << 10)
                               + mmio(eu, 15) + mmio(timer, 2) + mmio(timer, 3),
