@@ -186,6 +186,8 @@ def kept(inp: FuzzInput, tmp: str) -> list[tuple[int, int, str]]:
     for (w, n), mnemonic in zip(words, classify(words, extensions, tmp)):
         if mnemonic not in allowed or (n == 2 and reserved_rvc(w)):
             continue
+        if n == 4 and mnemonic in ("slli", "srli", "srai", "rori") and (w >> 25) & 1:
+            continue  # shamt[5] = 1: reserved on RV32, an illegal instruction on both
         if mnemonic in ROUNDING and (w >> 12) & 7 == 7 and frm >= 5:
             continue  # dyn rounding with an invalid frm: an illegal instruction on both
         out.append((w, n, mnemonic))
