@@ -9,13 +9,13 @@ FILTER ?=
 # Fuzzing (Fuzz/, docs/robustness.md): each target runs FUZZ_SECONDS from its corpus.
 FUZZ_SECONDS ?= 30
 FUZZ_TIMEOUT ?= 10
-FUZZ_TARGETS := elf gdb trace-decode cli-options
+FUZZ_TARGETS := elf gdb trace-decode cli-options devices instructions
 FUZZ_BUILD := .build-fuzz
 FUZZ_SWIFT_FLAGS := --package-path Fuzz --scratch-path $(FUZZ_BUILD) -c release \
 	--sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
 
 .PHONY: help setup build release firmware test unit-test qemu-diff spike-compare bench demo fp-vectors redmule-vectors \
-	clean test-asan test-tsan fuzz fuzz-build fuzz-seeds fuzz-firmware $(addprefix fuzz-,$(FUZZ_TARGETS))
+	clean test-asan test-tsan fuzz fuzz-build fuzz-seeds fuzz-firmware fuzz-replay $(addprefix fuzz-,$(FUZZ_TARGETS))
 
 # Durations: measured on the 2-core development machine (shared, so give or take a third).
 help:
@@ -38,9 +38,11 @@ help:
 	@echo "make demo            run the main example: FP32 GEMM on 8 harts vs RedMulE FP16 (≈ 2 s once built)"
 	@echo "make fp-vectors      regenerate the SoftFloat FP32 vectors and check them independently (≈ 20 s)"
 	@echo "make redmule-vectors regenerate the RedMulE vectors, after the oracle's self-checks (≈ 1.5 min)"
-	@echo "make fuzz            every fuzz target from its corpus, FUZZ_SECONDS (default 30) each (≈ 2.5 min);"
-	@echo "                     make fuzz-elf, fuzz-gdb, fuzz-trace-decode, fuzz-cli-options: one target"
-	@echo "                     (docs/robustness.md); make fuzz-seeds regenerates the seed corpora"
+	@echo "make fuzz            every fuzz target from its corpus, FUZZ_SECONDS (default 30) each (≈ 3.5 min);"
+	@echo "                     make fuzz-elf, fuzz-gdb, fuzz-trace-decode, fuzz-cli-options, fuzz-devices,"
+	@echo "                     fuzz-instructions: one target (docs/robustness.md); make fuzz-seeds regenerates"
+	@echo "                     the seed corpora"
+	@echo "make fuzz-replay     the instructions target's corpus (seeds and found) on QEMU and pulpsim, compared"
 	@echo "make setup           install the toolchain and Python oracles (apt, pip)"
 	@echo "make clean           remove the build folders and firmware/build"
 
@@ -111,6 +113,11 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
 
 fuzz: fuzz-build
 	set -e; for t in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory fuzz-$$t; done
+
+# The straight-line instructions of every input of the instructions target, on QEMU and pulpsim.
+fuzz-replay: build
+	python3 Tests/qemudiff/replay_fuzz.py --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG) Fuzz/corpus/instructions \
+		$(wildcard $(FUZZ_BUILD)/corpus/instructions)
 
 fuzz-seeds: build firmware
 	python3 Fuzz/make_seeds.py

@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 // libFuzzer targets for pulpsim's input surfaces (docs/robustness.md). A package of its own, so
 // that the root package keeps no sanitizer flags. Build and run them from the root with
-// `make fuzz-elf`, `make fuzz-gdb`, `make fuzz-trace-decode`, `make fuzz-cli-options` or
-// `make fuzz`; by hand:
+// `make fuzz-elf`, `make fuzz-gdb`, `make fuzz-trace-decode`, `make fuzz-cli-options`,
+// `make fuzz-devices`, `make fuzz-instructions` or `make fuzz`; by hand:
 //
 //   swift build --package-path Fuzz --scratch-path .build-fuzz -c release \
 //       --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product fuzz-elf
@@ -25,7 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // What the targets share: the firmware the gdb and cli-options targets load, checks.
+        // What the targets share: the firmware the gdb and cli-options targets load, checks,
+        // and the program builder and run oracle of the devices and instructions targets.
         .target(name: "FuzzSupport", dependencies: [.product(name: "PulpSim", package: "pulpsim")],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "fuzz-elf", dependencies: ["FuzzSupport", .product(name: "PulpSim", package: "pulpsim")],
@@ -33,6 +34,10 @@ let package = Package(
         .executableTarget(name: "fuzz-gdb", dependencies: ["FuzzSupport", .product(name: "PulpSim", package: "pulpsim")],
                           swiftSettings: fuzzFlags + [.swiftLanguageMode(.v5)], linkerSettings: fuzzLink),
         .executableTarget(name: "fuzz-trace-decode", dependencies: ["FuzzSupport", .product(name: "PulpSim", package: "pulpsim")],
+                          swiftSettings: fuzzFlags + [.swiftLanguageMode(.v5)], linkerSettings: fuzzLink),
+        .executableTarget(name: "fuzz-devices", dependencies: ["FuzzSupport", .product(name: "PulpSim", package: "pulpsim")],
+                          swiftSettings: fuzzFlags + [.swiftLanguageMode(.v5)], linkerSettings: fuzzLink),
+        .executableTarget(name: "fuzz-instructions", dependencies: ["FuzzSupport", .product(name: "PulpSim", package: "pulpsim")],
                           swiftSettings: fuzzFlags + [.swiftLanguageMode(.v5)], linkerSettings: fuzzLink),
         // The command-line front end is compiled in (Sources/fuzz-cli-options/PulpSimCommand.swift
         // is a link to the real one); its @main entry point is renamed so that libFuzzer's runs.

@@ -8,6 +8,13 @@
 - trace-decode: binary traces written by `pulpsim run --trace-format binary` (needs
   .build/debug/pulpsim: `make build`), and a few damaged ones.
 - cli-options: argument lists of `pulpsim run`, one argument per line.
+- devices: programs of MMIO accesses, XIF instructions and waits, in the byte format of
+  Fuzz/Sources/fuzz-devices (one seed per operation kind and per device, complete RedMulE jobs,
+  barriers, timers, and a few pseudo-random programs), for every platform.
+- instructions: code assembled from snippets (ALU, M, F, C, memory, branches, CSRs, system
+  instructions, self-modifying code, XIF, Zba/Zbb, interrupts) with initial registers, in the
+  byte format of Fuzz/Sources/fuzz-instructions (needs riscv64-unknown-elf-gcc), for every
+  platform.
 
 Seeds are deterministic: running the script again gives the same files.
 """
@@ -333,9 +340,267 @@ def cli_seeds():
         write(out, "args-%02d" % i, arguments)
 
 
+# Device programming ---------------------------------------------------------------------------
+# The byte format is the one Fuzz/Sources/fuzz-devices/FuzzDevices.swift reads: byte 0 platform,
+# harts, policy, handler, traced; byte 1 exit code, quantum and trace format; then operations, each a byte
+# (bits 0-2 hart, bits 3-7 kind) and its operands.
+
+PULP, SPIKE, TB = 0, 1, 2
+# Window indexes (the order of the platform's device list, then test-and-set views, then HTIF).
+PULP_WINDOWS = {"cluster-control": 0, "timer": 1, "event-unit-global": 2, "redmule": 3, "event-unit": 4,
+                "cluster-control-alias": 5, "timer-alias": 6, "event-unit-global-alias": 7, "redmule-alias": 8,
+                "event-unit-alias": 9, "soc-control": 10, "stdout": 11, "test-and-set": 12,
+                "test-and-set-alias": 13, "htif": 14}
+TB_WINDOWS = {"redmule": 0, "testbench-io": 1, "htif": 2}
+SPIKE_WINDOWS = {"htif": 0}
+
+
+def dev_config(platform, harts=1, warn=False, handler=False, traced=False, exit_code=0, trace_format=0, quantum=0):
+    """quantum: 0 the default, 1, 2, 3 for 1, 7, 64 cycles."""
+    return bytes([platform | (harts - 1) << 2 | warn << 5 | handler << 6 | traced << 7,
+                  exit_code & 0xF | quantum << 4 | trace_format << 6])
+
+
+def dev_op(kind, hart=0):
+    return bytes([kind << 3 | hart])
+
+
+def mmio(window, register, store=None, size=0, hart=0, unsigned=False, offset_mode=0):
+    """An access to documented register `register` (index) of `window`; `store`: None (load),
+    ("m", i) a meaningful value, ("b", v) a small one, or a 32-bit value; `size`: 0 word, 4 half,
+    6 byte (the size selector); offset_mode 3: misaligned by `size`... (mode byte bits 0-1)."""
+    out = dev_op(0, hart) + bytes([window, offset_mode << 6, register])
+    out += bytes([(size | unsigned << 3) << 1 | (store is not None)])
+    if store is not None:
+        if isinstance(store, tuple) and store[0] == "m":
+            out += bytes([0x00, store[1]])
+        elif isinstance(store, tuple):
+            out += bytes([0x80, store[1]])
+        else:
+            out += bytes([0xC0]) + struct.pack("<I", store)
+    return out
+
+
+def devices_seeds():
+    import random
+    out = reset("devices")
+    eu, cc, timer, rm, soc, std = (PULP_WINDOWS[k] for k in ("event-unit", "cluster-control", "timer", "redmule",
+                                                                "soc-control", "stdout"))
+    seeds = {
+        "pulp-empty": dev_config(PULP),
+        "spike-empty": dev_config(SPIKE),
+        "tb-empty": dev_config(TB),
+        # Every register of the event unit, read then written, by two harts.
+        "pulp-event-unit-registers": dev_config(PULP, 2, handler=True) + b"".join(
+            mmio(eu, r, hart=r & 1) + mmio(eu, r, ("m", r), hart=r & 1) for r in range(0, 140, 3)),
+        "pulp-event-unit-global": dev_config(PULP, 4, handler=True) + b"".join(
+            mmio(PULP_WINDOWS["event-unit-global"], r, ("m", r * 7 & 0xFF), hart=r & 3) + mmio(PULP_WINDOWS["event-unit-global"], r)
+            for r in range(0, 152, 5)),
+        "pulp-timer": dev_config(PULP, 1) + b"".join(mmio(timer, r, ("m", r)) + mmio(timer, r) for r in range(10))
+                      + dev_op(26) + bytes([0, 2, 0]) + dev_op(25) + bytes([3]) + mmio(timer, 2),
+        # A 64-bit match the counter has passed (it once fired at once, at a cycle in the past).
+        "pulp-timer-cascade-passed": dev_config(PULP, 1) + mmio(timer, 4, 0) + mmio(timer, 0, 0x80000005)
+                                     + dev_op(22) + bytes([30]) + mmio(timer, 4, 0) + mmio(eu, 0, 1 << 10) + mmio(eu, 15),
+        "pulp-timer-cascade": dev_config(PULP, 2, traced=True, trace_format=1) + mmio(timer, 4, ("m", 0))
+                              + mmio(timer, 5, ("m", 0)) + mmio(timer, 0, 0x80000015) + mmio(eu, 0, 1 << 10)
+                              + mmio(eu, 15) + mmio(timer, 2) + mmio(timer, 3),
+        "pulp-cluster-control": dev_config(PULP, 8, exit_code=3) + b"".join(
+            mmio(cc, r, ("m", r), hart=r & 7) + mmio(cc, r, hart=(r + 1) & 7) for r in range(1, 12))
+            + mmio(cc, 3, 7) + mmio(cc, 0, 1),
+        "pulp-soc-control": dev_config(PULP) + mmio(soc, 0, 5) + mmio(soc, 3) + mmio(soc, 1, 0x80000009),
+        "pulp-stdout": dev_config(PULP, 3) + b"".join(mmio(std, r, ("m", r), hart=r % 3, size=(0, 4, 6)[r % 3])
+                                                      for r in range(10)),
+        "pulp-misaligned-and-narrow": dev_config(PULP, 1, handler=True) + b"".join(
+            mmio(w, 1, 0x12345678, size=s, offset_mode=3) + mmio(w, 2, size=s, unsigned=True)
+            for w in range(14) for s in (0, 4, 6)),
+        "pulp-anywhere": dev_config(PULP, 1, handler=True) + b"".join(
+            dev_op(14) + struct.pack("<I", a) + bytes([m]) + (struct.pack("<I", 0x55) if m & 1 else b"")
+            for a in (0, 0x10200800, 0x1A100000, 0x30000000, 0xFFFFFFFC, 0x1C00E000, 0x20000) for m in (0, 1, 8, 13)),
+        "pulp-redmule-registers": dev_config(PULP, 1) + b"".join(mmio(rm, r, ("m", r)) + mmio(rm, r) for r in range(15)),
+        "pulp-redmule-job": dev_config(PULP, 1) + dev_op(24) + bytes([0, 0, 1, 2, 0, 0, 3]) + mmio(rm, 2) + mmio(rm, 3),
+        "pulp-redmule-jobs-warn": dev_config(PULP, 2, warn=True, traced=True, trace_format=2) + dev_op(24)
+                                  + bytes([0, 0, 1, 2, 3, 1, 0]) + dev_op(24, 1) + bytes([9, 2, 3, 4, 4, 3, 6])
+                                  + dev_op(24) + bytes([4, 0, 0, 0, 5, 0, 1]),
+        "pulp-redmule-fp8": dev_config(PULP, 1) + dev_op(24) + bytes([0, 0, 1, 2, 0, 0, 1]) + dev_op(24)
+                            + bytes([0, 0, 1, 2, 0, 0, 2]),
+        "pulp-redmule-errors": dev_config(PULP, 1) + dev_op(24) + bytes([0, 8, 9, 10, 5, 6, 22]),
+        "pulp-xif": dev_config(PULP, 2) + dev_op(15) + bytes([12, 16, 16]) + dev_op(17) + bytes([0, 1, 2, 3])
+                    + mmio(eu, 0, 1 << 12) + mmio(eu, 15) + dev_op(15, 1) + bytes([4, 4, 8]) + dev_op(18, 1)
+                    + bytes([8, 9, 3, 4]),
+        "pulp-barrier": dev_config(PULP, 4) + b"".join(dev_op(27, h) + bytes([2]) for h in range(4)),
+        "pulp-barrier-quantum-1": dev_config(PULP, 8, quantum=1) + b"".join(dev_op(27, h) + bytes([5]) for h in range(8)),
+        "pulp-events-quantum-7": dev_config(PULP, 3, quantum=2, traced=True) + b"".join(
+            mmio(eu, 60 + h, ("b", 7), hart=h) + dev_op(25, (h + 1) % 3) + bytes([h]) for h in range(3)),
+        "pulp-mutex-dispatch": dev_config(PULP, 3) + b"".join(dev_op(28, h) + bytes([1]) + dev_op(29, h) + bytes([h])
+                                                             for h in range(3)),
+        "pulp-sw-events-wfi": dev_config(PULP, 2) + dev_op(20, 1) + bytes([1]) + mmio(eu, 3, ("m", 5), hart=1)
+                              + dev_op(19, 1) + dev_op(22) + bytes([20]) + mmio(eu, 60, ("b", 2)),
+        "pulp-traps": dev_config(PULP, 1) + dev_op(21) + b"".join(dev_op(30) + bytes([i]) for i in range(4)),
+        "pulp-test-and-set": dev_config(PULP, 2) + dev_op(31) + bytes([3]) + dev_op(31, 1) + bytes([3])
+                             + mmio(PULP_WINDOWS["test-and-set"], 2, size=6),
+        "pulp-deadlock": dev_config(PULP, 2) + mmio(eu, 0, 1 << 3) + mmio(eu, 15) + dev_op(19, 1),
+        "pulp-htif": dev_config(PULP) + dev_op(23) + bytes([0, 0]) + dev_op(23) + bytes([4, 0]) + dev_op(23) + bytes([2, 0]),
+        "spike-htif": dev_config(SPIKE, 2) + dev_op(23) + bytes([0, 0]) + dev_op(23, 1) + bytes([1, 0])
+                      + dev_op(23) + bytes([4, 0]) + dev_op(23) + bytes([5, 2]) + dev_op(23) + bytes([3, 0]),
+        "spike-faults": dev_config(SPIKE, 1, handler=True) + mmio(0, 2, 1) + dev_op(15) + bytes([1, 1, 1])
+                        + dev_op(17) + bytes([0, 0, 0, 0]) + dev_op(24) + bytes([0] * 7),
+        "tb-redmule-job": dev_config(TB) + dev_op(24) + bytes([0, 0, 1, 2, 0, 0, 0]) + mmio(TB_WINDOWS["testbench-io"], 1, ("m", 0)),
+        "tb-xif-msip": dev_config(TB, traced=True, trace_format=3) + dev_op(20) + bytes([1]) + dev_op(21) + dev_op(15)
+                       + bytes([12, 16, 16]) + dev_op(17) + bytes([0, 1, 2, 3]) + dev_op(19) + dev_op(22) + bytes([100]),
+        "tb-exit-count": dev_config(TB, exit_code=1) + mmio(TB_WINDOWS["testbench-io"], 0, ("m", 2)) + dev_op(19),
+    }
+    rng = random.Random(7)
+    for platform, name in ((PULP, "pulp"), (SPIKE, "spike"), (TB, "tb")):
+        for i in range(4):
+            body = bytes(rng.getrandbits(8) for _ in range(rng.randrange(40, 200)))
+            seeds[f"{name}-random-{i}"] = dev_config(platform, 1 + (i * 3) % 8, handler=i % 2 == 1, traced=i == 3) + body
+    for name, data in seeds.items():
+        write(out, name, data)
+
+
+# Instruction streams --------------------------------------------------------------------------
+# The byte format of Fuzz/Sources/fuzz-instructions/FuzzInstructions.swift (and of
+# Tests/qemudiff/replay_fuzz.py): byte 0 platform, Zba/Zbb, handler, harts, traced; byte 1 fcsr;
+# byte 2 hart start step and trace format; byte 3 the number of register initialisers and the
+# quantum; 5 bytes
+# each; then the code.
+
+SNIPPETS = {
+    "alu": """
+        addi a3, a4, -5; slti a5, a3, 7; sltiu a6, a3, -1; xori a7, a5, 0x555; ori s2, a6, -2048
+        andi s3, a7, 2047; slli s4, a3, 31; srli s5, a4, 1; srai s6, a4, 17; lui s7, 0xfffff; auipc s8, 1
+        add s9, s7, s8; sub s10, a3, a4; sll s11, a5, a6; slt t3, a3, a4; sltu t4, a4, a3; xor t5, t3, t4
+        srl t6, a4, a5; sra a3, a4, a5; or a4, a3, s4; and a5, a4, s7; add x0, a3, a4
+    """,
+    "m": """
+        mul a3, a4, a5; mulh a6, a4, a5; mulhsu a7, a4, a5; mulhu s2, a4, a5; div s3, a4, a5; divu s4, a4, a5
+        rem s5, a4, a5; remu s6, a4, a5; div s7, a4, zero; rem s8, a4, zero; li t0, -1; lui t1, 0x80000
+        div t2, t1, t0; rem t3, t1, t0; divu t4, t1, zero
+    """,
+    "fp": """
+        fadd.s ft0, fa0, fa1; fsub.s ft1, fa0, fa1, rtz; fmul.s ft2, fa1, fa2, rdn; fdiv.s ft3, fa2, fa3, rup
+        fsqrt.s ft4, fa3, rmm; fmadd.s ft5, fa0, fa1, fa2; fmsub.s ft6, fa1, fa2, fa3; fnmsub.s ft7, fa2, fa3, fa0
+        fnmadd.s fs0, fa3, fa0, fa1; fmin.s fs1, fa0, fa4; fmax.s fs2, fa4, fa5; feq.s a3, fa0, fa1; flt.s a4, fa4, fa5
+        fle.s a5, fa5, fa4; fclass.s a6, fa4; fcvt.w.s a7, fa0, rtz; fcvt.wu.s s2, fa1; fcvt.s.w fs3, a3
+        fcvt.s.wu fs4, a4, rup; fsgnj.s fs5, fa0, fa1; fsgnjn.s fs6, fa1, fa2; fsgnjx.s fs7, fa2, fa3
+        fmv.x.w s3, fa5; fmv.w.x fs8, s3; frflags s4; fsflags s5, a5; frrm s6; fsrm s7, a6; frcsr s8; fscsr s9, a7
+        flw ft8, 0(a0); fsw fa4, 6(a0); flw ft9, 5(a0)
+    """,
+    "compressed": """
+        c.addi a3, 5; c.li a4, -3; c.lui a5, 0x1f; c.slli a3, 3; c.srli s1, 2; c.srai a4, 1; c.andi a5, 7
+        c.mv a2, a3; c.add a2, a4; c.sub s1, a4; c.xor a5, s1; c.or a4, a5; c.and a3, a4; c.nop
+        c.addi4spn s0, sp, 16; c.addi16sp sp, 32; c.addi16sp sp, -32; c.lw a4, 0(a0); c.sw a5, 4(a0)
+        c.flw fa4, 8(a0); c.fsw fa5, 12(a0); c.lwsp a3, 0(sp); c.swsp a3, 4(sp); c.flwsp fa3, 8(sp); c.fswsp fa3, 12(sp)
+        c.beqz a3, 1f; c.bnez a4, 1f; c.j 1f
+    1:  c.ebreak
+    """,
+    "memory": """
+        lw a3, 0(a0); lh a4, 2(a0); lhu a5, 1(a0); lb a6, 3(a0); lbu a7, 7(a0); sw a3, 16(a0); sh a4, 21(a0)
+        sb a5, 23(a0); sw a6, 2047(a0); lw s2, -4(a0); lw s3, 0(a1); sw s3, 0(a1); lh s4, 2(a1); sb s4, 0(a1)
+        lw s5, 3(a1); sw a3, 0(zero); lw a3, 0(a2); sw a3, 64(a2)
+    """,
+    "branches": """
+        li t0, 10
+    1:  addi t0, t0, -1; bnez t0, 1b; beq a3, a4, 2f; bne a3, a4, 2f
+    2:  blt a3, a4, 3f; bge a3, a4, 3f
+    3:  bltu a3, a4, 4f; bgeu a4, a3, 4f
+    4:  jal ra, 5f
+    5:  auipc t1, 0; jalr ra, 12(t1); nop; jalr zero, 0(a2)
+    """,
+    "csr": """
+        csrr a3, mstatus; csrw mscratch, a3; csrrs a4, mscratch, a4; csrrc a5, mscratch, a5; csrrwi a6, mscratch, 5
+        csrrsi a7, mscratch, 3; csrrci s2, mscratch, 1; csrr s3, misa; csrr s4, mhartid; csrr s5, mcycle; csrr s6, minstret
+        csrr s7, cycleh; csrr s8, time; csrr s9, instret; csrw mcycle, zero; csrw minstreth, a3; csrr s10, mvendorid
+        csrr s11, marchid; csrr t3, mimpid; csrr t4, mip; csrr t5, mepc; csrw mepc, a2; csrw mtval, a3
+        csrw mcause, a4; csrr t6, mtvec; csrw fcsr, a5; csrw frm, a6; csrw fflags, a7; csrw 0x7c0, a3; csrr a3, 0xc03
+        csrw cycle, a3; csrw misa, zero
+    """,
+    "system": """
+        fence; fence.i; fence rw, rw; ecall; ebreak; wfi; mret; unimp
+    """,
+    "selfmodify": """
+        auipc t0, 0; li t1, 0x00150513; sw t1, 20(t0); sh t1, 24(t0); fence.i; nop; nop; nop; nop
+        addi a0, a0, 1
+    """,
+    "interrupts": """
+        li t0, 8; csrw mie, t0; csrs mip, t0; csrsi mstatus, 8; nop; li t0, 0x10000; csrw mie, t0; csrs mip, t0
+        wfi; csrci mstatus, 8; csrw mip, zero; wfi
+    """,
+    "zb": """
+        sh1add a3, a4, a5; sh2add a6, a4, a5; sh3add a7, a4, a5; andn s2, a4, a5; orn s3, a4, a5; xnor s4, a4, a5
+        clz s5, a4; ctz s6, a4; cpop s7, a4; min s8, a4, a5; minu s9, a4, a5; max s10, a4, a5; maxu s11, a4, a5
+        sext.b t3, a4; sext.h t4, a4; zext.h t5, a4; rol t6, a4, a5; ror a3, a4, a5; rori a4, a5, 7; orc.b a5, a6
+        rev8 a6, a7
+    """,
+}
+
+
+def assemble(source, extensions=("zba", "zbb")):
+    """The .text bytes of `source` assembled for RV32IMFC (+ extensions)."""
+    march = "rv32imfc_zicsr_zifencei" + "".join("_" + e for e in extensions)
+    with tempfile.TemporaryDirectory() as tmp:
+        s, o, b = (os.path.join(tmp, n) for n in ("x.s", "x.o", "x.bin"))
+        with open(s, "w") as f:
+            f.write(".text\n" + source.replace(";", "\n") + "\n")
+        subprocess.run(["riscv64-unknown-elf-gcc", "-c", f"-march={march}", "-mabi=ilp32f", s, "-o", o], check=True)
+        subprocess.run(["riscv64-unknown-elf-objcopy", "-O", "binary", "-j", ".text", o, b], check=True)
+        with open(b, "rb") as f:
+            return f.read()
+
+
+def insn_input(platform, code, zb=False, handler=False, harts=1, traced=False, fcsr=0, step=0, trace_format=0,
+               registers=(), quantum=0):
+    """An input of the instructions target: registers [(number, is_f, mode, value)]; quantum 0
+    the default, 1, 2, 3 for 1, 7, 64 cycles."""
+    head = bytes([platform | zb << 2 | handler << 3 | (harts - 1) << 4 | traced << 7, fcsr, step | trace_format << 6,
+                  len(registers) | quantum << 6])
+    for number, is_f, mode, value in registers:
+        head += bytes([number | is_f << 5 | mode << 6]) + struct.pack("<I", value & 0xFFFFFFFF)
+    return head + code
+
+
+def instructions_seeds():
+    import random
+    out = reset("instructions")
+    # a0 points into the data area, a1 at a device register, a2 into the code; a few integer and
+    # FP values at corners.
+    regs = [(10, 0, 1, 0x100), (11, 0, 2, 0x0000_0038), (12, 0, 3, 0x40), (13, 0, 0, 7), (14, 0, 0, 0x80000000),
+            (15, 0, 0, 0xFFFFFFFF), (16, 0, 0, 3), (2, 0, 1, 0x800),
+            (10, 1, 0, 0x3F800000), (11, 1, 0, 0xBF000000), (12, 1, 0, 0x7F800001), (13, 1, 0, 0x00000001),
+            (14, 1, 0, 0x7FC00000), (15, 1, 0, 0x80000000)]
+    xif = struct.pack("<3I", 12 << 15 | 10 << 20 | 11 << 15 | 0x0B, 10 << 15 | 11 << 20 | 12 << 27 | 1 << 10 | 1 << 7 | 0x2B,
+                      0x0000_000B)
+    for platform, pname in ((PULP, "pulp"), (SPIKE, "spike"), (TB, "tb")):
+        for name, source in SNIPPETS.items():
+            zb = name == "zb"
+            code = assemble(source, ("zba", "zbb") if zb else ())
+            handler = name in ("system", "memory", "csr", "interrupts", "compressed", "branches")
+            write(out, f"{pname}-{name}", insn_input(platform, code, zb=zb, handler=handler, registers=regs,
+                                                     fcsr=0x20 if name == "fp" else 0))
+        write(out, f"{pname}-xif", insn_input(platform, xif + assemble("wfi; nop"), handler=True, registers=regs))
+    # Several harts, traced runs, the bit-manipulation words without Zba/Zbb, a bad frm.
+    alu = assemble(SNIPPETS["alu"] + SNIPPETS["branches"])
+    write(out, "pulp-8-harts-traced", insn_input(PULP, alu, harts=8, traced=True, step=3, trace_format=1, registers=regs))
+    write(out, "pulp-4-harts-quantum-1", insn_input(PULP, assemble(SNIPPETS["memory"] + SNIPPETS["csr"]), harts=4,
+                                                    handler=True, step=5, registers=regs, quantum=1))
+    write(out, "spike-4-harts-binary-trace", insn_input(SPIKE, alu, harts=4, traced=True, step=2, trace_format=3,
+                                                        handler=True, registers=regs))
+    write(out, "pulp-zb-without-extension", insn_input(PULP, assemble(SNIPPETS["zb"], ("zba", "zbb")), handler=True,
+                                                       registers=regs))
+    write(out, "tb-fp-bad-frm", insn_input(TB, assemble(SNIPPETS["fp"]), fcsr=0xE0, handler=True, traced=True,
+                                           trace_format=2, registers=regs))
+    write(out, "pulp-empty", insn_input(PULP, b""))
+    rng = random.Random(11)
+    for i in range(6):
+        code = bytes(rng.getrandbits(8) for _ in range(rng.randrange(16, 160)))
+        write(out, f"random-{i}", insn_input(i % 3, code, zb=i % 2 == 1, handler=i >= 3, harts=1 + i % 4,
+                                             traced=i == 5, registers=regs[:i * 2]))
+
+
 if __name__ == "__main__":
-    targets = sys.argv[1:] or ["elf", "gdb", "trace-decode", "cli-options"]
+    targets = sys.argv[1:] or ["elf", "gdb", "trace-decode", "cli-options", "devices", "instructions"]
     for target in targets:
-        {"elf": elf_seeds, "gdb": gdb_seeds, "trace-decode": trace_seeds, "cli-options": cli_seeds}[target]()
+        {"elf": elf_seeds, "gdb": gdb_seeds, "trace-decode": trace_seeds, "cli-options": cli_seeds,
+         "devices": devices_seeds, "instructions": instructions_seeds}[target]()
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(CORPUS) for f in files)
     print(f"seed corpora in {os.path.relpath(CORPUS, ROOT)}: {total // 1024} KiB")

@@ -56,7 +56,9 @@ public final class ClusterTimer: Device {
         guard ticks < UInt64.max / ch.divider else { return }
         // The counter advanced to `current` at its last tick, `phase` cycles ago (prescaler).
         let phase = (now &- ch.since) % ch.divider
-        let when = now &+ ticks * ch.divider &- phase
+        // (A 64-bit match can lie past the end of simulated time: then it never comes.)
+        let (when, late) = now.addingReportingOverflow(ticks * ch.divider - phase)
+        guard !late else { return }
         channels[c].token = context.schedule(at: when) { [unowned self] in self.match(c, at: when) }
     }
 

@@ -77,7 +77,7 @@ extension Machine {
             }
             let before = core.pointee.instret
             state.pointee.now = cycle
-            runTurn(harts[turn.hart], budget: budget, horizon: horizon, shared: turn.running > 1)
+            runTurn(harts[turn.hart], budget: budget, horizon: horizon, shared: turn.running > 1, order: turn.runnerUp)
             total &+= core.pointee.instret &- before
             if state.pointee.observing { observeTurn(turn) }
             if !control.ended && core.pointee.cycle >= maxCycles {
@@ -164,8 +164,10 @@ extension Machine {
     /// Lets `hart` execute up to `budget` instructions until its cycle reaches `horizon` (the
     /// next timed event, or the quantum ahead of the next hart), finishing slow-path
     /// instructions and traps. When other harts are running (`shared`), a device access ends
-    /// the turn, so that accesses to shared devices happen in the order of simulated time.
-    func runTurn(_ hart: Hart, budget: Int, horizon: UInt64 = .max, shared: Bool = false) {
+    /// the turn, so that accesses to shared devices happen in the order of simulated time: one
+    /// reached while the hart is past `order` (the next running hart's cycle) waits, not
+    /// performed, until the other harts have caught up.
+    func runTurn(_ hart: Hart, budget: Int, horizon: UInt64 = .max, shared: Bool = false, order: UInt64 = .max) {
         takeInterruptIfPending(hart)
         let state = scheduler.state
         state.pointee.wokeAnotherHart = false
@@ -189,7 +191,7 @@ extension Machine {
                     if count > 0 { emitCaptured(hart, count: count, instret: before, cycle: cycle) }
                     if end == .budget { continue }
                 }
-                if !stepTraced(hart, shared: shared, left: &left) { return }
+                if !stepTraced(hart, shared: shared, left: &left, order: order) { return }
                 continue
             }
             let before = core.pointee.instret
@@ -199,9 +201,10 @@ extension Machine {
             case .budget: continue  // the budget or the horizon: the loop's conditions decide
             case .traceTrigger:
                 traced = true  // the trace's start point: the rest of the turn is traced
-            case .slowPath where core.pointee.cycle >= horizon:
+            case .slowPath where core.pointee.cycle >= horizon || core.pointee.cycle > order:
                 // A device access (or CSR, ...) at or past the horizon waits for the next turn,
-                // after the timed events due by then have fired.
+                // after the timed events due by then have fired; one ahead of the next running
+                // hart waits until that hart has caught up (time order of shared devices).
                 return
             default:
                 left -= 1

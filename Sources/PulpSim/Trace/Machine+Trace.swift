@@ -48,7 +48,8 @@ extension Machine {
 
     /// Executes exactly one instruction of `hart` (or takes its trap), emitting a trace line if it
     /// retires. Returns false when the turn must end (shared device access, sleep, end of run).
-    func stepTraced(_ hart: Hart, shared: Bool, left: inout Int) -> Bool {
+    /// A slow-path instruction reached past `order` waits, not performed (see `runTurn`).
+    func stepTraced(_ hart: Hart, shared: Bool, left: inout Int, order: UInt64 = .max) -> Bool {
         let pc = hart.pc
         let instretBefore = hart.instret
         let cycleBefore = hart.cycle
@@ -90,6 +91,10 @@ extension Machine {
         }
         var keepGoing = true
         let end = interpreter.execute(hart, budget: 1)
+        if end == .slowPath && hart.cycle > order {
+            if isFP { hart.fflags = fflagsBefore }
+            return false
+        }
         switch end {
         case .budget, .traceTrigger: break  // (no trigger: stepped over above)
         case .breakpoint: keepGoing = finish(end, hart, shared: shared)
