@@ -394,3 +394,24 @@ public func nullTracer(_ machine: Machine, format: TraceFormat) -> Tracer {
         oracleFailure("cannot trace to /dev/null: \(error)")
     }
 }
+
+/// A fuzz input turned into programs that run on a fresh machine.
+public protocol FuzzProgram {
+    var layout: ProgramLayout { get }
+    var harts: Int { get }
+    /// Whether the second run is traced.
+    var traced: Bool { get }
+    var traceFormat: TraceFormat { get }
+    func run(traced format: TraceFormat?) -> RunOutcome
+}
+
+extension FuzzProgram {
+    /// Runs the programs twice on fresh machines (the second traced when the input asks) and
+    /// requires the same outcome.
+    public func runTwiceAndCompare() {
+        let first = run(traced: firstRunTrace)
+        first.show("\(layout.platform.rawValue), \(harts) harts")
+        let second = run(traced: traced ? traceFormat : nil)
+        first.mustEqual(second, traced ? "an untraced and a traced run" : "two runs of the same program")
+    }
+}

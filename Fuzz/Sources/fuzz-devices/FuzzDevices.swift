@@ -24,17 +24,12 @@ import PulpSim
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    let bytes = fuzzBytes(data, size)
-    let program = DeviceProgram(bytes)
-    let first = program.run(traced: firstRunTrace)
-    first.show("\(program.layout.platform.rawValue), \(program.harts) harts")
-    let second = program.run(traced: program.traced ? program.traceFormat : nil)
-    first.mustEqual(second, program.traced ? "an untraced and a traced run" : "two runs of the same program")
+    DeviceProgram(fuzzBytes(data, size)).runTwiceAndCompare()
     return 0
 }
 
 /// The programs an input describes, and how to run them.
-struct DeviceProgram {
+struct DeviceProgram: FuzzProgram {
     let layout: ProgramLayout
     let harts: Int
     let warn: Bool

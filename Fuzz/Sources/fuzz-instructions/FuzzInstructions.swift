@@ -29,15 +29,11 @@ import PulpSim
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    let program = InstructionProgram(fuzzBytes(data, size))
-    let first = program.run(traced: firstRunTrace)
-    first.show("\(program.layout.platform.rawValue), \(program.harts) harts")
-    let second = program.run(traced: program.traced ? program.traceFormat : nil)
-    first.mustEqual(second, program.traced ? "an untraced and a traced run" : "two runs of the same program")
+    InstructionProgram(fuzzBytes(data, size)).runTwiceAndCompare()
     return 0
 }
 
-struct InstructionProgram {
+struct InstructionProgram: FuzzProgram {
     let layout: ProgramLayout
     let bitManipulation: Bool
     let handler: Bool
