@@ -18,8 +18,8 @@ final class SignalTests: XCTestCase {
     func testSecondSignalEndsTheProcessAtOnce() throws {
         // pulpsim writes an endless trace to a pipe the test stops reading: once the pipe is full
         // the process blocks in write(2). SIGINT and SIGTERM sent then are both delivered while
-        // it is blocked (in signal-number order), so the first only sets the flag and the second
-        // must end the process: exit 143 with no report. Nothing here depends on the clock.
+        // it is blocked, so the first only sets the flag and the second must end the process at
+        // once: no report, no clean end. Nothing here depends on the clock.
         let elf = Paths.firmware("spike", "fault-loop")
         try requireFirmware(elf)
         let process = pulpsimProcess(["run", "--platform", "spike", "--trace-file", "-", elf])
@@ -49,8 +49,10 @@ final class SignalTests: XCTestCase {
         _ = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let stderr = String(decoding: errors.wait(), as: UTF8.self)
+        // The handler that runs second ends the process with its own signal: threads may take the
+        // two signals in either order.
         XCTAssertEqual(process.terminationReason, .exit, stderr)
-        XCTAssertEqual(process.terminationStatus, 143, stderr)
-        XCTAssertFalse(stderr.contains("interrupted by"), "a report was printed: \(stderr)")
+        XCTAssertTrue([130, 143].contains(process.terminationStatus), "exit \(process.terminationStatus): \(stderr)")
+        XCTAssertFalse(stderr.contains("interrupted by"), "the run ended cleanly instead: \(stderr)")
     }
 }

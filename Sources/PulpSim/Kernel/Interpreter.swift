@@ -9,6 +9,8 @@
 // the slow path (SlowPath.swift). A store into a 4 KiB page that holds decoded instructions also
 // takes the slow path, which drops them.
 
+import Foundation
+
 /// Why `execute` returned.
 enum QuantumEnd: Equatable {
     /// The budget is used up.
@@ -181,23 +183,29 @@ final class Interpreter {
         self.extensions = extensions
         cache = .allocate(capacity: 1 << Interpreter.cacheBits)
         cache.initialize(repeating: .empty, count: 1 << Interpreter.cacheBits)
-        codePages = .allocate(capacity: 1 << 20)
-        codePages.initialize(repeating: 0, count: 1 << 20)
+        // Zeroed pages from the system, touched only where code is decoded.
+        codePages = calloc(1 << 20, 1)!.bindMemory(to: UInt8.self, capacity: 1 << 20)
         captured = .allocate(capacity: Interpreter.captureCapacity)
     }
 
     deinit {
         cache.deallocate()
-        codePages.deallocate()
+        free(codePages)
         captured.deallocate()
         tables.free()
     }
 
     // MARK: Decode cache
 
+    /// Whether anything was decoded since the cache was last emptied (a fresh machine's load and
+    /// tracer installation then cost nothing).
+    private var decodedSinceFlush = false
+
     func flushDecodeCache() {
+        guard decodedSinceFlush else { return }
         cache.update(repeating: .empty, count: 1 << Interpreter.cacheBits)
         codePages.update(repeating: 0, count: 1 << 20)
+        decodedSinceFlush = false
     }
 
     /// True if [address, address + size) touches a page holding decoded instructions.
@@ -257,6 +265,7 @@ final class Interpreter {
             codePages[Int(view >> 12)] = 1
             codePages[Int((view &+ 3) >> 12)] = 1
         }
+        decodedSinceFlush = true
         var d = Decoder.decode(word, at: pc, extensions: extensions)
         if let marker = debug.marker(at: pc) {
             d.operation = .illegal
