@@ -58,7 +58,7 @@ struct Run: ParsableCommand {
     @Option(help: "Number of harts to start (1-8; default 8 on pulp-cluster, 1 elsewhere; redmule-tb has 1).")
     var harts: Int?
 
-    @Option(help: "ISA of the harts: rv32imfc (default), optionally with the bit-manipulation extensions of CV32E40X cores, e.g. rv32imfc_zba_zbb.")
+    @Option(help: "ISA of the harts: rv32imfc (default), optionally with the bit-manipulation extensions of CV32E40X cores (_zba, _zbb) and the RedMulE offload instructions (_xredmule, built into redmule-tb), e.g. rv32imfc_zba_zbb.")
     var isa: String?
 
     @Option(help: "Scheduling quantum in cycles (1-1000000000): how far a hart may run ahead of the slowest running hart before the next one takes its turn (default 256; device accesses always end a turn).")
@@ -128,7 +128,7 @@ struct Run: ParsableCommand {
     var gdbVerbose = false
 
     @Option(help: "TCDM size in KiB (pulp-cluster; 4-1024).")
-    var tcdmKib: Int = 128
+    var tcdmKib: Int = 256
 
     @Option(help: "L2 size in KiB (pulp-cluster; 4-65536).")
     var l2Kib: Int = 1024
@@ -178,7 +178,7 @@ struct Run: ParsableCommand {
     func extensions() throws -> ExtensionSet {
         guard let isa else { return .standard }
         guard let set = ExtensionSet(parsing: isa) else {
-            throw ValidationError("--isa '\(isa)' is not an ISA pulpsim implements: rv32imfc, with optional _zba and _zbb (e.g. rv32imfc_zba_zbb)")
+            throw ValidationError("--isa '\(isa)' is not an ISA pulpsim implements: rv32imfc, with optional _zba, _zbb and _xredmule (e.g. rv32imfc_zba_zbb)")
         }
         return set
     }

@@ -13,7 +13,7 @@
  */
 #include "test_macros.h"
 
-#define UNMAPPED        0x40000000
+#define UNMAPPED        0x50000000
 #define ILLEGAL_32      0x5a5a506b      /* opcode 1101011: reserved in the base opcode map */
 #define MSTATUS_MIE     0x00000008
 #define MSTATUS_MPIE    0x00000080

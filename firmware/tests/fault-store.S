@@ -2,7 +2,7 @@
     .section .text.init, "ax"
     .globl _start
 _start:
-    li t0, 0x40000000
+    li t0, 0x50000000
 wild_store:
     sw t0, 0(t0)
     j _start

@@ -130,7 +130,7 @@ struct InstructionProgram: FuzzProgram {
     func run(traced format: TraceFormat?) -> RunOutcome {
         var options = layout.options(harts: harts, instructions: InstructionProgram.maxInstructions,
                                      cycles: InstructionProgram.maxCycles)
-        if bitManipulation { options.platform.extensions = .all }
+        if bitManipulation { options.platform.extensions = ExtensionSet(parsing: "rv32imfc_zba_zbb")! }
         options.quantum = quantum
         let machine = layout.machine(options, program: memory, pcs: pcs)
         for hart in machine.harts {

@@ -66,8 +66,7 @@ public final class ClusterTimer: Device {
         channels[c].token = nil
         let config = channels[c].config
         if config & (1 << 2) != 0 {
-            let all = context.hartCount >= 32 ? UInt32.max : (UInt32(1) << UInt32(context.hartCount)) - 1
-            context.raiseEvent(line: c == 0 ? EventLine.timerLow : EventLine.timerHigh, cores: all)
+            context.raiseEvent(line: c == 0 ? EventLine.timerLow : EventLine.timerHigh, cores: context.hartMask)
         }
         if config & (1 << 5) != 0 {  // one-shot: stop
             channels[c].base = count(c, at: time)

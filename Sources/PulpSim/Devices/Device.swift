@@ -83,6 +83,9 @@ public final class DeviceContext {
     /// Number of harts of the platform.
     public var hartCount: Int { machine.harts.count }
 
+    /// Bit i set for every hart i of the platform (the started cores).
+    public var hartMask: UInt32 { hartCount >= 32 ? UInt32.max : (UInt32(1) << UInt32(hartCount)) - 1 }
+
     /// Raises event `line` in the event unit for the cores in `cores` (bit i = core i).
     public func raiseEvent(line: Int, cores: UInt32) { machine.eventUnit?.raise(line: line, targets: cores) }
 

@@ -48,8 +48,7 @@ public final class ClusterControlDevice: Device {
     var storage = PlainRegisters()
     init(context: DeviceContext) {
         self.context = context
-        let harts = context.hartCount
-        startedHarts = harts >= 32 ? 0xFFFF_FFFF : (UInt32(1) << UInt32(harts)) - 1
+        startedHarts = context.hartMask
     }
     public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? {
         switch offset & ~3 {

@@ -55,16 +55,19 @@ public struct ExtensionSet: Sendable, Equatable, CustomStringConvertible {
     static func bit(_ e: Extension) -> UInt32 { 1 << UInt32(Extension.allCases.firstIndex(of: e)!) }
     public func contains(_ e: Extension) -> Bool { bits & ExtensionSet.bit(e) != 0 }
     public mutating func insert(_ e: Extension) { bits |= ExtensionSet.bit(e) }
+    public func inserting(_ e: Extension) -> ExtensionSet { var s = self; s.insert(e); return s }
 
-    /// What every pulpsim hart implements: RV32IMFC, Zicsr, Zifencei, the machine-mode
-    /// instructions and the RedMulE offload (docs/platform.md §1).
-    public static let standard = ExtensionSet([.i, .m, .f, .c, .zicsr, .zifencei, .system, .xredmule])
+    /// What every pulpsim hart implements: RV32IMFC, Zicsr, Zifencei and the machine-mode
+    /// instructions (docs/platform.md §1). Platforms add theirs: `p.elw` on pulp-cluster, the
+    /// RedMulE offload instructions (XIF) on redmule-tb.
+    public static let standard = ExtensionSet([.i, .m, .f, .c, .zicsr, .zifencei, .system])
     /// Every extension pulpsim knows (the disassembler's view).
     public static let all = ExtensionSet(Extension.allCases)
 
     /// Parses an ISA string such as "rv32imfc", "rv32imfc_zba_zbb" or "rv32imfc_zicsr_zifencei".
     /// Base letters must include i, m, f and c (pulpsim's harts always have them); the optional
-    /// multi-letter extensions are Zba and Zbb.
+    /// multi-letter extensions are Zba, Zbb and Xredmule (the RedMulE offload instructions on
+    /// platforms whose cores do not have them by default).
     public init?(parsing text: String) {
         let parts = text.lowercased().split(separator: "_").map(String.init)
         guard let base = parts.first, base.hasPrefix("rv32") else { return nil }
@@ -75,6 +78,7 @@ public struct ExtensionSet: Sendable, Equatable, CustomStringConvertible {
             switch part {
             case "zba": insert(.zba)
             case "zbb": insert(.zbb)
+            case "xredmule": insert(.xredmule)
             case "zicsr", "zifencei": break
             default: return nil
             }
@@ -83,6 +87,7 @@ public struct ExtensionSet: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         "rv32imfc_zicsr_zifencei" + (contains(.zba) ? "_zba" : "") + (contains(.zbb) ? "_zbb" : "")
+            + (contains(.xredmule) ? "_xredmule" : "") + (contains(.xpulp) ? "_xpulp(p.elw)" : "")
     }
 }
 

@@ -22,10 +22,11 @@ public enum Disassembler {
     static let roundingNames = ["rne", "rtz", "rdn", "rup", "rmm", "", "", "dyn"]
     static func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
 
-    /// Disassembles the word at `pc` ("unknown" for illegal encodings). Every extension pulpsim
-    /// knows is decoded, whether or not a platform enables it.
-    public static func disassemble(_ word: UInt32, at pc: UInt32, symbols: SymbolTable? = nil) -> String {
-        let d = Decoder.decode(word, at: pc)
+    /// Disassembles the word at `pc` ("unknown" for illegal encodings). By default every
+    /// extension pulpsim knows is decoded, whether or not a platform enables it.
+    public static func disassemble(_ word: UInt32, at pc: UInt32, symbols: SymbolTable? = nil,
+                                   extensions: ExtensionSet = .all) -> String {
+        let d = Decoder.decode(word, at: pc, extensions: extensions)
         guard let encoding = d.encoding, let descriptor = d.descriptor else { return "unknown" }
         let name = descriptor.name
         if encoding.isCompressed, let text = compressedHint(d, encoding.name) { return text }

@@ -59,12 +59,22 @@ public struct HartCore {
     public var instretOffset: UInt64 = 0
     /// Whether the firmware installed a trap vector (otherwise a trap ends the run).
     public var mtvecWritten = false
+    /// Whether `mtvec` holds the boot-address vector table the core resets to (pulp-cluster,
+    /// docs/platform.md §1): traps go there even though the firmware never wrote `mtvec`.
+    public var bootVectors = false
+    /// The last `jalr` (c.jr, c.jalr, ret, ...): its pc and its target, to name the jump that
+    /// led to an instruction fetch from an unmapped address.
+    public var lastJalrFrom: UInt32 = 0
+    public var lastJalrTarget: UInt32 = 0
     /// Whether the scheduler may run the hart (mirrors `Hart.state == .running`).
     public var awake = true
-    /// Traps taken in a row without an instruction retiring between them, and the instruction
-    /// count they were taken at (a trap storm: the handler itself traps).
+    /// The same trap (cause and pc) taken again and again with at most `Machine.trapStormGap`
+    /// instructions retired between two of them: a handler that traps itself, or one that returns
+    /// to the faulting instruction (a trap storm). The instruction count, pc and cause of the last.
     public var trapStreak: UInt32 = 0
     public var trapStreakInstret: UInt64 = 0
+    public var trapStreakPC: UInt32 = 0
+    public var trapStreakCause: UInt32 = 0
 }
 
 /// One RV32IMFC hart.
@@ -113,11 +123,17 @@ public final class Hart {
     public var mtvecWritten: Bool { core.pointee.mtvecWritten }
     public var mip: UInt32 { core.pointee.mipSoftware | core.pointee.mipExternal }
 
-    public func reset(pc: UInt32) {
+    /// Resets the hart to start at `pc`. With `vectorBase`, `mtvec` resets to that vector table
+    /// (vectored mode), as RI5CY/CV32E40P cores reset it from their boot address.
+    public func reset(pc: UInt32, vectorBase: UInt32? = nil) {
         for i in 0..<(33 + 32) { x[i] = 0 }
         core.pointee = HartCore()
         core.pointee.pc = pc
         for csr in CSRTable.all where csr.reset != 0 { _ = writeCSR(csr.number, csr.reset, resetting: true) }
+        if let vectorBase {
+            core.pointee.mtvec = (vectorBase & ~0xFF) | 1
+            core.pointee.bootVectors = true
+        }
         state = .running
     }
 

@@ -37,6 +37,8 @@ public enum Operation: UInt8, Sendable, CaseIterable {
     case csrrw, csrrs, csrrc, csrrwi, csrrsi, csrrci
     // RedMulE offload through the core's extension interface (XIF)
     case mcnfig, marith
+    // Xpulp: the event-unit load
+    case elw
     /// Not an instruction (or a decode-cache marker).
     case illegal
 }
@@ -45,6 +47,8 @@ public enum Operation: UInt8, Sendable, CaseIterable {
 public enum Extension: String, Sendable, CaseIterable {
     case i = "I", m = "M", f = "F", c = "C", zicsr = "Zicsr", zifencei = "Zifencei", system = "system"
     case zba = "Zba", zbb = "Zbb", xredmule = "Xredmule"
+    /// The Xpulp instructions pulpsim implements (`p.elw`), on the PULP cluster platforms.
+    case xpulp = "Xpulp"
 }
 
 /// A register file an operand field names.
@@ -269,7 +273,7 @@ public struct InstructionDescriptor: Sendable {
 public enum InstructionSet {
     /// Every descriptor, from the extensions' files.
     public static let descriptors: [InstructionDescriptor] =
-        rv32i + system + zicsr + rv32m + rv32f + zba + zbb + xredmule
+        rv32i + system + zicsr + rv32m + rv32f + zba + zbb + xredmule + xpulp
 
     /// Descriptor of each operation, indexed by `Operation.rawValue` (nil only for `.illegal`).
     public static let byOperation: [InstructionDescriptor?] = {

@@ -55,7 +55,13 @@ extension Execution {
         case .lui: x[e.rd] = e.imm; advance(e)
         case .auipc: x[e.rd] = pc &+ e.imm; advance(e)
         case .jal: x[e.rd] = pc &+ e.length; pc = pc &+ e.imm; addCost(e)
-        case .jalr: let target = (x[e.rs1] &+ e.imm) & ~1; x[e.rd] = pc &+ e.length; pc = target; addCost(e)
+        case .jalr:
+            let target = (x[e.rs1] &+ e.imm) & ~1
+            x[e.rd] = pc &+ e.length
+            core.pointee.lastJalrFrom = pc
+            core.pointee.lastJalrTarget = target
+            pc = target
+            addCost(e)
         case .beq: branch(e, x[e.rs1] == x[e.rs2])
         case .bne: branch(e, x[e.rs1] != x[e.rs2])
         case .blt: branch(e, Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]))

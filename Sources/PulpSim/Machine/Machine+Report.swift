@@ -12,7 +12,27 @@ extension Machine {
         let width = Decoder.isFullLength(word) ? 8 : 4
         let hexWord = String(word, radix: 16)
         let padded = String(repeating: "0", count: max(0, width - hexWord.count)) + hexWord
-        return "\(location): \(padded)  \(Disassembler.disassemble(word, at: pc, symbols: symbols))"
+        return "\(location): \(padded)  \(Disassembler.disassemble(word, at: pc, symbols: symbols, extensions: platform.extensions))"
+    }
+
+    /// For an illegal instruction word with an Xpulp encoding (custom-0..3, OP-V, register-offset
+    /// loads and stores, MAC and ALU extensions): what went wrong and how to build instead.
+    public static func xpulpHint(_ word: UInt32) -> String? {
+        guard word & 3 == 3 else { return nil }
+        let opcode = word & 0x7F, funct3 = (word >> 12) & 7, funct7 = word >> 25
+        let what: String
+        switch opcode {
+        case 0x0B, 0x2B: what = "post-increment load or store, or a RedMulE offload instruction (only with --isa ..._xredmule)"
+        case 0x5B: what = "bit manipulation, packed SIMD or MAC"
+        case 0x7B: what = "hardware loop"
+        case 0x57: what = "packed SIMD"
+        case 0x03 where funct3 == 7: what = "register-offset load"
+        case 0x23 where funct3 >= 4: what = "register-offset store"
+        case 0x33 where [0x02, 0x08, 0x0A, 0x21].contains(funct7): what = "ALU extension or MAC"
+        default: return nil
+        }
+        return "this is an Xpulp instruction (\(what)), which pulpsim does not support:"
+            + " build with -march=rv32imfc_zicsr_zifencei (no Xpulp extensions, e.g. no -march=rv32imcxgap9 or -mcpu=...xpulp)"
     }
 
     /// Register dump of one hart, four registers per line.
@@ -51,6 +71,7 @@ extension Machine {
                 text += String(format: "  address 0x%08x: %@\n", t.tval, describeAddress(t.tval) as NSString)
             case .illegalInstruction:
                 text += String(format: "  instruction word 0x%08x\n", t.tval)
+                if let hint = Machine.xpulpHint(t.tval) { text += "  \(hint)\n" }
             case .instructionAccessFault:
                 let what: String
                 if let r = bus.region(containing: t.tval), case .device = r.kind {
@@ -61,10 +82,12 @@ extension Machine {
                 text += String(format: "  pc 0x%08x: %@\n", t.tval, what as NSString)
             default: break
             }
+            if let jump = describeJump(harts[t.hart], to: t.tval, cause: t.cause) { text += "  \(jump)\n" }
             text += describeRegisters(harts[t.hart])
             return text
         case .trapStorm(let t, let count):
-            var text = "hart \(t.hart): trap storm: \(count) traps in a row without an instruction retiring; the trap handler traps itself\n"
+            var text = "hart \(t.hart): trap storm: the same trap at the same pc \(count) times in a row; the trap handler traps itself"
+                + " or returns to the faulting instruction\n"
             text += String(format: "  last trap: %@ at pc 0x%08x, tval 0x%08x; mtvec 0x%08x\n", t.cause.description, t.pc, t.tval,
                            harts[t.hart].mtvec)
             text += "  at \(describeInstruction(at: t.pc))\n"

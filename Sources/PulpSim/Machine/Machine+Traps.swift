@@ -37,16 +37,20 @@ extension Machine: HartEnvironment {
     /// Takes a synchronous trap, or ends the run if the firmware never installed a handler.
     /// Returns false when the run ends.
     func takeTrap(_ hart: Hart, cause: TrapCause, tval: UInt32) -> Bool {
-        if !hart.mtvecWritten {
+        let core = hart.core
+        if !hart.mtvecWritten && !core.pointee.bootVectors {
             control.finish(.unhandledTrap(UnhandledTrap(hart: hart.index, cause: cause, pc: hart.pc, tval: tval)))
             return false
         }
-        let core = hart.core
-        if core.pointee.trapStreakInstret == hart.instret {
-            core.pointee.trapStreak &+= 1
-        } else {
-            core.pointee.trapStreak = 1
-            core.pointee.trapStreakInstret = hart.instret
+        let same = core.pointee.trapStreak > 0 && core.pointee.trapStreakPC == hart.pc
+            && core.pointee.trapStreakCause == cause.rawValue && hart.instret &- core.pointee.trapStreakInstret <= Machine.trapStormGap
+        core.pointee.trapStreak = same ? core.pointee.trapStreak &+ 1 : 1
+        core.pointee.trapStreakInstret = hart.instret
+        core.pointee.trapStreakPC = hart.pc
+        core.pointee.trapStreakCause = cause.rawValue
+        // A fault through the boot vector table is worth a warning (once per storm).
+        if !hart.mtvecWritten && !same && cause != .environmentCallFromMachine && cause != .breakpoint {
+            warnUnexpectedTrap(hart, cause: cause, tval: tval)
         }
         if core.pointee.trapStreak > Machine.trapStormLimit {
             control.finish(.trapStorm(UnhandledTrap(hart: hart.index, cause: cause, pc: hart.pc, tval: tval),
@@ -58,14 +62,40 @@ extension Machine: HartEnvironment {
         return true
     }
 
-    /// Traps in a row without an instruction retiring after which the run ends (a handler that
-    /// traps itself would otherwise loop forever, retiring nothing: `--max-instructions` would
-    /// never be reached).
+    /// The same trap at the same pc this many times in a row ends the run: a handler that traps
+    /// itself would otherwise loop forever retiring nothing (`--max-instructions` would never be
+    /// reached), and one that returns to the faulting instruction loops as long as the run lasts.
     static let trapStormLimit: UInt32 = 1000
+    /// At most this many instructions retired between two traps of a storm (a handler's length).
+    static let trapStormGap: UInt64 = 64
+
+    /// A fault taken through the boot vector table of firmware that never installed a handler
+    /// (the open runtime's table returns from faults or ignores them): a warning on stderr, at
+    /// most `unexpectedTrapWarnings` of them in a run.
+    private func warnUnexpectedTrap(_ hart: Hart, cause: TrapCause, tval: UInt32) {
+        unexpectedTraps += 1
+        guard unexpectedTraps <= Machine.unexpectedTrapWarnings else { return }
+        var text = String(format: "hart %d: %@ (tval 0x%08x) at %@, taken through the boot vector table at 0x%08x (the firmware never wrote mtvec)",
+                          hart.index, cause.description, tval, describeInstruction(at: hart.pc), hart.mtvec & ~3)
+        if let jump = describeJump(hart, to: tval, cause: cause) { text += "; " + jump }
+        if cause == .illegalInstruction, let hint = Machine.xpulpHint(tval) { text += "; " + hint }
+        if unexpectedTraps == Machine.unexpectedTrapWarnings { text += " (further such warnings are not printed)" }
+        record(DeviceDiagnostic(level: .warning, source: "trap", message: text))
+    }
+
+    static let unexpectedTrapWarnings = 10
+
+    /// For an instruction fetch that faulted: the `jalr` that jumped there, if that was the last
+    /// jump ("jumped there from 0x1c0081a4 <main+0x20>: jalr a5").
+    func describeJump(_ hart: Hart, to target: UInt32, cause: TrapCause) -> String? {
+        guard cause == .instructionAccessFault || cause == .illegalInstruction,
+              hart.core.pointee.lastJalrTarget == hart.pc, hart.instret > 0 else { return nil }
+        return "jumped there by \(describeInstruction(at: hart.core.pointee.lastJalrFrom))"
+    }
 
     /// An interrupt with no handler ends the run rather than jumping to address 0.
     private func handlerInstalled(_ hart: Hart, mcause: UInt32) -> Bool {
-        if hart.mtvecWritten { return true }
+        if hart.mtvecWritten || hart.core.pointee.bootVectors { return true }
         control.finish(.unhandledInterrupt(hart: hart.index, mcause: mcause, pc: hart.pc))
         return false
     }

@@ -74,6 +74,8 @@ public final class Machine {
     public var redmule: RedMulE? { parts.redmule }
     /// Device diagnostics of this run (RedMulE warnings, errors, notes).
     public private(set) var diagnostics: [DeviceDiagnostic] = []
+    /// Faults taken through the boot vector table (warned about, up to a limit).
+    var unexpectedTraps = 0
     /// When set, only these harts are scheduled (debugger `vCont;c:TID`); the others stay frozen.
     public var runnableHarts: Set<Int>? { didSet { scheduler.runnable(runnableHarts) } }
     /// Checked about every thousand scheduling rounds; returning true stops the run (debugger Ctrl-C).
@@ -133,7 +135,7 @@ public final class Machine {
         harts = (0..<p.harts).map { Hart(index: $0, hartID: UInt32($0)) }
         scheduler = Scheduler(harts: harts, events: events,
                               quantum: UInt64(options.quantum > 0 ? options.quantum : Machine.defaultQuantum))
-        interpreter = Interpreter(bus: bus, debug: debug, extensions: p.extensions)
+        interpreter = Interpreter(bus: bus, debug: debug, extensions: platform.extensions)
         parts = PlatformBuilder.build(platform, on: self)
         // Reset state (mstatus.MPP = 3, ...) from the start; loading an ELF resets them again.
         for h in harts { h.reset(pc: 0) }
@@ -187,7 +189,9 @@ public final class Machine {
             installSpikeBootROM(at: address, entry: image.entry)
             start = address
         }
-        for hart in harts { hart.reset(pc: start) }
+        // RI5CY/CV32E40P start at their boot address + 0x80 with the vector table at the boot address.
+        let vectorBase: UInt32? = platform.vectorTableAtBootAddress && start & 0xFF == 0x80 ? start - 0x80 : nil
+        for hart in harts { hart.reset(pc: start, vectorBase: vectorBase) }
     }
 
     /// Spike's reset vector: auipc t0,0; addi a1,t0,32; csrr a0,mhartid; lw t0,24(t0); jr t0.
@@ -248,7 +252,17 @@ public final class Machine {
         // Errors that stop the run appear in the end-of-run report instead.
         let stops = diagnostic.level == .error && options.redmuleErrors == .error
         if options.printDiagnostics && diagnostic.level != .note && !stops {
-            writeText(2, "pulpsim: RedMulE \(diagnostic.level.rawValue): \(diagnostic.message)\n")
+            writeText(2, "pulpsim: \(Machine.displayName(source: diagnostic.source)) \(diagnostic.level.rawValue): \(diagnostic.message)\n")
+        }
+    }
+
+    /// How a diagnostic's source is named on stderr ("pulpsim: RedMulE warning: ...").
+    static func displayName(source: String) -> String {
+        switch source {
+        case "redmule": return "RedMulE"
+        case "hmr": return "HMR"
+        case "dma": return "DMA"
+        default: return source
         }
     }
 

@@ -19,10 +19,11 @@ public enum PlatformKind: String, CaseIterable, Sendable {
 public struct PlatformOptions: Sendable {
     public var kind: PlatformKind = .pulpCluster
     public var harts: Int = 8
-    public var tcdmSize: UInt32 = 128 * 1024
+    public var tcdmSize: UInt32 = 256 * 1024
     public var l2Size: UInt32 = 1024 * 1024
     public var ramSize: UInt32 = 256 * 1024 * 1024
-    /// The ISA extensions the harts decode (`--isa`).
+    /// The ISA extensions the harts decode (`--isa`); the platform adds its own (`p.elw` on
+    /// pulp-cluster, the RedMulE offload instructions on redmule-tb).
     public var extensions: ExtensionSet = .standard
     public init() {}
     public init(kind: PlatformKind) {
@@ -75,6 +76,7 @@ public enum DeviceKind: String, Sendable, CaseIterable {
     case stdout, socControl = "soc-control", clusterControl = "cluster-control"
     case eventUnit = "event-unit", eventUnitGlobal = "event-unit-global", timer
     case redmule = "redmule", testbenchIO = "testbench-io"
+    case icacheControl = "icache-control", hmr = "hmr"
 }
 
 /// A device window: where a device's registers are seen.
@@ -116,6 +118,10 @@ public struct PlatformDescription: Sendable {
     public let redmuleMemory: String
     /// mip bits that are pulses (consumed when they wake `wfi` or are taken), not levels.
     public let interruptPulses: UInt32
+    /// The cores' vector base resets to their boot address (RI5CY/CV32E40P in the pulp_cluster):
+    /// an ELF whose entry is a boot address + 0x80 has its vector table at the boot address, and
+    /// `mtvec` starts there, vectored (docs/platform.md §1).
+    public var vectorTableAtBootAddress = false
 
     /// One row of the memory map.
     public struct Region: Sendable {
@@ -165,6 +171,10 @@ extension PlatformOptions {
                                  note: "per-core registers at core*0x40, barriers, SW events"),
                     DeviceWindow(device: .redmule, start: base + 0x1000, size: 0x400, name: "RedMulE" + suffix,
                                  note: "HWPE slot: TRIGGER, ACQUIRE, STATUS, job registers; event 12"),
+                    DeviceWindow(device: .icacheControl, start: base + 0x1400, size: 0x400, name: "I-cache control" + suffix,
+                                 note: "enable, flush, statistics: accepted, no effect on function"),
+                    DeviceWindow(device: .hmr, start: base + 0x2000, size: 0x800, name: "HMR unit" + suffix,
+                                 note: "redundancy off: CORES_EN = started cores, per-core SP_STORE"),
                     DeviceWindow(device: .eventUnit, start: base + 0x4000, size: 0x400, name: "event unit" + suffix,
                                  note: "this core's view: masks, buffer, waits, barriers, mutexes, dispatch"),
                 ]
@@ -174,9 +184,11 @@ extension PlatformOptions {
                              note: "CORESTATUS at +0xA0: write 0x80000000|code to exit"),
                 DeviceWindow(device: .stdout, start: 0x1A10_F000, size: 0x1000, name: "stdout",
                              note: "putchar: 32-bit store at +(core_id << 3) + (cluster_id << 7)"),
+                DeviceWindow(device: .stdout, start: 0x4000_0000, size: 0x1000, name: "stdout (testbench mock)",
+                             note: "as 0x1a10f000: the cluster testbench's mock UART"),
             ]
             return PlatformDescription(
-                kind: kind, harts: harts, extensions: extensions,
+                kind: kind, harts: harts, extensions: extensions.inserting(.xpulp),
                 memories: [
                     MemoryDescription(name: "TCDM", kind: .tcdm(banks: 16), size: tcdmSize, views: [
                         MemoryView(0x0000_0000, "TCDM alias", "same memory as TCDM, as cluster cores see it"),
@@ -190,7 +202,7 @@ extension PlatformOptions {
                     ]),
                 ],
                 devices: devices, boot: .elfEntry, redmuleCompletion: .eventUnit, redmuleMemory: "TCDM",
-                interruptPulses: 0)
+                interruptPulses: 0, vectorTableAtBootAddress: true)
         case .spike:
             return PlatformDescription(
                 kind: kind, harts: harts, extensions: extensions,
@@ -206,7 +218,7 @@ extension PlatformOptions {
                 interruptPulses: 0)
         case .redmuleTB:
             return PlatformDescription(
-                kind: kind, harts: harts, extensions: extensions,
+                kind: kind, harts: harts, extensions: extensions.inserting(.xredmule),
                 memories: [
                     MemoryDescription(name: "memory", kind: .ram, size: 0x8_0000, views: [
                         MemoryView(0x1C00_0000, "memory",

@@ -73,6 +73,8 @@ enum PlatformBuilder {
                                        completion: description.redmuleCompletion, policy: machine.options.redmuleErrors)
                     built.redmule = unit
                     device = unit
+                case .icacheControl: device = ICacheControlDevice()
+                case .hmr: device = HMRUnitDevice(context: DeviceContext(machine: machine, source: "hmr"))
                 case .testbenchIO:
                     let io = TestbenchIODevice(context: DeviceContext(machine: machine, source: "testbench"), console: machine.console)
                     built.testbenchIO = io

@@ -135,7 +135,8 @@ final class InstructionSetTests: XCTestCase {
             XCTAssertEqual(trap.cause, .illegalInstruction)
             XCTAssertEqual(trap.tval, word(d))
         }
-        XCTAssertEqual(ExtensionSet(parsing: "rv32imfc_zba_zbb"), .all)
+        XCTAssertEqual(ExtensionSet(parsing: "rv32imfc_zba_zbb_xredmule")?.inserting(.xpulp), .all)
+        XCTAssertEqual(ExtensionSet(parsing: "rv32imfc_zba_zbb")?.contains(.xredmule), false)
         XCTAssertEqual(ExtensionSet(parsing: "RV32IMFC"), .standard)
         XCTAssertEqual(ExtensionSet(parsing: "rv32imfc_zicsr_zifencei_zbb")?.contains(.zbb), true)
         XCTAssertNil(ExtensionSet(parsing: "rv32imc"))

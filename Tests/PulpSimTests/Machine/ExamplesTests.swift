@@ -53,13 +53,18 @@ final class ExamplesTests: XCTestCase {
 
     func testRedMulEExamples() throws {
         for name in ["gemm-fp16", "gemm-fp8", "gemm-ops", "gemm-tiled", "gemm-concurrent", "gemm-vs-sw", "gemm-xif", "registers"] {
-            let r = try run("redmule-\(name)", ["--json"])
+            // The offload instructions are an option of pulp-cluster's cores (docs/platform.md §7.7).
+            let r = try run("redmule-\(name)", ["--json"] + (name == "gemm-xif" ? ["--isa", "rv32imfc_xredmule"] : []))
             XCTAssertEqual(r.status, 0, "\(name): \(r.stderr.suffix(2000))")
             let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
             let redmule = json["redmule"] as! [String: Any]
             XCTAssertGreaterThan(redmule["jobs"] as! Int, 0, name)
             XCTAssertEqual(redmule["errors"] as? Int, 0, name)
         }
+        // Without the option they are illegal instructions (the HAL's trap handler reports it).
+        let plain = try run("redmule-gemm-xif", ["--history", "0"])
+        XCTAssertEqual(plain.status, 127, plain.stderr)
+        XCTAssertTrue(plain.stdout.contains("unexpected trap: mcause=0x00000002"), plain.stdout)
         let vs = try run("redmule-gemm-vs-sw")
         XCTAssertEqual(vs.status, 0, vs.stderr)
         XCTAssertTrue(vs.stdout.lowercased().contains("speed"), vs.stdout)

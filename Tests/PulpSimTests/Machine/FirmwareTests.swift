@@ -61,7 +61,7 @@ final class FirmwareTests: XCTestCase {
         try requireFirmware(path)
         // No limit is given: without the storm detection the run would never end.
         let r = try runCLI(["run", "--platform", "spike", path], exits: 120)
-        XCTAssertTrue(r.stderr.contains("hart 0: trap storm: 1000 traps in a row without an instruction retiring"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("hart 0: trap storm: the same trap at the same pc 1000 times in a row"), r.stderr)
         XCTAssertTrue(r.stderr.contains("last trap: illegal instruction at pc 0x80000024"), r.stderr)
         let json = try runCLI(["run", "--platform", "spike", "--json", "--quiet", path], exits: 120)
         XCTAssertTrue(json.stdout.contains("\"storm\":1000"), json.stdout)
@@ -69,6 +69,64 @@ final class FirmwareTests: XCTestCase {
         guard case .trapStorm(let trap, let count) = result.reason else { return XCTFail("\(result.reason)") }
         XCTAssertEqual(trap.cause, .illegalInstruction)
         XCTAssertEqual(count, 1000)
+    }
+
+    /// The report (stderr) of a fault program that ends with exit 120 on one hart.
+    func faultReport(_ name: String, _ platform: PlatformKind, _ dir: String) throws -> (status: Int32, stdout: String, stderr: String) {
+        let path = Paths.firmware(dir, name)
+        try requireFirmware(path)
+        return try runCLI(["run", "--platform", platform.rawValue, "--harts", "1", "--history", "0", path], exits: 120)
+    }
+
+    /// A program built for Xpulp: the report says so and how to build instead.
+    func testXpulpInstructionIsReportedAsSuch() throws {
+        for (platform, dir) in [(PlatformKind.pulpCluster, "pulp-cluster"), (.spike, "spike")] {
+            let r = try faultReport("fault-xpulp", platform, dir)
+            XCTAssertTrue(r.stderr.contains("illegal instruction with no trap handler"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("<xpulp_load>: 0045a50b  unknown"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("this is an Xpulp instruction (post-increment load or store"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("build with -march=rv32imfc_zicsr_zifencei"), r.stderr)
+        }
+    }
+
+    /// A call through a null function pointer names the jump that got there.
+    func testCallThroughNullNamesTheJump() throws {
+        for (platform, dir, cause, base) in [(PlatformKind.pulpCluster, "pulp-cluster", "illegal instruction", "0x1c000002"),
+                                             (.spike, "spike", "instruction access fault", "0x80000002")] {
+            let r = try faultReport("fault-null-call", platform, dir)
+            XCTAssertTrue(r.stderr.contains("hart 0: \(cause) with no trap handler"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("at 0x00000000"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("jumped there by \(base) <call_through_null>: 000780e7  jalr\ta5"), r.stderr)
+        }
+    }
+
+    /// p.elw sleeps until the event, on pulp-cluster; elsewhere it is illegal.
+    func testEventLoadSleepsUntilTheEvent() throws {
+        let (result, machine) = try runELF(Paths.firmware("pulp-cluster", "elw"), platform: .pulpCluster, harts: 2)
+        XCTAssertEqual(result.firmwareExitCode, 0x18, "\(result.reason)")
+        XCTAssertGreaterThan(machine.harts[1].cycle, 100)  // it slept while hart 0 counted
+        let (spike, _) = try runELF(Paths.firmware("spike", "elw"), platform: .spike)
+        guard case .unhandledTrap(let trap) = spike.reason else { return XCTFail("\(spike.reason)") }
+        XCTAssertEqual(trap.cause, .storeAccessFault)  // the event unit is not there; p.elw comes later
+        XCTAssertEqual(Decoder.decode(0x03c4_6503, at: 0, extensions: .standard).operation, .illegal)
+        XCTAssertEqual(Decoder.decode(0x03c4_6503, at: 0, extensions: PlatformOptions(kind: .pulpCluster).description.extensions).operation, .elw)
+    }
+
+    /// The open runtime's convention: entry = boot address + 0x80, vector table at the boot address,
+    /// mtvec never written. Faults go through the table, each with a warning.
+    func testBootAddressVectorTable() throws {
+        let path = Paths.firmware("pulp-cluster", "boot-vectors")
+        let r = try runCLI(["run", "--harts", "1", path], exits: 18)  // 2 traps handled + 0x10: mtvec = base | 1
+        XCTAssertTrue(r.stderr.contains("trap warning: hart 0: illegal instruction (tval 0x00000000) at 0x1c00008c"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("taken through the boot vector table at 0x1c000000 (the firmware never wrote mtvec)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("trap warning: hart 0: load access fault (tval 0x50000000)"), r.stderr)
+        // The same ELF on spike, which has no boot vector table: the first fault ends the run.
+        try runCLI(["run", "--platform", "spike", "--history", "0", Paths.firmware("spike", "boot-vectors")], exits: 120)
+        // A table that returns to the faulting instruction: one warning, then a trap storm.
+        let storm = try runCLI(["run", "--harts", "1", "--history", "0", Paths.firmware("pulp-cluster", "boot-vectors-storm")], exits: 120)
+        XCTAssertEqual(storm.stderr.components(separatedBy: "trap warning").count - 1, 1, storm.stderr)
+        XCTAssertTrue(storm.stderr.contains("trap storm: the same trap at the same pc 1000 times in a row"), storm.stderr)
+        XCTAssertTrue(storm.stderr.contains("returns to the faulting instruction"), storm.stderr)
     }
 
     func testWildStoreWithoutHandler() throws {
@@ -79,7 +137,7 @@ final class FirmwareTests: XCTestCase {
             XCTAssertEqual(r.status, 120, r.stderr)
             XCTAssertTrue(r.stderr.contains("store access fault with no trap handler"), r.stderr)
             XCTAssertTrue(r.stderr.contains("at \(pc) <wild_store>"), r.stderr)
-            XCTAssertTrue(r.stderr.contains("address 0x40000000: not mapped on platform '\(dir)'"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("address 0x50000000: not mapped on platform '\(dir)'"), r.stderr)
         }
     }
 

@@ -113,7 +113,7 @@ final class RunTests: XCTestCase {
         let r = try runCLI(["memory-map", "--platform", "pulp-cluster"])
         XCTAssertEqual(r.status, 0)
         XCTAssertTrue(r.stdout.contains("0x1c000000-0x1c0fffff  L2"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("0x10000000-0x1001ffff  TCDM"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("0x10000000-0x1003ffff  TCDM"), r.stdout)
     }
 }
 

@@ -19,23 +19,28 @@ final class BusTests: XCTestCase {
     /// The maps of docs/platform.md §2 (default sizes), §8 and §9.
     static let expected: [PlatformKind: [Row]] = [
         .pulpCluster: [
-            Row("TCDM alias", 0x0000_0000, 0x2_0000, ram: true),
-            Row("TCDM test-and-set alias", 0x0010_0000, 0x2_0000, ram: false),
+            Row("TCDM alias", 0x0000_0000, 0x4_0000, ram: true),
+            Row("TCDM test-and-set alias", 0x0010_0000, 0x4_0000, ram: false),
             Row("cluster control alias", 0x0020_0000, 0x400, ram: false),
             Row("cluster timer alias", 0x0020_0400, 0x400, ram: false),
             Row("event unit global alias", 0x0020_0800, 0x800, ram: false),
             Row("RedMulE alias", 0x0020_1000, 0x400, ram: false),
+            Row("I-cache control alias", 0x0020_1400, 0x400, ram: false),
+            Row("HMR unit alias", 0x0020_2000, 0x800, ram: false),
             Row("event unit alias", 0x0020_4000, 0x400, ram: false),
-            Row("TCDM", 0x1000_0000, 0x2_0000, ram: true),
-            Row("TCDM test-and-set", 0x1010_0000, 0x2_0000, ram: false),
+            Row("TCDM", 0x1000_0000, 0x4_0000, ram: true),
+            Row("TCDM test-and-set", 0x1010_0000, 0x4_0000, ram: false),
             Row("cluster control", 0x1020_0000, 0x400, ram: false),
             Row("cluster timer", 0x1020_0400, 0x400, ram: false),
             Row("event unit global", 0x1020_0800, 0x800, ram: false),
             Row("RedMulE", 0x1020_1000, 0x400, ram: false),
+            Row("I-cache control", 0x1020_1400, 0x400, ram: false),
+            Row("HMR unit", 0x1020_2000, 0x800, ram: false),
             Row("event unit", 0x1020_4000, 0x400, ram: false),
             Row("SoC control", 0x1A10_4000, 0x1000, ram: false),
             Row("stdout", 0x1A10_F000, 0x1000, ram: false),
             Row("L2", 0x1C00_0000, 0x10_0000, ram: true),
+            Row("stdout (testbench mock)", 0x4000_0000, 0x1000, ram: false),
         ],
         .spike: [
             Row("boot ROM", 0x0000_1000, 0x1000, ram: true),
@@ -50,9 +55,9 @@ final class BusTests: XCTestCase {
 
     /// Addresses in no region (the gaps of each map, docs/platform.md §2 "Not implemented yet").
     static let unmapped: [PlatformKind: [UInt32]] = [
-        .pulpCluster: [0x0002_0000, 0x000F_FFFC, 0x0012_0000, 0x0020_1400, 0x0020_1800, 0x0020_2000, 0x0020_4400,
-                       0x0020_7FFC, 0x1002_0000, 0x1003_FFF0, 0x1020_1400, 0x1020_1800, 0x1020_2000, 0x1020_4400,
-                       0x1A10_0000, 0x1A10_6000, 0x1A10_B000, 0x1C10_0000, 0x4000_0000, 0x8000_0000, 0xFFFF_FFFC],
+        .pulpCluster: [0x0004_0000, 0x000F_FFFC, 0x0014_0000, 0x0020_1800, 0x0020_2800, 0x0020_4400,
+                       0x0020_7FFC, 0x1004_0000, 0x1020_1800, 0x1020_2800, 0x1020_4400,
+                       0x1A10_0000, 0x1A10_6000, 0x1A10_B000, 0x1C10_0000, 0x4000_1000, 0x8000_0000, 0xFFFF_FFFC],
         .spike: [0x0000_0000, 0x0000_0FFC, 0x0000_2000, 0x1C00_0000, 0x7FFF_FFFC, 0x9000_0000, 0xFFFF_FFFC],
         .redmuleTB: [0x0000_0000, 0x000F_FFFC, 0x0010_0400, 0x1BFF_FFFC, 0x1C08_0000, 0x8000_0008, 0x1020_4000],
     ]
@@ -187,7 +192,7 @@ final class BusTests: XCTestCase {
     // MARK: Fast path and slow path
 
     func testFastPathSegmentsAndRegionEdges() throws {
-        let m = try machine(.pulpCluster)
+        let m = try machine(.pulpCluster) { $0.platform.tcdmSize = 128 * 1024 }  // edges at 0x1002_0000
         let bus = m.bus
         XCTAssertNotNil(bus.fastPointer(0x0000_0000, 4))
         XCTAssertNotNil(bus.fastPointer(0x1001_FFFC, 4))
@@ -267,7 +272,7 @@ final class BusTests: XCTestCase {
     }
 
     func testHostAccessFailsOnAnyByteOutsideRAM() throws {
-        let m = try machine(.pulpCluster)
+        let m = try machine(.pulpCluster) { $0.platform.tcdmSize = 128 * 1024 }  // edges at 0x1002_0000
         XCTAssertFalse(m.writeMemory(0x1001_FFFC, [1, 2, 3, 4, 5, 6, 7, 8]))
         XCTAssertEqual(m.readMemory(0x1001_FFFC, count: 4), [0, 0, 0, 0], "nothing written")
         XCTAssertNil(m.readMemory(0x1001_FFFC, count: 5))
@@ -293,7 +298,7 @@ final class BusTests: XCTestCase {
     // MARK: Memory ports
 
     func testRedMulEPortReachesTheTCDMThroughBothViewsAndNothingElse() throws {
-        let m = try machine(.pulpCluster)
+        let m = try machine(.pulpCluster) { $0.platform.tcdmSize = 128 * 1024 }  // edges at 0x1002_0000
         let port = m.redmule!.port
         XCTAssertEqual(port.windows, [0x0000_0000...0x0001_FFFF, 0x1000_0000...0x1001_FFFF])
         XCTAssertTrue(port.reaches(0x1001_FFFC, count: 4))
