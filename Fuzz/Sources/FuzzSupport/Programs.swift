@@ -326,10 +326,10 @@ public func checkDocumentedEnd(_ result: RunResult, _ machine: Machine) {
         if machine.harts[hart].mtvecWritten { oracleFailure("unhandled interrupt on hart \(hart), which has a handler") }
     case .trapStorm(let trap, _):
         if !machine.harts[trap.hart].mtvecWritten { oracleFailure("trap storm on hart \(trap.hart) without a handler") }
-    case .exited, .deadlock, .instructionLimit, .cycleLimit, .redmuleError: break
+    case .exited, .deadlock, .instructionLimit, .cycleLimit, .redmuleError, .dmaError: break
     }
     let status = result.exitStatus
-    if !((0...255).contains(status) || [ExitStatus.unhandledTrap, ExitStatus.deadlock, ExitStatus.redmuleError,
+    if !((0...255).contains(status) || [ExitStatus.unhandledTrap, ExitStatus.deadlock, ExitStatus.redmuleError, ExitStatus.dmaError,
                                           ExitStatus.limitReached].contains(status)) {
         oracleFailure("exit status \(status) for \(result.reason.name)")
     }

@@ -23,7 +23,9 @@ public struct MachineOptions: Sendable {
     public var progress = false
     /// Whether RedMulE misprogramming that the RTL cannot survive stops the run.
     public var redmuleErrors: RedMulEErrorPolicy = .error
-    /// Print RedMulE warnings and errors on stderr as they happen.
+    /// Whether DMA misprogramming stops the run (`warn`: the transfer is dropped).
+    public var dmaErrors: DMAErrorPolicy = .error
+    /// Print device (RedMulE, DMA) warnings and errors on stderr as they happen.
     public var printDiagnostics = false
     public init() {}
     public init(platform: PlatformKind) { self.platform = PlatformOptions(kind: platform) }
@@ -72,6 +74,8 @@ public final class Machine {
     public var eventUnit: EventUnit? { parts.eventUnit }
     public var timer: ClusterTimer? { parts.timer }
     public var redmule: RedMulE? { parts.redmule }
+    /// The cluster DMA (pulp-cluster only).
+    public var dma: ClusterDMA? { parts.dma }
     /// Device diagnostics of this run (RedMulE warnings, errors, notes).
     public private(set) var diagnostics: [DeviceDiagnostic] = []
     /// When set, only these harts are scheduled (debugger `vCont;c:TID`); the others stay frozen.
@@ -246,9 +250,10 @@ public final class Machine {
         diagnostics.append(diagnostic)
         traceEvent(hart: nil, source: diagnostic.source, message: "\(diagnostic.level.rawValue): \(diagnostic.message)")
         // Errors that stop the run appear in the end-of-run report instead.
-        let stops = diagnostic.level == .error && options.redmuleErrors == .error
+        let dma = diagnostic.source == "dma"
+        let stops = diagnostic.level == .error && (dma ? options.dmaErrors == .error : options.redmuleErrors == .error)
         if options.printDiagnostics && diagnostic.level != .note && !stops {
-            writeText(2, "pulpsim: RedMulE \(diagnostic.level.rawValue): \(diagnostic.message)\n")
+            writeText(2, "pulpsim: \(dma ? "DMA" : "RedMulE") \(diagnostic.level.rawValue): \(diagnostic.message)\n")
         }
     }
 

@@ -24,6 +24,8 @@ public struct PlatformOptions: Sendable {
     public var ramSize: UInt32 = 256 * 1024 * 1024
     /// The ISA extensions the harts decode (`--isa`).
     public var extensions: ExtensionSet = .standard
+    /// The programming model of the cluster DMA (`--dma`; pulp-cluster only).
+    public var dma: DMAFrontEndKind = .mchan
     public init() {}
     public init(kind: PlatformKind) {
         self.kind = kind
@@ -75,6 +77,8 @@ public enum DeviceKind: String, Sendable, CaseIterable {
     case stdout, socControl = "soc-control", clusterControl = "cluster-control"
     case eventUnit = "event-unit", eventUnitGlobal = "event-unit-global", timer
     case redmule = "redmule", testbenchIO = "testbench-io"
+    /// The cluster DMA: the accessing core's own queue, and the queue shared by all cores.
+    case dma = "dma", dmaShared = "dma-shared"
 }
 
 /// A device window: where a device's registers are seen.
@@ -165,8 +169,12 @@ extension PlatformOptions {
                                  note: "per-core registers at core*0x40, barriers, SW events"),
                     DeviceWindow(device: .redmule, start: base + 0x1000, size: 0x400, name: "RedMulE" + suffix,
                                  note: "HWPE slot: TRIGGER, ACQUIRE, STATUS, job registers; event 12"),
+                    DeviceWindow(device: .dmaShared, start: base + 0x1800, size: 0x400, name: "DMA shared queue" + suffix,
+                                 note: dmaNote(shared: true)),
                     DeviceWindow(device: .eventUnit, start: base + 0x4000, size: 0x400, name: "event unit" + suffix,
                                  note: "this core's view: masks, buffer, waits, barriers, mutexes, dispatch"),
+                    DeviceWindow(device: .dma, start: base + 0x4400, size: 0x400, name: "DMA" + suffix,
+                                 note: dmaNote(shared: false)),
                 ]
             }
             devices += [
@@ -226,4 +234,14 @@ extension PlatformOptions {
 
     /// Text rendering of the memory map.
     public func renderMemoryMap() -> String { description.renderMemoryMap() }
+
+    /// The memory-map note of a DMA window.
+    private func dmaNote(shared: Bool) -> String {
+        switch dma {
+        case .mchan: return shared ? "MCHAN v7 queue of all cores: CMD, STATUS; events 8/9"
+            : "MCHAN v7, this core's queue: CMD, STATUS; events 8/9"
+        case .idma: return shared ? "iDMA reg32_3d, shared register port; event 8"
+            : "iDMA reg32_3d, this core's register port; event 8"
+        }
+    }
 }
