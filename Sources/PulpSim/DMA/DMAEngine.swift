@@ -68,18 +68,18 @@ struct DMAPattern: Equatable {
         let lastRows = lines - (planes - 1) * perPlane
         // The line start is linear in (plane, row): its extremes are at the corners of the
         // (staircase-shaped) set of lines, the final (possibly shorter) line counted apart.
-        var candidates: [(plane: UInt64, row: UInt64, final: Bool)] = [(0, 0, false), (0, perPlane - 1, false),
-                                                                       (planes - 1, 0, false), (planes - 1, lastRows - 1, true)]
-        if planes >= 2 { candidates += [(planes - 2, 0, false), (planes - 2, perPlane - 1, false)] }
-        if lastRows >= 2 { candidates.append((planes - 1, lastRows - 2, false)) }
+        var candidates: [(plane: UInt64, row: UInt64)] = [(0, 0), (0, perPlane - 1), (planes - 1, 0), (planes - 1, lastRows - 1)]
+        if planes >= 2 { candidates += [(planes - 2, 0), (planes - 2, perPlane - 1)] }
+        if lastRows >= 2 { candidates.append((planes - 1, lastRows - 2)) }
         var low = Int64.max, high = Int64.min
         for c in candidates {
+            let final = c.plane == planes - 1 && c.row == lastRows - 1
             let (p1, o1) = Int64(bitPattern: c.plane).multipliedReportingOverflow(by: planeStride)
             let (r1, o2) = Int64(bitPattern: c.row).multipliedReportingOverflow(by: lineStride)
             let (s1, o3) = Int64(base).addingReportingOverflow(p1)
             let (start, o4) = s1.addingReportingOverflow(r1)
             if o1 || o2 || o3 || o4 || c.plane > UInt64(Int64.max) || c.row > UInt64(Int64.max) { return nil }
-            let length = Int64(c.final ? lastLength : lineLength)
+            let length = Int64(final ? lastLength : lineLength)
             let first = incremental ? start : start & ~7
             let (end, o5) = (incremental ? start : first).addingReportingOverflow(incremental ? length : 8)
             if o5 { return nil }
