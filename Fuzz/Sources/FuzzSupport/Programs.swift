@@ -275,6 +275,7 @@ public struct RunOutcome: Equatable, CustomStringConvertible {
     public let harts: [String]
     public let output: String
     public let redmule: String
+    public let dma: String
 
     public init(_ result: RunResult) {
         reason = String(describing: result.reason)
@@ -289,10 +290,16 @@ public struct RunOutcome: Equatable, CustomStringConvertible {
         } else {
             redmule = "-"
         }
+        if let d = result.dma {
+            dma = "\(d.frontEnd): transfers \(d.transfers), bytes \(d.bytesToTCDM)/\(d.bytesFromTCDM)/\(d.bytesOther), busy \(d.busyCycles), "
+                + "\(d.warnings) warnings, \(d.errors) errors: " + d.diagnostics.joined(separator: " | ")
+        } else {
+            dma = "-"
+        }
     }
 
     public var description: String {
-        "reason \(reason)\nstatus \(status)\n" + harts.joined(separator: "\n") + "\noutput \(output.debugDescription)\nredmule \(redmule)"
+        "reason \(reason)\nstatus \(status)\n" + harts.joined(separator: "\n") + "\noutput \(output.debugDescription)\nredmule \(redmule)\ndma \(dma)"
     }
 
     /// Prints the outcome on stderr when FUZZ_SHOW is set (to see what inputs do when replaying

@@ -298,3 +298,21 @@ final class DMAMCHANTests: XCTestCase {
         XCTAssertEqual(b.dma.transfersInFlight, 1)
     }
 }
+
+extension DMAMCHANTests {
+    /// The examples of docs/platform.md §11.4: 1 and 8 bytes (one beat, at most 2 TCDM words),
+    /// 64 KiB (8192 beats, 16384 words on 2 ports), from the last command word to the event.
+    func testTheDocumentedTimingExamples() throws {
+        for (length, cycles) in [(1, 22), (8, 22), (1024, 149), (65536, 8213)] as [(Int, UInt64)] {
+            let b = try DMABench()
+            b.at(1000)
+            _ = b.read(0x0)
+            b.push([MCHANWord.command(length, toTCDM: true), tcdm, 0x1C01_0000])
+            XCTAssertEqual(b.dma.engine.unfinished(queue: 0).first?.completion, 1000 + cycles, "\(length) B")
+            b.at(1000 + cycles - 1)
+            XCTAssertEqual(b.buffer(0) & 0x100, 0)
+            b.at(1000 + cycles)
+            XCTAssertEqual(b.buffer(0) & 0x100, 0x100, "\(length) B")
+        }
+    }
+}
