@@ -40,8 +40,9 @@ final class IDMA: DMAFrontEnd {
     /// Transfers a stream holds (its request queue of 2, the N-D midend and the backend) before a
     /// NEXT_ID read stalls the core.
     static let streamCapacity = 4
-    /// pulpsim's limit on the bytes of one transfer.
-    static let maximumBytes: UInt64 = 1 << 28
+    /// pulpsim's limit on the bytes of one transfer (16 times the largest TCDM: more only
+    /// repeats lines over the same bytes).
+    static let maximumBytes: UInt64 = 1 << 24
 
     let engine: DMAEngine
     let context: DeviceContext

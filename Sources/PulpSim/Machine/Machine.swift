@@ -228,6 +228,7 @@ public final class Machine {
         if text.contains("barrier") { return "barrier" }
         if text.contains("MUTEX") { return "mutex wait" }
         if text.contains("DISPATCH") { return "dispatch wait" }
+        if text.hasPrefix("DMA") || text.hasPrefix("iDMA") { return "dma wait" }
         if case .waitForInterrupt = reason { return "wfi" }
         return "event wait"
     }

@@ -316,3 +316,37 @@ extension DMAMCHANTests {
         }
     }
 }
+
+extension DMAMCHANTests {
+    /// What the debugger sees: landed bytes in memory reads, a write watchpoint stopping on the
+    /// DMA's write (for the hart that issued it), `monitor dma`.
+    func testTheDebuggerSeesLandedDataWatchpointsAndTheDMAState() throws {
+        let b = try DMABench()
+        b.fill(l2, 512)
+        _ = b.read(0x0, hart: 2)
+        b.machine.watchpoints = [Watchpoint(address: tcdm + 300, length: 4, onRead: false, onWrite: true)]
+        b.push([MCHANWord.command(512, toTCDM: true), tcdm, l2], hart: 2)
+        let monitor = String(decoding: GDBServer(machine: b.machine, input: []).monitor("dma").hexBytes, as: UTF8.self)
+        XCTAssertTrue(monitor.contains("DMA queue of core 2: last id read 0; in flight: id 0 (ext 0x1c080000 -> TCDM 0x10004000, 512 B, event 8 to core 2)"),
+                      monitor)
+        b.at(1000)
+        XCTAssertEqual(b.machine.readMemory(tcdm + 256, count: 256), b.bytes(l2 + 256, 256))
+        XCTAssertEqual(b.machine.watchHit?.hart, 2)
+        XCTAssertEqual(b.machine.watchHit?.isWrite, true)
+        guard case .stopped(let hart, _) = b.end else { return XCTFail("\(String(describing: b.end))") }
+        XCTAssertEqual(hart, 2)
+    }
+}
+
+private extension String {
+    /// The bytes of a hex string ("414243" → "ABC").
+    var hexBytes: [UInt8] {
+        var out: [UInt8] = []
+        var i = startIndex
+        while let j = index(i, offsetBy: 2, limitedBy: endIndex), i != endIndex {
+            out.append(UInt8(self[i..<j], radix: 16) ?? 0)
+            i = j
+        }
+        return out
+    }
+}
