@@ -126,4 +126,16 @@ final class DMAFirmwareTests: XCTestCase {
         XCTAssertTrue(log.contains("dma: DMA queue of core 0 id 0: TCDM 0x10000000 -> ext 0x1c"), String(log.prefix(500)))
         XCTAssertTrue(log.contains("done (8192 B); event 8 to cores 0x01"))
     }
+
+    func testDMAOptionsOutOfTheirChoicesAreUsageErrors() throws {
+        let path = Paths.firmware("pulp-cluster", "dma-basic")
+        try requireFirmware(path)
+        let a = try runCLI(["run", "--dma", "mchan7", path], exits: 64)
+        XCTAssertTrue(a.stderr.contains("mchan") && a.stderr.contains("idma"), a.stderr)
+        let b = try runCLI(["run", "--dma-errors", "ignore", path], exits: 64)
+        XCTAssertTrue(b.stderr.contains("warn"), b.stderr)
+        let map = try runCLI(["memory-map", "--dma", "idma"], exits: 0)
+        XCTAssertTrue(map.stdout.contains("0x10204400-0x102047ff  DMA                     iDMA reg32_3d, this core's register port; event 8"),
+                      map.stdout)
+    }
 }
