@@ -25,7 +25,7 @@ help:
 	@echo "                       PulpFloatTests  FP32 vectors against the F extension (≈ 10 s)"
 	@echo "                       PulpSimTests    the simulator (≈ 2 min): Machine (Examples, Firmware, Run) ≈ 45 s,"
 	@echo "                                       Trace (Trace, TraceMerge, Timeline) ≈ 55 s, ISA ≈ 12 s, RedMulE ≈ 6 s,"
-	@echo "                                       Debug (gdb) and ELF < 1 s"
+	@echo "                                       DMA (MCHAN, iDMA, engine, firmware) ≈ 12 s, Debug (gdb) and ELF < 1 s"
 	@echo "make test-asan       the Swift tests built with AddressSanitizer and LeakSanitizer (≈ 8 min; FILTER=...)"
 	@echo "make test-tsan       the Swift tests built with ThreadSanitizer (FILTER=...)"
 	@echo "make qemu-diff       only the QEMU differential programs, 2 x $(QEMU_DIFF_COUNT) (≈ 45 s; QEMU_DIFF_COUNT=N)"

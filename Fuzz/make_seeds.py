@@ -345,12 +345,13 @@ def cli_seeds():
 # harts, policy, handler, traced; byte 1 exit code, quantum and trace format; then operations, each a byte
 # (bits 0-2 hart, bits 3-7 kind) and its operands.
 
-PULP, SPIKE, TB = 0, 1, 2
+PULP, SPIKE, TB, PULP_IDMA = 0, 1, 2, 3
 # Window indexes (the order of the platform's device list, then test-and-set views, then HTIF).
-PULP_WINDOWS = {"cluster-control": 0, "timer": 1, "event-unit-global": 2, "redmule": 3, "event-unit": 4,
-                "cluster-control-alias": 5, "timer-alias": 6, "event-unit-global-alias": 7, "redmule-alias": 8,
-                "event-unit-alias": 9, "soc-control": 10, "stdout": 11, "test-and-set": 12,
-                "test-and-set-alias": 13, "htif": 14}
+PULP_WINDOWS = {"cluster-control": 0, "timer": 1, "event-unit-global": 2, "redmule": 3, "dma-shared": 4,
+                "event-unit": 5, "dma": 6, "cluster-control-alias": 7, "timer-alias": 8,
+                "event-unit-global-alias": 9, "redmule-alias": 10, "dma-shared-alias": 11, "event-unit-alias": 12,
+                "dma-alias": 13, "soc-control": 14, "stdout": 15, "test-and-set": 16, "test-and-set-alias": 17,
+                "htif": 18}
 TB_WINDOWS = {"redmule": 0, "testbench-io": 1, "htif": 2}
 SPIKE_WINDOWS = {"htif": 0}
 
@@ -412,7 +413,7 @@ def devices_seeds():
                                                       for r in range(10)),
         "pulp-misaligned-and-narrow": dev_config(PULP, 1, handler=True) + b"".join(
             mmio(w, 1, 0x12345678, size=s, offset_mode=3) + mmio(w, 2, size=s, unsigned=True)
-            for w in range(14) for s in (0, 4, 6)),
+            for w in range(18) for s in (0, 4, 6)),
         "pulp-anywhere": dev_config(PULP, 1, handler=True) + b"".join(
             dev_op(14) + struct.pack("<I", a) + bytes([m]) + (struct.pack("<I", 0x55) if m & 1 else b"")
             for a in (0, 0x10200800, 0x1A100000, 0x30000000, 0xFFFFFFFC, 0x1C00E000, 0x20000) for m in (0, 1, 8, 13)),
@@ -448,9 +449,29 @@ def devices_seeds():
         "tb-xif-msip": dev_config(TB, traced=True, trace_format=3) + dev_op(20) + bytes([1]) + dev_op(21) + dev_op(15)
                        + bytes([12, 16, 16]) + dev_op(17) + bytes([0, 1, 2, 3]) + dev_op(19) + dev_op(22) + bytes([100]),
         "tb-exit-count": dev_config(TB, exit_code=1) + mmio(TB_WINDOWS["testbench-io"], 0, ("m", 2)) + dev_op(19),
+        # The DMA (operation 13: flags, then MCHAN: command, TCDM address, external address and
+        # the 2D words; iDMA: source, destination, length, CONF (and strides, reps)).
+        "pulp-dma-registers": dev_config(PULP, 2, handler=True) + b"".join(
+            mmio(w, r, ("m", r * 5), hart=r & 1) + mmio(w, r, hart=r & 1)
+            for w in (PULP_WINDOWS["dma"], PULP_WINDOWS["dma-shared"], PULP_WINDOWS["dma-alias"]) for r in range(4)),
+        "pulp-dma-transfers": dev_config(PULP, 4) + b"".join(
+            dev_op(13, h) + bytes(ops) for h, ops in enumerate([[0, 0, 0, 0], [0, 2, 1, 0], [0, 3, 2, 1, 1, 3],
+                                                                 [0, 4, 8, 2, 0, 1], [16, 5, 3, 0], [0, 8, 5, 4, 1, 2, 2, 3]])),
+        "pulp-dma-shared-and-polling": dev_config(PULP, 2) + dev_op(13) + bytes([1, 1, 0, 0]) + dev_op(13, 1)
+                                       + bytes([24, 5, 16, 1]) + mmio(PULP_WINDOWS["dma"], 3, hart=1),
+        "pulp-dma-errors": dev_config(PULP, 2) + dev_op(13) + bytes([0, 6, 0, 0]) + dev_op(13, 1) + bytes([0, 0, 0, 7]),
+        "pulp-dma-errors-warn": dev_config(PULP, 3, warn=True, traced=True) + dev_op(13) + bytes([0, 6, 0, 0])
+                                + dev_op(13, 1) + bytes([0, 0, 0, 6]) + dev_op(13, 2) + bytes([0, 7, 4, 3, 1, 2, 2, 3])
+                                + b"".join(dev_op(13, 2) + bytes([2, 0, 0, 0]) for _ in range(17)),
+        "pulp-idma-transfers": dev_config(PULP_IDMA, 3) + dev_op(13) + bytes([0, 21, 0, 2, 0])
+                               + dev_op(13, 1) + bytes([4, 1, 22, 1, 1]) + dev_op(13, 2)
+                               + bytes([2, 21, 5, 1, 3, 1, 2, 1, 0, 0, 0]) + dev_op(13) + bytes([0, 24, 3, 4, 2]),
+        "pulp-idma-errors-warn": dev_config(PULP_IDMA, 2, warn=True) + dev_op(13) + bytes([4, 21, 0, 2, 0])
+                                 + dev_op(13, 1) + bytes([0, 0, 0, 5, 0]) + b"".join(
+            dev_op(13, 1) + bytes([8, 21, 0, 0, 0]) for _ in range(6)),
     }
     rng = random.Random(7)
-    for platform, name in ((PULP, "pulp"), (SPIKE, "spike"), (TB, "tb")):
+    for platform, name in ((PULP, "pulp"), (SPIKE, "spike"), (TB, "tb"), (PULP_IDMA, "pulp-idma")):
         for i in range(4):
             body = bytes(rng.getrandbits(8) for _ in range(rng.randrange(40, 200)))
             seeds[f"{name}-random-{i}"] = dev_config(platform, 1 + (i * 3) % 8, handler=i % 2 == 1, traced=i == 3) + body

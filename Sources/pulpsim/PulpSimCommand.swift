@@ -21,7 +21,7 @@ struct PulpSimCommand: ParsableCommand {
         The exit status of `pulpsim run` is the firmware's exit code; abnormal ends have their own
         codes: 64 usage, 65 invalid ELF, 66 unreadable input, 70 simulator error, 120 trap without
         handler, 121 deadlock, 122 RedMulE error, 123 instruction/cycle limit, 124 timeout,
-        74 trace or timeline not fully written (otherwise successful run), 130/143 interrupted by SIGINT/SIGTERM (the trace and output are flushed; a second signal
+        125 DMA error, 74 trace or timeline not fully written (otherwise successful run), 130/143 interrupted by SIGINT/SIGTERM (the trace and output are flushed; a second signal
         stops at once).
         """,
         subcommands: [Run.self, MemoryMap.self, Disassemble.self, TraceDecode.self],
@@ -30,6 +30,8 @@ struct PulpSimCommand: ParsableCommand {
 
 extension PlatformKind: ExpressibleByArgument {}
 extension RedMulEErrorPolicy: ExpressibleByArgument {}
+extension DMAErrorPolicy: ExpressibleByArgument {}
+extension DMAFrontEndKind: ExpressibleByArgument {}
 extension TraceFormat: ExpressibleByArgument {}
 
 struct Run: ParsableCommand {
@@ -47,6 +49,7 @@ struct Run: ParsableCommand {
           pulpsim run --gdb 3333 app.elf             # then: gdb-multiarch -ex 'target remote :3333' app.elf
           pulpsim run --timeline out.json app.elf    # open in ui.perfetto.dev
           pulpsim run --redmule-errors=warn driver-test.elf
+          pulpsim run --dma idma --stats dma-app.elf   # the iDMA programming model, DMA statistics
         """)
 
     @Argument(help: "The firmware ELF (32-bit RISC-V executable).")
@@ -87,6 +90,12 @@ struct Run: ParsableCommand {
 
     @Option(help: "RedMulE misprogramming the RTL cannot survive: 'error' stops the run (exit 122), 'warn' reports it and computes the job as intended.")
     var redmuleErrors: RedMulEErrorPolicy = .error
+
+    @Option(help: "Programming model of the cluster DMA (pulp-cluster): 'mchan' (MCHAN v7, the default) or 'idma' (iDMA reg32_3d, the current pulp_cluster RTL).")
+    var dma: DMAFrontEndKind = .mchan
+
+    @Option(help: "DMA misprogramming: 'error' stops the run (exit 125), 'warn' reports it and drops the transfer (it completes without moving data).")
+    var dmaErrors: DMAErrorPolicy = .error
 
     @Flag(help: "Trace every retired instruction (to stderr, or --trace-file).")
     var trace = false
@@ -221,6 +230,8 @@ struct Run: ParsableCommand {
         options.maxCycles = try Run.parseCount(maxCycles, "--max-cycles")
         options.timeout = timeout
         options.redmuleErrors = redmuleErrors
+        options.dmaErrors = dmaErrors
+        options.platform.dma = dma
         options.stdoutPrefix = stdoutPrefix
         return options
     }
@@ -294,7 +305,8 @@ struct Run: ParsableCommand {
         var report = machine.report(for: result)
         if history > 0, report != nil, !quiet || json, let image = machine.image {
             switch result.reason {
-            case .unhandledTrap, .unhandledInterrupt, .trapStorm, .deadlock, .instructionLimit, .cycleLimit, .timeout, .redmuleError:
+            case .unhandledTrap, .unhandledInterrupt, .trapStorm, .deadlock, .instructionLimit, .cycleLimit, .timeout, .redmuleError,
+                 .dmaError:
                 // The history comes from replaying the run (deterministic): skipped for long runs.
                 guard result.wallSeconds < 30 else {
                     report! += String(format: "\n(no instruction history: the run took %.0f s and would be replayed to get it;"
@@ -398,6 +410,11 @@ struct Run: ParsableCommand {
             text += String(format: "RedMulE: %d jobs, %llu FMAs, %llu busy cycles, %d warnings, %d errors\n",
                            r.jobs, r.fmas, r.busyCycles, r.warnings, r.errors)
         }
+        if let d = result.dma {
+            text += String(format: "DMA (%@): %d transfers, %llu bytes (%llu into TCDM, %llu out of TCDM, %llu other), %llu busy cycles, %d warnings, %d errors\n",
+                           d.frontEnd as NSString, d.transfers, d.bytes, d.bytesToTCDM, d.bytesFromTCDM, d.bytesOther, d.busyCycles,
+                           d.warnings, d.errors)
+        }
         return text
     }
 }
@@ -408,8 +425,12 @@ struct MemoryMap: ParsableCommand {
         discussion: "Example:\n  pulpsim memory-map --platform spike")
     @Option(help: "Platform: pulp-cluster, spike or redmule-tb.")
     var platform: PlatformKind = .pulpCluster
+    @Option(help: "Programming model of the cluster DMA: mchan or idma (names the DMA windows' registers).")
+    var dma: DMAFrontEndKind = .mchan
     func run() {
-        print(PlatformOptions(kind: platform).renderMemoryMap())
+        var options = PlatformOptions(kind: platform)
+        options.dma = dma
+        print(options.renderMemoryMap())
     }
 }
 

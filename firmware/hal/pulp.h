@@ -9,6 +9,7 @@
  *   hal_team.h    pi_cl_team_fork / team_worker_loop / team_release
  *   hal_timer.h   cluster timer
  *   hal_irq.h     interrupt handler, MIE on/off
+ *   hal_dma.h     the cluster DMA: MCHAN v7 (runtime names plp_dma_*) and iDMA (idma_*)
  *   printf.h      printf & co. (common/printf.c); every core prints to its own stdout
  *                 channel, lines of different cores never mix
  *
@@ -38,6 +39,7 @@
 #include "hal_team.h"
 #include "hal_timer.h"
 #include "hal_irq.h"
+#include "hal_dma.h"
 
 /* printf with a "[cluster:core] " prefix. */
 #define core_printf(fmt, ...) \

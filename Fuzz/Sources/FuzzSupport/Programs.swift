@@ -278,6 +278,7 @@ public struct RunOutcome: Equatable, CustomStringConvertible {
     public let harts: [String]
     public let output: String
     public let redmule: String
+    public let dma: String
 
     public init(_ result: RunResult) {
         reason = String(describing: result.reason)
@@ -292,10 +293,16 @@ public struct RunOutcome: Equatable, CustomStringConvertible {
         } else {
             redmule = "-"
         }
+        if let d = result.dma {
+            dma = "\(d.frontEnd): transfers \(d.transfers), bytes \(d.bytesToTCDM)/\(d.bytesFromTCDM)/\(d.bytesOther), busy \(d.busyCycles), "
+                + "\(d.warnings) warnings, \(d.errors) errors: " + d.diagnostics.joined(separator: " | ")
+        } else {
+            dma = "-"
+        }
     }
 
     public var description: String {
-        "reason \(reason)\nstatus \(status)\n" + harts.joined(separator: "\n") + "\noutput \(output.debugDescription)\nredmule \(redmule)"
+        "reason \(reason)\nstatus \(status)\n" + harts.joined(separator: "\n") + "\noutput \(output.debugDescription)\nredmule \(redmule)\ndma \(dma)"
     }
 
     /// Prints the outcome on stderr when FUZZ_SHOW is set (to see what inputs do when replaying
@@ -330,10 +337,10 @@ public func checkDocumentedEnd(_ result: RunResult, _ machine: Machine) {
     case .trapStorm(let trap, _):
         let h = machine.harts[trap.hart]
         if !h.mtvecWritten && !h.core.pointee.bootVectors { oracleFailure("trap storm on hart \(trap.hart) without a handler") }
-    case .exited, .deadlock, .instructionLimit, .cycleLimit, .redmuleError: break
+    case .exited, .deadlock, .instructionLimit, .cycleLimit, .redmuleError, .dmaError: break
     }
     let status = result.exitStatus
-    if !((0...255).contains(status) || [ExitStatus.unhandledTrap, ExitStatus.deadlock, ExitStatus.redmuleError,
+    if !((0...255).contains(status) || [ExitStatus.unhandledTrap, ExitStatus.deadlock, ExitStatus.redmuleError, ExitStatus.dmaError,
                                           ExitStatus.limitReached].contains(status)) {
         oracleFailure("exit status \(status) for \(result.reason.name)")
     }

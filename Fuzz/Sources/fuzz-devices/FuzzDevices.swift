@@ -1,11 +1,12 @@
 // Fuzz target `devices`: firmware programming the platform's devices. The input becomes a short
 // program per hart (1 to 8 on pulp-cluster and spike, 1 on redmule-tb) of MMIO loads and stores
 // to every device window of the platform (`machine.platform.devices`: event unit, both views,
-// timer, cluster control, SoC control, RedMulE, stdout, testbench I/O; the TCDM test-and-set
-// views; the HTIF `tohost` word), at mostly documented register offsets, sometimes anywhere in
-// the window or misaligned, with every access size, and values biased towards meaningful ones
-// (TCDM addresses and small shapes for RedMulE, ARITH op/format bits, event and core masks, timer
-// configurations), plus the RedMulE XIF instructions, `wfi`, interrupts, delays and a trap
+// timer, cluster control, SoC control, RedMulE, the DMA's two windows, stdout, testbench I/O; the
+// TCDM test-and-set views; the HTIF `tohost` word), at mostly documented register offsets,
+// sometimes anywhere in the window or misaligned, with every access size, and values biased
+// towards meaningful ones (TCDM addresses and small shapes for RedMulE, ARITH op/format bits, DMA
+// command words and addresses, event and core masks, timer configurations), plus whole DMA
+// transfers (MCHAN or iDMA), the RedMulE XIF instructions, `wfi`, interrupts, delays and a trap
 // handler that skips the faulting instruction. Hart 0 ends with the platform's exit store.
 //
 // Oracle: nothing traps; the run ends in a documented way (never a simulator error, §6); and two
@@ -13,8 +14,9 @@
 // instructions, cycles, pc and state, output, RedMulE summary). The second run is traced (to
 // /dev/null) when the input asks, which must not change anything either.
 //
-// Input: byte 0 = platform (bits 0-1: 0/3 pulp-cluster, 1 spike, 2 redmule-tb), harts − 1
-// (bits 2-4), --redmule-errors=warn (bit 5), a handler on every hart from the start (bit 6),
+// Input: byte 0 = platform (bits 0-1: 0 pulp-cluster, 1 spike, 2 redmule-tb, 3 pulp-cluster with
+// `--dma idma`), harts − 1 (bits 2-4), --redmule-errors=warn and --dma-errors=warn (bit 5), a
+// handler on every hart from the start (bit 6),
 // second run traced (bit 7); byte 1 = exit code (bits 0-3), quantum (bits 4-5: the default 256,
 // 1, 7 or 64 cycles) and trace format (bits 6-7); then operations, each a byte (bits 0-2: hart,
 // bits 3-7: kind) and its operands.
@@ -32,6 +34,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 struct DeviceProgram: FuzzProgram {
     let layout: ProgramLayout
     let harts: Int
+    let dma: DMAFrontEndKind
     let warn: Bool
     let traced: Bool
     let traceFormat: TraceFormat
@@ -49,12 +52,13 @@ struct DeviceProgram: FuzzProgram {
         let platform: PlatformKind = [.pulpCluster, .spike, .redmuleTB, .pulpCluster][Int(config & 3)]
         layout = ProgramLayout.of(platform)
         harts = platform == .redmuleTB ? 1 : Int(config >> 2 & 7) + 1
+        dma = config & 3 == 3 ? .idma : .mchan
         warn = config & 0x20 != 0
         traced = config & 0x80 != 0
         let misc = input.byte()
         traceFormat = [.spike, .pulpsim, .jsonl, .binary][Int(misc >> 6)]
         quantum = [0, 1, 7, 64][Int(misc >> 4 & 3)]
-        let windows = Windows(platform: platform, layout: layout, harts: harts)
+        let windows = Windows(platform: platform, dma: dma, layout: layout, harts: harts)
         var generators = (0..<harts).map { HartProgram(hart: $0, layout: layout, windows: windows, handlerFirst: config & 0x40 != 0) }
         while !input.atEnd {
             let head = input.byte()
@@ -81,6 +85,8 @@ struct DeviceProgram: FuzzProgram {
     func run(traced format: TraceFormat?) -> RunOutcome {
         var options = layout.options(harts: harts, instructions: DeviceProgram.maxInstructions, cycles: DeviceProgram.maxCycles)
         options.redmuleErrors = warn ? .warn : .error
+        options.dmaErrors = warn ? .warn : .error
+        options.platform.dma = dma
         options.quantum = quantum
         let machine = layout.machine(options, program: memory, pcs: pcs)
         let tracer = format.map { nullTracer(machine, format: $0) }
@@ -106,15 +112,23 @@ struct Windows {
     let list: [Window]
     let layout: ProgramLayout
     let harts: Int
+    let dma: DMAFrontEndKind
     let tcdmAddresses: [UInt32]
+    /// Where DMA transfers may go outside the TCDM: free L2 (past the programs), its edge, the
+    /// TCDM's global address, the cores' alias (an error), a device (an error).
+    let externalAddresses: [UInt32] = [0x1C00_9000, 0x1C00_A003, 0x1C00_C000, 0x1C00_FFF0, 0x1000_0800, 0x1000_0FFD,
+                                       0x0000_0100, 0x1A10_F000]
 
-    init(platform: PlatformKind, layout: ProgramLayout, harts: Int) {
+    init(platform: PlatformKind, dma: DMAFrontEndKind, layout: ProgramLayout, harts: Int) {
         self.layout = layout
         self.harts = harts
+        self.dma = dma
         var list: [Window] = []
-        let description = PlatformOptions(kind: platform).description
+        var options = PlatformOptions(kind: platform)
+        options.dma = dma
+        let description = options.description
         for d in description.devices {
-            list.append(Window(kind: d.device.rawValue, start: d.start, size: d.size, registers: Windows.registers(d.device)))
+            list.append(Window(kind: d.device.rawValue, start: d.start, size: d.size, registers: Windows.registers(d.device, dma: dma)))
         }
         for m in description.memories {
             for v in m.views where v.testAndSet {
@@ -133,8 +147,8 @@ struct Windows {
         tcdmAddresses = tcdm
     }
 
-    /// Documented offsets of each device (docs/platform.md §4, §5, §6, §7.2, §8).
-    static func registers(_ device: DeviceKind) -> [UInt32] {
+    /// Documented offsets of each device (docs/platform.md §4, §5, §6, §7.2, §8, §11).
+    static func registers(_ device: DeviceKind, dma: DMAFrontEndKind) -> [UInt32] {
         switch device {
         case .eventUnit:
             var r: [UInt32] = stride(from: 0, through: 0x3C, by: 4).map { UInt32($0) } + [0x80, 0x84]
@@ -157,6 +171,39 @@ struct Windows {
         case .hmr:
             return [0x00, 0x04, 0x08, 0x0C, 0x10, 0x14, 0x200, 0x204, 0x300, 0x304]
                 + (0..<8).flatMap { c in [0x100, 0x104, 0x108].map { UInt32($0) + 0x10 * UInt32(c) } }
+        case .dma, .dmaShared:
+            guard dma == .idma else { return [0x0, 0x0, 0x0, 0x4] }
+            // CONF, STATUS_0/1, NEXT_ID_0/1/2, DONE_ID_0/1, the transfer registers.
+            return [0x00, 0x04, 0x08, 0x44, 0x48, 0x4C, 0x84, 0x88, 0xD0, 0xD8, 0xE0, 0xE8, 0xF0, 0xF8, 0x100, 0x108, 0x110]
+        }
+    }
+
+    /// MCHAN command words: lengths from 1 to 64 KiB (and 0), both directions, the option bits.
+    static let mchanCommands: [UInt32] = {
+        var words: [UInt32] = []
+        for (i, length) in [1, 7, 64, 255, 1024, 4096, 0, 65536, 13].enumerated() {
+            // Bits 17..24: direction, incremental, external 2D, event, interrupt, broadcast, TCDM 2D, unused.
+            let flags: UInt32 = [0x0B, 0x0A, 0x2B, 0x0F, 0x4A, 0x1B, 0x09, 0x7F, 0xFF][i]
+            words.append(UInt32(length) & 0x1FFFF | (flags << 17) & 0x01FE_0000)
+        }
+        return words + [0xFFFF_FFFF]
+    }()
+
+    /// iDMA CONF words: 1D, 2D and 3D, with the protocols of both streams and some invalid ones.
+    static let idmaConfs: [UInt32] = [0x0000_8000, 0x0000_1000, 0x0000_9000, 0x0000_8400, 0x0000_1400,
+                                      0x0000_8800, 0x0002_0000, 0x0000_0000, 0x0000_C000, 0x0000_1C00]
+
+    /// Values worth writing to a DMA register.
+    func dmaValues(_ offset: UInt32) -> [UInt32] {
+        if dma == .mchan {
+            return offset == 0 ? Windows.mchanCommands + tcdmAddresses + externalAddresses + [8, 16, 64, 0] : [0xFFFF, 1, 0x8000, 0]
+        }
+        switch offset {
+        case 0x00: return Windows.idmaConfs
+        case 0xD0, 0xD8: return tcdmAddresses + externalAddresses
+        case 0xE0: return [1, 7, 64, 256, 4096, 0, 0x1_0001]
+        case 0xF8, 0x110: return [1, 2, 4, 0, 300]
+        default: return [0, 8, 64, 256, 0xFFFF_FFC0, 0x8000_0000]
         }
     }
 
@@ -205,6 +252,7 @@ struct Windows {
             default: return [0, 1, 0xFFFF_FFFF]
             }
         case "testbench-io": return offset == 0 ? [0, 1, 3] : [UInt32(UInt8(ascii: "t")), 10]
+        case "dma", "dma-shared": return dmaValues(offset)
         case "htif":
             // (device 1, command 1) putchar; exit; a syscall block; an unknown device.
             return offset & 4 == 0 ? [UInt32(UInt8(ascii: "h")), 0x0A, 1, 7, layout.syscallBlock, 0] : [0x0101_0000, 0, 0x0200_0000]
@@ -308,12 +356,14 @@ struct HartProgram {
     mutating func operation(_ kind: Int, _ input: inout FuzzReader) {
         guard asm.count < HartProgram.maxWords else { return }
         switch kind {
-        case 0..<14:  // an MMIO access to a device window
+        case 0..<13:  // an MMIO access to a device window
             let w = input.pick(windows.list)
             let offset = self.offset(w, &input)
             let mode = input.byte()
             let isStore = mode & 1 != 0
             access(w.start &+ offset, store: isStore ? value(w, offset, &input) : nil, mode: mode >> 1)
+        case 13:  // a whole DMA transfer, and maybe a wait for its event
+            dmaTransfer(&input)
         case 14:  // an access anywhere: mostly faults
             let address = input.u32()
             let mode = input.byte()
@@ -394,6 +444,32 @@ struct HartProgram {
                 read(layout.data + UInt32(input.byte()) * 4)
             }
         }
+    }
+
+    /// A DMA transfer through this core's queue (or the shared one): MCHAN — an id, the command
+    /// word, the addresses and 2D words; iDMA — the transfer registers and a NEXT_ID read; then
+    /// maybe a wait for event 8 and (MCHAN) freeing every id.
+    mutating func dmaTransfer(_ input: inout FuzzReader) {
+        let flags = input.byte()
+        guard let q = window(flags & 1 == 0 ? "dma" : "dma-shared") else { return }
+        if windows.dma == .mchan {
+            if flags & 2 == 0 { read(q.start) }
+            let command = input.pick(Windows.mchanCommands)
+            write(q.start, command)
+            write(q.start, input.pick(windows.tcdmAddresses))
+            write(q.start, input.pick(windows.externalAddresses))
+            for _ in 0..<((command >> 19 & 1) + (command >> 23 & 1)) * 2 { write(q.start, input.pick([1, 8, 64, 100, 0, 4096])) }
+        } else {
+            for offset: UInt32 in [0xD8, 0xD0, 0xE0, 0x00] + (flags & 2 == 0 ? [] : [0xE8, 0xF0, 0xF8, 0x100, 0x108, 0x110]) {
+                write(q.start + offset, input.pick(windows.dmaValues(offset)))
+            }
+            read(q.start + (flags & 4 == 0 ? 0x48 : 0x44))
+        }
+        if flags & 8 == 0, let eu = window("event-unit") {
+            write(eu.start + 0x08, 1 << 8)
+            read(eu.start + 0x3C)
+        }
+        if flags & 16 == 0 && windows.dma == .mchan { write(q.start + 4, 0xFFFF) }
     }
 
     /// SOFT_CLEAR, ACQUIRE, X, W, Z, MCFG0, MCFG1, ARITH, TRIGGER, then wait for the completion

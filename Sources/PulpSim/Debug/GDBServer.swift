@@ -4,8 +4,8 @@
 // watchpoint, Ctrl-C, step), simulated time stops for every hart. `s`/`vCont;s:T` steps one hart
 // by one instruction while the others stay put; `c` resumes the whole cluster. Memory accesses
 // from the debugger touch RAM only (device registers have side effects and are refused).
-// Watchpoints also fire on RedMulE's result writes. `monitor redmule`, `monitor eu`,
-// `monitor harts` describe the devices. Malformed packets get error replies: every number in a
+// Watchpoints also fire on RedMulE's and the DMA's writes. `monitor redmule`, `monitor dma`,
+// `monitor eu`, `monitor harts` describe the devices. Malformed packets get error replies: every number in a
 // packet is parsed strictly (hex digits only, within its range) and every address range must lie
 // inside the 32-bit address space, so nothing GDB (or anyone) sends can stop the simulator.
 // `init(machine:input:)` serves a recorded byte stream from memory (tests, fuzzing).
@@ -242,13 +242,14 @@ public final class GDBServer {
         let text: String
         switch command.trimmingCharacters(in: .whitespaces) {
         case "redmule": text = machine.redmule?.describe() ?? "this platform has no RedMulE"
+        case "dma": text = machine.dma?.describe() ?? "this platform has no DMA"
         case "eu", "event-unit": text = machine.eventUnit?.describe() ?? "this platform has no event unit"
         case "harts":
             text = machine.harts.map { h in
                 String(format: "hart %d: pc 0x%08x, %llu instructions, %llu cycles, %@", h.index, h.pc, h.instret, h.cycle,
                        machine.describeState(h) as NSString)
             }.joined(separator: "\n")
-        default: text = "monitor commands: redmule, eu (event unit), harts"
+        default: text = "monitor commands: redmule, dma, eu (event unit), harts"
         }
         return hexString(text + "\n")
     }

@@ -138,4 +138,13 @@ public final class DeviceContext {
         timeline.span(track: Timeline.redmuleTrack, name: name, from: start, to: end)
         timeline.redmuleTCDMAccesses += tcdmAccesses
     }
+
+    /// A span on the timeline track named `track` (created on first use, one per queue of a
+    /// device), with its TCDM accesses added to this device's counter; `args` are JSON members.
+    public func timelineSpan(_ name: String, track: String, from start: UInt64, to end: UInt64, tcdmAccesses: UInt64 = 0,
+                             args: String = "") {
+        guard let timeline = machine.timeline else { return }
+        timeline.span(track: timeline.track(named: track, category: source), name: name, from: start, to: end, args: args)
+        timeline.deviceTCDMAccesses[source, default: 0] += tcdmAccesses
+    }
 }

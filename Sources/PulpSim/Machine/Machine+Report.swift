@@ -122,6 +122,10 @@ extension Machine {
             var text = "RedMulE error: \(message)"
             if let redmule { text += "\n" + redmule.describe() }
             return text
+        case .dmaError(let message):
+            var text = "DMA error: \(message)"
+            if let dma { text += "\n" + dma.describe() }
+            return text
         case .simulatorError(let message): return "simulator error: \(message)"
         }
     }
@@ -179,6 +183,11 @@ extension RunResult {
         if let r = redmule {
             object["redmule"] = ["jobs": r.jobs, "fmas": r.fmas, "busy_cycles": r.busyCycles, "warnings": r.warnings,
                                  "errors": r.errors, "diagnostics": r.diagnostics] as [String: Any]
+        }
+        if let d = dma {
+            object["dma"] = ["front_end": d.frontEnd, "transfers": d.transfers, "bytes": d.bytes, "bytes_to_tcdm": d.bytesToTCDM,
+                             "bytes_from_tcdm": d.bytesFromTCDM, "bytes_other": d.bytesOther, "busy_cycles": d.busyCycles,
+                             "warnings": d.warnings, "errors": d.errors, "diagnostics": d.diagnostics] as [String: Any]
         }
         if case .trapStorm(let t, let count) = reason {
             object["trap"] = ["hart": t.hart, "cause": t.cause.description, "mcause": Int(t.cause.rawValue),

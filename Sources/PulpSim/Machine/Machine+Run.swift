@@ -127,6 +127,15 @@ extension Machine {
                                             errors: own.filter { $0.level == .error }.count,
                                             diagnostics: own.filter { $0.level != .note }.map { "\($0.level.rawValue): \($0.message)" })
         }
+        if let dma {
+            let own = diagnostics.filter { $0.source == "dma" }
+            let end = max(now, harts.map(\.cycle).max() ?? 0)
+            result.dma = DMASummary(frontEnd: dma.kind.rawValue, transfers: dma.transfersCompleted, bytesToTCDM: dma.bytesToTCDM,
+                                    bytesFromTCDM: dma.bytesFromTCDM, bytesOther: dma.bytesOther, busyCycles: dma.busyCycles(upTo: end),
+                                    warnings: own.filter { $0.level == .warning }.count,
+                                    errors: own.filter { $0.level == .error }.count,
+                                    diagnostics: own.filter { $0.level != .note }.map { "\($0.level.rawValue): \($0.message)" })
+        }
         return result
     }
 
@@ -329,7 +338,13 @@ extension Machine {
     func sleepingHarts() -> [SleepingHart] {
         harts.compactMap { h in
             guard case .asleep(let reason) = h.state else { return nil }
-            let live = eventUnit?.describeWait(core: h.index)
+            var live = eventUnit?.describeWait(core: h.index)
+            // The DMA: what a hart asleep in it waits for, or what it may still signal to a hart
+            // waiting on its event lines.
+            let mask = eventUnit.flatMap { h.index < $0.cores ? $0.eventMask[h.index] | $0.irqMask[h.index] : nil }
+            if let dma, let wait = dma.describeWait(core: h.index, eventMask: live == nil ? nil : mask) {
+                live = live.map { $0 + "; " + wait } ?? wait
+            }
             return SleepingHart(hart: h.index, pc: h.pc, symbol: symbols.describe(h.pc), reason: live ?? reason.description)
         }
     }

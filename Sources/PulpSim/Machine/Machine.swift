@@ -23,7 +23,9 @@ public struct MachineOptions: Sendable {
     public var progress = false
     /// Whether RedMulE misprogramming that the RTL cannot survive stops the run.
     public var redmuleErrors: RedMulEErrorPolicy = .error
-    /// Print RedMulE warnings and errors on stderr as they happen.
+    /// Whether DMA misprogramming stops the run (`warn`: the transfer is dropped).
+    public var dmaErrors: DMAErrorPolicy = .error
+    /// Print device (RedMulE, DMA) warnings and errors on stderr as they happen.
     public var printDiagnostics = false
     public init() {}
     public init(platform: PlatformKind) { self.platform = PlatformOptions(kind: platform) }
@@ -72,6 +74,8 @@ public final class Machine {
     public var eventUnit: EventUnit? { parts.eventUnit }
     public var timer: ClusterTimer? { parts.timer }
     public var redmule: RedMulE? { parts.redmule }
+    /// The cluster DMA (pulp-cluster only).
+    public var dma: ClusterDMA? { parts.dma }
     /// Device diagnostics of this run (RedMulE warnings, errors, notes).
     public private(set) var diagnostics: [DeviceDiagnostic] = []
     /// Faults taken through the boot vector table (warned about, up to a limit).
@@ -228,6 +232,7 @@ public final class Machine {
         if text.contains("barrier") { return "barrier" }
         if text.contains("MUTEX") { return "mutex wait" }
         if text.contains("DISPATCH") { return "dispatch wait" }
+        if text.hasPrefix("DMA") || text.hasPrefix("iDMA") { return "dma wait" }
         if case .waitForInterrupt = reason { return "wfi" }
         return "event wait"
     }
@@ -250,7 +255,8 @@ public final class Machine {
         diagnostics.append(diagnostic)
         traceEvent(hart: nil, source: diagnostic.source, message: "\(diagnostic.level.rawValue): \(diagnostic.message)")
         // Errors that stop the run appear in the end-of-run report instead.
-        let stops = diagnostic.level == .error && options.redmuleErrors == .error
+        let dma = diagnostic.source == "dma"
+        let stops = diagnostic.level == .error && (dma ? options.dmaErrors == .error : options.redmuleErrors == .error)
         if options.printDiagnostics && diagnostic.level != .note && !stops {
             writeText(2, "pulpsim: \(Machine.displayName(source: diagnostic.source)) \(diagnostic.level.rawValue): \(diagnostic.message)\n")
         }

@@ -45,6 +45,8 @@ public enum EndReason: Sendable {
     /// The user interrupted the run (SIGINT or SIGTERM to the command-line tool).
     case interrupted(signal: Int32)
     case redmuleError(String)
+    /// DMA misprogramming (docs/platform.md §11).
+    case dmaError(String)
     /// A `run(until:)` target or breakpoint was reached (library use, debugger).
     case stopped(hart: Int, pc: UInt32)
     case simulatorError(String)
@@ -60,6 +62,7 @@ public enum EndReason: Sendable {
         case .timeout: return "timeout"
         case .interrupted: return "interrupted"
         case .redmuleError: return "redmule-error"
+        case .dmaError: return "dma-error"
         case .stopped: return "stopped"
         case .simulatorError: return "simulator-error"
         }
@@ -81,6 +84,7 @@ public enum ExitStatus {
     public static let redmuleError: Int32 = 122
     public static let limitReached: Int32 = 123
     public static let timeout: Int32 = 124
+    public static let dmaError: Int32 = 125
     /// Firmware exit codes above 255 cannot be represented by a process; they become this value.
     public static let firmwareCodeTooLarge: Int32 = 255
 }
@@ -104,6 +108,23 @@ public struct RedMulESummary: Sendable {
     public let diagnostics: [String]
 }
 
+/// Cluster DMA activity over a run.
+public struct DMASummary: Sendable {
+    /// The programming model ("mchan", "idma").
+    public let frontEnd: String
+    public let transfers: Int
+    /// Bytes moved into the TCDM, out of it, and between other places (TCDM to TCDM, zeroing).
+    public let bytesToTCDM: UInt64
+    public let bytesFromTCDM: UInt64
+    public let bytesOther: UInt64
+    /// Cycles with at least one transfer in flight.
+    public let busyCycles: UInt64
+    public let warnings: Int
+    public let errors: Int
+    public let diagnostics: [String]
+    public var bytes: UInt64 { bytesToTCDM + bytesFromTCDM + bytesOther }
+}
+
 /// The structured outcome of a run.
 public struct RunResult: Sendable {
     public let reason: EndReason
@@ -113,6 +134,8 @@ public struct RunResult: Sendable {
     public let output: String
     /// RedMulE activity (platforms with RedMulE).
     public var redmule: RedMulESummary? = nil
+    /// Cluster DMA activity (platforms with the DMA).
+    public var dma: DMASummary? = nil
 
     public var totalInstructions: UInt64 { harts.reduce(0) { $0 + $1.instructions } }
     public var cycles: UInt64 { harts.map(\.cycles).max() ?? 0 }
@@ -134,6 +157,7 @@ public struct RunResult: Sendable {
         case .timeout: return ExitStatus.timeout
         case .interrupted(let signal): return 128 + signal
         case .redmuleError: return ExitStatus.redmuleError
+        case .dmaError: return ExitStatus.dmaError
         case .stopped: return 0
         case .simulatorError: return ExitStatus.simulatorError
         }

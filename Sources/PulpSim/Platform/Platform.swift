@@ -25,6 +25,8 @@ public struct PlatformOptions: Sendable {
     /// The ISA extensions the harts decode (`--isa`); the platform adds its own (`p.elw` on
     /// pulp-cluster, the RedMulE offload instructions on redmule-tb).
     public var extensions: ExtensionSet = .standard
+    /// The programming model of the cluster DMA (`--dma`; pulp-cluster only).
+    public var dma: DMAFrontEndKind = .mchan
     public init() {}
     public init(kind: PlatformKind) {
         self.kind = kind
@@ -77,6 +79,8 @@ public enum DeviceKind: String, Sendable, CaseIterable {
     case eventUnit = "event-unit", eventUnitGlobal = "event-unit-global", timer
     case redmule = "redmule", testbenchIO = "testbench-io"
     case icacheControl = "icache-control", hmr = "hmr"
+    /// The cluster DMA: the accessing core's own queue, and the queue shared by all cores.
+    case dma = "dma", dmaShared = "dma-shared"
 }
 
 /// A device window: where a device's registers are seen.
@@ -173,10 +177,14 @@ extension PlatformOptions {
                                  note: "HWPE slot: TRIGGER, ACQUIRE, STATUS, job registers; event 12"),
                     DeviceWindow(device: .icacheControl, start: base + 0x1400, size: 0x400, name: "I-cache control" + suffix,
                                  note: "enable, flush, statistics: accepted, no effect on function"),
+                    DeviceWindow(device: .dmaShared, start: base + 0x1800, size: 0x400, name: "DMA shared queue" + suffix,
+                                 note: dmaNote(shared: true)),
                     DeviceWindow(device: .hmr, start: base + 0x2000, size: 0x800, name: "HMR unit" + suffix,
                                  note: "redundancy off: CORES_EN = started cores, per-core SP_STORE"),
                     DeviceWindow(device: .eventUnit, start: base + 0x4000, size: 0x400, name: "event unit" + suffix,
                                  note: "this core's view: masks, buffer, waits, barriers, mutexes, dispatch"),
+                    DeviceWindow(device: .dma, start: base + 0x4400, size: 0x400, name: "DMA" + suffix,
+                                 note: dmaNote(shared: false)),
                 ]
             }
             devices += [
@@ -238,4 +246,14 @@ extension PlatformOptions {
 
     /// Text rendering of the memory map.
     public func renderMemoryMap() -> String { description.renderMemoryMap() }
+
+    /// The memory-map note of a DMA window.
+    private func dmaNote(shared: Bool) -> String {
+        switch dma {
+        case .mchan: return shared ? "MCHAN v7 queue of all cores: CMD, STATUS; events 8/9"
+            : "MCHAN v7, this core's queue: CMD, STATUS; events 8/9"
+        case .idma: return shared ? "iDMA reg32_3d, shared register port; event 8"
+            : "iDMA reg32_3d, this core's register port; event 8"
+        }
+    }
 }

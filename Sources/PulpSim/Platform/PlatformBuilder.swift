@@ -12,6 +12,7 @@ struct BuiltPlatform {
     var eventUnit: EventUnit?
     var timer: ClusterTimer?
     var redmule: RedMulE?
+    var dma: ClusterDMA?
     var testbenchIO: TestbenchIODevice?
 }
 
@@ -46,6 +47,29 @@ enum PlatformBuilder {
             built.eventUnit = unit
             return unit
         }
+        /// The plain (not test-and-set) views of a memory, as port windows.
+        func windows(of memory: MemoryDescription?, where keep: (MemoryView) -> Bool = { _ in true }) -> [ClosedRange<UInt32>] {
+            guard let memory else { return [] }
+            return memory.views.filter { !$0.testAndSet && keep($0) }.map { view in
+                view.start...UInt32(truncatingIfNeeded: UInt64(view.start) + UInt64(memory.size) - 1)
+            }
+        }
+        func dma() -> ClusterDMA {
+            if let dma = built.dma { return dma }
+            // The TCDM side reaches the TCDM through the cores' views; the AXI port reaches every
+            // other memory and the TCDM at its global address (not the cores' alias at 0).
+            let tcdm = description.memories.first { if case .tcdm = $0.kind { return true } else { return false } }
+            let tcdmWindows = windows(of: tcdm)
+            var external = windows(of: tcdm) { $0.start >= 0x1000_0000 }
+            for memory in description.memories where memory.name != tcdm?.name { external += windows(of: memory) }
+            let unit = ClusterDMA(kind: machine.options.platform.dma, cores: description.harts,
+                                  context: DeviceContext(machine: machine, source: "dma"),
+                                  tcdmPort: MemoryPort(bus: bus, owner: machine, windows: tcdmWindows),
+                                  externalPort: MemoryPort(bus: bus, owner: machine, windows: external),
+                                  policy: machine.options.dmaErrors)
+            built.dma = unit
+            return unit
+        }
         for window in description.devices {
             let device: Device
             if let existing = instances[window.device] {
@@ -75,6 +99,8 @@ enum PlatformBuilder {
                     device = unit
                 case .icacheControl: device = ICacheControlDevice()
                 case .hmr: device = HMRUnitDevice(context: DeviceContext(machine: machine, source: "hmr"))
+                case .dma: device = dma().coreView
+                case .dmaShared: device = dma().sharedView
                 case .testbenchIO:
                     let io = TestbenchIODevice(context: DeviceContext(machine: machine, source: "testbench"), console: machine.console)
                     built.testbenchIO = io

@@ -1,9 +1,10 @@
 // Tracing: a timeline in the Chrome/Perfetto trace-event JSON format (`--timeline out.json`).
 //
 // One process "pulpsim"; one track per hart with spans for running, asleep in the event unit,
-// in a barrier, in wfi; a RedMulE track with one span per job; counters for instructions per
-// hart and TCDM accesses (harts and RedMulE). Timestamps are cluster cycles: the viewer's
-// microsecond is one cycle.
+// in a barrier, in wfi; a RedMulE track with one span per job; device tracks created on first
+// use (one per DMA queue, a span per transfer); counters for instructions per hart and TCDM
+// accesses (harts, RedMulE, DMA). Timestamps are cluster cycles: the viewer's microsecond is one
+// cycle.
 
 import Foundation
 
@@ -14,6 +15,11 @@ public final class Timeline {
     /// TCDM accesses by harts (counted while the timeline is on) and by RedMulE.
     var hartTCDMAccesses: UInt64 = 0
     var redmuleTCDMAccesses: UInt64 = 0
+    /// TCDM accesses of other devices, by device ("dma").
+    var deviceTCDMAccesses: [String: UInt64] = [:]
+    /// Device tracks by name: thread id and category.
+    private var tracks: [String: Int] = [:]
+    private var categories: [Int: String] = [Timeline.redmuleTrack: "redmule"]
     private var lastSample: UInt64 = 0
     public static let redmuleTrack = 100
     let sampleInterval: UInt64
@@ -28,6 +34,18 @@ public final class Timeline {
         events.append(#"{"name":"thread_name","ph":"M","pid":0,"tid":\#(Timeline.redmuleTrack),"args":{"name":"RedMulE"}}"#)
     }
 
+    /// The thread id of the device track `name`, created (after RedMulE's, in order of first use)
+    /// with the category of its spans.
+    func track(named name: String, category: String) -> Int {
+        if let id = tracks[name] { return id }
+        let id = Timeline.redmuleTrack + 1 + tracks.count
+        tracks[name] = id
+        categories[id] = category
+        events.append(#"{"name":"thread_name","ph":"M","pid":0,"tid":\#(id),"args":{"name":"\#(name)"}}"#)
+        events.append(#"{"name":"thread_sort_index","ph":"M","pid":0,"tid":\#(id),"args":{"sort_index":\#(id)}}"#)
+        return id
+    }
+
     /// Starts a span on a hart's track, ending the one it replaces.
     func state(hart: Int, _ name: String, at cycle: UInt64) {
         if let current = open[hart] {
@@ -39,7 +57,7 @@ public final class Timeline {
 
     func span(track: Int, name: String, from start: UInt64, to end: UInt64, args: String = "") {
         let duration = end >= start ? end - start : 0
-        events.append(#"{"name":"\#(name)","cat":"\#(track == Timeline.redmuleTrack ? "redmule" : "hart")","ph":"X","pid":0,"tid":\#(track),"ts":\#(start),"dur":\#(duration)\#(args.isEmpty ? "" : ",\"args\":{\(args)}")}"#)
+        events.append(#"{"name":"\#(name)","cat":"\#(categories[track] ?? "hart")","ph":"X","pid":0,"tid":\#(track),"ts":\#(start),"dur":\#(duration)\#(args.isEmpty ? "" : ",\"args\":{\(args)}")}"#)
     }
 
     /// Samples the counters if `cycle` passed the next sampling point.
@@ -48,7 +66,8 @@ public final class Timeline {
         lastSample = cycle
         let perHart = instructions.enumerated().map { "\"hart \($0.offset)\":\($0.element)" }.joined(separator: ",")
         events.append(#"{"name":"instructions","ph":"C","pid":0,"ts":\#(cycle),"args":{\#(perHart)}}"#)
-        events.append(#"{"name":"TCDM accesses","ph":"C","pid":0,"ts":\#(cycle),"args":{"harts":\#(hartTCDMAccesses),"RedMulE":\#(redmuleTCDMAccesses)}}"#)
+        let devices = deviceTCDMAccesses.sorted { $0.key < $1.key }.map { ",\"\($0.key == "dma" ? "DMA" : $0.key)\":\($0.value)" }.joined()
+        events.append(#"{"name":"TCDM accesses","ph":"C","pid":0,"ts":\#(cycle),"args":{"harts":\#(hartTCDMAccesses),"RedMulE":\#(redmuleTCDMAccesses)\#(devices)}}"#)
     }
 
     /// Closes open spans at `cycle` and writes the JSON document.

@@ -26,8 +26,10 @@ final class BusTests: XCTestCase {
             Row("event unit global alias", 0x0020_0800, 0x800, ram: false),
             Row("RedMulE alias", 0x0020_1000, 0x400, ram: false),
             Row("I-cache control alias", 0x0020_1400, 0x400, ram: false),
+            Row("DMA shared queue alias", 0x0020_1800, 0x400, ram: false),
             Row("HMR unit alias", 0x0020_2000, 0x800, ram: false),
             Row("event unit alias", 0x0020_4000, 0x400, ram: false),
+            Row("DMA alias", 0x0020_4400, 0x400, ram: false),
             Row("TCDM", 0x1000_0000, 0x4_0000, ram: true),
             Row("TCDM test-and-set", 0x1010_0000, 0x4_0000, ram: false),
             Row("cluster control", 0x1020_0000, 0x400, ram: false),
@@ -35,8 +37,10 @@ final class BusTests: XCTestCase {
             Row("event unit global", 0x1020_0800, 0x800, ram: false),
             Row("RedMulE", 0x1020_1000, 0x400, ram: false),
             Row("I-cache control", 0x1020_1400, 0x400, ram: false),
+            Row("DMA shared queue", 0x1020_1800, 0x400, ram: false),
             Row("HMR unit", 0x1020_2000, 0x800, ram: false),
             Row("event unit", 0x1020_4000, 0x400, ram: false),
+            Row("DMA", 0x1020_4400, 0x400, ram: false),
             Row("SoC control", 0x1A10_4000, 0x1000, ram: false),
             Row("stdout", 0x1A10_F000, 0x1000, ram: false),
             Row("L2", 0x1C00_0000, 0x10_0000, ram: true),
@@ -55,8 +59,8 @@ final class BusTests: XCTestCase {
 
     /// Addresses in no region (the gaps of each map, docs/platform.md §2 "Not implemented yet").
     static let unmapped: [PlatformKind: [UInt32]] = [
-        .pulpCluster: [0x0004_0000, 0x000F_FFFC, 0x0014_0000, 0x0020_1800, 0x0020_2800, 0x0020_4400,
-                       0x0020_7FFC, 0x1004_0000, 0x1020_1800, 0x1020_2800, 0x1020_4400,
+        .pulpCluster: [0x0004_0000, 0x000F_FFFC, 0x0014_0000, 0x0020_1C00, 0x0020_2800, 0x0020_4800,
+                       0x0020_7FFC, 0x1004_0000, 0x1020_1C00, 0x1020_2800, 0x1020_4800,
                        0x1A10_0000, 0x1A10_6000, 0x1A10_B000, 0x1C10_0000, 0x4000_1000, 0x8000_0000, 0xFFFF_FFFC],
         .spike: [0x0000_0000, 0x0000_0FFC, 0x0000_2000, 0x1C00_0000, 0x7FFF_FFFC, 0x9000_0000, 0xFFFF_FFFC],
         .redmuleTB: [0x0000_0000, 0x000F_FFFC, 0x0010_0400, 0x1BFF_FFFC, 0x1C08_0000, 0x8000_0008, 0x1020_4000],
