@@ -11,6 +11,9 @@ FUZZ_SECONDS ?= 30
 FUZZ_TIMEOUT ?= 10
 FUZZ_TARGETS := elf gdb trace-decode cli-options devices instructions
 FUZZ_BUILD := .build-fuzz
+# What the fuzzers find lives outside SwiftPM's scratch path (SwiftPM owns and prunes
+# $(FUZZ_BUILD)/artifacts, which once swallowed libFuzzer's findings).
+FUZZ_WORK := .build-fuzz-work
 FUZZ_SWIFT_FLAGS := --package-path Fuzz --scratch-path $(FUZZ_BUILD) -c release \
 	--sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
 
@@ -97,17 +100,17 @@ fp-vectors:
 redmule-vectors:
 	python3 Tests/redmule-oracle/gen_redmule_vectors.py
 
-# libFuzzer writes what it finds to $(FUZZ_BUILD)/corpus/<target> (the seeds in Fuzz/corpus stay
-# as they are) and a failing input to $(FUZZ_BUILD)/artifacts/<target>/.
+# libFuzzer writes what it finds to $(FUZZ_WORK)/corpus/<target> (the seeds in Fuzz/corpus stay
+# as they are) and a failing input to $(FUZZ_WORK)/findings/<target>/.
 fuzz-build:
 	$(SWIFT) build $(FUZZ_SWIFT_FLAGS)
 
 define fuzz_target
 fuzz-$(1): fuzz-build
-	mkdir -p $(FUZZ_BUILD)/corpus/$(1) $(FUZZ_BUILD)/artifacts/$(1)
-	SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/release/fuzz-$(1) $(FUZZ_BUILD)/corpus/$(1) Fuzz/corpus/$(1) \
+	mkdir -p $(FUZZ_WORK)/corpus/$(1) $(FUZZ_WORK)/findings/$(1)
+	SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/release/fuzz-$(1) $(FUZZ_WORK)/corpus/$(1) Fuzz/corpus/$(1) \
 		-dict=Fuzz/dict/$(1).dict -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
-		-artifact_prefix=$(FUZZ_BUILD)/artifacts/$(1)/ -print_final_stats=1
+		-artifact_prefix=$(FUZZ_WORK)/findings/$(1)/ -print_final_stats=1
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
 
@@ -117,7 +120,7 @@ fuzz: fuzz-build
 # The straight-line instructions of every input of the instructions target, on QEMU and pulpsim.
 fuzz-replay: build
 	python3 Tests/qemudiff/replay_fuzz.py --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG) Fuzz/corpus/instructions \
-		$(wildcard $(FUZZ_BUILD)/corpus/instructions)
+		$(wildcard $(FUZZ_WORK)/corpus/instructions)
 
 fuzz-seeds: build firmware
 	python3 Fuzz/make_seeds.py
@@ -128,4 +131,4 @@ fuzz-firmware: firmware
 	riscv64-unknown-elf-strip --strip-debug -o Fuzz/firmware/redmule-tb-mmio.elf firmware/build/redmule-tb/redmule-tb-mmio-imc.elf
 
 clean:
-	rm -rf .build .build-asan .build-tsan $(FUZZ_BUILD) firmware/build
+	rm -rf .build .build-asan .build-tsan $(FUZZ_BUILD) $(FUZZ_WORK) firmware/build
