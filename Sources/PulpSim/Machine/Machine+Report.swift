@@ -51,6 +51,7 @@ extension Machine {
                 text += String(format: "  address 0x%08x: %@\n", t.tval, describeAddress(t.tval) as NSString)
             case .illegalInstruction:
                 text += String(format: "  instruction word 0x%08x\n", t.tval)
+                if let why = CSRTable.whyIllegal(t.tval) { text += "  \(why)\n" }
             case .instructionAccessFault:
                 let what: String
                 if let r = bus.region(containing: t.tval), case .device = r.kind {

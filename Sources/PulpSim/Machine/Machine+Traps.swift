@@ -54,7 +54,7 @@ extension Machine: HartEnvironment {
             return false
         }
         hart.enterTrap(cause: cause.rawValue, tval: tval, epc: hart.pc, interrupt: false)
-        hart.cycle &+= 3
+        hart.chargeTrapEntry(cycles: 3)
         return true
     }
 
@@ -82,7 +82,7 @@ extension Machine: HartEnvironment {
             guard handlerInstalled(hart, mcause: 0x8000_0000 | UInt32(line)) else { return }
             unit.acknowledgeInterrupt(core: hart.index, line: line)
             hart.enterTrap(cause: 0x8000_0000 | UInt32(line), tval: 0, epc: hart.pc, interrupt: true)
-            hart.cycle &+= 3
+            hart.chargeTrapEntry(cycles: 3)
             return
         }
         let pending = hart.mip & hart.mie
@@ -96,6 +96,6 @@ extension Machine: HartEnvironment {
         // A pulse line is consumed by taking its interrupt.
         hart.mipExternal &= ~(platform.interruptPulses & (1 << line))
         hart.enterTrap(cause: 0x8000_0000 | line, tval: 0, epc: hart.pc, interrupt: true)
-        hart.cycle &+= 3
+        hart.chargeTrapEntry(cycles: 3)
     }
 }
