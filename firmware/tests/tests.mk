@@ -15,3 +15,6 @@ $(foreach p,$(filter spike pulp-cluster,$(PLATFORMS)),$(foreach t,$(FAULT_TESTS)
 
 # GDB session test firmware (8 harts, RedMulE).
 $(call FW_PROGRAM,pulp-cluster,gdb-gemm,tests/gdb-gemm.c,-Ihal)
+
+# Performance counters (docs/platform.md §13) against hand-computed counts, on both platforms.
+$(foreach p,spike pulp-cluster,$(call FW_PROGRAM,$p,perf-counters,tests/perf-counters.c,))

@@ -1,5 +1,6 @@
 // ISA: the CSR table — every control and status register pulpsim implements, with its number,
-// name, access, writable bits, reset value and side effects (docs/platform.md §1).
+// name, access, writable bits, reset value and side effects (docs/platform.md §1, §13 for the
+// performance counters).
 //
 // CSR instructions, trace lines (`c768_mstatus`), the disassembler and the gdb server's register
 // numbers (65 + CSR number) all read this table. Unknown numbers raise an illegal-instruction
@@ -8,8 +9,13 @@
 /// Where a CSR's value lives and how it behaves.
 public enum CSRStorage: Sendable, Equatable {
     case fflags, frm, fcsr, mstatus, mie, mip, mtvec, mscratch, mepc, mcause, mtval
-    /// mcycle/minstret (and their read-only shadows): low or high word of a 64-bit counter.
-    case cycles(high: Bool), instructions(high: Bool)
+    /// A 64-bit counter, low or high word: mcycle (0), minstret (2), mhpmcounter3..31, and their
+    /// read-only shadows.
+    case counter(Int, high: Bool)
+    /// mcountinhibit; mhpmevent3..31.
+    case countInhibit, eventSelector(Int)
+    /// RI5CY's legacy counters: PCER, PCMR, PCCR0..31 (PCCR31 writes them all).
+    case legacyEventEnable, legacyMode, legacyCounter(Int)
     /// The time shadow reads the hart's cycle counter.
     case time(high: Bool)
     case hartID
@@ -38,11 +44,14 @@ public struct CSRDescriptor: Sendable {
     public let reset: UInt32
     public let storage: CSRStorage
     public let effects: CSREffects
+    /// Whether the RISC-V specifications name it, so that assemblers know the name; the
+    /// disassembler writes the others (RI5CY's PCER, PCMR, PCCRn) as numbers, as objdump does.
+    public let standard: Bool
 
     init(_ number: UInt32, _ name: String, _ access: Access, mask: UInt32 = 0xFFFF_FFFF, reset: UInt32 = 0,
-         _ storage: CSRStorage, effects: CSREffects = []) {
+         _ storage: CSRStorage, effects: CSREffects = [], standard: Bool = true) {
         self.number = number; self.name = name; self.access = access; self.writableMask = mask; self.reset = reset
-        self.storage = storage; self.effects = effects
+        self.storage = storage; self.effects = effects; self.standard = standard
     }
 }
 
@@ -56,6 +65,11 @@ public enum CSR {
     public static let mcycleh: UInt32 = 0xB80, minstreth: UInt32 = 0xB82
     public static let cycle: UInt32 = 0xC00, time: UInt32 = 0xC01, instret: UInt32 = 0xC02
     public static let cycleh: UInt32 = 0xC80, timeh: UInt32 = 0xC81, instreth: UInt32 = 0xC82
+    public static let mcountinhibit: UInt32 = 0x320, mhpmevent3: UInt32 = 0x323
+    public static let mhpmcounter3: UInt32 = 0xB03, mhpmcounter3h: UInt32 = 0xB83
+    public static let hpmcounter3: UInt32 = 0xC03, hpmcounter3h: UInt32 = 0xC83
+    /// RI5CY's legacy counters: event enable, mode, counters (0x79F writes every counter).
+    public static let pcer: UInt32 = 0xCC0, pcmr: UInt32 = 0xCC1, pccr0: UInt32 = 0x780, pccrAll: UInt32 = 0x79F
     public static let mvendorid: UInt32 = 0xF11, marchid: UInt32 = 0xF12, mimpid: UInt32 = 0xF13
     public static let mhartid: UInt32 = 0xF14
 
@@ -67,8 +81,13 @@ public enum CSR {
     /// mie/mip bits implemented: MSI (3), MTI (7), MEI (11) and the PULP fast lines 16-31.
     public static let interruptMask: UInt32 = (1 << 3) | (1 << 7) | (1 << 11) | 0xFFFF_0000
 
-    /// Name for traces and the disassembler.
+    /// Name for traces and the gdb server.
     public static func name(_ number: UInt32) -> String? { CSRTable.lookup(number)?.name }
+    /// Name for the disassembler: only the names assemblers know.
+    public static func assemblerName(_ number: UInt32) -> String? {
+        guard let d = CSRTable.lookup(number), d.standard else { return nil }
+        return d.name
+    }
 }
 
 /// The CSRs pulpsim implements.
@@ -89,21 +108,50 @@ public enum CSRTable {
         CSRDescriptor(CSR.mtval, "mtval", .readWrite, .mtval),
         // MTIP and MEIP are driven by devices only.
         CSRDescriptor(CSR.mip, "mip", .readWrite, mask: CSR.interruptMask & ~(1 << 7 | 1 << 11), .mip),
-        CSRDescriptor(CSR.mcycle, "mcycle", .readWrite, .cycles(high: false)),
-        CSRDescriptor(CSR.minstret, "minstret", .readWrite, .instructions(high: false)),
-        CSRDescriptor(CSR.mcycleh, "mcycleh", .readWrite, .cycles(high: true)),
-        CSRDescriptor(CSR.minstreth, "minstreth", .readWrite, .instructions(high: true)),
-        CSRDescriptor(CSR.cycle, "cycle", .readOnly, .cycles(high: false)),
+        CSRDescriptor(CSR.mcycle, "mcycle", .readWrite, .counter(0, high: false)),
+        CSRDescriptor(CSR.minstret, "minstret", .readWrite, .counter(2, high: false)),
+        CSRDescriptor(CSR.mcycleh, "mcycleh", .readWrite, .counter(0, high: true)),
+        CSRDescriptor(CSR.minstreth, "minstreth", .readWrite, .counter(2, high: true)),
+        CSRDescriptor(CSR.cycle, "cycle", .readOnly, .counter(0, high: false)),
         CSRDescriptor(CSR.time, "time", .readOnly, .time(high: false)),
-        CSRDescriptor(CSR.instret, "instret", .readOnly, .instructions(high: false)),
-        CSRDescriptor(CSR.cycleh, "cycleh", .readOnly, .cycles(high: true)),
+        CSRDescriptor(CSR.instret, "instret", .readOnly, .counter(2, high: false)),
+        CSRDescriptor(CSR.cycleh, "cycleh", .readOnly, .counter(0, high: true)),
         CSRDescriptor(CSR.timeh, "timeh", .readOnly, .time(high: true)),
-        CSRDescriptor(CSR.instreth, "instreth", .readOnly, .instructions(high: true)),
+        CSRDescriptor(CSR.instreth, "instreth", .readOnly, .counter(2, high: true)),
         CSRDescriptor(CSR.mvendorid, "mvendorid", .readOnly, .constant(CSR.vendorID)),
         CSRDescriptor(CSR.marchid, "marchid", .readOnly, .constant(CSR.archID)),
         CSRDescriptor(CSR.mimpid, "mimpid", .readOnly, .constant(0)),
         CSRDescriptor(CSR.mhartid, "mhartid", .readOnly, .hartID),
-    ]
+    ] + performanceCounters
+
+    /// CV32E40P's performance monitor with all 29 event counters, and RI5CY's legacy counters
+    /// (docs/platform.md §13).
+    static let performanceCounters: [CSRDescriptor] = {
+        var table = [CSRDescriptor(CSR.mcountinhibit, "mcountinhibit", .readWrite, mask: PerformanceCounters.inhibitMask,
+                                   reset: PerformanceCounters.inhibitReset, .countInhibit)]
+        for i in 3...31 {
+            table.append(CSRDescriptor(CSR.mhpmevent3 - 3 + UInt32(i), "mhpmevent\(i)", .readWrite,
+                                       mask: PerformanceCounters.selectorMask, .eventSelector(i)))
+        }
+        for i in 3...31 {
+            let n = UInt32(i) - 3
+            table += [
+                CSRDescriptor(CSR.mhpmcounter3 + n, "mhpmcounter\(i)", .readWrite, .counter(i, high: false)),
+                CSRDescriptor(CSR.mhpmcounter3h + n, "mhpmcounter\(i)h", .readWrite, .counter(i, high: true)),
+                CSRDescriptor(CSR.hpmcounter3 + n, "hpmcounter\(i)", .readOnly, .counter(i, high: false)),
+                CSRDescriptor(CSR.hpmcounter3h + n, "hpmcounter\(i)h", .readOnly, .counter(i, high: true)),
+            ]
+        }
+        // RI5CY let software write PCER and PCMR although their numbers are in the read-only range.
+        table.append(CSRDescriptor(CSR.pcer, "pcer", .readWrite, mask: PerformanceCounters.legacyEnableMask,
+                                   .legacyEventEnable, standard: false))
+        table.append(CSRDescriptor(CSR.pcmr, "pcmr", .readWrite, mask: 3, reset: PerformanceCounters.legacyModeReset,
+                                   .legacyMode, standard: false))
+        for i in 0...31 {
+            table.append(CSRDescriptor(CSR.pccr0 + UInt32(i), "pccr\(i)", .readWrite, .legacyCounter(i), standard: false))
+        }
+        return table
+    }()
 
     /// Index into `all` for each of the 4096 CSR numbers (-1: not implemented).
     private static let index: [Int16] = {
@@ -117,6 +165,23 @@ public enum CSRTable {
         guard number < 4096 else { return nil }
         let i = index[Int(number)]
         return i < 0 ? nil : all[Int(i)]
+    }
+
+    /// Why a CSR instruction word is illegal, for reports: the CSR does not exist, or it is
+    /// read-only and the instruction writes it; nil for any other word.
+    public static func whyIllegal(_ word: UInt32) -> String? {
+        let funct3 = (word >> 12) & 7
+        guard word & 0x7F == 0x73, funct3 != 0, funct3 != 4 else { return nil }
+        let number = word >> 20
+        let hex = String(number, radix: 16)
+        let text = "CSR 0x" + String(repeating: "0", count: 3 - hex.count) + hex
+        guard let d = lookup(number) else {
+            return text + " is not implemented (docs/platform.md §1 and §13 list the CSRs)"
+        }
+        let source = (word >> 15) & 0x1F
+        let writes = funct3 & 3 == 1 || source != 0  // csrrw[i] always; csrrs/c[i] unless rs1/uimm = 0
+        guard d.access == .readOnly && writes else { return nil }
+        return text + " (\(d.name)) is read-only: writing it is an illegal instruction"
     }
 }
 
@@ -139,8 +204,12 @@ extension Hart {
         case .mepc: return c.mepc
         case .mcause: return c.mcause
         case .mtval: return c.mtval
-        case .cycles(let high): return word(c.cycle &+ c.cycleOffset, high: high)
-        case .instructions(let high): return word(c.instret &+ c.instretOffset, high: high)
+        case .counter(let index, let high): return word(counterValue(index), high: high)
+        case .countInhibit: return counters.inhibit
+        case .eventSelector(let index): return counters.selectors[index]
+        case .legacyEventEnable: return counters.legacyEnable
+        case .legacyMode: return counters.legacyMode
+        case .legacyCounter(let index): return UInt32(truncatingIfNeeded: legacyCounterValue(index))  // PCCR21..31 read 0
         case .time(let high): return word(timeNow, high: high)
         case .hartID: return hartID
         case .constant(let value): return value
@@ -170,12 +239,27 @@ extension Hart {
         case .mepc: c.pointee.mepc = merge(c.pointee.mepc)
         case .mcause: c.pointee.mcause = merge(c.pointee.mcause)
         case .mtval: c.pointee.mtval = merge(c.pointee.mtval)
-        case .cycles(let high):
-            let current = c.pointee.cycle &+ c.pointee.cycleOffset
-            c.pointee.cycleOffset = replaceWord(current, merge(word(current, high: high)), high: high) &- c.pointee.cycle
-        case .instructions(let high):
-            let current = c.pointee.instret &+ c.pointee.instretOffset
-            c.pointee.instretOffset = replaceWord(current, merge(word(current, high: high)), high: high) &- c.pointee.instret
+        case .counter(let index, let high):
+            let current = counterValue(index)
+            setCounter(index, replaceWord(current, merge(word(current, high: high)), high: high))
+        case .countInhibit:
+            let inhibit = merge(counters.inhibit)
+            reconfigureCounters { $0.inhibit = inhibit }
+        case .eventSelector(let index):
+            let selector = merge(counters.selectors[index])
+            reconfigureCounters { $0.selectors[index] = selector }
+        case .legacyEventEnable:
+            let enable = merge(counters.legacyEnable)
+            reconfigureCounters { $0.legacyEnable = enable }
+        case .legacyMode:
+            let mode = merge(counters.legacyMode)
+            reconfigureCounters { $0.legacyMode = mode }
+        case .legacyCounter(let index):
+            if index == 31 {
+                for e in 0..<LegacyPerformanceEvent.count { setLegacyCounter(e, UInt64(value)) }
+            } else {
+                setLegacyCounter(index, UInt64(value))
+            }
         case .time, .hartID, .constant: break  // read-only views, WARL constants
         }
         if !resetting {

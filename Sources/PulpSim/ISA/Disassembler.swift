@@ -146,7 +146,7 @@ public enum Disassembler {
     /// Zicsr instructions with objdump's aliases (csrr, csrw, frflags, rdcycle, ...).
     static func csrInstruction(_ d: DecodedInstruction, _ descriptor: InstructionDescriptor) -> String {
         let csr = UInt32(d.imm) & 0xFFF
-        let csrName = CSR.name(csr) ?? hex(csr)
+        let csrName = CSR.assemblerName(csr) ?? hex(csr)
         let immediate = descriptor.format == .csrImmediate
         let source = immediate ? "\(d.rs1)" : xr(d.rs1)
         let name = descriptor.name

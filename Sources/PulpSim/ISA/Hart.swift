@@ -54,9 +54,9 @@ public struct HartCore {
     /// Retired instructions and cycles (cycles = instructions + modelled stalls + sleep time).
     public var instret: UInt64 = 0
     public var cycle: UInt64 = 0
-    /// Offsets so that mcycle/minstret writes take effect: counter = internal + offset.
-    public var cycleOffset: UInt64 = 0
-    public var instretOffset: UInt64 = 0
+    /// Whether an enabled performance counter needs more than cycles and instructions: the hart
+    /// then runs the interpreter's counting loop (ISA/PerformanceCounters.swift).
+    public var countsEvents = false
     /// Whether the firmware installed a trap vector (otherwise a trap ends the run).
     public var mtvecWritten = false
     /// Whether `mtvec` holds the boot-address vector table the core resets to (pulp-cluster,
@@ -88,6 +88,10 @@ public final class Hart {
     public let f: UnsafeMutablePointer<UInt32>
     /// pc, CSRs and counters.
     public let core: UnsafeMutablePointer<HartCore>
+    /// What the counting loop counts while `core.countsEvents` (`EventTotals` layout).
+    let eventTotals: UnsafeMutablePointer<UInt64>
+    /// The performance counter registers (mcycle, minstret, mhpmcounterN, PCCRn and their configuration).
+    var counters = PerformanceCounters()
     /// Run state (`core.awake` follows it).
     public var state: HartState = .running {
         didSet { core.pointee.awake = state == .running }
@@ -101,11 +105,14 @@ public final class Hart {
         f = x + 33
         core = .allocate(capacity: 1)
         core.initialize(to: HartCore())
+        eventTotals = .allocate(capacity: EventTotals.count)
+        eventTotals.initialize(repeating: 0, count: EventTotals.count)
     }
 
     deinit {
         x.deallocate()
         core.deallocate()
+        eventTotals.deallocate()
     }
 
     public var pc: UInt32 { get { core.pointee.pc } set { core.pointee.pc = newValue } }
@@ -129,6 +136,8 @@ public final class Hart {
         for i in 0..<(33 + 32) { x[i] = 0 }
         core.pointee = HartCore()
         core.pointee.pc = pc
+        eventTotals.update(repeating: 0, count: EventTotals.count)
+        counters = PerformanceCounters()
         for csr in CSRTable.all where csr.reset != 0 { _ = writeCSR(csr.number, csr.reset, resetting: true) }
         if let vectorBase {
             core.pointee.mtvec = (vectorBase & ~0xFF) | 1

@@ -304,10 +304,14 @@ struct OperationTables {
     let capturedValue: UnsafeMutablePointer<UInt8>
     /// 1 for operations executed by the slow path (`ExecutionPath.slow`).
     let slowPath: UnsafeMutablePointer<UInt8>
+    /// What the performance counters count of it (`EventTraits`: kind, memory access, cost class).
+    let events: UnsafeMutablePointer<UInt8>
 
     init() {
         slowPath = .allocate(capacity: 256)
         slowPath.initialize(repeating: 0, count: 256)
+        events = .allocate(capacity: 256)
+        events.initialize(repeating: 0, count: 256)
         cost = .allocate(capacity: 256)
         trace = .allocate(capacity: 256)
         capturedValue = .allocate(capacity: 256)
@@ -318,6 +322,7 @@ struct OperationTables {
             let op = Int(d.operation.rawValue)
             cost[op] = d.cost.extraCycles
             slowPath[op] = d.path == .slow ? 1 : 0
+            events[op] = EventTraits.of(d)
             var t: UInt8 = 0
             if let m = d.memory {
                 t |= m.size
@@ -341,6 +346,7 @@ struct OperationTables {
         trace.deallocate()
         capturedValue.deallocate()
         slowPath.deallocate()
+        events.deallocate()
     }
 }
 

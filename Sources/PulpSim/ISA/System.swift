@@ -25,8 +25,7 @@ extension SlowStep {
         case .ebreak: return .trap(.breakpoint, hart.pc)
         case .mret:
             hart.returnFromTrap()
-            hart.instret &+= 1
-            hart.cycle &+= 1 &+ UInt64(descriptor.cost.extraCycles)
+            count(UInt64(descriptor.cost.extraCycles))
             return .retired
         case .wfi:
             _ = retire()

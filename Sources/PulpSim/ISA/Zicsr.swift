@@ -41,7 +41,17 @@ extension SlowStep {
         // "Any CSR write takes effect after the writing instruction has otherwise completed"
         // (privileged specification, §3.1.10): a counter written here does not count the
         // writing instruction itself, as in Spike.
-        if let write { hart.writeCSR(write.number, write.value) }
+        if let write {
+            if write.number == CSR.pccrAll && access != .write {
+                // RI5CY sets or clears the bits in each counter (PCCR31 itself reads 0).
+                for e in 0..<LegacyPerformanceEvent.count {
+                    let value = hart.legacyCounterValue(e)
+                    hart.setLegacyCounter(e, access == .set ? value | UInt64(operand) : value & ~UInt64(operand))
+                }
+            } else {
+                hart.writeCSR(write.number, write.value)
+            }
+        }
         return outcome
     }
 }

@@ -69,6 +69,13 @@ protocol CaptureMode { static var on: Bool { get } }
 enum NoCapture: CaptureMode { @inline(__always) static var on: Bool { false } }
 enum CaptureRetired: CaptureMode { @inline(__always) static var on: Bool { true } }
 
+/// Whether a specialisation of the interpreter loop counts performance-counter events
+/// (ISA/PerformanceCounters.swift). Only harts with an enabled counter that needs them run it:
+/// the plain loop does no counting work.
+protocol CountMode { static var on: Bool { get } }
+enum NoCount: CountMode { @inline(__always) static var on: Bool { false } }
+enum CountEvents: CountMode { @inline(__always) static var on: Bool { true } }
+
 /// One instruction retired on the fast path while tracing: with its decoded form, enough to
 /// rebuild its trace line.
 struct CapturedInstruction {
@@ -177,6 +184,12 @@ final class Interpreter {
     static let breakpointMarker: UInt8 = 0xFE
     static let traceTriggerMarker: UInt8 = 0xFD
 
+    /// One byte per 1 MiB segment: 1 where the fast path's RAM is the TCDM (the performance
+    /// counters tell loads and stores outside it).
+    let tcdmSegments: UnsafeMutablePointer<UInt8>
+    /// The TCDM, if the platform has one.
+    private(set) var tcdm: TCDM?
+
     init(bus: Bus, debug: DebugState, extensions: ExtensionSet) {
         self.bus = bus
         self.debug = debug
@@ -186,13 +199,34 @@ final class Interpreter {
         // Zeroed pages from the system, touched only where code is decoded.
         codePages = calloc(1 << 20, 1)!.bindMemory(to: UInt8.self, capacity: 1 << 20)
         captured = .allocate(capacity: Interpreter.captureCapacity)
+        tcdmSegments = calloc(Bus.segmentCount, 1)!.bindMemory(to: UInt8.self, capacity: Bus.segmentCount)
     }
 
     deinit {
         cache.deallocate()
         free(codePages)
+        free(tcdmSegments)
         captured.deallocate()
         tables.free()
+    }
+
+    /// Tells the interpreter which memory is the TCDM, once the platform's memories are mapped.
+    func noteTCDM(_ tcdm: TCDM?) {
+        self.tcdm = tcdm
+        guard let tcdm else { return }
+        let start = tcdm.storage.bytes, end = tcdm.storage.bytes + tcdm.storage.size
+        for i in 0..<Bus.segmentCount {
+            if let base = bus.segments[i].base, bus.segments[i].limit > 0, base >= start && base < end { tcdmSegments[i] = 1 }
+        }
+    }
+
+    /// Whether `address` is in the TCDM, in any of its views (test-and-set ones included).
+    func isTCDM(_ address: UInt32) -> Bool {
+        guard let tcdm, let r = bus.region(containing: address) else { return false }
+        switch r.kind {
+        case .ram(let ram, _): return ram === tcdm.storage
+        case .device(let device): return device is TestAndSetDevice
+        }
     }
 
     // MARK: Decode cache
@@ -291,22 +325,46 @@ final class Interpreter {
     // MARK: The loop
 
     /// Runs `hart` on the fast path for at most `budget` cycles (so at most `budget` instructions;
-    /// the last one may end past the budget by its own extra cycles).
-    @inline(never)
+    /// the last one may end past the budget by its own extra cycles): the plain loop, or the
+    /// counting loop for a hart whose performance counters need it. The choice is made here, once
+    /// per call, so that the plain loop is exactly what it would be without counters.
+    @inline(__always)
     func execute(_ hart: Hart, budget: Int) -> QuantumEnd {
-        executeLoop(hart, budget: budget, NoCapture.self, into: nil)
+        if _slowPath(hart.core.pointee.countsEvents) { return executeCounting(hart, budget: budget) }
+        return executePlain(hart, budget: budget)
     }
 
     /// `execute`, recording each instruction retired on the fast path in `captured` (room for
     /// `budget` entries); as many entries are filled as `hart.instret` advanced.
-    @inline(never)
+    @inline(__always)
     func executeCapturing(_ hart: Hart, budget: Int) -> QuantumEnd {
-        executeLoop(hart, budget: budget, CaptureRetired.self, into: captured)
+        if _slowPath(hart.core.pointee.countsEvents) { return executeCapturingCounting(hart, budget: budget) }
+        return executeCapturingPlain(hart, budget: budget)
+    }
+
+    @inline(never)
+    func executePlain(_ hart: Hart, budget: Int) -> QuantumEnd {
+        executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, into: nil)
+    }
+
+    @inline(never)
+    func executeCounting(_ hart: Hart, budget: Int) -> QuantumEnd {
+        executeLoop(hart, budget: budget, NoCapture.self, CountEvents.self, into: nil)
+    }
+
+    @inline(never)
+    func executeCapturingPlain(_ hart: Hart, budget: Int) -> QuantumEnd {
+        executeLoop(hart, budget: budget, CaptureRetired.self, NoCount.self, into: captured)
+    }
+
+    @inline(never)
+    func executeCapturingCounting(_ hart: Hart, budget: Int) -> QuantumEnd {
+        executeLoop(hart, budget: budget, CaptureRetired.self, CountEvents.self, into: captured)
     }
 
     @inline(__always)
-    func executeLoop<C: CaptureMode>(_ hart: Hart, budget: Int, _: C.Type,
-                                     into records: UnsafeMutablePointer<CapturedInstruction>?) -> QuantumEnd {
+    func executeLoop<C: CaptureMode, K: CountMode>(_ hart: Hart, budget: Int, _: C.Type, _: K.Type,
+                                                   into records: UnsafeMutablePointer<CapturedInstruction>?) -> QuantumEnd {
         let core = hart.core
         let cache = self.cache, cacheMask = self.cacheMask
         var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments, codePages: codePages,
@@ -316,6 +374,9 @@ final class Interpreter {
         var end = QuantumEnd.budget
         let valueTable = C.on ? tables.capturedValue : nil
         var count = 0
+        let totals = K.on ? hart.eventTotals : nil
+        let eventTraits = K.on ? tables.events : nil
+        let tcdm = K.on ? tcdmSegments : nil
 
         // The budget is in cycles: the loop goes on while instructions retired plus stall cycles
         // stay below it (`remaining` counts down per retired instruction, so that is
@@ -331,6 +392,7 @@ final class Interpreter {
             // Capture: what is known before the instruction runs (a load may overwrite its base).
             let startStalls = s.stalls
             if C.on { s.aux = s.x[e.rs1] &+ e.imm }
+            let address = K.on ? s.x[e.rs1] &+ e.imm : 0  // of a load or store (a load may overwrite its base)
 
             let op = e.pointee.operation
             let step: Step
@@ -343,6 +405,19 @@ final class Interpreter {
             if case .leave(let why) = step {
                 end = why
                 break loop
+            }
+            if K.on {
+                // Retired: file it in its class and charge its extra cycles to its cost class.
+                let traits = eventTraits.unsafelyUnwrapped[Int(op.rawValue)]
+                let extra = s.stalls &- startStalls
+                var index = Int(traits & EventTraits.kindMask)
+                if e.pointee.length == 2 { index |= EventTotals.compressed }
+                if extra != 0 { index |= EventTotals.stalled }
+                if traits & EventTraits.memory != 0 && tcdm.unsafelyUnwrapped[Int(address >> 20)] == 0 {
+                    index |= EventTotals.external
+                }
+                totals.unsafelyUnwrapped[index] &+= 1
+                totals.unsafelyUnwrapped[EventTotals.stallCycles + Int(traits >> EventTraits.costShift)] &+= extra
             }
             if C.on {
                 // Retired on the fast path: record it.

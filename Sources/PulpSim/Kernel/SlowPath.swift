@@ -28,12 +28,20 @@ struct SlowStep {
     let d: DecodedInstruction
     let descriptor: InstructionDescriptor
 
-    /// Retires the instruction: pc moves on, one cycle plus `extraCycles`.
-    func retire(_ extraCycles: UInt64 = 0) -> SlowOutcome {
+    /// Retires the instruction: pc moves on, one cycle plus `extraCycles`. `external`: a load or
+    /// store outside the TCDM (for the performance counters).
+    func retire(_ extraCycles: UInt64 = 0, external: Bool = false) -> SlowOutcome {
         hart.pc = hart.pc &+ UInt32(d.length)
+        count(extraCycles, external: external)
+        return .retired
+    }
+
+    /// Counts the instruction as retired: instret, its cycles, its performance-counter events.
+    func count(_ extraCycles: UInt64, external: Bool = false) {
         hart.instret &+= 1
         hart.cycle &+= 1 &+ extraCycles
-        return .retired
+        hart.countRetired(interpreter.tables.events[Int(d.operation.rawValue)], length: d.length,
+                          extraCycles: extraCycles, external: external)
     }
 
     /// An illegal-instruction trap with the instruction word as mtval.
@@ -77,7 +85,8 @@ struct SlowStep {
         }
         if access.addressing == .postIncrement { hart.x[Int(d.rs1)] = address &+ UInt32(bitPattern: d.imm) }
         // A misaligned access costs a second bus transaction.
-        return retire(address & UInt32(size - 1) != 0 ? 1 : 0)
+        return retire(address & UInt32(size - 1) != 0 ? 1 : 0,
+                      external: hart.core.pointee.countsEvents && !interpreter.isTCDM(address))
     }
 }
 

@@ -72,6 +72,7 @@ extension Machine {
             case .illegalInstruction:
                 text += String(format: "  instruction word 0x%08x\n", t.tval)
                 if let hint = Machine.xpulpHint(t.tval) { text += "  \(hint)\n" }
+                if let why = CSRTable.whyIllegal(t.tval) { text += "  \(why)\n" }
             case .instructionAccessFault:
                 let what: String
                 if let r = bus.region(containing: t.tval), case .device = r.kind {

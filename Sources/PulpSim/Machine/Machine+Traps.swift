@@ -58,7 +58,7 @@ extension Machine: HartEnvironment {
             return false
         }
         hart.enterTrap(cause: cause.rawValue, tval: tval, epc: hart.pc, interrupt: false)
-        hart.cycle &+= 3
+        hart.chargeTrapEntry(cycles: 3)
         return true
     }
 
@@ -79,6 +79,7 @@ extension Machine: HartEnvironment {
                           hart.index, cause.description, tval, describeInstruction(at: hart.pc), hart.mtvec & ~3)
         if let jump = describeJump(hart, to: tval, cause: cause) { text += "; " + jump }
         if cause == .illegalInstruction, let hint = Machine.xpulpHint(tval) { text += "; " + hint }
+        if cause == .illegalInstruction, let why = CSRTable.whyIllegal(tval) { text += "; " + why }
         if unexpectedTraps == Machine.unexpectedTrapWarnings { text += " (further such warnings are not printed)" }
         record(DeviceDiagnostic(level: .warning, source: "trap", message: text))
     }
@@ -112,7 +113,7 @@ extension Machine: HartEnvironment {
             guard handlerInstalled(hart, mcause: 0x8000_0000 | UInt32(line)) else { return }
             unit.acknowledgeInterrupt(core: hart.index, line: line)
             hart.enterTrap(cause: 0x8000_0000 | UInt32(line), tval: 0, epc: hart.pc, interrupt: true)
-            hart.cycle &+= 3
+            hart.chargeTrapEntry(cycles: 3)
             return
         }
         let pending = hart.mip & hart.mie
@@ -126,6 +127,6 @@ extension Machine: HartEnvironment {
         // A pulse line is consumed by taking its interrupt.
         hart.mipExternal &= ~(platform.interruptPulses & (1 << line))
         hart.enterTrap(cause: 0x8000_0000 | line, tval: 0, epc: hart.pc, interrupt: true)
-        hart.cycle &+= 3
+        hart.chargeTrapEntry(cycles: 3)
     }
 }

@@ -141,6 +141,7 @@ public final class Machine {
                               quantum: UInt64(options.quantum > 0 ? options.quantum : Machine.defaultQuantum))
         interpreter = Interpreter(bus: bus, debug: debug, extensions: platform.extensions)
         parts = PlatformBuilder.build(platform, on: self)
+        interpreter.noteTCDM(parts.tcdm)
         // Reset state (mstatus.MPP = 3, ...) from the start; loading an ELF resets them again.
         for h in harts { h.reset(pc: 0) }
     }
