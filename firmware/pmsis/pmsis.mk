@@ -35,7 +35,7 @@ PMSIS_PROGRAM = $(eval $(call PMSIS_PROGRAM_RULES,$1,$2,$3,$4))
 # pmsis/examples/<name>.c -> build/pulp-cluster/pmsis-<name>.elf. Each exits 0 when every check
 # passes (the failing check's number otherwise, listed at the top of each file).
 PMSIS_EXAMPLES_BASE := hello
-PMSIS_EXAMPLES_DMA  :=
+PMSIS_EXAMPLES_DMA  := dma
 PMSIS_EXAMPLES_PERF :=
 PMSIS_EXAMPLES := $(PMSIS_EXAMPLES_BASE) $(PMSIS_EXAMPLES_DMA) $(PMSIS_EXAMPLES_PERF)
 
@@ -44,14 +44,19 @@ PMSIS_EXAMPLE_CFLAGS_gemm-redmule := -Iredmule
 $(foreach e,$(PMSIS_EXAMPLES),\
   $(call PMSIS_PROGRAM,pmsis-$e,pmsis/examples/$e.c,$(PMSIS_EXAMPLE_CFLAGS_$e)))
 
-# Variants: the DMA test with 4 KiB commands (exercises the splitting of long transfers), the
-# hello test with 1.5 KiB start-up stacks (the task's stack sizes then move master and slaves to
-# stacks in L1).
+# Variants: the DMA test with 4 KiB commands (exercises the splitting of long transfers) and on
+# the software fallback; the hello test with 1.5 KiB start-up stacks (the task's stack sizes
+# then move master and slaves to stacks in L1).
+$(call PMSIS_PROGRAM,pmsis-dma-split,pmsis/examples/dma.c,-DPMSIS_DMA_MAX_CHUNK=4096)
+# The DMA test on the development fallback (CPU copies): runs on a pulpsim without the DMA.
+$(call PMSIS_PROGRAM,pmsis-dma-software,pmsis/examples/dma.c,-DPMSIS_DMA_SOFTWARE)
 $(call PMSIS_PROGRAM,pmsis-hello-small-stacks,pmsis/examples/hello.c,-DSMALL_STACKS,1536)
 
 PMSIS_ELFS_BASE := $(PMSIS_EXAMPLES_BASE:%=$(BUILD)/pulp-cluster/pmsis-%.elf) \
-                   $(BUILD)/pulp-cluster/pmsis-hello-small-stacks.elf
-PMSIS_ELFS_DMA  := $(PMSIS_EXAMPLES_DMA:%=$(BUILD)/pulp-cluster/pmsis-%.elf)
+                   $(BUILD)/pulp-cluster/pmsis-hello-small-stacks.elf \
+                   $(BUILD)/pulp-cluster/pmsis-dma-software.elf
+PMSIS_ELFS_DMA  := $(PMSIS_EXAMPLES_DMA:%=$(BUILD)/pulp-cluster/pmsis-%.elf) \
+                   $(BUILD)/pulp-cluster/pmsis-dma-split.elf
 PMSIS_ELFS_PERF := $(PMSIS_EXAMPLES_PERF:%=$(BUILD)/pulp-cluster/pmsis-%.elf)
 
 pmsis: $(PMSIS_ELFS_BASE) $(PMSIS_ELFS_DMA) $(PMSIS_ELFS_PERF)
@@ -102,7 +107,7 @@ $(TL_GEN)/net_args.h: $(TL_GEN)/matmul_data.h
 $(call PMSIS_PROGRAM,trainlib-matmul,$(TL_SRCS),$(TL_CFLAGS))
 $(call PMSIS_PROGRAM,trainlib-matmul-nohpm,$(TL_SRCS),$(TL_CFLAGS) -DPMSIS_PERF_NO_HPM)
 $(foreach p,trainlib-matmul trainlib-matmul-nohpm,\
-  $(eval $(addprefix $(BUILD)/pulp-cluster/obj/$p,$(basename $(TL_SRCS)):%=%.o): | $(TL_GEN)/matmul_data.h))
+  $(eval $(patsubst %,$(BUILD)/pulp-cluster/obj/$p/%.o,$(basename $(TL_SRCS))): | $(TL_GEN)/matmul_data.h))
 
 trainlib-matmul: $(BUILD)/pulp-cluster/trainlib-matmul.elf $(BUILD)/pulp-cluster/trainlib-matmul-nohpm.elf
 
