@@ -35,7 +35,7 @@ PMSIS_PROGRAM = $(eval $(call PMSIS_PROGRAM_RULES,$1,$2,$3,$4))
 # pmsis/examples/<name>.c -> build/pulp-cluster/pmsis-<name>.elf. Each exits 0 when every check
 # passes (the failing check's number otherwise, listed at the top of each file).
 PMSIS_EXAMPLES_BASE := hello
-PMSIS_EXAMPLES_DMA  := dma
+PMSIS_EXAMPLES_DMA  := dma gemm-dma gemm-redmule
 PMSIS_EXAMPLES_PERF :=
 PMSIS_EXAMPLES := $(PMSIS_EXAMPLES_BASE) $(PMSIS_EXAMPLES_DMA) $(PMSIS_EXAMPLES_PERF)
 
