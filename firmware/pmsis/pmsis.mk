@@ -36,13 +36,14 @@ PMSIS_PROGRAM = $(eval $(call PMSIS_PROGRAM_RULES,$1,$2,$3,$4))
 # passes (the failing check's number otherwise, listed at the top of each file).
 PMSIS_EXAMPLES_BASE := hello
 PMSIS_EXAMPLES_DMA  := dma gemm-dma gemm-redmule
-PMSIS_EXAMPLES_PERF :=
+PMSIS_EXAMPLES_PERF := perf
 PMSIS_EXAMPLES := $(PMSIS_EXAMPLES_BASE) $(PMSIS_EXAMPLES_DMA) $(PMSIS_EXAMPLES_PERF)
 
 PMSIS_EXAMPLE_CFLAGS_gemm-redmule := -Iredmule
+PMSIS_EXAMPLE_SRCS_perf := pmsis/examples/perf-kernels.S
 
 $(foreach e,$(PMSIS_EXAMPLES),\
-  $(call PMSIS_PROGRAM,pmsis-$e,pmsis/examples/$e.c,$(PMSIS_EXAMPLE_CFLAGS_$e)))
+  $(call PMSIS_PROGRAM,pmsis-$e,pmsis/examples/$e.c $(PMSIS_EXAMPLE_SRCS_$e),$(PMSIS_EXAMPLE_CFLAGS_$e)))
 
 # Variants: the DMA test with 4 KiB commands (exercises the splitting of long transfers) and on
 # the software fallback; the hello test with 1.5 KiB start-up stacks (the task's stack sizes
@@ -50,11 +51,15 @@ $(foreach e,$(PMSIS_EXAMPLES),\
 $(call PMSIS_PROGRAM,pmsis-dma-split,pmsis/examples/dma.c,-DPMSIS_DMA_MAX_CHUNK=4096)
 # The DMA test on the development fallback (CPU copies): runs on a pulpsim without the DMA.
 $(call PMSIS_PROGRAM,pmsis-dma-software,pmsis/examples/dma.c,-DPMSIS_DMA_SOFTWARE)
+# The counter test without the event counters (cycles and instructions only).
+$(call PMSIS_PROGRAM,pmsis-perf-nohpm,pmsis/examples/perf.c $(PMSIS_EXAMPLE_SRCS_perf),\
+  -DPMSIS_PERF_NO_HPM)
 $(call PMSIS_PROGRAM,pmsis-hello-small-stacks,pmsis/examples/hello.c,-DSMALL_STACKS,1536)
 
 PMSIS_ELFS_BASE := $(PMSIS_EXAMPLES_BASE:%=$(BUILD)/pulp-cluster/pmsis-%.elf) \
                    $(BUILD)/pulp-cluster/pmsis-hello-small-stacks.elf \
-                   $(BUILD)/pulp-cluster/pmsis-dma-software.elf
+                   $(BUILD)/pulp-cluster/pmsis-dma-software.elf \
+                   $(BUILD)/pulp-cluster/pmsis-perf-nohpm.elf
 PMSIS_ELFS_DMA  := $(PMSIS_EXAMPLES_DMA:%=$(BUILD)/pulp-cluster/pmsis-%.elf) \
                    $(BUILD)/pulp-cluster/pmsis-dma-split.elf
 PMSIS_ELFS_PERF := $(PMSIS_EXAMPLES_PERF:%=$(BUILD)/pulp-cluster/pmsis-%.elf)
