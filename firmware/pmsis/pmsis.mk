@@ -27,7 +27,9 @@ PMSIS_LDFLAGS := -Wl,--wrap=main
 # (default PMSIS_STACK_SIZE)
 define PMSIS_PROGRAM_RULES
 $(call FW_PROGRAM,pulp-cluster,$1,$2 $(PMSIS_SRCS),$(PMSIS_CFLAGS) $3)
-$(BUILD)/pulp-cluster/$1.elf: LDFLAGS += $(PMSIS_LDFLAGS) -Wl,--defsym=__stack_size=$(or $4,$(PMSIS_STACK_SIZE))
+$(BUILD)/pulp-cluster/$1.elf: LDFLAGS += $(PMSIS_LDFLAGS) \
+  -Wl,--defsym=__stack_size=$(or $4,$(PMSIS_STACK_SIZE))
+$(if $(FW_OBJS_pulp-cluster_$1),$(FW_OBJS_pulp-cluster_$1): pmsis/pmsis.mk)
 endef
 PMSIS_PROGRAM = $(eval $(call PMSIS_PROGRAM_RULES,$1,$2,$3,$4))
 
