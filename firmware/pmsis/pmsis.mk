@@ -20,7 +20,9 @@
 PMSIS_SRCS := pmsis/src/cluster.c pmsis/src/malloc.c pmsis/src/cl_dma.c pmsis/src/perf.c \
               pmsis/src/stack.S
 PMSIS_CFLAGS := -Ipmsis/include -Ihal
-PMSIS_STACK_SIZE ?= 4096
+# Start-up stack of every core (master and slaves alike); pulp-sdk's PI_CL_SLAVE_STACK_SIZE,
+# when given, sets it too.
+PMSIS_STACK_SIZE ?= $(or $(PI_CL_SLAVE_STACK_SIZE),4096)
 PMSIS_LDFLAGS := -Wl,--wrap=main
 
 # $1 = program name, $2 = sources, $3 = extra compiler flags, $4 = start-up stack size per core
