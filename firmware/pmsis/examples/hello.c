@@ -133,12 +133,19 @@ static void record_sp(void *arg)
 
 /* ------------------------------------------------------------------ allocator checks */
 
+/* Whether [p, p + n) and [q, q + m) share a byte (compared as addresses: distinct chunks). */
+static int overlap(const void *p, int n, const void *q, int m)
+{
+    uintptr_t a = (uintptr_t)p, b = (uintptr_t)q;
+    return a < b + (uintptr_t)m && b < a + (uintptr_t)n;
+}
+
 static int check_l2_malloc(void)
 {
     uint8_t *a = pi_l2_malloc(100), *b = pi_l2_malloc(1), *c = pi_l2_malloc_align(256, 1024);
     if (!a || !b || !c || ((uintptr_t)a & 7) || ((uintptr_t)b & 7) || ((uintptr_t)c & 1023))
         return 0;
-    if ((a < b && a + 100 > b) || (b < a && b + 1 > a) || (c < a && c + 256 > a) || (a < c && a + 100 > c))
+    if (overlap(a, 100, b, 1) || overlap(a, 100, c, 256) || overlap(b, 1, c, 256))
         return 0;
     memset(a, 0xAA, 100);
     memset(b, 0xBB, 1);
@@ -171,7 +178,7 @@ static int check_l1_malloc(struct pi_device *cluster)
         if (!all[i] || (uintptr_t)all[i] < lo || (uintptr_t)all[i] + (uintptr_t)size[i] > hi)
             return 0;
         for (int j = 0; j < 4; j++)
-            if (i != j && all[i] < all[j] + size[j] && all[j] < all[i] + size[i])
+            if (i != j && overlap(all[i], size[i], all[j], size[j]))
                 return 0;
     }
     if ((uintptr_t)w & 255)
