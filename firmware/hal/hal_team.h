@@ -24,7 +24,8 @@
  * pi_cl_team_nb_cores() its size (popcount of barrier 1's trigger mask).
  *
  * Only core 0 may fork; n = 0 means all started cores; n is limited to the started cores.
- * Forks may be repeated any number of times.
+ * Forks may be repeated any number of times. team_fork(n, fn, arg) is the same fork under the
+ * HAL's own name (pi_cl_team_fork calls it; firmware/pmsis replaces pi_cl_team_fork).
  */
 #ifndef HAL_TEAM_H
 #define HAL_TEAM_H
@@ -52,7 +53,7 @@ static inline void pi_cl_team_barrier(void)
 }
 
 /* Master only: run fn(arg) on cores 0..nb_cores-1 and wait for all of them. */
-static inline void pi_cl_team_fork(unsigned nb_cores, team_fn_t fn, void *arg)
+static inline void team_fork(unsigned nb_cores, team_fn_t fn, void *arg)
 {
     unsigned started = get_core_mask();
     unsigned team = nb_cores == 0 || nb_cores >= ARCHI_NB_CORES ? 0xffu : (1u << nb_cores) - 1;
@@ -69,6 +70,16 @@ static inline void pi_cl_team_fork(unsigned nb_cores, team_fn_t fn, void *arg)
     fn(arg);
     pi_cl_team_barrier();
 }
+
+/* The PMSIS name. firmware/pmsis (which defines PMSIS_RUNTIME before including this header)
+ * has its own pi_cl_team_fork, with PMSIS's meaning of nb_cores = 0 (the team of the previous
+ * fork or of the cluster task), built on team_fork. */
+#ifndef PMSIS_RUNTIME
+static inline void pi_cl_team_fork(unsigned nb_cores, team_fn_t fn, void *arg)
+{
+    team_fork(nb_cores, fn, arg);
+}
+#endif
 
 /* Workers: serve forks until the master calls team_release(). */
 static inline void team_worker_loop(void)

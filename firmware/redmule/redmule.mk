@@ -83,11 +83,13 @@ REDMULE_WARN_EXIT_diag-outside-tcdm := 122
 
 PULPSIM ?= ../.build/debug/pulpsim
 REDMULE_RUN_FLAGS ?= --quiet --timeout 300
+# Per-program options: the offload instructions are an option of pulp-cluster's cores.
+REDMULE_FLAGS_gemm-xif := --isa rv32imfc_xredmule
 
 run-redmule: $(REDMULE_ELFS) $(RTB_ELFS)
 	@fail=0; \
 	$(foreach e,$(REDMULE_PROGRAMS),\
-	  $(PULPSIM) run $(REDMULE_RUN_FLAGS) $(BUILD)/pulp-cluster/redmule-$e.elf >/dev/null 2>&1; rc=$$?; \
+	  $(PULPSIM) run $(REDMULE_RUN_FLAGS) $(REDMULE_FLAGS_$e) $(BUILD)/pulp-cluster/redmule-$e.elf >/dev/null 2>&1; rc=$$?; \
 	  if [ $$rc -eq $(or $(REDMULE_EXIT_$e),0) ]; then echo "PASS redmule-$e (exit $$rc)"; \
 	  else echo "FAIL redmule-$e (exit $$rc, expected $(or $(REDMULE_EXIT_$e),0))"; fail=1; fi;) \
 	$(foreach e,$(REDMULE_DIAGS),\
