@@ -8,17 +8,7 @@
  */
 #include "pmsis.h"
 
-/* Names of their own (the HAL may define the MCHAN_* ones). */
-#define PMSIS_MCHAN_ADDR        0x10204400u     /* this core's queue */
-#define PMSIS_MCHAN_CMD         0x0
-#define PMSIS_MCHAN_STATUS      0x4
-
-/* Command word (docs/platform.md §11) */
-#define PMSIS_MCHAN_CMD_EXT2LOC (1u << 17)
-#define PMSIS_MCHAN_CMD_INC     (1u << 18)
-#define PMSIS_MCHAN_CMD_2D_EXT  (1u << 19)
-#define PMSIS_MCHAN_CMD_EVENT   (1u << 20)
-
+/* The HAL's MCHAN layer (hal/hal_dma.h) does the register accesses. */
 #define PMSIS_MCHAN_NB_IDS      16
 #define PMSIS_DMA_EVENT_MASK    (1u << EU_EVT_DMA0)
 
@@ -27,34 +17,15 @@
 static L1_BSS uint32_t pending[ARCHI_NB_CORES];
 static L1_BSS uint32_t last_id[ARCHI_NB_CORES];
 
-static inline uint32_t pmsis_mchan_read(uint32_t reg)
-{
-    HAL_COMPILER_BARRIER();
-    uint32_t v = *(volatile uint32_t *)(PMSIS_MCHAN_ADDR + reg);
-    HAL_COMPILER_BARRIER();
-    return v;
-}
-
-static inline void pmsis_mchan_write(uint32_t reg, uint32_t value)
-{
-    HAL_COMPILER_BARRIER();
-    *(volatile uint32_t *)(PMSIS_MCHAN_ADDR + reg) = value;
-    HAL_COMPILER_BARRIER();
-}
-
 /* One command: word, TCDM address, external address [, line length, stride]. */
 static void pmsis_mchan_push(uint32_t ext, uint32_t loc, uint32_t size, uint32_t stride,
                        uint32_t length, pi_cl_dma_dir_e dir, int is_2d)
 {
-    uint32_t word = size | PMSIS_MCHAN_CMD_INC | PMSIS_MCHAN_CMD_EVENT
-        | (dir == PI_CL_DMA_DIR_EXT2LOC ? PMSIS_MCHAN_CMD_EXT2LOC : 0) | (is_2d ? PMSIS_MCHAN_CMD_2D_EXT : 0);
-    pmsis_mchan_write(PMSIS_MCHAN_CMD, word);
-    pmsis_mchan_write(PMSIS_MCHAN_CMD, loc);
-    pmsis_mchan_write(PMSIS_MCHAN_CMD, ext);
-    if (is_2d) {
-        pmsis_mchan_write(PMSIS_MCHAN_CMD, length);
-        pmsis_mchan_write(PMSIS_MCHAN_CMD, stride);
-    }
+    uint32_t word = plp_dma_cmd(dir == PI_CL_DMA_DIR_EXT2LOC, size, is_2d, 1, 0, 0);
+    if (is_2d)
+        plp_dma_cmd_push_2d(word, loc, ext, stride, length);
+    else
+        plp_dma_cmd_push(word, loc, ext);
 }
 
 /* 1D commands of at most PMSIS_DMA_MAX_CHUNK bytes. */
@@ -81,7 +52,7 @@ void __pmsis_dma_issue(uint32_t ext, uint32_t loc, uint32_t size, uint32_t strid
     if (merge && (pending[core] & (1u << last_id[core]))) {
         tid = last_id[core];                /* no CMD read: the queue tags it with last_id */
     } else {
-        tid = pmsis_mchan_read(PMSIS_MCHAN_CMD);
+        tid = (uint32_t)plp_dma_counter_alloc();
         pending[core] |= 1u << tid;
         last_id[core] = tid;
     }
@@ -117,13 +88,13 @@ void __pmsis_dma_wait_id(uint32_t id)
     uint32_t bit = 1u << id;
     unsigned core = get_core_id();
     if (pending[core] & bit) {
-        while (pmsis_mchan_read(PMSIS_MCHAN_STATUS) & bit)
+        while (plp_dma_status() & bit)
             eu_evt_wait_only_clr(PMSIS_DMA_EVENT_MASK);
-        pmsis_mchan_write(PMSIS_MCHAN_STATUS, bit);
+        plp_dma_counter_free((int)id);
         pending[core] &= ~bit;
     } else {
         /* Issued by another core (its event does not come here), or freed already. */
-        while (pmsis_mchan_read(PMSIS_MCHAN_STATUS) & bit)
+        while (plp_dma_status() & bit)
             ;
     }
 }
@@ -134,9 +105,9 @@ void pi_cl_dma_flush(void)
     uint32_t mine = pending[core];
     if (mine == 0)
         return;
-    while (pmsis_mchan_read(PMSIS_MCHAN_STATUS) & mine)
+    while (plp_dma_status() & mine)
         eu_evt_wait_only_clr(PMSIS_DMA_EVENT_MASK);
-    pmsis_mchan_write(PMSIS_MCHAN_STATUS, mine);
+    dma_reg_write(ARCHI_DMA_ADDR, MCHAN_STATUS, mine);      /* frees all of them at once */
     pending[core] = 0;
 }
 
