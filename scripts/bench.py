@@ -6,6 +6,12 @@ Each workload runs --runs times (default 5); the table shows the median simulati
 pulpsim reports in its JSON result (wall_seconds: loading excluded) and the median of the whole
 process wall time. A workload that does not exit 0 fails the benchmark.
 
+The DMA table runs firmware/dma/dma-basic (each power of two from 1 B to 8 KiB copied each way and
+timed by the firmware with mcycle, from before the first command word to after the wait) on both
+DMA front ends and shows bytes per cycle against the bandwidth model's peak of one 8-byte AXI
+beat per cycle per direction (docs/platform.md §11.4); simulated cycles do not drift, so one run
+each.
+
 The trace table runs the first 20 M instructions of a workload untraced and with a full trace
 to a file in --trace-dir (default: a temporary directory, deleted afterwards) in each format
 (each run writes up to 2 GB), and shows median whole-command wall times, the ratio to the
@@ -14,7 +20,7 @@ writing the trace) and the trace size; the text formats also to /dev/null (">nul
 the simulator's own cost without the file system's.
 
     python3 scripts/bench.py [--pulpsim .build/release/pulpsim] [--runs 5] [--only intbench]
-                             [--no-trace] [--trace-dir /dev/shm]
+                             [--no-dma] [--no-trace] [--trace-dir /dev/shm]
 """
 import argparse
 import json
@@ -121,11 +127,42 @@ def run_once(pulpsim, platform, elf, extra):
     return result, wall
 
 
+# (front end, ELF): the timed-transfer firmware of each DMA programming model.
+DMA_WORKLOADS = [
+    ("mchan", "firmware/build/pulp-cluster/dma-basic.elf"),
+    ("idma", "firmware/build/pulp-cluster/dma-basic-idma.elf"),
+]
+DMA_PEAK_BYTES_PER_CYCLE = 8  # one 64-bit AXI beat per cycle per direction (docs/platform.md §11.4)
+
+
+def dma_bandwidth(args):
+    """Bytes per cycle of single transfers, as the firmware measures them, against the model's peak."""
+    print(f"\n{'DMA':<6} {'bytes':>6} {'TCDM->L2':>9} {'L2->TCDM':>9} {'B/cycle':>8} {'of peak':>8}  "
+          f"(cycles measured by the firmware, software included; peak {DMA_PEAK_BYTES_PER_CYCLE} B/cycle per direction)")
+    for front_end, elf in DMA_WORKLOADS:
+        if not (ROOT / elf).exists():
+            sys.exit(f"bench: missing {elf}: run `make firmware` first")
+        proc = subprocess.run([args.pulpsim, "run", "--quiet", "--dma", front_end, elf], cwd=ROOT,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"bench: {elf} --dma {front_end} exited {proc.returncode}: {proc.stderr[-2000:]}")
+        for line in proc.stdout.splitlines():
+            # "  8192 B: TCDM->L2  1065 cycles, L2->TCDM  1065 cycles"
+            parts = line.replace(",", " ").split()
+            if len(parts) < 8 or parts[1] != "B:" or int(parts[0]) < 256:
+                continue
+            size, out_cycles, in_cycles = int(parts[0]), int(parts[3]), int(parts[6])
+            rate = size / max(out_cycles, in_cycles)
+            print(f"{front_end:<6} {size:>6} {out_cycles:>9} {in_cycles:>9} {rate:>8.2f} "
+                  f"{100 * rate / DMA_PEAK_BYTES_PER_CYCLE:>7.0f}%")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pulpsim", default=str(ROOT / ".build/release/pulpsim"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", action="append", help="run only this workload (repeatable)")
+    ap.add_argument("--no-dma", action="store_true", help="skip the DMA bandwidth table")
     ap.add_argument("--no-trace", action="store_true", help="skip the trace cost table")
     ap.add_argument("--trace-dir", help="where the trace files go (default: a temporary directory)")
     args = ap.parse_args()
@@ -145,6 +182,8 @@ def main():
             walls.append(wall)
         sim, wall = statistics.median(sims), statistics.median(walls)
         print(f"{name:<12} {platform:<13} {instructions:>13} {sim:>8.3f} {wall:>8.3f} {instructions / sim / 1e6:>8.1f}")
+    if not args.no_dma:
+        dma_bandwidth(args)
     if not args.no_trace:
         trace_costs(args)
 
