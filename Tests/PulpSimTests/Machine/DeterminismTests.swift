@@ -26,8 +26,11 @@ final class DeterminismTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         for (platform, elf) in elves {
             let name = URL(fileURLWithPath: elf).deletingPathExtension().lastPathComponent
-            // bitmanip needs the bit-manipulation extensions; everything else runs as built.
-            let isa = name == "bitmanip" ? ["--isa", "rv32imfc_zba_zbb"] : []
+            // Programs built for an option run with it: bitmanip needs the bit-manipulation
+            // extensions, gemm-xif the offload instructions, the iDMA builds the iDMA front end.
+            var isa: [String] = name == "bitmanip" ? ["--isa", "rv32imfc_zba_zbb"]
+                : name == "redmule-gemm-xif" ? ["--isa", "rv32imfc_xredmule"] : []
+            if name.hasSuffix("-idma") { isa += ["--dma", "idma"] }
             var runs: [(status: Int32, json: String, trace: Data)] = []
             for attempt in 0..<2 {
                 let trace = dir.appendingPathComponent("\(platform)-\(name)-\(attempt).bin").path
