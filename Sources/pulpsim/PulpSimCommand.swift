@@ -91,7 +91,7 @@ struct Run: ParsableCommand {
     @Option(help: "RedMulE misprogramming the RTL cannot survive: 'error' stops the run (exit 122), 'warn' reports it and computes the job as intended.")
     var redmuleErrors: RedMulEErrorPolicy = .error
 
-    @Option(help: "Programming model of the cluster DMA (pulp-cluster): 'mchan' (MCHAN v7, the default) or 'idma' (iDMA reg32_3d, the current pulp_cluster RTL).")
+    @Option(help: "Programming model of the cluster DMA (pulp-cluster): 'mchan' (MCHAN v7, the default) or 'idma' (iDMA with the two-stream reg32_3d front end, as the open runtime's pulp_cluster driver programs it).")
     var dma: DMAFrontEndKind = .mchan
 
     @Option(help: "DMA misprogramming: 'error' stops the run (exit 125), 'warn' reports it and drops the transfer (it completes without moving data).")

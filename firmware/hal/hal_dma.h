@@ -19,7 +19,7 @@
  * The `_shared` forms use the shared queue. Events go to the issuing core (the runtime's own
  * `plp_dma_memcpy` broadcasts them; pass broadcast = 1 to plp_dma_cmd for that).
  *
- * iDMA (`--dma idma`, the runtime's -DUSE_IDMA driver for the current pulp_cluster RTL):
+ * iDMA (`--dma idma`, the two-stream reg32_3d front end the runtime's -DUSE_IDMA driver programs):
  *
  *   idma_memcpy_2d(src, dst, length, src_stride, dst_stride, reps, src_prot, dst_prot)
  *                                        LENGTH bytes per line, `reps` lines (1: a 1D transfer);

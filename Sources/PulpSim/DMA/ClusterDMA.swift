@@ -13,8 +13,8 @@ import Foundation
 public enum DMAFrontEndKind: String, CaseIterable, Sendable {
     /// MCHAN v7: command words pushed to CMD, transfer ids, STATUS (the model of platform.md §11).
     case mchan
-    /// iDMA with the reg32_3d front end of the current pulp_cluster RTL (the open runtime's
-    /// `-DUSE_IDMA` driver).
+    /// iDMA with the two-stream reg32_3d front end, as the open runtime's `-DUSE_IDMA` driver
+    /// programs it.
     case idma
 }
 

@@ -1,4 +1,4 @@
-// DMA: the iDMA programming model of the current pulp_cluster RTL — pulp-platform/iDMA's
+// DMA: the iDMA programming model the open runtime's pulp_cluster driver targets — pulp-platform/iDMA's
 // register front end `idma_reg32_3d` with two streams (stream 0 copies out of the TCDM, stream 1
 // into it), as the open runtime's `-DUSE_IDMA` driver programs it (docs/platform.md §11).
 //
