@@ -103,6 +103,8 @@ struct Execution {
     let codePages: UnsafeMutablePointer<UInt8>
     let cost: UnsafeMutablePointer<UInt8>
     let slowPath: UnsafeMutablePointer<UInt8>
+    /// The decode cache (`fetchAlignment` reads a jump target's length from it).
+    let decoded: UnsafeMutablePointer<DecodedInstruction>
     /// Stores into [watchStart, watchStart + watchSpan - 3) take the slow path (HTIF `tohost`).
     let watchStart: UInt32
     let watchSpan: UInt32
@@ -137,10 +139,16 @@ struct Execution {
     /// word-aligned: CV32E40P, docs/source/pipeline.rst, "Cycle counts per instruction type" —
     /// jump 2 cycles, "3 (target is a non-word-aligned non-RVC instruction)"; taken branch 3 and
     /// 4 likewise (the prefetcher needs two fetches for it). A target outside plain RAM counts
-    /// as aligned.
+    /// as aligned. The target's length comes from its decode-cache entry when it is there (the
+    /// usual case: jump targets are hot), else from memory.
     @inline(__always) mutating func fetchAlignment(_ target: UInt32) {
-        if _slowPath(target & 2 != 0), let p = fastPointer(segments, target, 2), p.load(as: UInt8.self) & 3 == 3 {
-            stalls &+= 1
+        if _slowPath(target & 2 != 0) {
+            let t = decoded + Int((target >> 1) & Interpreter.cacheIndexMask)
+            if _fastPath(t.pointee.tag == target) {
+                stalls &+= UInt64(t.pointee.length >> 2)  // 4 bytes: 1, compressed: 0
+            } else if let p = fastPointer(segments, target, 2), p.load(as: UInt8.self) & 3 == 3 {
+                stalls &+= 1
+            }
         }
     }
 
@@ -195,6 +203,7 @@ final class Interpreter {
 
     // Decode cache: direct-mapped by instruction address, shared by all harts.
     static let cacheBits = 16
+    static let cacheIndexMask: UInt32 = (1 << UInt32(cacheBits)) - 1
     let cache: UnsafeMutablePointer<DecodedInstruction>
     let cacheMask: UInt32 = (1 << UInt32(cacheBits)) - 1
     /// One byte per 4 KiB page of the address space: non-zero once an instruction was decoded there.
@@ -452,7 +461,7 @@ final class Interpreter {
         let core = hart.core
         let cache = self.cache, cacheMask = self.cacheMask
         var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments, codePages: codePages,
-                          cost: tables.cost, slowPath: tables.slowPath, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
+                          cost: tables.cost, slowPath: tables.slowPath, decoded: cache, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
                           pc: core.pointee.pc)
         var remaining = budget
         var end = QuantumEnd.budget

@@ -208,6 +208,16 @@ final class CoreTimingTests: XCTestCase {
         XCTAssertEqual(try cycles(bytes: compressed), 5)
     }
 
+    /// A loop back to a 32-bit instruction that is not word-aligned: the second arrival finds
+    /// the target decoded (its length from the decode cache), the first does not (from memory).
+    /// addi 1, jal 2 + 1, addi 1, bne taken 3 + 1, addi 1, bne not taken 1, c.nop 1: 12.
+    func testLoopToATargetThatIsNotWordAligned() throws {
+        let bne = Self.beq(5, 0, -4) | 1 << 12
+        let program = Self.bytes([Self.addi(5, 0, 2), Self.jal(0, 6)]) + [0x01, 0x00]
+            + Self.bytes([Self.addi(5, 5, -1), bne]) + [0x01, 0x00]
+        XCTAssertEqual(try cycles(bytes: program), 12)
+    }
+
     // MARK: Memory accesses
 
     /// A halfword inside a word takes one transfer even at an odd address; across a word
