@@ -15,12 +15,13 @@
  * Z padding rows), all zero. Shapes whose M is not a multiple of 12 make RedMulE write
  * padding rows past Z (room is left): pulpsim prints its z-padding warning once.
  *
- * Then the same job polled: after TRIGGER the core loops on STATUS with a divide (35 cycles) in
+ * Then the same job polled: after TRIGGER the core loops on STATUS with a divide by 3 (33 cycles) in
  * the loop, and `poll MxNxK <cycles>` shows when it saw STATUS = 0: at most one loop iteration
  * after the completion (a core running alone must not run past a device event).
  *
  * Exit codes: 0; 1 if STATUS was not 0 after a completion event; 3 if polling saw the
- * completion more than one loop iteration (40 cycles) late.
+ * completion more than 40 cycles late (one loop iteration: the divide 33, the load 1 and its use
+ * by bnez 1, the taken branch 3, and 1 if the loop start is not word-aligned).
  */
 #include "example.h"
 

@@ -179,7 +179,8 @@ public enum CSRAccess: UInt8, Sendable {
 public enum CostClass: UInt8, Sendable, CaseIterable {
     /// One cycle.
     case single
-    /// Loads and stores: one cycle, plus one for a misaligned access (a second bus transfer).
+    /// Loads and stores: one cycle, plus one for an access crossing a word boundary (a second bus
+    /// transfer: `misalignedCycles`); a load, plus its hazard cycles (`Interpreter.loadHazard`).
     case memory
     /// jal, jalr.
     case jump
@@ -187,21 +188,27 @@ public enum CostClass: UInt8, Sendable, CaseIterable {
     case branch
     /// mulh, mulhsu, mulhu.
     case multiplyHigh
-    /// div, divu, rem, remu.
+    /// div, divu, rem, remu: their extra cycles depend on the divisor (`divideCycles`), added by
+    /// their semantics; the class's own figure is 0.
     case divide
     /// fdiv.s, fsqrt.s.
     case floatDivideSqrt
     /// mret.
     case trapReturn
 
-    /// Extra cycles (CV32E40P-like; docs/platform.md, "Timing model"). Branches: when taken.
+    /// Extra cycles (CV32E40P's user manual, docs/source/pipeline.rst, "Cycle counts per
+    /// instruction type"; docs/platform.md §1, "Timing model"): jumps 2 cycles, taken branches 3,
+    /// mulh* 5, mret 2 (pulpsim's choice: the table has no row for it). Branches: when taken.
+    /// Operand- and neighbour-dependent cycles are added by the semantics: division
+    /// (`divideCycles`), loads (`Interpreter.loadHazard`), accesses across a word boundary,
+    /// jumps and taken branches to a 32-bit instruction that is not word-aligned.
     public var extraCycles: UInt8 {
         switch self {
         case .single, .memory: return 0
         case .jump: return 1
         case .branch: return 2
         case .multiplyHigh: return 4
-        case .divide: return 34
+        case .divide: return 0
         case .floatDivideSqrt: return 10
         case .trapReturn: return 1
         }
@@ -306,8 +313,12 @@ struct OperationTables {
     let slowPath: UnsafeMutablePointer<UInt8>
     /// What the performance counters count of it (`EventTraits`: kind, memory access, cost class).
     let events: UnsafeMutablePointer<UInt8>
+    /// Loads: the file of the loaded register, 1 x or 2 f (`Interpreter.loadHazard`); 0 otherwise.
+    let loadDestination: UnsafeMutablePointer<UInt8>
 
     init() {
+        loadDestination = .allocate(capacity: 256)
+        loadDestination.initialize(repeating: 0, count: 256)
         slowPath = .allocate(capacity: 256)
         slowPath.initialize(repeating: 0, count: 256)
         events = .allocate(capacity: 256)
@@ -323,6 +334,7 @@ struct OperationTables {
             cost[op] = d.cost.extraCycles
             slowPath[op] = d.path == .slow ? 1 : 0
             events[op] = EventTraits.of(d)
+            if d.memory?.kind == .load { loadDestination[op] = d.writes == .f ? 2 : 1 }
             var t: UInt8 = 0
             if let m = d.memory {
                 t |= m.size
@@ -347,6 +359,7 @@ struct OperationTables {
         capturedValue.deallocate()
         slowPath.deallocate()
         events.deallocate()
+        loadDestination.deallocate()
     }
 }
 

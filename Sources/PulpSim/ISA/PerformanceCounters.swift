@@ -42,7 +42,7 @@ public enum PerformanceEvent: Int, Sendable, CaseIterable {
         | PerformanceEvent.compressed.bit
     /// Stall events the model charges cycles to.
     static let stalls: UInt32 = PerformanceEvent.jumpStall.bit | PerformanceEvent.pipelineStall.bit
-        | PerformanceEvent.fpDependency.bit
+        | PerformanceEvent.fpDependency.bit | PerformanceEvent.loadStall.bit
 }
 
 /// The events of RI5CY's PCER (bit i enables counter PCCRi), in the numbering of the last RI5CY
@@ -77,7 +77,11 @@ enum EventTotals {
     static let stallCycles = 64
     /// Cycles of trap and interrupt entries.
     static let trapEntryCycles = 64 + 8
-    static let count = 64 + 8 + 1
+    /// Hazard cycles of loads (`Interpreter.loadHazard`): load stalls (LD_STALL) and jalr waiting
+    /// for a loaded register (JMP_STALL).
+    static let loadStallCycles = 64 + 9
+    static let jumpHazardCycles = 64 + 10
+    static let count = 64 + 11
 }
 
 /// Per-operation facts the counting loop reads (`OperationTables.events`).
@@ -189,6 +193,8 @@ extension Hart {
                 total &+= t[EventTotals.stallCycles + Int(cost.rawValue)]
             }
             if selection & PerformanceEvent.pipelineStall.bit != 0 { total &+= t[EventTotals.trapEntryCycles] }
+            if selection & PerformanceEvent.loadStall.bit != 0 { total &+= t[EventTotals.loadStallCycles] }
+            if selection & PerformanceEvent.jumpStall.bit != 0 { total &+= t[EventTotals.jumpHazardCycles] }
         }
         return total
     }
@@ -290,9 +296,14 @@ extension Hart {
 
     /// Counts an instruction retired outside the counting loop (the slow path) if the hart
     /// counts events: `traits` from its descriptor (`EventTraits`), its length, the extra cycles
-    /// it costs and, for a load or store, whether its address is outside the TCDM.
-    @inline(__always) func countRetired(_ traits: UInt8, length: UInt8, extraCycles: UInt64, external: Bool) {
+    /// it costs and, for a load or store, whether its address is outside the TCDM. A load's
+    /// hazard cycles (`Interpreter.loadHazard`: `hazard`, of which `jumpHazard` jump stalls) are
+    /// not among `extraCycles`.
+    @inline(__always) func countRetired(_ traits: UInt8, length: UInt8, extraCycles: UInt64, external: Bool,
+                                        hazard: UInt64 = 0, jumpHazard: UInt64 = 0) {
         guard core.pointee.countsEvents else { return }
+        eventTotals[EventTotals.loadStallCycles] &+= hazard &- jumpHazard
+        eventTotals[EventTotals.jumpHazardCycles] &+= jumpHazard
         var index = Int(traits & EventTraits.kindMask)
         if length == 2 { index |= EventTotals.compressed }
         if extraCycles != 0 { index |= EventTotals.stalled }

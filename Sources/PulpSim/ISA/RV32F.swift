@@ -48,6 +48,7 @@ extension Execution {
             guard let p = loadPointer(address, 4) else { return .leave(.slowPath) }
             f[e.rd] = p.loadUnaligned(as: UInt32.self); advance(e)
             misaligned(address, 4)
+            loadHazard(e)
             dirtyFloatState(C.self)
         case .fsw:
             let address = x[e.rs1] &+ e.imm

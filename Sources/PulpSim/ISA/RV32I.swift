@@ -54,7 +54,7 @@ extension Execution {
         switch op {
         case .lui: x[e.rd] = e.imm; advance(e)
         case .auipc: x[e.rd] = pc &+ e.imm; advance(e)
-        case .jal: x[e.rd] = pc &+ e.length; pc = pc &+ e.imm; addCost(e)
+        case .jal: x[e.rd] = pc &+ e.length; pc = pc &+ e.imm; addCost(e); fetchAlignment(pc)
         case .jalr:
             let target = (x[e.rs1] &+ e.imm) & ~1
             x[e.rd] = pc &+ e.length
@@ -62,6 +62,7 @@ extension Execution {
             core.pointee.lastJalrTarget = target
             pc = target
             addCost(e)
+            fetchAlignment(target)
         case .beq: branch(e, x[e.rs1] == x[e.rs2])
         case .bne: branch(e, x[e.rs1] != x[e.rs2])
         case .blt: branch(e, Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]))
@@ -71,24 +72,29 @@ extension Execution {
         case .lb:
             guard let p = loadPointer(x[e.rs1] &+ e.imm, 1) else { return .leave(.slowPath) }
             x[e.rd] = MemoryAccess.extend(UInt32(p.load(as: UInt8.self)), size: 1, signed: true); advance(e)
+            loadHazard(e)
         case .lh:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 2) else { return .leave(.slowPath) }
             x[e.rd] = MemoryAccess.extend(UInt32(p.loadUnaligned(as: UInt16.self)), size: 2, signed: true); advance(e)
             misaligned(address, 2)
+            loadHazard(e)
         case .lw:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 4) else { return .leave(.slowPath) }
             x[e.rd] = p.loadUnaligned(as: UInt32.self); advance(e)
             misaligned(address, 4)
+            loadHazard(e)
         case .lbu:
             guard let p = loadPointer(x[e.rs1] &+ e.imm, 1) else { return .leave(.slowPath) }
             x[e.rd] = UInt32(p.load(as: UInt8.self)); advance(e)
+            loadHazard(e)
         case .lhu:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 2) else { return .leave(.slowPath) }
             x[e.rd] = UInt32(p.loadUnaligned(as: UInt16.self)); advance(e)
             misaligned(address, 2)
+            loadHazard(e)
         case .sb:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 1) else { return .leave(.slowPath) }

@@ -20,7 +20,11 @@ extension SlowStep {
         switch d.operation {
         case .fenceI:
             interpreter.flushDecodeCache()
-            return retire()
+            // CV32E40P (docs/source/pipeline.rst, "Instruction Fence"): a jump to the next
+            // instruction, 2 cycles, 3 if that is a 32-bit instruction that is not word-aligned.
+            let next = hart.pc &+ UInt32(d.length)
+            let unaligned = next & 2 != 0 && (interpreter.fetchHalf(next) ?? 0) & 3 == 3
+            return retire(unaligned ? 2 : 1)
         case .ecall: return .trap(.environmentCallFromMachine, 0)
         case .ebreak: return .trap(.breakpoint, hart.pc)
         case .mret:

@@ -103,6 +103,8 @@ struct Execution {
     let codePages: UnsafeMutablePointer<UInt8>
     let cost: UnsafeMutablePointer<UInt8>
     let slowPath: UnsafeMutablePointer<UInt8>
+    /// The decode cache (`fetchAlignment` reads a jump target's length from it).
+    let decoded: UnsafeMutablePointer<DecodedInstruction>
     /// Stores into [watchStart, watchStart + watchSpan - 3) take the slow path (HTIF `tohost`).
     let watchStart: UInt32
     let watchSpan: UInt32
@@ -130,7 +132,24 @@ struct Execution {
     @inline(__always) mutating func addCost(_ e: Entry) { stalls &+= UInt64(cost[Int(e.pointee.operation.rawValue)]) }
 
     @inline(__always) mutating func branch(_ e: Entry, _ taken: Bool) {
-        if taken { pc = pc &+ e.imm; addCost(e) } else { advance(e) }
+        if taken { pc = pc &+ e.imm; addCost(e); fetchAlignment(pc) } else { advance(e) }
+    }
+
+    /// One more cycle when a jump or taken branch lands on a 32-bit instruction that is not
+    /// word-aligned: CV32E40P, docs/source/pipeline.rst, "Cycle counts per instruction type" —
+    /// jump 2 cycles, "3 (target is a non-word-aligned non-RVC instruction)"; taken branch 3 and
+    /// 4 likewise (the prefetcher needs two fetches for it). A target outside plain RAM counts
+    /// as aligned. The target's length comes from its decode-cache entry when it is there (the
+    /// usual case: jump targets are hot), else from memory.
+    @inline(__always) mutating func fetchAlignment(_ target: UInt32) {
+        if _slowPath(target & 2 != 0) {
+            let t = decoded + Int((target >> 1) & Interpreter.cacheIndexMask)
+            if _fastPath(t.pointee.tag == target) {
+                stalls &+= UInt64(t.pointee.length >> 2)  // 4 bytes: 1, compressed: 0
+            } else if let p = fastPointer(segments, target, 2), p.load(as: UInt8.self) & 3 == 3 {
+                stalls &+= 1
+            }
+        }
     }
 
     /// RAM to load `size` bytes from, or nil (slow path).
@@ -147,10 +166,22 @@ struct Execution {
         return p
     }
 
-    /// One extra cycle for a misaligned access (the second bus transaction); branch-free.
+    /// A load's stall cycles caused by the instructions after it (`Interpreter.loadHazard`,
+    /// precomputed into the entry's `rs3`).
+    @inline(__always) mutating func loadHazard(_ e: Entry) { stalls &+= UInt64(e.pointee.rs3) }
+
+    /// One extra cycle for an access that needs two bus transactions; branch-free.
     @inline(__always) mutating func misaligned(_ address: UInt32, _ size: UInt32) {
-        stalls &+= UInt64((address & (size &- 1)) != 0 ? 1 : 0)
+        stalls &+= UInt64(misalignedCycles(address, size))
     }
+}
+
+/// The extra cycle of a load or store that takes two bus transactions: CV32E40P, docs/source/
+/// pipeline.rst, "Cycle counts per instruction type": "2 (non-word aligned word transfer)",
+/// "2 (halfword transfer crossing word boundary)" — a halfword at an odd address inside a word
+/// takes one.
+@inline(__always) func misalignedCycles(_ address: UInt32, _ size: UInt32) -> UInt32 {
+    (address & 3) &+ size > 4 ? 1 : 0
 }
 
 @inline(__always) func fastPointer(_ segments: UnsafeMutablePointer<Segment>, _ address: UInt32,
@@ -172,6 +203,7 @@ final class Interpreter {
 
     // Decode cache: direct-mapped by instruction address, shared by all harts.
     static let cacheBits = 16
+    static let cacheIndexMask: UInt32 = (1 << UInt32(cacheBits)) - 1
     let cache: UnsafeMutablePointer<DecodedInstruction>
     let cacheMask: UInt32 = (1 << UInt32(cacheBits)) - 1
     /// One byte per 4 KiB page of the address space: non-zero once an instruction was decoded there.
@@ -250,9 +282,11 @@ final class Interpreter {
     /// Drops decoded instructions overlapping [address, address + size).
     func invalidate(_ address: UInt32, size: Int) {
         guard size > 0 else { return }
-        // Instructions starting up to 2 bytes before the range may overlap it.
-        let first = (address & ~1) &- 2
-        let count = (UInt64(size) + 3) / 2 + 1
+        // Instructions starting up to 2 bytes before the range may overlap it, and a load's
+        // hazard cycles depend on the two instructions after it (`loadHazard`): loads starting
+        // up to 10 bytes before the range may have looked at it.
+        let first = (address & ~1) &- Interpreter.lookBehind
+        let count = (UInt64(size) + 1 + UInt64(Interpreter.lookBehind)) / 2 + 1
         if count > UInt64(1) << Interpreter.cacheBits {
             // More addresses than slots: several may share a slot, so compare every slot's tag
             // with the range (odd tags mark empty slots).
@@ -295,17 +329,76 @@ final class Interpreter {
             guard let high = fetchHalf(pc &+ 2) else { return nil }
             word |= high << 16
         }
+        var d = Decoder.decode(word, at: pc, extensions: extensions)
+        // A load's hazard cycles come from the two instructions after it, which count as code
+        // too (a store to them drops the load: `invalidate`).
+        let isLoad = tables.loadDestination[Int(d.operation.rawValue)] != 0
         for view in bus.views(of: pc) {  // a store through any view of this memory drops it
             codePages[Int(view >> 12)] = 1
-            codePages[Int((view &+ 3) >> 12)] = 1
+            codePages[Int((view &+ (isLoad ? Interpreter.lookAhead : 3)) >> 12)] = 1
         }
         decodedSinceFlush = true
-        var d = Decoder.decode(word, at: pc, extensions: extensions)
+        if isLoad {
+            let hazard = loadHazard(d, at: pc)
+            d.rs3 = hazard.cycles
+            d.rm = hazard.jumpStalls
+        }
         if let marker = debug.marker(at: pc) {
             d.operation = .illegal
             d.specIndex = marker
         }
         return d
+    }
+
+    // MARK: Load hazards
+
+    /// Bytes after a load's address its hazard depends on (two instructions of up to 4 bytes,
+    /// the first of them possibly 4 bytes after the load), and how far before a written range
+    /// a load may start whose hazard looked at it.
+    static let lookAhead: UInt32 = 11
+    static let lookBehind: UInt32 = 10
+
+    /// The stall cycles a load costs because of the instructions that follow it in sequence
+    /// (a load never changes the flow, so its successor is the instruction after it), and of
+    /// those the cycles counted as jump stalls (JMP_STALL); the others are load stalls
+    /// (LD_STALL). Precomputed at decode time into the load's entry (`rs3` and `rm`, which no
+    /// load uses) so that the loop only adds a byte.
+    ///
+    /// CV32E40P (openhwgroup/cv32e40p, docs/source/pipeline.rst, "Hazards"): "1-cycle penalty
+    /// [...] Load data hazard in case the instruction immediately following a load uses the
+    /// result of that load", and "Jump register (jalr) data hazard in case that a jalr depends on
+    /// the result of an immediately preceding instruction". The exact conditions are those of
+    /// rtl/cv32e40p_controller.sv (load_stall, jr_stall) with rtl/cv32e40p_id_stage.sv
+    /// (reg_d_ex_is_reg_*, register addresses carry the x/f file):
+    /// - the next instruction reads the loaded register (rs1, rs2 or rs3 of its file; x0 never)
+    ///   or writes it through the ALU port (any non-load writing the same register): 1 cycle;
+    /// - if that next instruction is a jalr through the loaded register, it also waits while
+    ///   the load is in write-back: 1 more cycle (a jump stall);
+    /// - otherwise, a jalr right after the next instruction (which neither jumps nor branches)
+    ///   through the loaded register waits while the load is in write-back: 1 cycle (a jump
+    ///   stall).
+    /// A load into x0 never stalls (the RTL would for the write-after-write case; no compiler
+    /// emits that). A successor that cannot be fetched counts as no hazard.
+    func loadHazard(_ load: DecodedInstruction, at pc: UInt32) -> (cycles: UInt8, jumpStalls: UInt8) {
+        let file = tables.loadDestination[Int(load.operation.rawValue)] == 2 ? RegisterFile.f : .x
+        let register = load.rd
+        if file == .x && (register == 0 || register == zeroSinkRegister) { return (0, 0) }
+        let nextPC = pc &+ UInt32(load.length)
+        guard let next = peekDecode(nextPC), let nd = next.descriptor else { return (0, 0) }
+        let o = nd.operands
+        let reads = (o.rs1 == file && next.rs1 == register) || (o.rs2 == file && next.rs2 == register)
+            || (o.rs3 == file && next.rs3 == register)
+        if reads { return next.operation == .jalr ? (2, 1) : (1, 0) }
+        if nd.writes == file && next.rd == register && nd.memory?.kind != .load { return (1, 0) }
+        if nd.cost == .jump || nd.cost == .branch || nd.path == .slow || file != .x { return (0, 0) }
+        guard let after = peekDecode(nextPC &+ UInt32(next.length)) else { return (0, 0) }
+        return after.operation == .jalr && after.rs1 == register ? (1, 1) : (0, 0)
+    }
+
+    /// The instruction at `pc`, decoded without touching the cache; nil if it cannot be fetched.
+    func peekDecode(_ pc: UInt32) -> DecodedInstruction? {
+        guard let word = instructionWord(at: pc) else { return nil }
+        return Decoder.decode(word, at: pc, extensions: extensions)
     }
 
     func fetchHalf(_ address: UInt32) -> UInt32? {
@@ -368,7 +461,7 @@ final class Interpreter {
         let core = hart.core
         let cache = self.cache, cacheMask = self.cacheMask
         var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments, codePages: codePages,
-                          cost: tables.cost, slowPath: tables.slowPath, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
+                          cost: tables.cost, slowPath: tables.slowPath, decoded: cache, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
                           pc: core.pointee.pc)
         var remaining = budget
         var end = QuantumEnd.budget
@@ -409,8 +502,15 @@ final class Interpreter {
             if K.on {
                 // Retired: file it in its class and charge its extra cycles to its cost class.
                 let traits = eventTraits.unsafelyUnwrapped[Int(op.rawValue)]
-                let extra = s.stalls &- startStalls
+                var extra = s.stalls &- startStalls
                 var index = Int(traits & EventTraits.kindMask)
+                if index == EventTotals.load {
+                    // The hazard cycles are load and jump stalls, not the load's own (misaligned).
+                    let hazard = UInt64(e.pointee.rs3), jump = UInt64(e.pointee.rm)
+                    extra &-= hazard
+                    totals.unsafelyUnwrapped[EventTotals.loadStallCycles] &+= hazard &- jump
+                    totals.unsafelyUnwrapped[EventTotals.jumpHazardCycles] &+= jump
+                }
                 if e.pointee.length == 2 { index |= EventTotals.compressed }
                 if extra != 0 { index |= EventTotals.stalled }
                 if traits & EventTraits.memory != 0 && tcdm.unsafelyUnwrapped[Int(address >> 20)] == 0 {

@@ -30,18 +30,20 @@ struct SlowStep {
 
     /// Retires the instruction: pc moves on, one cycle plus `extraCycles`. `external`: a load or
     /// store outside the TCDM (for the performance counters).
-    func retire(_ extraCycles: UInt64 = 0, external: Bool = false) -> SlowOutcome {
+    func retire(_ extraCycles: UInt64 = 0, external: Bool = false, hazard: UInt64 = 0) -> SlowOutcome {
         hart.pc = hart.pc &+ UInt32(d.length)
-        count(extraCycles, external: external)
+        count(extraCycles, external: external, hazard: hazard)
         return .retired
     }
 
     /// Counts the instruction as retired: instret, its cycles, its performance-counter events.
-    func count(_ extraCycles: UInt64, external: Bool = false) {
+    /// `hazard`: a load's stall cycles caused by the instructions after it (`Interpreter.loadHazard`).
+    func count(_ extraCycles: UInt64, external: Bool = false, hazard: UInt64 = 0) {
         hart.instret &+= 1
-        hart.cycle &+= 1 &+ extraCycles
+        hart.cycle &+= 1 &+ extraCycles &+ hazard
         hart.countRetired(interpreter.tables.events[Int(d.operation.rawValue)], length: d.length,
-                          extraCycles: extraCycles, external: external)
+                          extraCycles: extraCycles, external: external,
+                          hazard: hazard, jumpHazard: hazard != 0 ? UInt64(d.rm) : 0)
     }
 
     /// An illegal-instruction trap with the instruction word as mtval.
@@ -84,9 +86,10 @@ struct SlowStep {
             }
         }
         if access.addressing == .postIncrement { hart.x[Int(d.rs1)] = address &+ UInt32(bitPattern: d.imm) }
-        // A misaligned access costs a second bus transaction.
-        return retire(address & UInt32(size - 1) != 0 ? 1 : 0,
-                      external: hart.core.pointee.countsEvents && !interpreter.isTCDM(address))
+        // An access across a word boundary costs a second bus transaction.
+        return retire(UInt64(misalignedCycles(address, UInt32(size))),
+                      external: hart.core.pointee.countsEvents && !interpreter.isTCDM(address),
+                      hazard: access.kind == .load ? UInt64(d.rs3) : 0)
     }
 }
 
