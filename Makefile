@@ -102,7 +102,10 @@ redmule-vectors:
 
 # libFuzzer writes what it finds to $(FUZZ_WORK)/corpus/<target> (the seeds in Fuzz/corpus stay
 # as they are) and a failing input to $(FUZZ_WORK)/findings/<target>/.
+# (The build plan is made afresh each time: SwiftPM does not notice files added to the root
+# package, a dependency of the fuzz package, and would link without them.)
 fuzz-build:
+	rm -f $(FUZZ_BUILD)/release.yaml
 	$(SWIFT) build $(FUZZ_SWIFT_FLAGS)
 
 define fuzz_target
