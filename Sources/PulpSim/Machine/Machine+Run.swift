@@ -200,7 +200,7 @@ extension Machine {
                     if count > 0 { emitCaptured(hart, count: count, instret: before, cycle: cycle) }
                     if end == .budget { continue }
                 }
-                if !stepTraced(hart, shared: shared, left: &left, order: order) { return }
+                if !stepTraced(hart, shared: shared, left: &left, order: order, horizon: horizon) { return }
                 continue
             }
             let before = core.pointee.instret

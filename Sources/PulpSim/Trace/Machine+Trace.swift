@@ -48,8 +48,9 @@ extension Machine {
 
     /// Executes exactly one instruction of `hart` (or takes its trap), emitting a trace line if it
     /// retires. Returns false when the turn must end (shared device access, sleep, end of run).
-    /// A slow-path instruction reached past `order` waits, not performed (see `runTurn`).
-    func stepTraced(_ hart: Hart, shared: Bool, left: inout Int, order: UInt64 = .max) -> Bool {
+    /// A slow-path instruction reached past `order`, or at or past the turn's `horizon`, waits,
+    /// not performed, exactly as on the untraced path (see `runTurn`).
+    func stepTraced(_ hart: Hart, shared: Bool, left: inout Int, order: UInt64 = .max, horizon: UInt64 = .max) -> Bool {
         let pc = hart.pc
         let instretBefore = hart.instret
         let cycleBefore = hart.cycle
@@ -91,7 +92,7 @@ extension Machine {
         }
         var keepGoing = true
         let end = interpreter.execute(hart, budget: 1)
-        if end == .slowPath && hart.cycle > order {
+        if end == .slowPath && (hart.cycle > order || hart.cycle >= horizon) {
             if isFP { hart.fflags = fflagsBefore }
             return false
         }
