@@ -98,6 +98,21 @@ static uint32_t tcdm_address(uint8_t *p, uint32_t *state)
     return next_random(state) % 4 == 0 ? a - ARCHI_TCDM_ADDR : a;
 }
 
+/* Fills both sides with random bytes and makes `want` what the destination must hold after the
+ * transfer (the reference copy); returns the destination side, its size in `to_bytes`. */
+static struct side prepare(struct side ext, struct side loc, uint32_t n, int ext2loc, uint8_t *want,
+                           uint32_t *state, uint32_t *to_bytes)
+{
+    struct side from = ext2loc ? ext : loc, to = ext2loc ? loc : ext;
+    *to_bytes = extent(to, n);
+    fill(from.base, extent(from, n), state);
+    fill(to.base, *to_bytes, state);
+    for (uint32_t i = 0; i < *to_bytes; i++) want[i] = to.base[i];
+    struct side model = { want, to.line, to.stride };
+    reference_copy(model, from, n);
+    return to;
+}
+
 #ifndef USE_IDMA
 
 /* Pushes an MCHAN transfer on this core's queue (or the shared one) tagged with id. */
@@ -126,13 +141,8 @@ static void wait_id(uint32_t queue, int id, int event)
 static uint32_t transfer(unsigned core, uint32_t queue, struct side ext, struct side loc, uint32_t n, int ext2loc,
                          uint8_t *want, uint32_t *state)
 {
-    struct side from = ext2loc ? ext : loc, to = ext2loc ? loc : ext;
-    uint32_t to_bytes = extent(to, n);
-    fill(from.base, extent(from, n), state);
-    fill(to.base, to_bytes, state);
-    for (uint32_t i = 0; i < to_bytes; i++) want[i] = to.base[i];
-    struct side model = { want, to.line, to.stride };
-    reference_copy(model, from, n);
+    uint32_t to_bytes;
+    struct side to = prepare(ext, loc, n, ext2loc, want, state, &to_bytes);
     int event = next_random(state) % 4 != 0;
     unsigned long t0 = cycles();
     int id = mchan_alloc(queue);
@@ -161,13 +171,8 @@ static uint32_t transfer(unsigned core, uint32_t queue, struct side ext, struct 
 static uint32_t transfer(unsigned core, uint32_t port, struct side ext, struct side loc, uint32_t n, int ext2loc,
                          uint8_t *want, uint32_t *state)
 {
-    struct side from = ext2loc ? ext : loc, to = ext2loc ? loc : ext;
-    uint32_t to_bytes = extent(to, n);
-    fill(from.base, extent(from, n), state);
-    fill(to.base, to_bytes, state);
-    for (uint32_t i = 0; i < to_bytes; i++) want[i] = to.base[i];
-    struct side model = { want, to.line, to.stride };
-    reference_copy(model, from, n);
+    uint32_t to_bytes;
+    struct side to = prepare(ext, loc, n, ext2loc, want, state, &to_bytes), from = ext2loc ? ext : loc;
     uint32_t src_prot = ext2loc ? IDMA_PROT_AXI : IDMA_PROT_OBI, dst_prot = ext2loc ? IDMA_PROT_OBI : IDMA_PROT_AXI;
     uint32_t src = ext2loc ? (uint32_t)from.base : tcdm_address(from.base, state);
     uint32_t dst = ext2loc ? tcdm_address(to.base, state) : (uint32_t)to.base;
