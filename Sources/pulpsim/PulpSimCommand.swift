@@ -55,10 +55,10 @@ struct Run: ParsableCommand {
     @Argument(help: "The firmware ELF (32-bit RISC-V executable).")
     var elf: String
 
-    @Option(help: "Platform: pulp-cluster, spike or redmule-tb.")
+    @Option(help: "Platform: pulp-cluster, pulp (fabric controller + cluster), spike or redmule-tb.")
     var platform: PlatformKind = .pulpCluster
 
-    @Option(help: "Number of harts to start (1-8; default 8 on pulp-cluster, 1 elsewhere; redmule-tb has 1).")
+    @Option(help: "Number of harts to start (cluster cores, 1-8; default 8 on pulp-cluster and pulp, where the fabric controller comes in addition; 1 elsewhere; redmule-tb has 1).")
     var harts: Int?
 
     @Option(help: "ISA of the harts: rv32imfc (default), optionally with the bit-manipulation extensions of CV32E40X cores (_zba, _zbb) and the RedMulE offload instructions (_xredmule, built into redmule-tb), e.g. rv32imfc_zba_zbb.")
@@ -180,7 +180,7 @@ struct Run: ParsableCommand {
                                             || tracePerHart || traceFormat != .spike || noTraceEvents) {
             throw ValidationError("the --trace-... options need --trace or --trace-file")
         }
-        _ = try traceOptions(harts: harts)
+        _ = try traceOptions(harts: platform == .pulp ? harts + 1 : harts)  // (the fabric controller comes after the cores)
     }
 
     /// The ISA extensions of `--isa`.
@@ -402,7 +402,8 @@ struct Run: ParsableCommand {
     func statsTable(_ result: RunResult) -> String {
         var text = "hart  instructions        cycles  state\n"
         for h in result.harts {
-            text += String(format: "%4d  %12llu  %12llu  %@\n", h.hart, h.instructions, h.cycles, h.state as NSString)
+            let state = h.mhartid == PlatformDescription.fabricControllerHartID ? "fabric controller, " + h.state : h.state
+            text += String(format: "%4d  %12llu  %12llu  %@\n", h.hart, h.instructions, h.cycles, state as NSString)
         }
         text += String(format: "total %12llu instructions in %.3f s (%.1f MIPS), %llu cycles\n",
                        result.totalInstructions, result.wallSeconds, result.mips, result.cycles)
@@ -423,7 +424,7 @@ struct MemoryMap: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memory-map", abstract: "Print a platform's memory map.",
         discussion: "Example:\n  pulpsim memory-map --platform spike")
-    @Option(help: "Platform: pulp-cluster, spike or redmule-tb.")
+    @Option(help: "Platform: pulp-cluster, pulp (fabric controller + cluster), spike or redmule-tb.")
     var platform: PlatformKind = .pulpCluster
     @Option(help: "Programming model of the cluster DMA: mchan or idma (names the DMA windows' registers).")
     var dma: DMAFrontEndKind = .mchan

@@ -21,6 +21,12 @@
  *      Cores whose id is >= __main_harts (link-pulp.ld: 8 unless the program defines it,
  *      e.g. -Wl,--defsym=__main_harts=1 or `.globl __main_harts; .set __main_harts, 1`)
  *      skip main and sleep as in 6: programs written for one hart run on core 0 alone.
+ *   On the `pulp` chip (-DPLATFORM_PULP_CHIP) the fabric controller (mhartid 0x3E0) boots alone:
+ *   sp = __fc_stack_top (L2), mtvec and mstatus.FS as in 3, it zeroes .bss and .l1_bss and
+ *   calls main; main's return value is the exit code. The cluster cores start at _start when
+ *   the fabric controller sets their boot addresses and FETCH_EN (hal/hal_fc.h:
+ *   fc_cluster_start) and go through 1-5 without zeroing anything (the fabric controller may
+ *   have prepared data); when main returns on a cluster core, that core sleeps as in 6.
  *   6. When main returns on core 0, its return value is the exit code (__plat_exit: store
  *      0x8000_0000 | code to CORESTATUS 0x1A10_40A0), whatever the other cores are doing.
  *      When main returns on another core, that core turns interrupts off (mstatus.MIE = 0,
@@ -68,6 +74,11 @@ _start:
     .option pop
 
     csrr    s0, mhartid
+#ifdef PLATFORM_PULP_CHIP
+    srli    t0, s0, 5               /* cluster 31: the fabric controller */
+    li      t1, 31
+    beq     t0, t1, .Lfc_start
+#endif
     andi    s0, s0, 0x1f            /* s0 = core id (kept until after main) */
     lui     t1, %hi(__stack_harts)
     addi    t1, t1, %lo(__stack_harts)
@@ -107,13 +118,9 @@ _start:
 
     bnez    s0, .Lwait_start
 
-    /* Core 0: zero .bss and .l1_bss (both 16-byte aligned at both ends). */
-    la      t1, __bss_start
-    la      t2, __bss_end
-    call    .Lzero
-    la      t1, __l1_bss_start
-    la      t2, __l1_bss_end
-    call    .Lzero
+#ifndef PLATFORM_PULP_CHIP          /* (on the chip the fabric controller did it) */
+    call    .Lzero_bss              /* core 0 */
+#endif
 
     /* Barrier 0: every started core triggers, every started core is woken. */
     sw      zero, EU_BAR0 + EU_BAR_STATUS(s1)
@@ -146,8 +153,28 @@ _start:
     li      a1, 0                   /* argv */
     call    main
 
+#ifdef PLATFORM_PULP_CHIP
+    j       .Lsleep                 /* on the chip the fabric controller ends the run */
+#else
     bnez    s0, .Lsleep             /* s0 (core id) is callee-saved: still valid */
     j       __plat_exit             /* core 0: main's return value is the exit code */
+#endif
+
+#ifdef PLATFORM_PULP_CHIP
+/* The fabric controller: its stack in L2, .bss and .l1_bss zeroed, main, exit. */
+.Lfc_start:
+    la      sp, __fc_stack_top
+    la      t1, __pulp_trap_entry
+    csrw    mtvec, t1
+    li      t1, 0x2000              /* mstatus.FS = 01 (Initial) */
+    csrs    mstatus, t1
+    csrwi   fcsr, 0
+    call    .Lzero_bss
+    li      a0, 0
+    li      a1, 0
+    call    main
+    j       __plat_exit             /* main's return value is the exit code */
+#endif
 
 .Lsleep:                            /* other cores after main: sleep for ever */
     csrci   mstatus, 0x8            /* MIE = 0 */
@@ -157,6 +184,17 @@ _start:
 .Lpark:
     wfi
     j       .Lpark
+
+/* Zero .bss and .l1_bss (both 16-byte aligned at both ends). Clobbers t0-t2. */
+.Lzero_bss:
+    mv      t0, ra
+    la      t1, __bss_start
+    la      t2, __bss_end
+    call    .Lzero
+    la      t1, __l1_bss_start
+    la      t2, __l1_bss_end
+    call    .Lzero
+    jr      t0
 
 /* Zero [t1, t2) in 16-byte steps. */
 .Lzero:

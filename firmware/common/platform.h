@@ -2,12 +2,15 @@
  * Platform primitives for firmware C code. Compile with exactly one of
  *   -DPLATFORM_SPIKE   RAM at 0x8000_0000, HTIF console and exit (crt0-spike.S)
  *   -DPLATFORM_PULP    pulp-cluster: L2 at 0x1C00_0000, TCDM at 0x1000_0000, stdout and
- *                      CORESTATUS devices (crt0-pulp.S)
+ *                      CORESTATUS devices (crt0-pulp.S); with -DPLATFORM_PULP_CHIP as well, the
+ *                      `pulp` chip, where the fabric controller (mhartid 0x3E0) runs main first
+ *                      and starts the cluster (hal/hal_fc.h)
  * (the Makefile passes the right one).
  *
  *   void plat_putchar(int c)          print one character
  *   void plat_exit(int code)          end the run with exit code `code` (does not return)
- *   unsigned plat_hartid(void)        mhartid (pulp-cluster: cluster_id << 5 | core_id)
+ *   unsigned plat_hartid(void)        mhartid (pulp-cluster: cluster_id << 5 | core_id; the
+ *                                     fabric controller of `pulp`: 31 << 5 = 0x3E0)
  *   unsigned plat_core_id(void)       core index inside the cluster (spike: = mhartid)
  *   unsigned long plat_cycles(void)   mcycle, low 32 bits
  *   unsigned long long plat_cycles64(void), plat_instret64(void)   full 64-bit counters
@@ -104,7 +107,11 @@ __attribute__((noreturn)) static inline void plat_exit(int code)
 
 #else /* PLATFORM_PULP */
 
+#ifdef PLATFORM_PULP_CHIP
+#define PLATFORM_NAME "pulp"
+#else
 #define PLATFORM_NAME "pulp-cluster"
+#endif
 
 #define PULP_TCDM_BASE    0x10000000u
 #define PULP_L2_BASE      0x1C000000u

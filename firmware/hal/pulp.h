@@ -10,6 +10,8 @@
  *   hal_timer.h   cluster timer
  *   hal_irq.h     interrupt handler, MIE on/off
  *   hal_dma.h     the cluster DMA: MCHAN v7 (runtime names plp_dma_*) and iDMA (idma_*)
+ *   hal_fc.h      the fabric controller of the `pulp` chip: starting the cluster, its
+ *                 interrupt controller and timer, SoC registers
  *   printf.h      printf & co. (common/printf.c); every core prints to its own stdout
  *                 channel, lines of different cores never mix
  *
@@ -40,6 +42,7 @@
 #include "hal_timer.h"
 #include "hal_irq.h"
 #include "hal_dma.h"
+#include "hal_fc.h"
 
 /* printf with a "[cluster:core] " prefix. */
 #define core_printf(fmt, ...) \

@@ -1,7 +1,7 @@
 # Fault-injection programs for the simulator's own tests: bare assembly, no crt0 (so no trap
 # handler), linked at the start of each platform's code memory.
 FAULT_TESTS := fault-illegal fault-store fault-loop fault-wfi fault-irq fault-trap-storm trace-classes trace-fflags-order exit-eoc \
-  misaligned-cycles core-cycles ready-loop fault-xpulp fault-null-call elw boot-vectors boot-vectors-storm
+  misaligned-cycles core-cycles ready-loop fault-xpulp fault-null-call elw boot-vectors boot-vectors-storm spin-flag
 FAULT_TEXT_spike := 0x80000000
 FAULT_TEXT_pulp-cluster := 0x1C000000
 
@@ -12,9 +12,16 @@ $(BUILD)/$1/$2.elf: tests/$2.S tests/tests.mk
 TARGETS += $(BUILD)/$1/$2.elf
 endef
 $(foreach p,$(filter spike pulp-cluster,$(PLATFORMS)),$(foreach t,$(FAULT_TESTS),$(eval $(call FAULT_RULE,$p,$t))))
+# Bare programs for the `pulp` chip (the fabric controller boots them).
+FC_TESTS := fc-vectored fc-never-started fc-bad-boot spin-flag
+FAULT_TEXT_pulp := 0x1C008000
+$(foreach p,$(filter pulp,$(PLATFORMS)),$(foreach t,$(FC_TESTS),$(eval $(call FAULT_RULE,$p,$t))))
 
 # GDB session test firmware (8 harts, RedMulE).
 $(call FW_PROGRAM,pulp-cluster,gdb-gemm,tests/gdb-gemm.c,-Ihal)
 
 # Performance counters (docs/platform.md §13) against hand-computed counts, on both platforms.
 $(foreach p,spike pulp-cluster,$(call FW_PROGRAM,$p,perf-counters,tests/perf-counters.c,))
+
+# The `pulp` chip: boot hold and release, SoC registers, the cluster round trip, FC interrupts.
+$(call FW_PROGRAM,pulp,fc-cluster,tests/fc-cluster.c,-Ihal)

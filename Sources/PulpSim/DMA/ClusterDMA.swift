@@ -82,6 +82,7 @@ public final class ClusterDMA {
     /// What a sleeping `core` waits for in the DMA, or (when its event mask holds the DMA lines)
     /// what the DMA may still signal to it; nil when the DMA is not involved.
     public func describeWait(core: Int, eventMask: UInt32?) -> String? {
+        guard core >= 0 && core < cores else { return nil }
         if let sleep = frontEnd.describeSleep(core: core) { return sleep }
         guard let mask = eventMask, mask & (3 << UInt32(EventLine.dmaFirst)) != 0 else { return nil }
         return frontEnd.describeEvents(core: core)

@@ -232,7 +232,7 @@ public final class GDBServer {
         if q == "Attached" { return "1" }
         if q.hasPrefix("ThreadExtraInfo,"), let tid = parseThread(q.dropFirst("ThreadExtraInfo,".count)), tid >= 1 {
             let h = machine.harts[tid - 1]
-            return hexString("hart \(tid - 1) (\(machine.describeState(h)))")
+            return hexString("\(machine.hartName(tid - 1)) (\(machine.describeState(h)))")
         }
         if q.hasPrefix("Rcmd,") { return monitor(unhex(String(q.dropFirst(5)))) }
         return ""
@@ -246,8 +246,8 @@ public final class GDBServer {
         case "eu", "event-unit": text = machine.eventUnit?.describe() ?? "this platform has no event unit"
         case "harts":
             text = machine.harts.map { h in
-                String(format: "hart %d: pc 0x%08x, %llu instructions, %llu cycles, %@", h.index, h.pc, h.instret, h.cycle,
-                       machine.describeState(h) as NSString)
+                String(format: "%@: pc 0x%08x, %llu instructions, %llu cycles, %@", machine.hartName(h.index) as NSString, h.pc,
+                       h.instret, h.cycle, machine.describeState(h) as NSString)
             }.joined(separator: "\n")
         default: text = "monitor commands: redmule, dma, eu (event unit), harts"
         }

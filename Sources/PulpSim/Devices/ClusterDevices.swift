@@ -9,9 +9,13 @@ import Foundation
 /// (restart from 0 on a match), 5 one-shot (stop on a match), 6 prescaler enable, 15:8 prescaler,
 /// 31 cascade (64-bit). A match with bit 2 set raises event 10 (low) or 11 (high) on every core.
 /// The reference-clock bit (7) is accepted and counts cluster cycles too (documented choice).
+/// The same timer serves the fabric controller on `pulp` (`signal`: its matches go to the FC's
+/// interrupt controller, lines 10/11).
 public final class ClusterTimer: Device {
-    public let name = "cluster timer"
+    public let name: String
     let context: DeviceContext
+    /// Where a match's line goes (nil: the cluster event unit, every core).
+    let signal: ((Int) -> Void)?
 
     struct Channel {
         var config: UInt32 = 0
@@ -25,8 +29,10 @@ public final class ClusterTimer: Device {
     }
     var channels = [Channel(), Channel()]
 
-    init(context: DeviceContext) {
+    init(context: DeviceContext, name: String = "cluster timer", signal: ((Int) -> Void)? = nil) {
         self.context = context
+        self.name = name
+        self.signal = signal
     }
 
     var now: UInt64 { context.now }
@@ -66,7 +72,8 @@ public final class ClusterTimer: Device {
         channels[c].token = nil
         let config = channels[c].config
         if config & (1 << 2) != 0 {
-            context.raiseEvent(line: c == 0 ? EventLine.timerLow : EventLine.timerHigh, cores: context.hartMask)
+            let line = c == 0 ? EventLine.timerLow : EventLine.timerHigh
+            if let signal { signal(line) } else { context.raiseEvent(line: line, cores: context.hartMask) }
         }
         if config & (1 << 5) != 0 {  // one-shot: stop
             channels[c].base = count(c, at: time)

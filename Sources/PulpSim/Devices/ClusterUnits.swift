@@ -3,13 +3,13 @@
 
 import Foundation
 
-/// The cluster I-cache controller (0x1020_1400): enable, flush and statistics registers.
-///
-/// pulpsim's instruction fetch is ideal, so the registers only hold what is written (32-bit
-/// words; a flush is accepted and reads back like any other word).
-final class ICacheControlDevice: Device {
-    let name = "I-cache control"
+/// A window of 32-bit registers that hold what is written and have no other effect: the cluster
+/// I-cache controller (0x1020_1400: pulpsim's instruction fetch is ideal, so enable, flush and
+/// statistics registers only read back what was written) and the SoC event unit of `pulp`.
+final class StorageDevice: Device {
+    let name: String
     var storage = PlainRegisters()
+    init(name: String) { self.name = name }
     func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? {
         size == 4 ? storage.read(offset) : nil
     }

@@ -21,10 +21,13 @@ public enum SleepReason: Equatable, Sendable {
     case waitForInterrupt
     /// Waiting in a device; the text names the register and what it waits for.
     case device(String)
+    /// A cluster core held in reset until the fabric controller starts it (`pulp`: FETCH_EN).
+    case held
     public var description: String {
         switch self {
         case .waitForInterrupt: return "wfi (no interrupt or event-unit IRQ pending)"
         case .device(let what): return what
+        case .held: return "held in reset: never started (its FETCH_EN bit in cluster control 0x10200008 was not set)"
         }
     }
 }
@@ -80,11 +83,14 @@ public final class DeviceContext {
 
     // MARK: Signalling harts
 
-    /// Number of harts of the platform.
-    public var hartCount: Int { machine.harts.count }
+    /// Number of cluster cores of the platform (a fabric controller is not one of them).
+    public var hartCount: Int { machine.platform.harts }
 
-    /// Bit i set for every hart i of the platform (the started cores).
+    /// Bit i set for every cluster core i of the platform.
     public var hartMask: UInt32 { hartCount >= 32 ? UInt32.max : (UInt32(1) << UInt32(hartCount)) - 1 }
+
+    /// Whether the platform holds the cluster cores until the fabric controller starts them.
+    public var coresHeldAtBoot: Bool { machine.platform.fabricController }
 
     /// Raises event `line` in the event unit for the cores in `cores` (bit i = core i).
     public func raiseEvent(line: Int, cores: UInt32) { machine.eventUnit?.raise(line: line, targets: cores) }
@@ -106,6 +112,16 @@ public final class DeviceContext {
 
     /// Makes a sleeping hart runnable at the current cycle (it retries the access it slept on).
     public func wake(hart: Int) { machine.wake(core: hart) }
+
+    /// Wakes `hart` if it sleeps in `wfi` (an interrupt controller's line became pending).
+    public func wakeFromWFI(hart: Int) {
+        guard hart >= 0 && hart < machine.harts.count else { return }
+        if case .asleep(.waitForInterrupt) = machine.harts[hart].state { machine.wake(core: hart) }
+    }
+
+    /// Starts held cluster core `core` at `address` now (`pulp`: FETCH_EN); false if it already runs.
+    @discardableResult
+    public func startCore(_ core: Int, at address: UInt32) -> Bool { machine.startCore(core, at: address) }
 
     // MARK: The run
 

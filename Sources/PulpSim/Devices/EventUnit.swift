@@ -275,7 +275,7 @@ public final class EventUnit {
 
     /// What `core` waits for, described from the current state (deadlock reports).
     public func describeWait(core: Int) -> String? {
-        guard let wait = waits[core] else { return nil }
+        guard core >= 0 && core < cores, let wait = waits[core] else { return nil }
         switch wait {
         case .events(_, let register):
             var text = String(format: "event unit %@: event mask 0x%08x, buffer 0x%08x", register, eventMask[core], buffer[core])

@@ -11,27 +11,42 @@ struct PlainRegisters {
 }
 
 /// The PULP stdout window: a store to base + (core_id << 3) + (cluster_id << 7) prints its low byte.
+/// The fabric controller (cluster 31, core 0: +0xF80) prints as its hart.
 public final class StdoutDevice: Device {
     public let name = "stdout"
     let console: Console
-    public init(console: Console) { self.console = console }
+    let fabricController: Int?
+    public init(console: Console, fabricController: Int? = nil) {
+        self.console = console
+        self.fabricController = fabricController
+    }
     public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? { 0 }
     public func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool {
         let core = Int((offset >> 3) & 0xF), cluster = Int(offset >> 7)
-        console.put(hart: cluster * 32 + core, byte: UInt8(truncatingIfNeeded: value))
+        let hart = cluster == 31 && core == 0 ? fabricController ?? 31 * 32 : cluster * 32 + core
+        console.put(hart: hart, byte: UInt8(truncatingIfNeeded: value))
         return true
     }
 }
 
-/// APB SoC control: CORESTATUS (+0xA0) ends the run when bit 31 is written.
+/// APB SoC control: CORESTATUS (+0xA0) ends the run when bit 31 is written. With `info`, INFO
+/// (+0x00) is read-only and reads it (`pulp`: cores << 16 | clusters).
 public final class SocControlDevice: Device {
     public let name = "soc-control"
     let context: DeviceContext
     var storage = PlainRegisters()
+    let info: UInt32?
     public static let coreStatusOffset: UInt32 = 0xA0
-    init(context: DeviceContext) { self.context = context }
-    public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? { storage.read(offset) }
+    init(context: DeviceContext, info: UInt32? = nil) {
+        self.context = context
+        self.info = info
+    }
+    public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? {
+        if offset & ~3 == 0, let info { return info }
+        return storage.read(offset)
+    }
     public func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool {
+        if offset & ~3 == 0 && info != nil { return true }  // INFO is read-only
         storage.write(offset, value)
         if offset == SocControlDevice.coreStatusOffset && value & 0x8000_0000 != 0 {
             self.context.finish(.exited(code: value & 0x7FFF_FFFF, mechanism: .coreStatus))
@@ -41,19 +56,38 @@ public final class SocControlDevice: Device {
 }
 
 /// Cluster control unit (docs/platform.md §5): EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR[i], RETURN.
+///
+/// Where the cores are held at boot (`pulp`), setting a FETCH_EN bit starts that core at its
+/// BOOT_ADDR (once: a core runs until the end of the run); FETCH_EN reads the cores started.
+/// Elsewhere every core starts at the ELF entry and FETCH_EN reads them all.
 public final class ClusterControlDevice: Device {
     public let name = "cluster-control"
     let context: DeviceContext
-    let startedHarts: UInt32
+    var startedHarts: UInt32
     var storage = PlainRegisters()
     init(context: DeviceContext) {
         self.context = context
-        startedHarts = context.hartMask
+        startedHarts = context.coresHeldAtBoot ? 0 : context.hartMask
     }
     public func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? {
         switch offset & ~3 {
         case 0x008: return startedHarts
         default: return storage.read(offset)
+        }
+    }
+
+    /// The boot address of core `core` (BOOT_ADDR[core], 0x040 + 4·core).
+    public func bootAddress(core: Int) -> UInt32 { storage.read(0x040 + 4 * UInt32(core)) }
+
+    private func fetchEnable(_ value: UInt32, by hart: Int) {
+        guard context.coresHeldAtBoot else { return }  // harts are started by the simulator
+        let newly = value & context.hartMask & ~startedHarts
+        for core in 0..<context.hartCount where newly & (1 << UInt32(core)) != 0 {
+            let address = bootAddress(core: core)
+            startedHarts |= 1 << UInt32(core)
+            if context.startCore(core, at: address) {
+                context.trace(hart: hart, String(format: "FETCH_EN: core %d starts at 0x%08x", core, address))
+            }
         }
     }
     public func write(offset: UInt32, size: Int, value: UInt32, context: inout AccessContext) -> Bool {
@@ -62,7 +96,7 @@ public final class ClusterControlDevice: Device {
             if value & 1 != 0 {
                 self.context.finish(.exited(code: storage.read(0x100) & 0x7FFF_FFFF, mechanism: .endOfComputation))
             }
-        case 0x008: break  // FETCH_EN: harts are started by the simulator
+        case 0x008: fetchEnable(value, by: context.hart)
         default: storage.write(offset, value)
         }
         return true

@@ -84,6 +84,12 @@ extension Machine {
             default: break
             }
             if let jump = describeJump(harts[t.hart], to: t.tval, cause: t.cause) { text += "  \(jump)\n" }
+            if harts[t.hart].instret == 0, let boot = startedAt[t.hart] {
+                // The first instruction of a core the fabric controller started.
+                text += String(format: "  core %d was started by FETCH_EN at its boot address 0x%08x (cluster control BOOT_ADDR[%d], 0x%08x)%@\n",
+                               t.hart, boot, t.hart, 0x1020_0040 + 4 * t.hart,
+                               (boot == 0 ? ": the fabric controller never wrote it" : "") as NSString)
+            }
             text += describeRegisters(harts[t.hart])
             return text
         case .trapStorm(let t, let count):
@@ -103,9 +109,15 @@ extension Machine {
             return text
         case .deadlock(let sleepers):
             var text = "deadlock: every started hart is asleep and nothing can wake them\n"
+            if let spinner = sleepers.first(where: \.spinning) {
+                text = "deadlock: \(hartName(spinner.hart)) spins for ever"
+                    + (sleepers.count > 1 ? " and every other hart is asleep with nothing to wake it\n" : "\n")
+            }
             for s in sleepers {
-                text += String(format: "  hart %d at 0x%08x%@: waiting on %@\n", s.hart, s.pc,
-                               (s.symbol.isEmpty ? "" : " <\(s.symbol)>") as NSString, s.reason as NSString)
+                text += String(format: "  %@ at 0x%08x%@: %@%@\n", hartName(s.hart) as NSString, s.pc,
+                               (s.symbol.isEmpty ? "" : " <\(s.symbol)>") as NSString,
+                               s.spinning || s.reason.hasPrefix("held in reset") ? "" : "waiting on ",
+                               s.reason as NSString)
             }
             return text.trimmingCharacters(in: .newlines)
         case .instructionLimit(let n), .cycleLimit(let n):
@@ -175,9 +187,12 @@ extension RunResult {
             "cycles": cycles,
             "wall_seconds": (wallSeconds * 1e6).rounded() / 1e6,
             "mips": (mips * 100).rounded() / 100,
-            "harts": harts.map { ["hart": $0.hart, "instructions": $0.instructions, "cycles": $0.cycles,
+            "harts": harts.map { ["hart": $0.hart, "mhartid": Int($0.mhartid), "instructions": $0.instructions, "cycles": $0.cycles,
                                   "pc": String(format: "0x%08x", $0.pc), "state": $0.state] as [String: Any] },
         ]
+        if unexpectedTraps > 0 {
+            object["trap_warnings"] = ["count": unexpectedTraps, "messages": trapWarnings] as [String: Any]
+        }
         if let code = firmwareExitCode { object["exit_code"] = Int(code) }
         if case .exited(_, let mechanism) = reason { object["exit_mechanism"] = mechanism.rawValue }
         if let message { object["message"] = message }
@@ -202,8 +217,11 @@ extension RunResult {
             object["trap"] = ["hart": hart, "cause": "interrupt", "mcause": Int(mcause), "pc": String(format: "0x%08x", pc)]
         }
         if case .deadlock(let s) = reason {
-            object["sleeping"] = s.map { ["hart": $0.hart, "pc": String(format: "0x%08x", $0.pc),
-                                          "symbol": $0.symbol, "waiting_on": $0.reason] }
+            object["sleeping"] = s.filter { !$0.spinning }.map { ["hart": $0.hart, "pc": String(format: "0x%08x", $0.pc),
+                                                                  "symbol": $0.symbol, "waiting_on": $0.reason] }
+            let spinning = s.filter(\.spinning).map { ["hart": $0.hart, "pc": String(format: "0x%08x", $0.pc),
+                                                       "symbol": $0.symbol, "loop": $0.reason] as [String: Any] }
+            if !spinning.isEmpty { object["spinning"] = spinning }
         }
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)

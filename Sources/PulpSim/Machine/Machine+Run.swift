@@ -35,6 +35,8 @@ extension Machine {
         let cores = scheduler.cores
         let state = scheduler.state
         let maxCycles = options.maxCycles ?? .max
+        var spinInterval = Machine.spinCheckFirst
+        var spinCheckAt = total &+ spinInterval
 
         while !control.ended {
             guard let turn = scheduler.choose() else {
@@ -83,6 +85,18 @@ extension Machine {
             if !control.ended && core.pointee.cycle >= maxCycles {
                 control.finish(.cycleLimit(maxCycles))
             }
+            // A lone hart with nothing timed ahead: does it spin for ever (Machine+Spin.swift)?
+            if turn.running == 1 && total >= spinCheckAt && !control.ended {
+                let roomy = (instructionLimit.map { $0 > total &+ 3 * UInt64(Machine.spinLoopLimit) } ?? true)
+                    && maxCycles > core.pointee.cycle &+ (1 << 24)
+                if roomy && interruptCheck == nil && events.nextTime == nil && core.pointee.awake,
+                   let spin = spinningForever(harts[turn.hart]) {
+                    control.finish(.deadlock(sleepingHarts() + [spin]))
+                }
+                total = harts.reduce(0) { $0 + $1.instret }
+                spinInterval = min(spinInterval << 1, 1 << 28)
+                spinCheckAt = total &+ spinInterval
+            }
             rounds &+= 1
             if let check = signalCheck {  // every round: a traced round can take long
                 let signal = check()
@@ -120,6 +134,8 @@ extension Machine {
         let reason = control.end!
         var result = RunResult(reason: reason, harts: summaries(), wallSeconds: monotonicSeconds() - started,
                                output: console.captured)
+        result.trapWarnings = diagnostics.filter { $0.source == "trap" }.map(\.message)
+        result.unexpectedTraps = unexpectedTraps
         if let redmule {
             let own = diagnostics.filter { $0.source == "redmule" }
             result.redmule = RedMulESummary(jobs: redmule.jobsCompleted, fmas: redmule.totalFMAs, busyCycles: redmule.busyCycles,
@@ -163,7 +179,7 @@ extension Machine {
 
     func summaries() -> [HartSummary] {
         harts.map { h in
-            HartSummary(hart: h.index, instructions: h.instret, cycles: h.cycle, pc: h.pc, state: describeState(h))
+            HartSummary(hart: h.index, mhartid: h.hartID, instructions: h.instret, cycles: h.cycle, pc: h.pc, state: describeState(h))
         }
     }
 
@@ -327,7 +343,7 @@ extension Machine {
     public func wake(core: Int) {
         guard core >= 0 && core < harts.count else { return }
         let hart = harts[core]
-        if case .asleep = hart.state {
+        if case .asleep(let reason) = hart.state, reason != .held {  // (a held core starts by FETCH_EN)
             hart.state = .running
             scheduler.state.pointee.wokeAnotherHart = true
             if hart.cycle < now { hart.cycle = now }
@@ -339,6 +355,9 @@ extension Machine {
         harts.compactMap { h in
             guard case .asleep(let reason) = h.state else { return nil }
             var live = eventUnit?.describeWait(core: h.index)
+            if h.index == fabricController, case .waitForInterrupt = reason, let itc = fcInterrupts {
+                live = String(format: "wfi: FC interrupt controller mask 0x%08x, status 0x%08x", itc.mask, itc.status)
+            }
             // The DMA: what a hart asleep in it waits for, or what it may still signal to a hart
             // waiting on its event lines.
             let mask = eventUnit.flatMap { h.index < $0.cores ? $0.eventMask[h.index] | $0.irqMask[h.index] : nil }

@@ -16,7 +16,7 @@ extension Machine: HartEnvironment {
             return .retired
         }
         if !wakeCondition(hart) {
-            eventUnit?.noteWFI(core: hart.index)
+            if let unit = eventUnit, hart.index < unit.cores { unit.noteWFI(core: hart.index) }
             return .asleep(.waitForInterrupt)
         }
         return .retired
@@ -29,9 +29,13 @@ extension Machine: HartEnvironment {
         return true
     }
 
-    /// True if something is pending that ends a `wfi`: mip & mie, or event-unit IRQs.
+    /// True if something is pending that ends a `wfi`: mip & mie, event-unit IRQs, or (the
+    /// fabric controller) its interrupt controller's enabled lines.
     func wakeCondition(_ hart: Hart) -> Bool {
-        (hart.mip & hart.mie) != 0 || (eventUnit?.wakesFromWFI(core: hart.index) ?? false)
+        if (hart.mip & hart.mie) != 0 { return true }
+        if hart.index == fabricController { return parts.fcInterrupts?.wakesFromWFI ?? false }
+        guard let unit = eventUnit, hart.index < unit.cores else { return false }
+        return unit.wakesFromWFI(core: hart.index)
     }
 
     /// Takes a synchronous trap, or ends the run if the firmware never installed a handler.
@@ -48,8 +52,11 @@ extension Machine: HartEnvironment {
         core.pointee.trapStreakInstret = hart.instret
         core.pointee.trapStreakPC = hart.pc
         core.pointee.trapStreakCause = cause.rawValue
-        // A fault through the boot vector table is worth a warning (once per storm).
-        if !hart.mtvecWritten && !same && cause != .environmentCallFromMachine && cause != .breakpoint {
+        // A fault through the boot vector table, or through the handler of firmware laid out
+        // as the open runtime (which returns from faults or ignores them), is worth a warning
+        // (once per storm).
+        if (!hart.mtvecWritten || core.pointee.bootVectors) && !same && cause != .environmentCallFromMachine
+            && cause != .breakpoint {
             warnUnexpectedTrap(hart, cause: cause, tval: tval)
         }
         if core.pointee.trapStreak > Machine.trapStormLimit {
@@ -75,8 +82,12 @@ extension Machine: HartEnvironment {
     private func warnUnexpectedTrap(_ hart: Hart, cause: TrapCause, tval: UInt32) {
         unexpectedTraps += 1
         guard unexpectedTraps <= Machine.unexpectedTrapWarnings else { return }
-        var text = String(format: "hart %d: %@ (tval 0x%08x) at %@, taken through the boot vector table at 0x%08x (the firmware never wrote mtvec)",
-                          hart.index, cause.description, tval, describeInstruction(at: hart.pc), hart.mtvec & ~3)
+        let fc = hart.index == fabricController ? " (FC)" : ""
+        var text = hart.mtvecWritten
+            ? String(format: "hart %d%@: %@ (tval 0x%08x) at %@, taken by the firmware's handler at mtvec 0x%08x",
+                     hart.index, fc, cause.description, tval, describeInstruction(at: hart.pc), hart.mtvec & ~3)
+            : String(format: "hart %d%@: %@ (tval 0x%08x) at %@, taken through the boot vector table at 0x%08x (the firmware never wrote mtvec)",
+                     hart.index, fc, cause.description, tval, describeInstruction(at: hart.pc), hart.mtvec & ~3)
         if let jump = describeJump(hart, to: tval, cause: cause) { text += "; " + jump }
         if cause == .illegalInstruction, let hint = Machine.xpulpHint(tval) { text += "; " + hint }
         if cause == .illegalInstruction, let why = CSRTable.whyIllegal(tval) { text += "; " + why }
@@ -108,8 +119,16 @@ extension Machine: HartEnvironment {
     }
 
     private func takePendingInterrupt(_ hart: Hart) {
+        // The fabric controller's interrupt controller, the same way.
+        if hart.index == fabricController, let unit = parts.fcInterrupts, let line = unit.pendingInterrupt() {
+            guard handlerInstalled(hart, mcause: 0x8000_0000 | UInt32(line)) else { return }
+            unit.acknowledge(line: line)
+            hart.enterTrap(cause: 0x8000_0000 | UInt32(line), tval: 0, epc: hart.pc, interrupt: true)
+            hart.chargeTrapEntry(cycles: 3)
+            return
+        }
         // Event-unit lines (PULP convention: mcause = 0x8000_0000 | line).
-        if let unit = eventUnit, let line = unit.pendingInterrupt(core: hart.index) {
+        if let unit = eventUnit, hart.index < unit.cores, let line = unit.pendingInterrupt(core: hart.index) {
             guard handlerInstalled(hart, mcause: 0x8000_0000 | UInt32(line)) else { return }
             unit.acknowledgeInterrupt(core: hart.index, line: line)
             hart.enterTrap(cause: 0x8000_0000 | UInt32(line), tval: 0, epc: hart.pc, interrupt: true)

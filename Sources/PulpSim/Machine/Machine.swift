@@ -76,8 +76,14 @@ public final class Machine {
     public var redmule: RedMulE? { parts.redmule }
     /// The cluster DMA (pulp-cluster only).
     public var dma: ClusterDMA? { parts.dma }
+    /// The fabric controller's hart index (`pulp`: after the cluster cores), if the platform has one.
+    public var fabricController: Int? { platform.fabricController ? platform.harts : nil }
+    /// The fabric controller's interrupt controller (`pulp` only).
+    public var fcInterrupts: FCInterruptController? { parts.fcInterrupts }
     /// Device diagnostics of this run (RedMulE warnings, errors, notes).
     public private(set) var diagnostics: [DeviceDiagnostic] = []
+    /// Where the fabric controller started each cluster core (`pulp`; nil: not started that way).
+    var startedAt: [Int: UInt32] = [:]
     /// Faults taken through the boot vector table (warned about, up to a limit).
     var unexpectedTraps = 0
     /// When set, only these harts are scheduled (debugger `vCont;c:TID`); the others stay frozen.
@@ -136,7 +142,11 @@ public final class Machine {
         platform = p.description
         console = Console(prefixHart: options.stdoutPrefix, echoToStandardOutput: options.echoOutput,
                           capture: options.captureOutput)
-        harts = (0..<p.harts).map { Hart(index: $0, hartID: UInt32($0)) }
+        var harts = (0..<p.harts).map { Hart(index: $0, hartID: UInt32($0)) }
+        if platform.fabricController {
+            harts.append(Hart(index: p.harts, hartID: PlatformDescription.fabricControllerHartID))
+        }
+        self.harts = harts
         scheduler = Scheduler(harts: harts, events: events,
                               quantum: UInt64(options.quantum > 0 ? options.quantum : Machine.defaultQuantum))
         interpreter = Interpreter(bus: bus, debug: debug, extensions: platform.extensions)
@@ -197,6 +207,24 @@ public final class Machine {
         // RI5CY/CV32E40P start at their boot address + 0x80 with the vector table at the boot address.
         let vectorBase: UInt32? = platform.vectorTableAtBootAddress && start & 0xFF == 0x80 ? start - 0x80 : nil
         for hart in harts { hart.reset(pc: start, vectorBase: vectorBase) }
+        // On the chip only the fabric controller boots; it starts the cluster cores.
+        if let fc = fabricController {
+            for hart in harts where hart.index != fc { hart.state = .asleep(.held) }
+        }
+    }
+
+    /// Starts held cluster core `core` at `address` at the current cycle (FETCH_EN on `pulp`), its
+    /// vector table at the boot address as for the ELF entry; false if it is not held.
+    func startCore(_ core: Int, at address: UInt32) -> Bool {
+        guard core >= 0 && core < platform.harts, case .asleep(.held) = harts[core].state else { return false }
+        let hart = harts[core]
+        let vectorBase: UInt32? = platform.vectorTableAtBootAddress && address & 0xFF == 0x80 ? address - 0x80 : nil
+        hart.reset(pc: address, vectorBase: vectorBase)
+        hart.cycle = now
+        startedAt[core] = address
+        scheduler.state.pointee.wokeAnotherHart = true
+        timeline?.state(hart: core, "running", at: now)
+        return true
     }
 
     /// Spike's reset vector: auipc t0,0; addi a1,t0,32; csrr a0,mhartid; lw t0,24(t0); jr t0.
@@ -273,12 +301,18 @@ public final class Machine {
         }
     }
 
-    /// "hart 0 at pc 0x1c000124 <main+0x10>".
+    /// "hart 3", or "hart 8 (fabric controller)" for the fabric controller (gdb thread names, reports).
+    public func hartName(_ hart: Int) -> String {
+        hart == fabricController ? "hart \(hart) (fabric controller)" : "hart \(hart)"
+    }
+
+    /// "hart 0 at pc 0x1c000124 <main+0x10>" ("hart 8 (FC) at ..." for the fabric controller).
     func describeHart(_ hart: Int) -> String {
         guard hart >= 0 && hart < harts.count else { return "hart \(hart)" }
         let pc = harts[hart].pc
         let symbol = symbols.describe(pc)
-        return String(format: "hart %d at pc 0x%08x", hart, pc) + (symbol.isEmpty ? "" : " <\(symbol)>")
+        return String(format: "hart %d%@ at pc 0x%08x", hart, hart == fabricController ? " (FC)" : "", pc)
+            + (symbol.isEmpty ? "" : " <\(symbol)>")
     }
 
     // MARK: Host access

@@ -13,12 +13,14 @@ public enum ExitMechanism: String, Sendable, Codable {
     case testbench = "testbench"
 }
 
-/// What a sleeping hart waits for, for the deadlock report.
+/// What a sleeping hart waits for, for the deadlock report (or, with `spinning`, the loop a
+/// running hart can never leave).
 public struct SleepingHart: Sendable {
     public let hart: Int
     public let pc: UInt32
     public let symbol: String
     public let reason: String
+    public var spinning = false
 }
 
 /// A trap with no handler installed (mtvec never written).
@@ -92,6 +94,8 @@ public enum ExitStatus {
 /// Per-hart counters at the end of a run.
 public struct HartSummary: Sendable, Codable {
     public let hart: Int
+    /// `mhartid`: the cluster core id, or 0x3E0 for the fabric controller (`pulp`).
+    public let mhartid: UInt32
     public let instructions: UInt64
     public let cycles: UInt64
     public let pc: UInt32
@@ -136,6 +140,10 @@ public struct RunResult: Sendable {
     public var redmule: RedMulESummary? = nil
     /// Cluster DMA activity (platforms with the DMA).
     public var dma: DMASummary? = nil
+    /// Faults that the firmware's handler took (and may have swallowed): the warnings printed
+    /// as "pulpsim: trap warning: ..." (at most 10), and how many such traps there were.
+    public var trapWarnings: [String] = []
+    public var unexpectedTraps = 0
 
     public var totalInstructions: UInt64 { harts.reduce(0) { $0 + $1.instructions } }
     public var cycles: UInt64 { harts.map(\.cycles).max() ?? 0 }

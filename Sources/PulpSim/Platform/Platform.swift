@@ -1,5 +1,5 @@
-// Platform: the declarative descriptions of `pulp-cluster`, `spike` and `redmule-tb`
-// (docs/platform.md §2, §8, §9).
+// Platform: the declarative descriptions of `pulp-cluster`, `pulp`, `spike` and `redmule-tb`
+// (docs/platform.md §2, §8, §9, §12).
 //
 // A platform is data: its harts and ISA, its memories and the addresses each is seen at, its
 // devices and their windows, how RedMulE signals completion, how harts boot. The builder
@@ -11,6 +11,7 @@ import Foundation
 /// The platforms pulpsim models.
 public enum PlatformKind: String, CaseIterable, Sendable {
     case pulpCluster = "pulp-cluster"
+    case pulp = "pulp"
     case spike = "spike"
     case redmuleTB = "redmule-tb"
 }
@@ -30,7 +31,7 @@ public struct PlatformOptions: Sendable {
     public init() {}
     public init(kind: PlatformKind) {
         self.kind = kind
-        harts = kind == .pulpCluster ? 8 : 1
+        harts = kind == .pulpCluster || kind == .pulp ? 8 : 1
     }
 
     /// Valid ranges of the options, checked by `Machine.init`.
@@ -79,6 +80,9 @@ public enum DeviceKind: String, Sendable, CaseIterable {
     case eventUnit = "event-unit", eventUnitGlobal = "event-unit-global", timer
     case redmule = "redmule", testbenchIO = "testbench-io"
     case icacheControl = "icache-control", hmr = "hmr"
+    /// The pulp chip's SoC: FLLs, the fabric controller's interrupt controller and timer, the
+    /// SoC event unit.
+    case fll = "fll", fcInterrupts = "fc-interrupts", fcTimer = "fc-timer", socEventUnit = "soc-event-unit"
     /// The cluster DMA: the accessing core's own queue, and the queue shared by all cores.
     case dma = "dma", dmaShared = "dma-shared"
 }
@@ -107,11 +111,15 @@ public enum BootConvention: Sendable {
     case elfEntry
     /// Spike's reset vector in a boot ROM at `address`, which jumps to the ELF entry.
     case spikeBootROM(address: UInt32)
+    /// The fabric controller alone at the ELF entry; the cluster cores stay held until it writes
+    /// their boot addresses and FETCH_EN in cluster control (`pulp`, docs/platform.md §12).
+    case fabricController
 }
 
 /// Everything that makes a platform, as data.
 public struct PlatformDescription: Sendable {
     public let kind: PlatformKind
+    /// The cluster cores (harts 0..harts-1); a fabric controller, if any, comes after them.
     public let harts: Int
     public let extensions: ExtensionSet
     public let memories: [MemoryDescription]
@@ -126,6 +134,13 @@ public struct PlatformDescription: Sendable {
     /// an ELF whose entry is a boot address + 0x80 has its vector table at the boot address, and
     /// `mtvec` starts there, vectored (docs/platform.md §1).
     public var vectorTableAtBootAddress = false
+    /// The platform has a fabric controller: one more hart, after the cluster cores, with
+    /// `mhartid` 0x3E0 (cluster 31, core 0), booting alone (`BootConvention.fabricController`).
+    public var fabricController: Bool { if case .fabricController = boot { return true } else { return false } }
+    /// `mhartid` of the fabric controller.
+    public static let fabricControllerHartID: UInt32 = 31 << 5
+    /// All harts: the cluster cores and the fabric controller.
+    public var totalHarts: Int { harts + (fabricController ? 1 : 0) }
 
     /// One row of the memory map.
     public struct Region: Sendable {
@@ -163,31 +178,7 @@ extension PlatformOptions {
     public var description: PlatformDescription {
         switch kind {
         case .pulpCluster:
-            var devices: [DeviceWindow] = []
-            // Cluster peripherals at 0x1020_0000 and their alias at 0x0020_0000.
-            for (base, suffix) in [(UInt32(0x1020_0000), ""), (UInt32(0x0020_0000), " alias")] {
-                devices += [
-                    DeviceWindow(device: .clusterControl, start: base, size: 0x400, name: "cluster control" + suffix,
-                                 note: "EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR, RETURN"),
-                    DeviceWindow(device: .timer, start: base + 0x400, size: 0x400, name: "cluster timer" + suffix,
-                                 note: "timer_v2: CFG, CNT, CMP, START, RESET; events 10/11"),
-                    DeviceWindow(device: .eventUnitGlobal, start: base + 0x800, size: 0x800, name: "event unit global" + suffix,
-                                 note: "per-core registers at core*0x40, barriers, SW events"),
-                    DeviceWindow(device: .redmule, start: base + 0x1000, size: 0x400, name: "RedMulE" + suffix,
-                                 note: "HWPE slot: TRIGGER, ACQUIRE, STATUS, job registers; event 12"),
-                    DeviceWindow(device: .icacheControl, start: base + 0x1400, size: 0x400, name: "I-cache control" + suffix,
-                                 note: "enable, flush, statistics: accepted, no effect on function"),
-                    DeviceWindow(device: .dmaShared, start: base + 0x1800, size: 0x400, name: "DMA shared queue" + suffix,
-                                 note: dmaNote(shared: true)),
-                    DeviceWindow(device: .hmr, start: base + 0x2000, size: 0x800, name: "HMR unit" + suffix,
-                                 note: "redundancy off: CORES_EN = started cores, per-core SP_STORE"),
-                    DeviceWindow(device: .eventUnit, start: base + 0x4000, size: 0x400, name: "event unit" + suffix,
-                                 note: "this core's view: masks, buffer, waits, barriers, mutexes, dispatch"),
-                    DeviceWindow(device: .dma, start: base + 0x4400, size: 0x400, name: "DMA" + suffix,
-                                 note: dmaNote(shared: false)),
-                ]
-            }
-            devices += [
+            let devices = clusterDevices(hmr: true) + [
                 DeviceWindow(device: .socControl, start: 0x1A10_4000, size: 0x1000, name: "SoC control",
                              note: "CORESTATUS at +0xA0: write 0x80000000|code to exit"),
                 DeviceWindow(device: .stdout, start: 0x1A10_F000, size: 0x1000, name: "stdout",
@@ -198,18 +189,38 @@ extension PlatformOptions {
             return PlatformDescription(
                 kind: kind, harts: harts, extensions: extensions.inserting(.xpulp),
                 memories: [
-                    MemoryDescription(name: "TCDM", kind: .tcdm(banks: 16), size: tcdmSize, views: [
-                        MemoryView(0x0000_0000, "TCDM alias", "same memory as TCDM, as cluster cores see it"),
-                        MemoryView(0x1000_0000, "TCDM", "L1, 16 word-interleaved banks (bank = addr[5:2])"),
-                        MemoryView(0x1010_0000, "TCDM test-and-set", "load: old value, leaves all ones; store: plain",
-                                   testAndSet: true),
-                        MemoryView(0x0010_0000, "TCDM test-and-set alias", "same as 0x10100000", testAndSet: true),
-                    ]),
+                    clusterTCDM,
                     MemoryDescription(name: "L2", kind: .l2, size: l2Size, views: [
                         MemoryView(0x1C00_0000, "L2", "code and bulk data"),
                     ]),
                 ],
                 devices: devices, boot: .elfEntry, redmuleCompletion: .eventUnit, redmuleMemory: "TCDM",
+                interruptPulses: 0, vectorTableAtBootAddress: true)
+        case .pulp:
+            let devices = clusterDevices(hmr: false) + [
+                DeviceWindow(device: .fll, start: 0x1A10_0000, size: 0x1000, name: "FLLs",
+                             note: "FC, peripheral and cluster FLL at +0x10*n: STATUS, CONF1, CONF2, INTEGRATOR; locked"),
+                DeviceWindow(device: .socControl, start: 0x1A10_4000, size: 0x1000, name: "SoC control",
+                             note: "INFO at +0x00 (cores << 16 | clusters); CORESTATUS at +0xA0: write 0x80000000|code to exit"),
+                DeviceWindow(device: .socEventUnit, start: 0x1A10_6000, size: 0x1000, name: "SoC event unit",
+                             note: "registers hold what is written (no peripheral events)"),
+                DeviceWindow(device: .fcInterrupts, start: 0x1A10_9800, size: 0x800, name: "FC interrupt controller",
+                             note: "MASK, STATUS, ACK (set/clear forms), FIFO; lines 10/11 FC timer"),
+                DeviceWindow(device: .fcTimer, start: 0x1A10_B000, size: 0x800, name: "FC timer",
+                             note: "timer_v2 as the cluster timer; FC interrupt lines 10/11"),
+                DeviceWindow(device: .stdout, start: 0x1A10_F000, size: 0x1000, name: "stdout",
+                             note: "putchar: 32-bit store at +(core_id << 3) + (cluster_id << 7); the FC at +0xf80"),
+            ]
+            return PlatformDescription(
+                kind: kind, harts: harts, extensions: extensions.inserting(.xpulp),
+                memories: [
+                    clusterTCDM,
+                    MemoryDescription(name: "L2", kind: .l2, size: l2Size, views: [
+                        MemoryView(0x1C00_0000, "L2",
+                                   "private banks at 0x1c000000 and 0x1c008000 (32 KiB each), shared from 0x1c010000; the FC boots here"),
+                    ]),
+                ],
+                devices: devices, boot: .fabricController, redmuleCompletion: .eventUnit, redmuleMemory: "TCDM",
                 interruptPulses: 0, vectorTableAtBootAddress: true)
         case .spike:
             return PlatformDescription(
@@ -246,6 +257,49 @@ extension PlatformOptions {
 
     /// Text rendering of the memory map.
     public func renderMemoryMap() -> String { description.renderMemoryMap() }
+
+    /// The cluster's TCDM and its views.
+    private var clusterTCDM: MemoryDescription {
+        MemoryDescription(name: "TCDM", kind: .tcdm(banks: 16), size: tcdmSize, views: [
+            MemoryView(0x0000_0000, "TCDM alias", "same memory as TCDM, as cluster cores see it"),
+            MemoryView(0x1000_0000, "TCDM", "L1, 16 word-interleaved banks (bank = addr[5:2])"),
+            MemoryView(0x1010_0000, "TCDM test-and-set", "load: old value, leaves all ones; store: plain",
+                       testAndSet: true),
+            MemoryView(0x0010_0000, "TCDM test-and-set alias", "same as 0x10100000", testAndSet: true),
+        ])
+    }
+
+    /// The cluster's peripherals at 0x1020_0000 and their alias at 0x0020_0000.
+    private func clusterDevices(hmr: Bool) -> [DeviceWindow] {
+        var devices: [DeviceWindow] = []
+        for (base, suffix) in [(UInt32(0x1020_0000), ""), (UInt32(0x0020_0000), " alias")] {
+            devices += [
+                DeviceWindow(device: .clusterControl, start: base, size: 0x400, name: "cluster control" + suffix,
+                             note: "EOC, FETCH_EN, CLUSTER_CFG, BOOT_ADDR, RETURN"),
+                DeviceWindow(device: .timer, start: base + 0x400, size: 0x400, name: "cluster timer" + suffix,
+                             note: "timer_v2: CFG, CNT, CMP, START, RESET; events 10/11"),
+                DeviceWindow(device: .eventUnitGlobal, start: base + 0x800, size: 0x800, name: "event unit global" + suffix,
+                             note: "per-core registers at core*0x40, barriers, SW events"),
+                DeviceWindow(device: .redmule, start: base + 0x1000, size: 0x400, name: "RedMulE" + suffix,
+                             note: "HWPE slot: TRIGGER, ACQUIRE, STATUS, job registers; event 12"),
+                DeviceWindow(device: .icacheControl, start: base + 0x1400, size: 0x400, name: "I-cache control" + suffix,
+                             note: "enable, flush, statistics: accepted, no effect on function"),
+                DeviceWindow(device: .dmaShared, start: base + 0x1800, size: 0x400, name: "DMA shared queue" + suffix,
+                             note: dmaNote(shared: true)),
+            ]
+            if hmr {
+                devices.append(DeviceWindow(device: .hmr, start: base + 0x2000, size: 0x800, name: "HMR unit" + suffix,
+                                            note: "redundancy off: CORES_EN = started cores, per-core SP_STORE"))
+            }
+            devices += [
+                DeviceWindow(device: .eventUnit, start: base + 0x4000, size: 0x400, name: "event unit" + suffix,
+                             note: "this core's view: masks, buffer, waits, barriers, mutexes, dispatch"),
+                DeviceWindow(device: .dma, start: base + 0x4400, size: 0x400, name: "DMA" + suffix,
+                             note: dmaNote(shared: false)),
+            ]
+        }
+        return devices
+    }
 
     /// The memory-map note of a DMA window.
     private func dmaNote(shared: Bool) -> String {

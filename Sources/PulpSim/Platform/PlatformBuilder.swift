@@ -14,6 +14,9 @@ struct BuiltPlatform {
     var redmule: RedMulE?
     var dma: ClusterDMA?
     var testbenchIO: TestbenchIODevice?
+    var clusterControl: ClusterControlDevice?
+    var fcInterrupts: FCInterruptController?
+    var fcTimer: ClusterTimer?
 }
 
 enum PlatformBuilder {
@@ -47,6 +50,13 @@ enum PlatformBuilder {
             built.eventUnit = unit
             return unit
         }
+        func fcInterrupts() -> FCInterruptController {
+            if let unit = built.fcInterrupts { return unit }
+            let unit = FCInterruptController(context: DeviceContext(machine: machine, source: "fc-interrupts"),
+                                             hart: description.harts)
+            built.fcInterrupts = unit
+            return unit
+        }
         /// The plain (not test-and-set) views of a memory, as port windows.
         func windows(of memory: MemoryDescription?, where keep: (MemoryView) -> Bool = { _ in true }) -> [ClosedRange<UInt32>] {
             guard let memory else { return [] }
@@ -76,10 +86,26 @@ enum PlatformBuilder {
                 device = existing
             } else {
                 switch window.device {
-                case .stdout: device = StdoutDevice(console: machine.console)
-                case .socControl: device = SocControlDevice(context: DeviceContext(machine: machine, source: "soc-control"))
+                case .stdout:
+                    device = StdoutDevice(console: machine.console,
+                                          fabricController: description.fabricController ? description.harts : nil)
+                case .socControl:
+                    // INFO on the chip: cores << 16 | clusters.
+                    device = SocControlDevice(context: DeviceContext(machine: machine, source: "soc-control"),
+                                              info: description.fabricController ? UInt32(description.harts) << 16 | 1 : nil)
                 case .clusterControl:
-                    device = ClusterControlDevice(context: DeviceContext(machine: machine, source: "cluster-control"))
+                    let control = ClusterControlDevice(context: DeviceContext(machine: machine, source: "cluster-control"))
+                    built.clusterControl = control
+                    device = control
+                case .fll: device = FLLDevice()
+                case .fcInterrupts: device = fcInterrupts()
+                case .fcTimer:
+                    let interrupts = fcInterrupts()
+                    let timer = ClusterTimer(context: DeviceContext(machine: machine, source: "fc-timer"), name: "FC timer",
+                                             signal: { [unowned interrupts] line in interrupts.raise(line: line) })
+                    built.fcTimer = timer
+                    device = timer
+                case .socEventUnit: device = StorageDevice(name: "SoC event unit")
                 case .eventUnit: device = EventUnitCoreView(unit: eventUnit())
                 case .eventUnitGlobal: device = EventUnitGlobalView(unit: eventUnit())
                 case .timer:
@@ -97,7 +123,7 @@ enum PlatformBuilder {
                                        completion: description.redmuleCompletion, policy: machine.options.redmuleErrors)
                     built.redmule = unit
                     device = unit
-                case .icacheControl: device = ICacheControlDevice()
+                case .icacheControl: device = StorageDevice(name: "I-cache control")
                 case .hmr: device = HMRUnitDevice(context: DeviceContext(machine: machine, source: "hmr"))
                 case .dma: device = dma().coreView
                 case .dmaShared: device = dma().sharedView

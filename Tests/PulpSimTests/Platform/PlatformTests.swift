@@ -20,6 +20,8 @@ final class PlatformTests: XCTestCase {
             ("pulp-cluster, 1 hart", options(.pulpCluster) { $0.harts = 1 }),
             ("pulp-cluster, TCDM 4 KiB, L2 4 KiB", options(.pulpCluster) { $0.tcdmSize = 4096; $0.l2Size = 4096 }),
             ("pulp-cluster, TCDM 1 MiB, L2 64 MiB", options(.pulpCluster) { $0.tcdmSize = 1 << 20; $0.l2Size = 64 << 20 }),
+            ("pulp", options(.pulp)),
+            ("pulp, 1 cluster core", options(.pulp) { $0.harts = 1 }),
             ("spike", options(.spike)),
             ("spike, 8 harts, RAM 1 MiB", options(.spike) { $0.harts = 8; $0.ramSize = 1 << 20 }),
             ("redmule-tb", options(.redmuleTB)),
@@ -29,15 +31,17 @@ final class PlatformTests: XCTestCase {
     // MARK: Building
 
     func testEveryPlatformBuilds() throws {
-        XCTAssertEqual(PlatformKind.allCases.map(\.rawValue), ["pulp-cluster", "spike", "redmule-tb"])
+        XCTAssertEqual(PlatformKind.allCases.map(\.rawValue), ["pulp-cluster", "pulp", "spike", "redmule-tb"])
         XCTAssertEqual(MachineOptions(platform: .pulpCluster).platform.harts, 8)
+        XCTAssertEqual(MachineOptions(platform: .pulp).platform.harts, 8)
         XCTAssertEqual(MachineOptions(platform: .spike).platform.harts, 1)
         XCTAssertEqual(MachineOptions(platform: .redmuleTB).platform.harts, 1)
         for (label, o) in edgeCases {
             let m = try Machine(options: o)
-            XCTAssertEqual(m.harts.count, o.platform.harts, label)
-            XCTAssertEqual(m.harts.map(\.hartID), (0..<o.platform.harts).map(UInt32.init), label)
-            let cluster = o.platform.kind == .pulpCluster
+            let chip = o.platform.kind == .pulp  // the fabric controller comes after the cluster cores
+            XCTAssertEqual(m.harts.count, o.platform.harts + (chip ? 1 : 0), label)
+            XCTAssertEqual(m.harts.map(\.hartID), (0..<o.platform.harts).map(UInt32.init) + (chip ? [0x3E0] : []), label)
+            let cluster = o.platform.kind == .pulpCluster || chip
             XCTAssertEqual(m.eventUnit != nil, cluster, label)
             XCTAssertEqual(m.eventUnit?.cores, cluster ? o.platform.harts : nil, label)
             XCTAssertEqual(m.timer != nil, cluster, label)
@@ -102,8 +106,8 @@ final class PlatformTests: XCTestCase {
         }
         let r = try runCLI(["memory-map"])
         XCTAssertEqual(r.stdout, PlatformOptions(kind: .pulpCluster).renderMemoryMap() + "\n", "pulp-cluster is the default")
-        let bad = try runCLI(["memory-map", "--platform", "pulp"])
-        XCTAssertNotEqual(bad.status, 0, "§12: pulp is not a platform yet")
+        let bad = try runCLI(["memory-map", "--platform", "pulpissimo"])
+        XCTAssertNotEqual(bad.status, 0, "not a platform")
         XCTAssertEqual(bad.stdout, "")
     }
 

@@ -1,0 +1,103 @@
+// The `pulp` platform (docs/platform.md §12): the fabric controller boots alone, starts the
+// cluster through FETCH_EN, takes interrupts from its own controller and timer; what a user
+// sees when the FC waits for a cluster that never starts, spins for ever, or starts a core at a
+// boot address it never wrote. Also the spin detector on the other platforms.
+
+import Foundation
+import PulpSim
+import XCTest
+
+final class PulpChipTests: XCTestCase {
+    /// Boot hold and release, SoC registers, the cluster round trip, an FC timer interrupt: the
+    /// firmware checks each and exits 0.
+    func testClusterRoundTripFromTheFabricController() throws {
+        let (result, machine) = try runELF(Paths.firmware("pulp", "fc-cluster"), platform: .pulp)
+        XCTAssertEqual(result.firmwareExitCode, 0, "\(result.reason) \(result.output)")
+        XCTAssertEqual(result.output, "fc-cluster: all checks passed\n")
+        XCTAssertEqual(machine.harts.count, 9)
+        XCTAssertEqual(machine.fabricController, 8)
+        XCTAssertEqual(machine.harts[8].hartID, 0x3E0)
+        XCTAssertEqual(result.harts.map(\.mhartid), Array(0..<8) + [0x3E0])
+        // Every cluster core ran, and started after the FC (its first cycles are the FC's).
+        for core in 0..<8 {
+            XCTAssertGreaterThan(result.harts[core].instructions, 50, "core \(core)")
+            XCTAssertLessThan(result.harts[core].instructions, result.harts[8].instructions)
+        }
+        XCTAssertNotNil(machine.fcInterrupts)
+        XCTAssertEqual((machine.fcInterrupts?.acknowledged ?? 0) & (1 << 10), 1 << 10)
+    }
+
+    /// With fewer cluster cores (--harts 2) the FC still boots; FETCH_EN reads the cores that exist.
+    func testFewerClusterCores() throws {
+        let (result, machine) = try runELF(Paths.firmware("pulp", "fc-vectored"), platform: .pulp, harts: 2)
+        XCTAssertEqual(result.firmwareExitCode, 0, "\(result.reason)")
+        XCTAssertEqual(machine.harts.count, 3)
+        XCTAssertEqual(machine.fabricController, 2)
+        XCTAssertEqual(result.harts[0].instructions, 0)  // never started
+    }
+
+    /// mtvec at reset is the boot address, vectored: FC timer and software lines enter at their vectors.
+    func testVectoredInterruptsAtReset() throws {
+        let r = try runCLI(["run", "--platform", "pulp", Paths.firmware("pulp", "fc-vectored")], exits: 0)
+        XCTAssertFalse(r.stderr.contains("warning"), r.stderr)
+    }
+
+    /// An FC asleep waiting for a cluster it never started: a deadlock naming the held cores.
+    func testWaitingForAClusterNeverStarted() throws {
+        let r = try runCLI(["run", "--platform", "pulp", "--history", "0", Paths.firmware("pulp", "fc-never-started")], exits: 121)
+        XCTAssertEqual(r.stderr.components(separatedBy: "held in reset: never started").count - 1, 8, r.stderr)
+        XCTAssertTrue(r.stderr.contains("hart 8 (fabric controller) at 0x1c008012 <_start+0x12>: waiting on wfi: FC interrupt controller mask 0x00000002, status 0x00000000"), r.stderr)
+        let json = try runCLI(["run", "--platform", "pulp", "--json", Paths.firmware("pulp", "fc-never-started")], exits: 121)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["reason"] as? String, "deadlock")
+        XCTAssertEqual((object?["sleeping"] as? [[String: Any]])?.count, 9)
+    }
+
+    /// A lone hart polling a flag nothing can set ends the run as a deadlock, on every platform.
+    func testSpinningForEverIsADeadlock() throws {
+        for (platform, dir, name) in [("pulp-cluster", "pulp-cluster", "hart 0"), ("spike", "spike", "hart 0"),
+                                      ("pulp", "pulp", "hart 8 (fabric controller)")] {
+            let r = try runCLI(["run", "--platform", platform, "--history", "0", Paths.firmware(dir, "spin-flag")], exits: 121)
+            XCTAssertTrue(r.stderr.contains("deadlock: \(name) spins for ever"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("<poll>: spinning in a loop of 8 instructions that cannot end"), r.stderr)
+        }
+        let json = try runCLI(["run", "--platform", "spike", "--json", Paths.firmware("spike", "spin-flag")], exits: 121)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let spinning = object?["spinning"] as? [[String: Any]]
+        XCTAssertEqual(spinning?.first?["symbol"] as? String, "poll")
+        // Loops whose state moves are never taken for spins: the limit ends them.
+        try runCLI(["run", "--platform", "spike", "--max-instructions", "30000000", "--history", "0",
+                    Paths.firmware("spike", "fault-loop")], exits: 123)
+    }
+
+    /// A core started by FETCH_EN at a boot address the FC never wrote.
+    func testCoreStartedAtAnUnwrittenBootAddress() throws {
+        let r = try runCLI(["run", "--platform", "pulp", "--history", "0", Paths.firmware("pulp", "fc-bad-boot")], exits: 120)
+        XCTAssertTrue(r.stderr.contains("hart 2: illegal instruction with no trap handler"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("core 2 was started by FETCH_EN at its boot address 0x00000000 (cluster control BOOT_ADDR[2], 0x10200048): the fabric controller never wrote it"), r.stderr)
+    }
+
+    /// The platform's memory map names the SoC devices the runtime touches.
+    func testMemoryMap() throws {
+        let r = try runCLI(["memory-map", "--platform", "pulp"], exits: 0)
+        for row in ["0x1a100000-0x1a100fff  FLLs", "0x1a104000-0x1a104fff  SoC control", "0x1a106000-0x1a106fff  SoC event unit",
+                    "0x1a109800-0x1a109fff  FC interrupt controller", "0x1a10b000-0x1a10b7ff  FC timer",
+                    "0x1a10f000-0x1a10ffff  stdout", "0x10200000-0x102003ff  cluster control"] {
+            XCTAssertTrue(r.stdout.contains(row), "\(row) in\n\(r.stdout)")
+        }
+        XCTAssertFalse(r.stdout.contains("HMR"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("0x40000000"), r.stdout)
+    }
+
+    /// --stats and gdb name the fabric controller.
+    func testFabricControllerIsNamed() throws {
+        let r = try runCLI(["run", "--platform", "pulp", "--stats", "--quiet", Paths.firmware("pulp", "fc-cluster")], exits: 0)
+        XCTAssertTrue(r.stderr.contains("   8  ") && r.stderr.contains("fabric controller, running"), r.stderr)
+        let (_, machine) = try runELF(Paths.firmware("pulp", "fc-cluster"), platform: .pulp)
+        XCTAssertEqual(machine.hartName(8), "hart 8 (fabric controller)")
+        XCTAssertEqual(machine.hartName(3), "hart 3")
+        // --trace-harts takes the FC's index.
+        try runCLI(["run", "--platform", "pulp", "--trace-harts", "8", "--trace-file", "/dev/null",
+                    Paths.firmware("pulp", "fc-cluster")], exits: 0)
+    }
+}
