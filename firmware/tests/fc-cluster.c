@@ -7,7 +7,9 @@
  *     their slices, core 0 raises line 1 at the FC (STATUS_SET), the FC sleeps in wfi until
  *     then and checks every core's share;
  *   - an FC timer interrupt through the FC interrupt controller (line 10, mcause 0x8000000a)
- *     into crt0's handler, waking the FC from wfi.
+ *     into crt0's handler, waking the FC from wfi;
+ *   - a DMA transfer (L2 -> TCDM) issued on MCHAN's FC queue (0x1020_1C00) with its event bit:
+ *     FC line 8 at completion, the data landed.
  * Exit code 0 when every check passes, else the number of the failing check.
  */
 #include "pulp.h"
@@ -18,6 +20,11 @@ static volatile uint32_t core_seen[8];
 static volatile uint32_t partial[8];
 static volatile uint32_t total;
 static volatile uint32_t timer_irqs, last_mcause;
+static uint32_t source[32];                 /* L2 */
+L1_BSS static uint32_t landing[32];
+
+#define MCHAN_FC_CMD 0x10201C00u
+#define MCHAN_FC_STATUS 0x10201C04u
 
 static void fc_irq(unsigned mcause)
 {
@@ -65,6 +72,17 @@ static int fc_main(void)
     if (timer_irqs != 1 || last_mcause != (0x80000000u | FC_LINE_TIMER_LO)) return 12;
     if (!(fc_itc_acknowledged() & (1u << FC_LINE_TIMER_LO))) return 13;
     if (fc_itc_status() & (1u << FC_LINE_TIMER_LO)) return 14;      /* taken: STATUS cleared */
+    /* MCHAN's FC queue: 128 bytes L2 -> TCDM, event bit (20) set: FC line 8 at completion. */
+    for (int i = 0; i < 32; i++) source[i] = 0xA5000000u + (uint32_t)i;
+    uint32_t id = FC_REG(MCHAN_FC_CMD, 0);
+    FC_REG(MCHAN_FC_CMD, 0) = 128u | 1u << 17 | 1u << 18 | 1u << 20;   /* to TCDM, incremental, event */
+    FC_REG(MCHAN_FC_CMD, 0) = (uint32_t)(uintptr_t)landing;
+    FC_REG(MCHAN_FC_CMD, 0) = (uint32_t)(uintptr_t)source;
+    fc_wait_line(8);
+    if (FC_REG(MCHAN_FC_STATUS, 0) & (1u << id)) return 15;             /* no longer busy */
+    FC_REG(MCHAN_FC_STATUS, 0) = 1u << id;                              /* free the id */
+    for (int i = 0; i < 32; i++)
+        if (landing[i] != source[i]) return 16;
     printf("fc-cluster: all checks passed\n");
     return 0;
 }

@@ -45,9 +45,11 @@ public final class ClusterDMA {
     let engine: DMAEngine
     let frontEnd: DMAFrontEnd
     let cores: Int
-    /// The windows: this core's queue, and the shared queue.
-    private(set) lazy var coreView: Device = DMAWindow(name: "DMA (this core's queue)", dma: self, shared: false)
-    private(set) lazy var sharedView: Device = DMAWindow(name: "DMA (shared queue)", dma: self, shared: true)
+    /// The windows: this core's queue, the shared queue, and (MCHAN on `pulp`) the fabric
+    /// controller's queue.
+    private(set) lazy var coreView: Device = DMAWindow(name: "DMA (this core's queue)", dma: self, kind: .core)
+    private(set) lazy var sharedView: Device = DMAWindow(name: "DMA (shared queue)", dma: self, kind: .shared)
+    private(set) lazy var fabricControllerView: Device = DMAWindow(name: "DMA (FC queue)", dma: self, kind: .fabricController)
 
     init(kind: DMAFrontEndKind, cores: Int, context: DeviceContext, tcdmPort: MemoryPort, externalPort: MemoryPort,
          policy: DMAErrorPolicy) {
@@ -89,21 +91,27 @@ public final class ClusterDMA {
     }
 }
 
-/// One of the two windows of the cluster DMA: the accessing hart's own queue, or the shared one.
+/// A window of the cluster DMA: the accessing core's own queue, the shared one, or the fabric
+/// controller's (queue `cores + 1`, any hart may use it).
 final class DMAWindow: Device {
+    enum Kind { case core, shared, fabricController }
     let name: String
     unowned let dma: ClusterDMA
-    let shared: Bool
+    let kind: Kind
 
-    init(name: String, dma: ClusterDMA, shared: Bool) {
+    init(name: String, dma: ClusterDMA, kind: Kind) {
         self.name = name
         self.dma = dma
-        self.shared = shared
+        self.kind = kind
     }
 
     private func queue(_ access: AccessContext) -> Int? {
-        guard access.hart >= 0, access.hart < dma.cores else { return nil }  // (not the debugger)
-        return shared ? dma.cores : access.hart
+        guard access.hart >= 0 else { return nil }  // (not the debugger)
+        switch kind {
+        case .core: return access.hart < dma.cores ? access.hart : nil
+        case .shared: return access.hart < dma.cores ? dma.cores : nil
+        case .fabricController: return dma.cores + 1
+        }
     }
 
     func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? {

@@ -139,6 +139,9 @@ struct DMARequest {
     /// the cores they are raised on.
     var events: UInt32 = 0
     var targets: UInt32 = 0
+    /// Issued through the fabric controller's port (MCHAN on `pulp`): the events go to the FC's
+    /// interrupt controller (line 8) instead of cluster cores.
+    var fabricController = false
     /// Moves no data (a transfer dropped after a diagnosed error under `--dma-errors=warn`).
     var dropped = false
 }
@@ -449,6 +452,10 @@ final class DMAEngine {
             let lines = (0..<32).filter { r.events & (1 << UInt32($0)) != 0 }.map(String.init).joined(separator: ", ")
             context.trace(hart: r.hart, "\(describeTag(r)) done (\(r.length) B\(r.dropped ? ", dropped" : ""))"
                           + (lines.isEmpty ? ", no event" : String(format: "; event %@ to cores 0x%02x", lines, r.targets)))
+        }
+        if r.fabricController {
+            if r.events != 0 { context.raiseFabricControllerLine(EventLine.dmaFirst) }
+            return
         }
         for line in 0..<32 where r.events & (1 << UInt32(line)) != 0 && r.targets != 0 {
             context.raiseEvent(line: line, cores: r.targets)

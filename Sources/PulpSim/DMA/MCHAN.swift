@@ -71,7 +71,7 @@ final class MCHAN: DMAFrontEnd {
         self.context = context
         self.cores = cores
         self.policy = policy
-        queues = [Queue](repeating: Queue(), count: cores + 1)
+        queues = [Queue](repeating: Queue(), count: cores + 2)  // (+ the shared and the FC queue)
         engine.completed = { [unowned self] in self.completed($0) }
     }
 
@@ -81,7 +81,11 @@ final class MCHAN: DMAFrontEnd {
         return mask
     }
 
-    func queueName(_ queue: Int) -> String { queue < cores ? "DMA queue of core \(queue)" : "DMA shared queue" }
+    func queueName(_ queue: Int) -> String {
+        queue < cores ? "DMA queue of core \(queue)" : queue == cores ? "DMA shared queue" : "DMA FC queue"
+    }
+    /// The fabric controller's queue (`pulp`).
+    var fabricControllerQueue: Int { cores + 1 }
 
     // MARK: Registers
 
@@ -237,12 +241,15 @@ final class MCHAN: DMAFrontEnd {
         if command & MCHANCommand.event != 0 { events |= 1 << UInt32(EventLine.dmaFirst) }
         if command & MCHANCommand.interrupt != 0 { events |= 1 << UInt32(EventLine.dmaFirst + 1) }
         let all = cores >= 32 ? UInt32.max : (UInt32(1) << UInt32(cores)) - 1
-        let targets = command & MCHANCommand.broadcast != 0 ? all : (hart >= 0 && hart < 32 ? 1 << UInt32(hart) : 0)
+        let fromFC = queue == fabricControllerQueue
+        let targets = fromFC ? 0 : command & MCHANCommand.broadcast != 0 ? all : (hart >= 0 && hart < cores ? 1 << UInt32(hart) : 0)
         let sides = toTCDM ? "\(describeSide(external, name: "ext", count: length)) -> \(describeSide(tcdm, name: "TCDM", count: length))"
             : "\(describeSide(tcdm, name: "TCDM", count: length)) -> \(describeSide(external, name: "ext", count: length))"
         var summary = "\(sides), \(length) B"
         let lines = [events & 0x100 != 0 ? "event 8" : nil, events & 0x200 != 0 ? "event 9" : nil].compactMap { $0 }
-        if !lines.isEmpty { summary += ", \(lines.joined(separator: " and ")) to \(Self.targets(targets, cores: cores))" }
+        if !lines.isEmpty {
+            summary += fromFC ? ", FC line 8" : ", \(lines.joined(separator: " and ")) to \(Self.targets(targets, cores: cores))"
+        }
 
         var errors: [String] = []
         if length == 0 { errors.append("length 0 (the RTL programs length − 1 and moves 131072 bytes)") }
@@ -266,7 +273,7 @@ final class MCHAN: DMAFrontEnd {
         active[id] += 1
         engine.submit(DMARequest(id: UInt32(id), queue: queue, hart: hart, channel: toTCDM ? .toTCDM : .fromTCDM,
                                  source: toTCDM ? external : tcdm, destination: toTCDM ? tcdm : external, length: length,
-                                 summary: summary, events: events, targets: targets, dropped: dropped))
+                                 summary: summary, events: events, targets: targets, fabricController: fromFC, dropped: dropped))
     }
 
     private func completed(_ t: DMATransfer) {
@@ -274,6 +281,7 @@ final class MCHAN: DMAFrontEnd {
         if id < MCHAN.idCount { active[id] = max(0, active[id] - 1) }
         let r = t.request
         let signal = r.events == 0 ? "raised no event (command bits 20-21 clear)"
+            : r.fabricController ? "raised FC interrupt line 8"
             : "raised event \(r.events & 0x100 != 0 ? 8 : 9) on \(Self.targets(r.targets, cores: cores))"
         queues[r.queue].lastCompleted = "id \(id) (\(r.summary)) completed at cycle \(t.completion) and \(signal)"
         wakeSleepers()

@@ -95,6 +95,9 @@ public final class DeviceContext {
     /// Raises event `line` in the event unit for the cores in `cores` (bit i = core i).
     public func raiseEvent(line: Int, cores: UInt32) { machine.eventUnit?.raise(line: line, targets: cores) }
 
+    /// Raises `line` at the fabric controller's interrupt controller (`pulp`; nothing elsewhere).
+    public func raiseFabricControllerLine(_ line: Int) { machine.fcInterrupts?.raise(line: line) }
+
     /// Sets interrupt-pending bit `bit` of `hart`'s mip (a device line); a hart asleep in `wfi`
     /// wakes. A pulse line (the platform's `interruptPulses`) is consumed by that wake-up unless
     /// the interrupt is enabled, in which case taking it consumes it.

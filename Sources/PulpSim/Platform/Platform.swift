@@ -85,6 +85,8 @@ public enum DeviceKind: String, Sendable, CaseIterable {
     case fll = "fll", fcInterrupts = "fc-interrupts", fcTimer = "fc-timer", socEventUnit = "soc-event-unit"
     /// The cluster DMA: the accessing core's own queue, and the queue shared by all cores.
     case dma = "dma", dmaShared = "dma-shared"
+    /// MCHAN's port for the fabric controller (`pulp`).
+    case dmaFabricController = "dma-fc"
 }
 
 /// A device window: where a device's registers are seen.
@@ -287,6 +289,10 @@ extension PlatformOptions {
                 DeviceWindow(device: .dmaShared, start: base + 0x1800, size: 0x400, name: "DMA shared queue" + suffix,
                              note: dmaNote(shared: true)),
             ]
+            if !hmr && dma == .mchan {  // the chip: MCHAN's port for the fabric controller
+                devices.append(DeviceWindow(device: .dmaFabricController, start: base + 0x1C00, size: 0x400,
+                                            name: "DMA FC queue" + suffix, note: "MCHAN v7, the fabric controller's queue; FC line 8"))
+            }
             if hmr {
                 devices.append(DeviceWindow(device: .hmr, start: base + 0x2000, size: 0x800, name: "HMR unit" + suffix,
                                             note: "redundancy off: CORES_EN = started cores, per-core SP_STORE"))

@@ -127,6 +127,7 @@ enum PlatformBuilder {
                 case .hmr: device = HMRUnitDevice(context: DeviceContext(machine: machine, source: "hmr"))
                 case .dma: device = dma().coreView
                 case .dmaShared: device = dma().sharedView
+                case .dmaFabricController: device = dma().fabricControllerView
                 case .testbenchIO:
                     let io = TestbenchIODevice(context: DeviceContext(machine: machine, source: "testbench"), console: machine.console)
                     built.testbenchIO = io

@@ -57,12 +57,14 @@ final class BusTests: XCTestCase {
         ],
     ]
 
-    /// `pulp`: the cluster's map without the HMR unit and the testbench's stdout mock, with the SoC.
+    /// `pulp`: the cluster's map without the HMR unit and the testbench's stdout mock, with MCHAN's
+    /// FC queue and the SoC.
     static func rows(_ kind: PlatformKind) -> [Row] { kind == .pulp ? pulpRows : expected[kind]! }
 
     static let pulpRows: [Row] = {
         let cluster = expected[.pulpCluster]!.filter { !$0.name.hasPrefix("HMR unit") && $0.start != 0x4000_0000 }
-        let soc = [Row("FLLs", 0x1A10_0000, 0x1000, ram: false), Row("SoC event unit", 0x1A10_6000, 0x1000, ram: false),
+        let soc = [Row("DMA FC queue alias", 0x0020_1C00, 0x400, ram: false), Row("DMA FC queue", 0x1020_1C00, 0x400, ram: false),
+                   Row("FLLs", 0x1A10_0000, 0x1000, ram: false), Row("SoC event unit", 0x1A10_6000, 0x1000, ram: false),
                    Row("FC interrupt controller", 0x1A10_9800, 0x800, ram: false), Row("FC timer", 0x1A10_B000, 0x800, ram: false)]
         return (cluster + soc).sorted { $0.start < $1.start }
     }()
@@ -72,7 +74,7 @@ final class BusTests: XCTestCase {
         .pulpCluster: [0x0004_0000, 0x000F_FFFC, 0x0014_0000, 0x0020_1C00, 0x0020_2800, 0x0020_4800,
                        0x0020_7FFC, 0x1004_0000, 0x1020_1C00, 0x1020_2800, 0x1020_4800,
                        0x1A10_0000, 0x1A10_6000, 0x1A10_B000, 0x1C10_0000, 0x4000_1000, 0x8000_0000, 0xFFFF_FFFC],
-        .pulp: [0x0004_0000, 0x0020_2000, 0x0020_7FFC, 0x1004_0000, 0x1020_1C00, 0x1020_2000, 0x1020_4800,
+        .pulp: [0x0004_0000, 0x0020_2000, 0x0020_7FFC, 0x1004_0000, 0x1020_2000, 0x1020_4800,
                0x1A10_1000, 0x1A10_9000, 0x1A10_B800, 0x1C10_0000, 0x4000_0000, 0x8000_0000, 0xFFFF_FFFC],
         .spike: [0x0000_0000, 0x0000_0FFC, 0x0000_2000, 0x1C00_0000, 0x7FFF_FFFC, 0x9000_0000, 0xFFFF_FFFC],
         .redmuleTB: [0x0000_0000, 0x000F_FFFC, 0x0010_0400, 0x1BFF_FFFC, 0x1C08_0000, 0x8000_0008, 0x1020_4000],

@@ -8,8 +8,8 @@ import PulpSim
 import XCTest
 
 final class PulpChipTests: XCTestCase {
-    /// Boot hold and release, SoC registers, the cluster round trip, an FC timer interrupt: the
-    /// firmware checks each and exits 0.
+    /// Boot hold and release, SoC registers, the cluster round trip, an FC timer interrupt, a
+    /// transfer on MCHAN's FC queue: the firmware checks each and exits 0.
     func testClusterRoundTripFromTheFabricController() throws {
         let (result, machine) = try runELF(Paths.firmware("pulp", "fc-cluster"), platform: .pulp)
         XCTAssertEqual(result.firmwareExitCode, 0, "\(result.reason) \(result.output)")
@@ -23,6 +23,10 @@ final class PulpChipTests: XCTestCase {
             XCTAssertGreaterThan(result.harts[core].instructions, 50, "core \(core)")
             XCTAssertLessThan(result.harts[core].instructions, result.harts[8].instructions)
         }
+        // The FC's own MCHAN queue moved 128 bytes into the TCDM and signalled FC line 8.
+        XCTAssertEqual(result.dma?.transfers, 1)
+        XCTAssertEqual(result.dma?.bytesToTCDM, 128)
+        XCTAssertEqual((machine.fcInterrupts?.acknowledged ?? 0) & (1 << 8), 0)  // waited for, not taken
         XCTAssertNotNil(machine.fcInterrupts)
         XCTAssertEqual((machine.fcInterrupts?.acknowledged ?? 0) & (1 << 10), 1 << 10)
     }
