@@ -272,7 +272,7 @@ struct Run: ParsableCommand {
                 fail("\(error)", status: ExitStatus.usage)
             }
         }
-        if timeline != nil { machine.setTimeline(Timeline(harts: machine.harts.count)) }
+        if timeline != nil { machine.setTimeline(Timeline(harts: machine.harts.count, fabricController: machine.fabricController)) }
         let result: RunResult
         if let gdb {
             let server: GDBServer

@@ -372,6 +372,7 @@ extension Machine {
         switch h.state {
         case .running: return "running"
         case .stopped: return "stopped"
+        case .asleep(.held): return "held in reset (FETCH_EN not set)"
         case .asleep(let r): return "asleep (\(r.description))"
         }
     }

@@ -24,11 +24,13 @@ public final class Timeline {
     public static let redmuleTrack = 100
     let sampleInterval: UInt64
 
-    public init(harts: Int, sampleInterval: UInt64 = 1000) {
+    /// `fabricController`: the hart index of the `pulp` chip's fabric controller, named so.
+    public init(harts: Int, fabricController: Int? = nil, sampleInterval: UInt64 = 1000) {
         self.sampleInterval = sampleInterval
         events.append(#"{"name":"process_name","ph":"M","pid":0,"args":{"name":"pulpsim cluster"}}"#)
         for h in 0..<harts {
-            events.append(#"{"name":"thread_name","ph":"M","pid":0,"tid":\#(h),"args":{"name":"hart \#(h)"}}"#)
+            let name = h == fabricController ? "hart \(h) (fabric controller)" : "hart \(h)"
+            events.append(#"{"name":"thread_name","ph":"M","pid":0,"tid":\#(h),"args":{"name":"\#(name)"}}"#)
             events.append(#"{"name":"thread_sort_index","ph":"M","pid":0,"tid":\#(h),"args":{"sort_index":\#(h)}}"#)
         }
         events.append(#"{"name":"thread_name","ph":"M","pid":0,"tid":\#(Timeline.redmuleTrack),"args":{"name":"RedMulE"}}"#)

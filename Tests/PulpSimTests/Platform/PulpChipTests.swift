@@ -100,6 +100,28 @@ final class PulpChipTests: XCTestCase {
         let (_, machine) = try runELF(Paths.firmware("pulp", "fc-cluster"), platform: .pulp)
         XCTAssertEqual(machine.hartName(8), "hart 8 (fabric controller)")
         XCTAssertEqual(machine.hartName(3), "hart 3")
+        // gdb: nine threads, the ninth named as the fabric controller; held cores say so.
+        var options = MachineOptions(platform: .pulp)
+        options.echoOutput = false
+        let chip = try Machine(options: options)
+        try chip.load(path: Paths.firmware("pulp", "fc-cluster"))
+        func frame(_ p: String) -> [UInt8] {
+            let sum = p.utf8.reduce(0) { ($0 + Int($1)) & 0xFF }
+            return Array("$\(p)#\(String(format: "%02x", sum))".utf8)
+        }
+        let server = GDBServer(machine: chip, input: [UInt8(ascii: "+")] + frame("QStartNoAckMode") + frame("qfThreadInfo")
+                               + frame("qThreadExtraInfo,9") + frame("qThreadExtraInfo,1"))
+        _ = server.serve()
+        let text = String(decoding: server.output, as: UTF8.self)
+        XCTAssertTrue(text.contains("$m1,2,3,4,5,6,7,8,9#"), text)
+        let hex = { (s: String) in s.utf8.map { String(format: "%02x", $0) }.joined() }
+        XCTAssertTrue(text.contains(hex("hart 8 (fabric controller) (running)")), text)
+        XCTAssertTrue(text.contains(hex("hart 0 (held in reset (FETCH_EN not set))")), text)
+        // The timeline names the FC's track.
+        let timeline = FileManager.default.temporaryDirectory.appendingPathComponent("pulpsim-fc-\(getpid()).json").path
+        defer { try? FileManager.default.removeItem(atPath: timeline) }
+        try runCLI(["run", "--platform", "pulp", "--quiet", "--timeline", timeline, Paths.firmware("pulp", "fc-cluster")], exits: 0)
+        XCTAssertTrue(try String(contentsOfFile: timeline, encoding: .utf8).contains(#""name":"hart 8 (fabric controller)""#))
         // --trace-harts takes the FC's index.
         try runCLI(["run", "--platform", "pulp", "--trace-harts", "8", "--trace-file", "/dev/null",
                     Paths.firmware("pulp", "fc-cluster")], exits: 0)
