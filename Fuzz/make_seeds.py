@@ -33,9 +33,13 @@ PULPSIM = os.environ.get("PULPSIM", os.path.join(ROOT, ".build/debug/pulpsim"))
 
 
 def reset(target):
+    """Empties a target's seed directory, keeping the inputs of fixed bugs (regress-*), which
+    were found by the fuzzer and committed by hand."""
     path = os.path.join(CORPUS, target)
-    shutil.rmtree(path, ignore_errors=True)
-    os.makedirs(path)
+    os.makedirs(path, exist_ok=True)
+    for name in os.listdir(path):
+        if not name.startswith("regress-"):
+            os.remove(os.path.join(path, name))
     return path
 
 
@@ -353,6 +357,11 @@ PULP_WINDOWS = {"cluster-control": 0, "timer": 1, "event-unit-global": 2, "redmu
                 "dma-alias": 13, "soc-control": 14, "stdout": 15, "test-and-set": 16, "test-and-set-alias": 17,
                 "htif": 18}
 TB_WINDOWS = {"redmule": 0, "testbench-io": 1, "htif": 2}
+# `pulp` (PULP_IDMA with bit 3 of byte 1 set, i.e. exit code 8..15): the cluster windows without
+# the HMR unit, MCHAN's FC queue, then the SoC; hart index 7 is the fabric controller.
+CHIP_WINDOWS = {"cluster-control": 0, "timer": 1, "dma-fc": 6, "event-unit": 7, "dma": 8, "fll": 18,
+                "soc-control": 19, "soc-event-unit": 20, "fc-interrupts": 21, "fc-timer": 22, "stdout": 23}
+FC = 7
 SPIKE_WINDOWS = {"htif": 0}
 
 
@@ -441,6 +450,21 @@ def devices_seeds():
                              + mmio(PULP_WINDOWS["test-and-set"], 2, size=6),
         "pulp-deadlock": dev_config(PULP, 2) + mmio(eu, 0, 1 << 3) + mmio(eu, 15) + dev_op(19, 1),
         "pulp-htif": dev_config(PULP) + dev_op(23) + bytes([0, 0]) + dev_op(23) + bytes([4, 0]) + dev_op(23) + bytes([2, 0]),
+        # The pulp chip: the FC's interrupt controller, timer, FLLs and SoC registers, MCHAN's FC
+        # queue, FETCH_EN, from the FC (hart index 7) and from cluster cores.
+        "chip-empty": dev_config(PULP_IDMA, 2, exit_code=8),
+        "chip-fc-interrupts": dev_config(PULP_IDMA, 2, exit_code=8, handler=True) + b"".join(
+            mmio(CHIP_WINDOWS["fc-interrupts"], r, ("m", r), hart=FC) + mmio(CHIP_WINDOWS["fc-interrupts"], r, hart=r & 1)
+            for r in range(10)) + b"".join(mmio(CHIP_WINDOWS["fc-timer"], r, ("m", r), hart=FC) for r in range(10))
+            + dev_op(19, FC) + mmio(CHIP_WINDOWS["fc-interrupts"], 4, 1 << 3, hart=1),
+        "chip-soc": dev_config(PULP_IDMA, 1, exit_code=9) + b"".join(
+            mmio(CHIP_WINDOWS[w], r, ("m", r), hart=FC) + mmio(CHIP_WINDOWS[w], r, hart=FC)
+            for w in ("fll", "soc-control", "soc-event-unit") for r in range(6)),
+        "chip-dma-fc": dev_config(PULP_IDMA, 2, exit_code=8, traced=True) + b"".join(
+            mmio(CHIP_WINDOWS["dma-fc"], r, ("m", r * 3), hart=FC) + mmio(CHIP_WINDOWS["dma-fc"], r, hart=0) for r in range(4))
+            + mmio(CHIP_WINDOWS["fc-interrupts"], 1, 1 << 8, hart=FC) + dev_op(19, FC),
+        "chip-fetch-enable": dev_config(PULP_IDMA, 4, exit_code=8) + mmio(CHIP_WINDOWS["cluster-control"], 4, ("m", 4), hart=FC)
+            + mmio(CHIP_WINDOWS["cluster-control"], 1, 0xFF, hart=FC) + mmio(CHIP_WINDOWS["cluster-control"], 1, hart=2),
         "spike-htif": dev_config(SPIKE, 2) + dev_op(23) + bytes([0, 0]) + dev_op(23, 1) + bytes([1, 0])
                       + dev_op(23) + bytes([4, 0]) + dev_op(23) + bytes([5, 2]) + dev_op(23) + bytes([3, 0]),
         "spike-faults": dev_config(SPIKE, 1, handler=True) + mmio(0, 2, 1) + dev_op(15) + bytes([1, 1, 1])

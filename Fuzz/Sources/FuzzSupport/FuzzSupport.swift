@@ -21,7 +21,7 @@ public enum FuzzFirmware {
     /// The program for `platform`.
     public static func image(for platform: PlatformKind) -> ElfImage {
         switch platform {
-        case .pulpCluster: return pulpCluster
+        case .pulpCluster, .pulp: return pulpCluster  // (the same memories; on pulp the FC runs it)
         case .spike: return spike
         case .redmuleTB: return redmuleTB
         }

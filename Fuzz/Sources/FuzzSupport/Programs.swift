@@ -148,6 +148,7 @@ public struct ProgramLayout {
     public static func of(_ platform: PlatformKind) -> ProgramLayout {
         switch platform {
         case .pulpCluster: return pulpCluster
+        case .pulp: return pulp
         case .spike: return spike
         case .redmuleTB: return redmuleTB
         }
@@ -165,6 +166,7 @@ public struct ProgramLayout {
 
     static let pulpCluster = ProgramLayout(.pulpCluster, memory: 0x1C00_0000, data: 0x1000_0000,
                                            dataViews: [0x0000_0000, 0x1010_0000, 0x0010_0000])
+    static let pulp = ProgramLayout(.pulp, memory: 0x1C00_0000, data: 0x1000_0000, dataViews: [0x0000_0000, 0x1010_0000, 0x0010_0000])
     static let spike = ProgramLayout(.spike, memory: 0x8000_0000, data: 0x8001_0000, dataViews: [])
     static let redmuleTB = ProgramLayout(.redmuleTB, memory: 0x1C00_0000, data: 0x1C01_0000, dataViews: [])
 
@@ -172,7 +174,7 @@ public struct ProgramLayout {
     /// (pulp-cluster), HTIF `tohost` (spike), the testbench error count and `wfi` (redmule-tb).
     public func exitSequence(code exitCode: UInt8) -> [UInt32] {
         switch platform {
-        case .pulpCluster:
+        case .pulpCluster, .pulp:
             return RV.li(RV.t0, 0x1A10_40A0) + RV.li(RV.t1, 0x8000_0000 | UInt32(exitCode))
                 + [RV.store(size: 4, RV.t1, RV.t0)]
         case .spike:
@@ -197,7 +199,8 @@ public struct ProgramLayout {
     }
 
     /// A machine with the layout's ELF loaded (HTIF), `program` written (address, bytes) and each
-    /// hart reset to its pc.
+    /// hart reset to its pc (on `pulp` the cluster cores too: they run from the start, and
+    /// FETCH_EN writes find them started).
     public func machine(_ options: MachineOptions, program: [(UInt32, [UInt8])], pcs: [UInt32]) -> Machine {
         let machine: Machine
         do {

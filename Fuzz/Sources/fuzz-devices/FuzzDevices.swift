@@ -15,7 +15,8 @@
 // /dev/null) when the input asks, which must not change anything either.
 //
 // Input: byte 0 = platform (bits 0-1: 0 pulp-cluster, 1 spike, 2 redmule-tb, 3 pulp-cluster with
-// `--dma idma`), harts − 1 (bits 2-4), --redmule-errors=warn and --dma-errors=warn (bit 5), a
+// `--dma idma`, or `pulp` — the cluster cores and the fabric controller, each with a program —
+// when bit 3 of byte 1 is set), harts − 1 (bits 2-4), --redmule-errors=warn and --dma-errors=warn (bit 5), a
 // handler on every hart from the start (bit 6),
 // second run traced (bit 7); byte 1 = exit code (bits 0-3), quantum (bits 4-5: the default 256,
 // 1, 7 or 64 cycles) and trace format (bits 6-7); then operations, each a byte (bits 0-2: hart,
@@ -33,7 +34,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 /// The programs an input describes, and how to run them.
 struct DeviceProgram: FuzzProgram {
     let layout: ProgramLayout
+    /// Programs (every hart), and the cluster cores among them (all but `pulp`'s FC).
     let harts: Int
+    let clusterCores: Int
     let dma: DMAFrontEndKind
     let warn: Bool
     let traced: Bool
@@ -49,20 +52,23 @@ struct DeviceProgram: FuzzProgram {
     init(_ bytes: [UInt8]) {
         var input = FuzzReader(bytes)
         let config = input.byte()
-        let platform: PlatformKind = [.pulpCluster, .spike, .redmuleTB, .pulpCluster][Int(config & 3)]
+        let misc = input.byte()
+        let chip = config & 3 == 3 && misc & 8 != 0
+        let platform: PlatformKind = chip ? .pulp : [.pulpCluster, .spike, .redmuleTB, .pulpCluster][Int(config & 3)]
         layout = ProgramLayout.of(platform)
-        harts = platform == .redmuleTB ? 1 : Int(config >> 2 & 7) + 1
-        dma = config & 3 == 3 ? .idma : .mchan
+        clusterCores = platform == .redmuleTB ? 1 : Int(config >> 2 & 7) + 1
+        harts = clusterCores + (chip ? 1 : 0)  // (the fabric controller after the cluster cores)
+        dma = config & 3 == 3 && !chip ? .idma : .mchan
         warn = config & 0x20 != 0
         traced = config & 0x80 != 0
-        let misc = input.byte()
         traceFormat = [.spike, .pulpsim, .jsonl, .binary][Int(misc >> 6)]
         quantum = [0, 1, 7, 64][Int(misc >> 4 & 3)]
-        let windows = Windows(platform: platform, dma: dma, layout: layout, harts: harts)
+        let windows = Windows(platform: platform, dma: dma, layout: layout, harts: clusterCores)
         var generators = (0..<harts).map { HartProgram(hart: $0, layout: layout, windows: windows, handlerFirst: config & 0x40 != 0) }
         while !input.atEnd {
             let head = input.byte()
-            let hart = Int(head & 7) % harts
+            let raw = Int(head & 7)
+            let hart = chip && raw == 7 ? harts - 1 : raw % harts  // (7: the fabric controller)
             generators[hart].operation(Int(head >> 3), &input)
         }
         for (i, g) in generators.enumerated() {
@@ -83,7 +89,7 @@ struct DeviceProgram: FuzzProgram {
     }
 
     func run(traced format: TraceFormat?) -> RunOutcome {
-        var options = layout.options(harts: harts, instructions: DeviceProgram.maxInstructions, cycles: DeviceProgram.maxCycles)
+        var options = layout.options(harts: clusterCores, instructions: DeviceProgram.maxInstructions, cycles: DeviceProgram.maxCycles)
         options.redmuleErrors = warn ? .warn : .error
         options.dmaErrors = warn ? .warn : .error
         options.platform.dma = dma
@@ -111,6 +117,7 @@ struct Windows {
     }
     let list: [Window]
     let layout: ProgramLayout
+    /// The cluster cores (core masks are made of them).
     let harts: Int
     let dma: DMAFrontEndKind
     let tcdmAddresses: [UInt32]
@@ -171,6 +178,11 @@ struct Windows {
         case .hmr:
             return [0x00, 0x04, 0x08, 0x0C, 0x10, 0x14, 0x200, 0x204, 0x300, 0x304]
                 + (0..<8).flatMap { c in [0x100, 0x104, 0x108].map { UInt32($0) + 0x10 * UInt32(c) } }
+        case .fll: return stride(from: 0, through: 0x2C, by: 4).map { UInt32($0) }
+        case .fcInterrupts: return stride(from: 0, through: 0x24, by: 4).map { UInt32($0) }
+        case .fcTimer: return stride(from: 0, through: 0x24, by: 4).map { UInt32($0) }
+        case .socEventUnit: return [0x00, 0x04, 0x08, 0x0C, 0x10, 0x14]
+        case .dmaFabricController: return [0x0, 0x0, 0x0, 0x4]
         case .dma, .dmaShared:
             guard dma == .idma else { return [0x0, 0x0, 0x0, 0x4] }
             // CONF, STATUS_0/1, NEXT_ID_0/1/2, DONE_ID_0/1, the transfer registers.
@@ -222,7 +234,7 @@ struct Windows {
                 return [1 << 12, 1 << 16, 1 << 18, 1 << 10, 1 << 11, 1, 0xFF, 0xFFFF_FFFF, 0, 1 << 12 | 1 << 16,
                         0x0001_0FFF, 1 << 13, 1 << 8]
             }
-        case "timer":
+        case "timer", "fc-timer":
             switch offset {
             case 0x00, 0x04:
                 return [0x5, 0x15, 0x25, 0x1, 0x4, 0x2, 0x45 | 3 << 8, 0x8000_0005, 0x8000_0015, 0x87, 0x8000_0025, 0]
@@ -252,7 +264,10 @@ struct Windows {
             default: return [0, 1, 0xFFFF_FFFF]
             }
         case "testbench-io": return offset == 0 ? [0, 1, 3] : [UInt32(UInt8(ascii: "t")), 10]
-        case "dma", "dma-shared": return dmaValues(offset)
+        case "dma", "dma-shared", "dma-fc": return dmaValues(offset)
+        case "fc-interrupts":  // lines 0..7 software, 8 DMA, 10/11 timer
+            return [1 << 1, 1 << 8, 1 << 10, 0xFFFF_FFFF, 0, 1 << 3 | 1 << 10]
+        case "fll": return [0xC000_05F5, 0x4521_05F5, 0, 0xFFFF_FFFF, 0x2200_4109, 0x0100_0000]
         case "htif":
             // (device 1, command 1) putchar; exit; a syscall block; an unknown device.
             return offset & 4 == 0 ? [UInt32(UInt8(ascii: "h")), 0x0A, 1, 7, layout.syscallBlock, 0] : [0x0101_0000, 0, 0x0200_0000]
