@@ -21,6 +21,26 @@ extension SlowStep {
         return access == .write || d.rs1 != 0 ? UInt32(d.imm) & 0xFFF : nil
     }
 
+    /// Extra cycles of an access to a "status" CSR: CV32E40P flushes its pipeline after one,
+    /// so it takes 4 cycles instead of 1 (openhwgroup/cv32e40p docs/source/pipeline.rst, "CSR
+    /// Access: 4 (mstatus, mepc, mtvec, mcause, mcycle, minstret, mhpmcounter*, mcycleh,
+    /// minstreth, mhpmcounter*h, mcountinhibit, mhpmevent*, ...), 1 (all the other CSRs)").
+    static let statusCSRStall: UInt64 = 3
+
+    /// Whether an access to CSR `number` is a status-CSR access (rtl/cv32e40p_decoder.sv,
+    /// `csr_status_o`): any access to mstatus, mepc, mtvec, mcause, the machine counters and their
+    /// configuration; a write to fflags, frm or fcsr (which the manual's table omits). The RI5CY
+    /// counter CSRs (PCER, PCMR, PCCRn) are not CV32E40P's: 1 cycle.
+    static func flushesPipeline(_ number: UInt32, writes: Bool) -> Bool {
+        switch number {
+        case CSR.mstatus, CSR.mepc, CSR.mtvec, CSR.mcause: return true
+        case 0xB00...0xB1F, 0xB80...0xB9F: return true        // mcycle, minstret, mhpmcounter3..31 (and h)
+        case CSR.mcountinhibit, 0x323...0x33F: return true    // mcountinhibit, mhpmevent3..31
+        case CSR.fflags, CSR.frm, CSR.fcsr: return writes
+        default: return false
+        }
+    }
+
     /// Zicsr semantics; nil for operations of other extensions.
     func zicsr() -> SlowOutcome? {
         guard let access = descriptor.csr else { return nil }
@@ -37,7 +57,7 @@ extension SlowStep {
             }
         }
         hart.x[Int(d.rd)] = old
-        let outcome = retire()
+        let outcome = retire(SlowStep.flushesPipeline(number, writes: write != nil) ? SlowStep.statusCSRStall : 0)
         // "Any CSR write takes effect after the writing instruction has otherwise completed"
         // (privileged specification, §3.1.10): a counter written here does not count the
         // writing instruction itself, as in Spike.

@@ -189,6 +189,37 @@ final class CoreTimingTests: XCTestCase {
         XCTAssertEqual(try cycles([Self.mulh(12, 13, 14)]), 5)
     }
 
+    // MARK: CSR accesses
+
+    static func csr(_ funct3: UInt32, rd: UInt32, rs1: UInt32, _ number: UInt32) -> UInt32 {
+        number << 20 | rs1 << 15 | funct3 << 12 | rd << 7 | 0x73
+    }
+
+    /// The manual's "CSR Access: 4" for the status CSRs — reads too — and 1 for the others; the
+    /// floating-point CSRs cost 4 when written (the decoder's csr_status_o), 1 when read; RI5CY's
+    /// counter CSRs are not CV32E40P's status CSRs. A counter read returns the count at the
+    /// instruction's first cycle.
+    func testCSRAccessCycles() throws {
+        for number in [CSR.mstatus, CSR.mepc, CSR.mtvec, CSR.mcause, CSR.mcycle, CSR.minstret, CSR.mcycleh, CSR.minstreth,
+                       CSR.mhpmcounter3, CSR.mhpmcounter3 + 28, CSR.mhpmcounter3h, CSR.mcountinhibit, CSR.mhpmevent3,
+                       CSR.mhpmevent3 + 28] {
+            XCTAssertEqual(try cycles([Self.csr(2, rd: 12, rs1: 0, number)]), 4, String(format: "csrr 0x%03x", number))
+        }
+        XCTAssertEqual(try cycles([Self.csr(1, rd: 0, rs1: 0, CSR.mstatus)]), 4, "csrw mstatus")
+        for number in [CSR.mscratch, CSR.mie, CSR.mip, CSR.mtval, CSR.misa, CSR.mhartid, CSR.pcer, CSR.pccr0, 0xC00] {
+            XCTAssertEqual(try cycles([Self.csr(2, rd: 12, rs1: 0, number)]), 1, String(format: "csrr 0x%03x", number))
+        }
+        for number in [CSR.fflags, CSR.frm, CSR.fcsr] {
+            XCTAssertEqual(try cycles([Self.csr(2, rd: 12, rs1: 0, number)]), 1, String(format: "csrr 0x%03x", number))
+            XCTAssertEqual(try cycles([Self.csr(1, rd: 0, rs1: 0, number)]), 4, String(format: "csrw 0x%03x", number))
+            XCTAssertEqual(try cycles([Self.csr(6, rd: 0, rs1: 1, number)]), 4, String(format: "csrsi 0x%03x, 1", number))
+        }
+        // Two mcycle reads in a row differ by 4; the second one then ends at cycle 8.
+        let machine = try self.machine(Self.bytes([Self.csr(2, rd: 12, rs1: 0, CSR.mcycle), Self.csr(2, rd: 13, rs1: 0, CSR.mcycle)]))
+        XCTAssertEqual(try run(machine, to: Self.code + 8), 8)
+        XCTAssertEqual(machine.harts[0].x[13] &- machine.harts[0].x[12], 4)
+    }
+
     // MARK: Jumps and branches
 
     /// Not taken 1, taken 3, jal 2, jalr 2; to a 32-bit instruction that is not word-aligned one

@@ -100,7 +100,7 @@ final class TraceTests: XCTestCase {
                             "--trace-start", "0x80000034", "--trace-stop", "0x8000003c", elf])
         XCTAssertEqual(r.status, 0, r.stderr)
         var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.first, "24 core   0: 3 0x80000034 (0x18b57653) c1_fflags 0x00000001 f12 0x3eaaaaab  ; <_start+0x34> fdiv.s\tfa2,fa0,fa1")
+        XCTAssertEqual(lines.first, "27 core   0: 3 0x80000034 (0x18b57653) c1_fflags 0x00000001 f12 0x3eaaaaab  ; <_start+0x34> fdiv.s\tfa2,fa0,fa1")
         XCTAssertEqual(lines.filter { !$0.hasPrefix("#") }.count, 2)  // fdiv, beq; stops before li
         XCTAssertTrue(lines.last!.hasPrefix("# cycle"), lines.last!)
         let jsonPath = tracePath("jsonl")
