@@ -23,6 +23,9 @@
  *  12  a task asking for larger stacks did not run on them (master or slaves)
  *  13  pi_cluster_send_task_async: the completion callback did not run
  *  14  pi_is_fc() is not 1 again after the task
+ *  15  pulp: a task sent while the fabric controller has interrupts enabled (a handler
+ *      installed) reached the handler, or mstatus.MIE was not restored (without the runtime
+ *      holding interrupts off during its wait, the run would hang: exit 121)
  */
 #include "pmsis.h"
 
@@ -272,6 +275,16 @@ static void on_done(void *arg)
     *(int *)arg = 1;
 }
 
+#ifdef PLATFORM_PULP_CHIP
+static volatile int fc_irqs;
+
+static void fc_irq(unsigned mcause)
+{
+    (void)mcause;
+    fc_irqs++;
+}
+#endif
+
 #ifdef SMALL_STACKS
 static int in_l1_heap(uintptr_t sp)
 {
@@ -363,6 +376,21 @@ int main(void)
         return 13;
     if (!pi_is_fc())
         return 14;
+
+#ifdef PLATFORM_PULP_CHIP
+    /* The FC's interrupts enabled during a task: the runtime's wait must still see the end. */
+    irq_set_handler(fc_irq);
+    irq_enable();
+    pi_cluster_task(&task, two_core_entry, 0);
+    task.nb_cores = 2;
+    pi_cluster_send_task_to_cl(&cluster_dev, &task);
+    unsigned mstatus = irq_disable();
+    irq_set_handler(0);
+    if (failure)
+        return failure;
+    if (fc_irqs != 0 || !(mstatus & MSTATUS_MIE))
+        return 15;
+#endif
 
     pi_cluster_close(&cluster_dev);
     printf("PMSIS hello: PASS\n");

@@ -212,7 +212,11 @@ int pi_cluster_send_task_to_cl(struct pi_device *device, struct pi_cluster_task 
     mailbox = task;
     __asm__ volatile("fence" ::: "memory");
     eu_global_evt_trig(PMSIS_TASK_EVENT, 1u);   /* core 0 */
+    /* Interrupts off for the wait: an interrupt taken for line 1 would clear it before
+     * fc_wait_line sees it (the pending line ends wfi all the same). */
+    unsigned irq = irq_disable();
     fc_wait_line(FC_LINE_CLUSTER_DONE);
+    irq_restore(irq);
     int r = mailbox_result;
 #else
     if (!pmsis_started && pi_cluster_open(device) != 0)
