@@ -207,8 +207,8 @@ int pi_cluster_send_task_to_cl(struct pi_device *device, struct pi_cluster_task 
     if (task == 0 || task->entry == 0)
         return -1;
 #ifdef PLATFORM_PULP_CHIP
-    if (!cluster_started && pi_cluster_open(device) != 0)
-        return -1;
+    if (!hal_is_fc() || (!cluster_started && pi_cluster_open(device) != 0))
+        return -1;                              /* tasks come from the FC only */
     mailbox = task;
     __asm__ volatile("fence" ::: "memory");
     eu_global_evt_trig(PMSIS_TASK_EVENT, 1u);   /* core 0 */
