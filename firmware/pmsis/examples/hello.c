@@ -1,11 +1,15 @@
 /*
- * hello.c: the PMSIS cluster API on pulp-cluster, written as a PMSIS application (main on
- * the "fabric controller", work sent to the cluster, team forks inside). Needs neither the DMA
- * nor the event counters. Run with any --harts (1..8).
+ * hello.c: the PMSIS cluster API, written as a PMSIS application (main on the fabric
+ * controller, work sent to the cluster, team forks inside). The same source runs on
+ * pulp-cluster (main on core 0, which plays the fabric controller) and on pulp (main on the
+ * fabric controller, hart 8). Needs neither the DMA nor the event counters. Run with any
+ * --harts (1..8).
  *
  * Exit codes (0 = every check passed):
- *   1  pi_is_fc() is not 1 in main, or pi_core_id() is not 0
- *   2  pi_cluster_open failed
+ *   1  pi_is_fc() is not 1 in main, or main does not run where it should: on pulp-cluster on
+ *      core 0 (pi_core_id() 0, pi_cluster_id() 0), on pulp on the fabric controller
+ *      (pi_cluster_id() 31, PMSIS's cluster id of the FC)
+ *   2  pi_cluster_open failed (the first time, or when opened again after pi_cluster_close)
  *   3  in the task: pi_is_fc(), pi_core_id() or pi_cluster_id() wrong
  *   4  a fork over all cores did not run on every core exactly once, or pi_cl_team_nb_cores()
  *      differed from pi_cl_cluster_nb_cores()
@@ -14,11 +18,14 @@
  *   7  fork with 3 cores (and then nb_cores = 0, which must reuse 3) ran the wrong cores
  *   8  the task's nb_cores did not become the default team
  *   9  pi_l2_malloc / pi_l2_free: overlap, alignment, reuse or exhaustion wrong
- *  10  pi_cl_l1_malloc / pi_l1_malloc / pi_cl_l1_malloc_align: same
+ *  10  pi_cl_l1_malloc / pi_l1_malloc / pi_cl_l1_malloc_align: same (in the task and in main)
  *  11  allocations from every core at once: a chunk overlapped another core's, or leaked
  *  12  a task asking for larger stacks did not run on them (master or slaves)
  *  13  pi_cluster_send_task_async: the completion callback did not run
  *  14  pi_is_fc() is not 1 again after the task
+ *  15  pulp: a task sent while the fabric controller has interrupts enabled (a handler
+ *      installed) reached the handler, or mstatus.MIE was not restored (without the runtime
+ *      holding interrupts off during its wait, the run would hang: exit 121)
  */
 #include "pmsis.h"
 
@@ -268,6 +275,16 @@ static void on_done(void *arg)
     *(int *)arg = 1;
 }
 
+#ifdef PLATFORM_PULP_CHIP
+static volatile int fc_irqs;
+
+static void fc_irq(unsigned mcause)
+{
+    (void)mcause;
+    fc_irqs++;
+}
+#endif
+
 #ifdef SMALL_STACKS
 static int in_l1_heap(uintptr_t sp)
 {
@@ -280,10 +297,17 @@ static int in_startup_stack(uintptr_t sp)
 }
 #endif
 
+/* The cluster id of the hart that runs main. */
+#ifdef PLATFORM_PULP_CHIP
+#define MAIN_CLUSTER_ID 31      /* the fabric controller (mhartid 0x3E0) */
+#else
+#define MAIN_CLUSTER_ID 0       /* cluster core 0 plays the fabric controller */
+#endif
+
 int main(void)
 {
     printf("Hello from the PMSIS runtime on " PLATFORM_NAME "\n");
-    if (!pi_is_fc() || pi_core_id() != 0)
+    if (!pi_is_fc() || pi_core_id() != 0 || pi_cluster_id() != MAIN_CLUSTER_ID)
         return 1;
 
     struct pi_cluster_conf conf;
@@ -292,9 +316,14 @@ int main(void)
     pi_open_from_conf(&cluster_dev, &conf);
     if (pi_cluster_open(&cluster_dev))
         return 2;
+    pi_cluster_close(&cluster_dev);             /* opening again must work */
+    if (pi_cluster_open(&cluster_dev))
+        return 2;
 
     if (!check_l2_malloc())
         return 9;
+    if (!check_l1_malloc(&cluster_dev))         /* the L1 heap from main as well */
+        return 10;
 
     pi_cluster_send_task_to_cl(&cluster_dev, pi_cluster_task(&task, cluster_entry, 0));
     if (failure)
@@ -347,6 +376,21 @@ int main(void)
         return 13;
     if (!pi_is_fc())
         return 14;
+
+#ifdef PLATFORM_PULP_CHIP
+    /* The FC's interrupts enabled during a task: the runtime's wait must still see the end. */
+    irq_set_handler(fc_irq);
+    irq_enable();
+    pi_cluster_task(&task, two_core_entry, 0);
+    task.nb_cores = 2;
+    pi_cluster_send_task_to_cl(&cluster_dev, &task);
+    unsigned mstatus = irq_disable();
+    irq_set_handler(0);
+    if (failure)
+        return failure;
+    if (fc_irqs != 0 || !(mstatus & MSTATUS_MIE))
+        return 15;
+#endif
 
     pi_cluster_close(&cluster_dev);
     printf("PMSIS hello: PASS\n");

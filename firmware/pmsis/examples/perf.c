@@ -128,7 +128,8 @@ int main(void)
     if (failure)
         return failure;
 
-    /* Stop freezes, reset zeroes, unconfigured events read 0 (on core 0, as the FC). */
+    /* Stop freezes, reset zeroes, unconfigured events read 0 (in main: on the fabric controller,
+     * core 0 on pulp-cluster). */
     uint32_t counts[NB_EVENTS], later[NB_EVENTS];
     pi_perf_conf((1u << PI_PERF_CYCLES) | (1u << PI_PERF_INSTR) | (1u << PI_PERF_LD));
     measure(0, 50, counts);
@@ -146,7 +147,7 @@ int main(void)
     if (counts[PI_PERF_LD] < 100)
         return 22;
 #endif
-    printf("perf_mem x50 on core 0: %u cycles, %u instructions, %u loads\n",
+    printf("perf_mem x50 in main: %u cycles, %u instructions, %u loads\n",
            (unsigned)counts[PI_PERF_CYCLES], (unsigned)counts[PI_PERF_INSTR],
            (unsigned)counts[PI_PERF_LD]);
     printf("PMSIS perf: PASS\n");

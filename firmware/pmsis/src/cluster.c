@@ -3,9 +3,22 @@
  * (include/pmsis/cluster.h).
  *
  * Start-up: crt0 runs `main` on every core. PMSIS programs are linked with -Wl,--wrap=main, so
- * crt0's call reaches __wrap_main below: core 0 runs the application's main (it plays the
+ * crt0's call reaches __wrap_main below.
+ *
+ * pulp-cluster (no fabric controller): core 0 runs the application's main (it plays the
  * fabric controller), the other cores serve forks in the HAL's team_worker_loop for the rest of
- * the run (the run ends when core 0's main returns or someone calls pmsis_exit).
+ * the run (the run ends when core 0's main returns or someone calls pmsis_exit). Sending a
+ * task runs it on core 0 (run_task).
+ *
+ * pulp (-DPLATFORM_PULP_CHIP): the fabric controller (FC) runs the application's main; the
+ * cluster cores start when pi_cluster_open does (fc_cluster_start) and never run it: core 0
+ * serves cluster tasks (cluster_server), cores 1..7 serve forks. Sending a task from the FC:
+ * the FC writes the task's address to `mailbox` (L2), raises SW event PMSIS_TASK_EVENT on core
+ * 0 through the event unit's global view and sleeps until its interrupt line
+ * FC_LINE_CLUSTER_DONE is pending (fc_wait_line); core 0, asleep on that event (sticky: a
+ * trigger before it waits is not lost), runs the task with run_task, stores the result, clears
+ * the mailbox and raises the FC's line (cluster_notify_fc). Completion callbacks run on the FC
+ * after the task has returned, on both platforms.
  *
  * Stacks of a cluster task: when the task asks for larger stacks than the start-up ones, or
  * gives its own, the master (core 0) runs the task entry on its stack through
@@ -33,12 +46,44 @@ static struct {
     void *arg;
 } fork_stacks;
 
+static int run_task(struct pi_cluster_task *task);
+
+#ifdef PLATFORM_PULP_CHIP
+/* The FC -> cluster protocol (see the top of this file). */
+static struct pi_cluster_task *volatile mailbox;  /* L2: the posted task, 0 when none */
+static volatile int mailbox_result;               /* run_task's return value */
+static int cluster_started;                       /* pi_cluster_open started the cluster */
+
+/* Cluster core 0: run the tasks the FC posts, for ever. */
+__attribute__((noreturn)) static void cluster_server(void)
+{
+    for (;;) {
+        eu_evt_wait_only_clr(1u << PMSIS_TASK_EVENT);
+        struct pi_cluster_task *task = mailbox;
+        if (task == 0)
+            continue;
+        mailbox_result = run_task(task);
+        mailbox = 0;
+        cluster_notify_fc(FC_LINE_CLUSTER_DONE);   /* fences before raising the line */
+    }
+}
+#endif
+
 int __wrap_main(int argc, char **argv)
 {
-    if (get_core_id() == 0) {
+#ifdef PLATFORM_PULP_CHIP
+    if (hal_is_fc()) {
         pmsis_started = 1;
         return __real_main(argc, argv);   /* crt0 passes 0, 0, whatever main's parameters */
     }
+    if (get_core_id() == 0)
+        cluster_server();
+#else
+    if (get_core_id() == 0) {
+        pmsis_started = 1;
+        return __real_main(argc, argv);
+    }
+#endif
     team_worker_loop();                   /* never released: serves forks until the run ends */
     return 0;
 }
@@ -69,6 +114,14 @@ int pi_cluster_open(struct pi_device *device)
         printf("pmsis: link PMSIS programs with -Wl,--wrap=main (firmware/pmsis/README.md)\n");
         return -1;
     }
+#ifdef PLATFORM_PULP_CHIP
+    if (!hal_is_fc())
+        return -1;
+    if (!cluster_started) {
+        cluster_started = 1;
+        fc_cluster_start(0xFFu);          /* the simulator starts the cores that exist */
+    }
+#endif
     return 0;
 }
 
@@ -93,14 +146,10 @@ static unsigned team_size(int nb_cores)
     return n == 0 || n > started ? started : n;
 }
 
-int pi_cluster_send_task_to_cl(struct pi_device *device, struct pi_cluster_task *task)
+/* Runs the task on this core (cluster core 0) as the cluster master: its team, its stacks.
+ * Returns 0, or -1 when there is no room for its stacks. */
+static int run_task(struct pi_cluster_task *task)
 {
-    (void)device;
-    if (task == 0 || task->entry == 0)
-        return -1;
-    if (!pmsis_started && pi_cluster_open(device) != 0)
-        return -1;
-
     unsigned started = get_core_num();
     unsigned saved_default = team_default;
     team_default = task->nb_cores > 0 ? (unsigned)task->nb_cores : 0;
@@ -150,9 +199,33 @@ int pi_cluster_send_task_to_cl(struct pi_device *device, struct pi_cluster_task 
         task->stack_allocated = 0;
     }
     team_default = saved_default;
-    if (task->completion_callback)
-        pi_task_push(task->completion_callback);
     return 0;
+}
+
+int pi_cluster_send_task_to_cl(struct pi_device *device, struct pi_cluster_task *task)
+{
+    if (task == 0 || task->entry == 0)
+        return -1;
+#ifdef PLATFORM_PULP_CHIP
+    if (!hal_is_fc() || (!cluster_started && pi_cluster_open(device) != 0))
+        return -1;                              /* tasks come from the FC only */
+    mailbox = task;
+    __asm__ volatile("fence" ::: "memory");
+    eu_global_evt_trig(PMSIS_TASK_EVENT, 1u);   /* core 0 */
+    /* Interrupts off for the wait: an interrupt taken for line 1 would clear it before
+     * fc_wait_line sees it (the pending line ends wfi all the same). */
+    unsigned irq = irq_disable();
+    fc_wait_line(FC_LINE_CLUSTER_DONE);
+    irq_restore(irq);
+    int r = mailbox_result;
+#else
+    if (!pmsis_started && pi_cluster_open(device) != 0)
+        return -1;
+    int r = run_task(task);
+#endif
+    if (r == 0 && task->completion_callback)
+        pi_task_push(task->completion_callback);
+    return r;
 }
 
 int pi_cluster_send_task_to_cl_async(struct pi_device *device, struct pi_cluster_task *task,

@@ -6,7 +6,10 @@
  * into [gap before][allocated][rest after], gap and rest going back to the list. Freeing
  * inserts the chunk in order and merges it with adjacent free chunks. Everything is 8-byte
  * granular. The heaps are set up at their first use; event-unit mutex 1 serialises every
- * operation (cores may allocate concurrently).
+ * operation (cores may allocate concurrently). On `pulp` the fabric controller, which has no
+ * access to the event unit's mutexes, allocates too: there a test-and-set lock in TCDM is
+ * taken as well (cluster cores: mutex 1, then the lock, so they sleep on each other and only
+ * spin against the FC; the FC: the lock).
  */
 #include "pmsis.h"
 
@@ -27,6 +30,32 @@ typedef struct {
 } heap_t;
 
 static heap_t l2_heap, l1_heap;
+
+#ifdef PLATFORM_PULP_CHIP
+static L1_BSS tas_lock_t fc_cluster_lock;
+#endif
+
+static void heap_lock(void)
+{
+#ifdef PLATFORM_PULP_CHIP
+    if (!hal_is_fc())
+        mutex_lock(PMSIS_ALLOC_MUTEX);
+    tas_lock(&fc_cluster_lock);
+#else
+    mutex_lock(PMSIS_ALLOC_MUTEX);
+#endif
+}
+
+static void heap_unlock(void)
+{
+#ifdef PLATFORM_PULP_CHIP
+    tas_unlock(&fc_cluster_lock);
+    if (!hal_is_fc())
+        mutex_unlock(PMSIS_ALLOC_MUTEX);
+#else
+    mutex_unlock(PMSIS_ALLOC_MUTEX);
+#endif
+}
 
 static uintptr_t align_up(uintptr_t v, uintptr_t a)
 {
@@ -78,7 +107,7 @@ static void *heap_alloc(heap_t *h, char *start, char *end, int size, int align)
     uintptr_t a = (uintptr_t)align < GRAIN ? GRAIN : (uintptr_t)align;
     void *result = 0;
 
-    mutex_lock(PMSIS_ALLOC_MUTEX);
+    heap_lock();
     if (!h->ready)
         heap_setup(h, start, end);
     free_chunk_t *prev = 0;
@@ -99,7 +128,7 @@ static void *heap_alloc(heap_t *h, char *start, char *end, int size, int align)
         result = (void *)p;
         break;
     }
-    mutex_unlock(PMSIS_ALLOC_MUTEX);
+    heap_unlock();
     return result;
 }
 
@@ -107,11 +136,11 @@ static void heap_free(heap_t *h, char *start, char *end, void *chunk, int size)
 {
     if (chunk == 0 || size <= 0)
         return;
-    mutex_lock(PMSIS_ALLOC_MUTEX);
+    heap_lock();
     if (!h->ready)
         heap_setup(h, start, end);
     heap_insert(h, (uintptr_t)chunk, (uint32_t)align_up((uint32_t)size, GRAIN));
-    mutex_unlock(PMSIS_ALLOC_MUTEX);
+    heap_unlock();
 }
 
 /* ------------------------------------------------------------------ L2 */

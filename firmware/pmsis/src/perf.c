@@ -6,7 +6,7 @@
  * CV32E40P event e (0..15) is counted by mhpmcounter(3 + e), selected with
  * mhpmevent(3 + e) = 1 << e and started/stopped with bit 3 + e of mcountinhibit. PI_PERF_CYCLES
  * and PI_PERF_INSTR are differences of mcycle / minstret snapshots. The state is per core, in
- * TCDM, touched only by its core.
+ * TCDM, touched only by its core (the fabric controller of `pulp` has a slot of its own).
  */
 #include "pmsis.h"
 
@@ -26,7 +26,7 @@ typedef struct {
     uint32_t instr, instr_start;        /* PI_PERF_INSTR */
 } perf_state_t;
 
-static L1_BSS perf_state_t state[ARCHI_NB_CORES];
+static L1_BSS perf_state_t state[PMSIS_HART_SLOTS];
 
 /* CV32E40P event of each PMSIS event; NO_EVENT: mcycle/minstret or nothing. */
 static const uint8_t cv32_event[32] = {
@@ -115,7 +115,7 @@ static inline void inhibit_clear(uint32_t bits) { (void)bits; }
 
 void pi_perf_conf(unsigned events)
 {
-    perf_state_t *s = &state[get_core_id()];
+    perf_state_t *s = &state[pmsis_hart_slot()];
     uint32_t hpm = 0;
 #ifndef PMSIS_PERF_NO_HPM
     for (unsigned e = 0; e < 32; e++)
@@ -135,7 +135,7 @@ void pi_perf_conf(unsigned events)
 
 void pi_perf_reset(void)
 {
-    perf_state_t *s = &state[get_core_id()];
+    perf_state_t *s = &state[pmsis_hart_slot()];
     for (unsigned e = 0; e < NB_CV32_EVENTS; e++)
         if ((s->hpm >> e) & 1u)
             hpm_counter_clear(e);
@@ -147,7 +147,7 @@ void pi_perf_reset(void)
 
 void pi_perf_start(void)
 {
-    perf_state_t *s = &state[get_core_id()];
+    perf_state_t *s = &state[pmsis_hart_slot()];
     if (s->running)
         return;
     s->running = 1;
@@ -159,7 +159,7 @@ void pi_perf_start(void)
 void pi_perf_stop(void)
 {
     uint32_t c = read_mcycle(), i = read_minstret();
-    perf_state_t *s = &state[get_core_id()];
+    perf_state_t *s = &state[pmsis_hart_slot()];
     if (!s->running)
         return;
     inhibit_set(s->hpm << HPM_FIRST);
@@ -171,7 +171,7 @@ void pi_perf_stop(void)
 unsigned int pi_perf_read(int event)
 {
     uint32_t c = read_mcycle(), i = read_minstret();
-    perf_state_t *s = &state[get_core_id()];
+    perf_state_t *s = &state[pmsis_hart_slot()];
     if (event < 0 || event > 31 || !((s->events >> event) & 1u))
         return 0;
     if (event == PI_PERF_CYCLES)

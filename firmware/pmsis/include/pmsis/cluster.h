@@ -6,15 +6,21 @@
  * core 0 alone (the runtime wraps main: cores 1..7 wait in the HAL's team_worker_loop for
  * forks). Sending a task runs its entry on core 0, the cluster master, and returns when it
  * has finished; inside it, pi_cl_team_fork runs a function on a team of cores 0..n-1.
+ * On pulp (-DPLATFORM_PULP_CHIP) main runs on the FC; pi_cluster_open starts the cluster
+ * cores (once), core 0 then waits for tasks and cores 1..7 for forks; sending a task posts it
+ * to core 0 and sleeps until core 0 reports its end (src/cluster.c: mailbox, SW event
+ * PMSIS_TASK_EVENT, FC line FC_LINE_CLUSTER_DONE). Everything below behaves the same.
  *
  *   pi_open_from_conf(dev, conf)       dev->config = conf
  *   pi_cluster_conf_init(conf)         defaults: cluster 0, fork-based
  *   pi_cluster_open(dev) / _close(dev) 0 (open returns -1, with a message, if the program was
- *                                      not linked with -Wl,--wrap=main)
+ *                                      not linked with -Wl,--wrap=main); on pulp the first
+ *                                      open starts the cluster, close leaves it running
  *   pi_cluster_task(task, entry, arg)  a task with default team and stacks
  *   pi_cluster_task_stacks(task, stacks, slave_stack_size)
  *   pi_cluster_send_task_to_cl(dev, task) = pi_cluster_send_task(dev, task)
- *                                      runs task->entry(task->arg) on core 0 and returns 0:
+ *                                      runs task->entry(task->arg) on core 0 and returns 0
+ *                                      (on pulp: the FC sleeps meanwhile):
  *                                      - task->nb_cores (0: every started core) is the team of
  *                                        forks with nb_cores = 0;
  *                                      - task->stack_size / slave_stack_size: when larger than
@@ -29,7 +35,8 @@
  *
  *   pi_core_id(), pi_cluster_id()      from mhartid (hal_team.h)
  *   pi_cl_cluster_nb_cores()           started cores (8 unless `pulpsim run --harts N`)
- *   pi_is_fc()                         1 on core 0 outside a cluster task, else 0
+ *   pi_is_fc()                         pulp-cluster: 1 on core 0 outside a cluster task, else
+ *                                      0; pulp: 1 on the FC
  *   pi_cl_team_fork(n, entry, arg)     master only: entry(arg) on cores 0..n-1, returns when
  *                                      all are done; n = 0: the team of the previous fork, or
  *                                      the task's nb_cores; an explicit n becomes the default
@@ -145,8 +152,30 @@ extern volatile int __pmsis_cluster_task_running;
 
 static inline uint32_t pi_is_fc(void)
 {
+#ifdef PLATFORM_PULP_CHIP
+    return (uint32_t)hal_is_fc();
+#else
     return get_core_id() == 0 && !__pmsis_cluster_task_running;
+#endif
 }
+
+/* The runtime's per-hart slot: the core id on cluster cores, ARCHI_NB_CORES on the fabric
+ * controller of `pulp` (whose core id is 0 too). Arrays of per-hart state have
+ * PMSIS_HART_SLOTS entries. */
+#define PMSIS_HART_SLOTS (ARCHI_NB_CORES + 1)
+static inline unsigned pmsis_hart_slot(void)
+{
+#ifdef PLATFORM_PULP_CHIP
+    if (hal_is_fc())
+        return ARCHI_NB_CORES;
+#endif
+    return get_core_id();
+}
+
+/* pulp: the cluster software event on which core 0 waits for a task from the fabric
+ * controller (src/cluster.c; the FC raises it through the event unit's global view). The
+ * cluster answers on the FC's interrupt line FC_LINE_CLUSTER_DONE (hal/hal_fc.h). */
+#define PMSIS_TASK_EVENT 6
 
 /* ------------------------------------------------------------------ team */
 

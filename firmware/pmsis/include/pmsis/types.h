@@ -2,7 +2,8 @@
  * pmsis/types.h: the PMSIS data types (devices, tasks, cluster configuration and cluster
  * task), data placement attributes and the half-precision type names. Part of pmsis.h.
  *
- * Data placement (pulp-cluster: TCDM at 0x1000_0000, L2 at 0x1C00_0000, no FC memory):
+ * Data placement (pulp-cluster and pulp: TCDM at 0x1000_0000, L2 at 0x1C00_0000, no FC memory
+ * apart from L2):
  *   PI_L1, PI_CL_L1, PI_L1_TINY, PI_CL_L1_TINY   TCDM, section .l1_data (loaded in place; an
  *                                               uninitialised variable is zero)
  *   PI_L2, PI_FC_L1, PI_FC_TINY, PI_FC_L1_TINY  L2: ordinary globals already live there, so
