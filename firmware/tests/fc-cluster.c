@@ -9,7 +9,9 @@
  *   - an FC timer interrupt through the FC interrupt controller (line 10, mcause 0x8000000a)
  *     into crt0's handler, waking the FC from wfi;
  *   - a DMA transfer (L2 -> TCDM) issued on MCHAN's FC queue (0x1020_1C00) with its event bit:
- *     FC line 8 at completion, the data landed.
+ *     FC line 8 at completion, the data landed;
+ *   - the FC's local alias of L2 private bank 0 at 0x0000_0000 (cluster cores see the TCDM
+ *     there): an FC store through it lands in L2, an FC load through it reads L2.
  * Exit code 0 when every check passes, else the number of the failing check.
  */
 #include "pulp.h"
@@ -83,6 +85,14 @@ static int fc_main(void)
     FC_REG(MCHAN_FC_STATUS, 0) = 1u << id;                              /* free the id */
     for (int i = 0; i < 32; i++)
         if (landing[i] != source[i]) return 16;
+    /* The FC's alias of L2 private bank 0 (0x1C00_0000..0x1C00_7FFF) at 0. */
+    volatile uint32_t *alias = (volatile uint32_t *)0x7F00u, *l2 = (volatile uint32_t *)0x1C007F00u;
+    uint32_t saved = *l2;
+    *alias = 0x600DF00Du;
+    if (*l2 != 0x600DF00Du) return 17;
+    *l2 = 0x12345678u;
+    if (*alias != 0x12345678u) return 18;
+    *l2 = saved;
     printf("fc-cluster: all checks passed\n");
     return 0;
 }

@@ -13,7 +13,7 @@ TARGETS += $(BUILD)/$1/$2.elf
 endef
 $(foreach p,$(filter spike pulp-cluster,$(PLATFORMS)),$(foreach t,$(FAULT_TESTS),$(eval $(call FAULT_RULE,$p,$t))))
 # Bare programs for the `pulp` chip (the fabric controller boots them).
-FC_TESTS := fc-vectored fc-never-started fc-bad-boot spin-flag
+FC_TESTS := fc-vectored fc-never-started fc-bad-boot fc-alias-fault spin-flag
 FAULT_TEXT_pulp := 0x1C008000
 $(foreach p,$(filter pulp,$(PLATFORMS)),$(foreach t,$(FC_TESTS),$(eval $(call FAULT_RULE,$p,$t))))
 

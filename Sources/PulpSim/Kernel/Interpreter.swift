@@ -460,7 +460,7 @@ final class Interpreter {
                                                    into records: UnsafeMutablePointer<CapturedInstruction>?) -> QuantumEnd {
         let core = hart.core
         let cache = self.cache, cacheMask = self.cacheMask
-        var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments, codePages: codePages,
+        var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments(for: hart.index), codePages: codePages,
                           cost: tables.cost, slowPath: tables.slowPath, decoded: cache, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
                           pc: core.pointee.pc)
         var remaining = budget

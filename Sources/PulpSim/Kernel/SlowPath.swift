@@ -63,9 +63,13 @@ struct SlowStep {
         let size = Int(access.size)
         var context = AccessContext(hart: hart.index, cycle: hart.cycle)
         let bus = interpreter.bus
+        // The address the hart's access reaches (the pulp FC's private alias resolved).
+        guard let physical = bus.translate(address, size: size, hart: hart.index) else {
+            return .trap(access.kind == .load ? .loadAccessFault : .storeAccessFault, address)
+        }
         switch access.kind {
         case .load:
-            switch bus.slowRead(address, size: size, context: &context) {
+            switch bus.slowRead(physical, size: size, context: &context) {
             case .fault: return .trap(.loadAccessFault, address)
             case .sleep: return .asleep(context.sleep ?? .waitForInterrupt)
             case .ok(let raw):
@@ -79,16 +83,16 @@ struct SlowStep {
             }
         case .store:
             let data = descriptor.storeData == .f ? hart.f[Int(d.rs2)] : hart.x[Int(d.rs2)]
-            switch bus.slowWrite(address, size: size, value: data, context: &context) {
+            switch bus.slowWrite(physical, size: size, value: data, context: &context) {
             case .fault: return .trap(.storeAccessFault, address)
             case .sleep: return .asleep(context.sleep ?? .waitForInterrupt)
-            case .ok: interpreter.noteWrite(address, size: size)
+            case .ok: interpreter.noteWrite(physical, size: size)
             }
         }
         if access.addressing == .postIncrement { hart.x[Int(d.rs1)] = address &+ UInt32(bitPattern: d.imm) }
         // An access across a word boundary costs a second bus transaction.
         return retire(UInt64(misalignedCycles(address, UInt32(size))),
-                      external: hart.core.pointee.countsEvents && !interpreter.isTCDM(address),
+                      external: hart.core.pointee.countsEvents && !interpreter.isTCDM(physical),
                       hazard: access.kind == .load ? UInt64(d.rs3) : 0)
     }
 }

@@ -68,7 +68,12 @@ extension Machine {
             text += "  at \(describeInstruction(at: t.pc))\n"
             switch t.cause {
             case .loadAccessFault, .storeAccessFault:
-                text += String(format: "  address 0x%08x: %@\n", t.tval, describeAddress(t.tval) as NSString)
+                if let alias = bus.privateAlias, alias.hart == t.hart, t.tval < alias.hidden {
+                    text += String(format: "  address 0x%08x: the fabric controller sees only its alias of L2 0x%08x-0x%08x at 0x00000000-0x%08x in 0x00000000-0x%08x (cluster cores see their own aliases there)\n",
+                                   t.tval, alias.target, alias.target + alias.size - 1, alias.size - 1, alias.hidden - 1)
+                } else {
+                    text += String(format: "  address 0x%08x: %@\n", t.tval, describeAddress(t.tval) as NSString)
+                }
             case .illegalInstruction:
                 text += String(format: "  instruction word 0x%08x\n", t.tval)
                 if let hint = Machine.xpulpHint(t.tval) { text += "  \(hint)\n" }

@@ -40,11 +40,52 @@ public final class Bus {
     public var watchSpan: UInt32 = 0
     public var watchHandler: ((UInt32, Int, inout AccessContext) -> Void)?
 
+    /// A window of the address space that one hart sees differently: the `pulp` fabric
+    /// controller's local alias of L2 private bank 0 at 0x0000_0000, where cluster cores see the
+    /// TCDM alias. In `[0, hidden)` that hart sees `size` bytes of RAM from `target` and nothing else.
+    public struct PrivateAlias: Sendable {
+        public let hart: Int
+        public let size: UInt32
+        public let target: UInt32
+        public let hidden: UInt32
+    }
+    public private(set) var privateAlias: PrivateAlias?
+    /// The fast-path table of the hart with the private alias.
+    @usableFromInline private(set) var privateSegments: UnsafeMutablePointer<Segment>?
+
     public init() {
         segments = .allocate(capacity: Bus.segmentCount)
         segments.initialize(repeating: Segment(base: nil, limit: 0), count: Bus.segmentCount)
     }
-    deinit { segments.deallocate() }
+    deinit {
+        segments.deallocate()
+        privateSegments?.deallocate()
+    }
+
+    /// Gives `hart` its own view of [0, hidden): `size` bytes of the RAM at `target` (which must be
+    /// mapped, from a segment boundary), nothing else. Call after every map.
+    func addPrivateAlias(hart: Int, size: UInt32, target: UInt32, hidden: UInt32) {
+        guard size <= 1 << 20, hidden & 0xFFFFF == 0, let base = hostPointer(target, count: Int(size)) else { return }
+        privateAlias = PrivateAlias(hart: hart, size: size, target: target, hidden: hidden)
+        let table = UnsafeMutablePointer<Segment>.allocate(capacity: Bus.segmentCount)
+        table.initialize(from: segments, count: Bus.segmentCount)
+        for i in 0..<Int(hidden >> 20) { table[i] = Segment(base: nil, limit: 0) }
+        table[0] = Segment(base: base, limit: size)
+        privateSegments = table
+    }
+
+    /// The fast-path table `hart` uses.
+    @inline(__always) func segments(for hart: Int) -> UnsafeMutablePointer<Segment> {
+        if let alias = privateAlias, alias.hart == hart, let table = privateSegments { return table }
+        return segments
+    }
+
+    /// The address `hart`'s access of `size` bytes at `address` reaches (its private alias
+    /// resolved), or nil if `hart` sees nothing there.
+    @inline(__always) func translate(_ address: UInt32, size: Int, hart: Int) -> UInt32? {
+        guard let alias = privateAlias, alias.hart == hart, address < alias.hidden else { return address }
+        return UInt64(address) + UInt64(size) <= UInt64(alias.size) ? alias.target &+ address : nil
+    }
 
     /// Maps `size` bytes of `ram` (from `offset`) at `start`.
     public func map(ram: RAM, at start: UInt32, size: UInt32? = nil, offset: Int = 0, name: String? = nil,
@@ -96,6 +137,7 @@ public final class Bus {
                   at >= otherOffset, at - otherOffset < Int(other.size) else { continue }
             views.append(other.start + UInt32(at - otherOffset))
         }
+        if let alias = privateAlias, address &- alias.target < alias.size { views.append(address &- alias.target) }
         return views
     }
 

@@ -137,6 +137,12 @@ enum PlatformBuilder {
             }
             bus.map(device: device, at: window.start, size: window.size, name: window.name, note: window.note)
         }
+        // The pulp fabric controller's local alias of L2 private bank 0 at 0 (docs/platform.md §12):
+        // where cluster cores see their own aliases (0x0000_0000-0x003F_FFFF), it sees that alone.
+        if description.fabricController, let l2 = description.memories.first(where: { $0.kind == .l2 }),
+           let view = l2.views.first {
+            bus.addPrivateAlias(hart: description.harts, size: min(l2.size, 0x8000), target: view.start, hidden: 0x40_0000)
+        }
         return built
     }
 }

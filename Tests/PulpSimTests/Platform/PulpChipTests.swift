@@ -4,7 +4,7 @@
 // boot address it never wrote. Also the spin detector on the other platforms.
 
 import Foundation
-import PulpSim
+@testable import PulpSim
 import XCTest
 
 final class PulpChipTests: XCTestCase {
@@ -79,6 +79,29 @@ final class PulpChipTests: XCTestCase {
         let r = try runCLI(["run", "--platform", "pulp", "--history", "0", Paths.firmware("pulp", "fc-bad-boot")], exits: 120)
         XCTAssertTrue(r.stderr.contains("hart 2: illegal instruction with no trap handler"), r.stderr)
         XCTAssertTrue(r.stderr.contains("core 2 was started by FETCH_EN at its boot address 0x00000000 (cluster control BOOT_ADDR[2], 0x10200048): the fabric controller never wrote it"), r.stderr)
+    }
+
+    /// The FC's local alias of L2 private bank 0: 32 KiB at 0, nothing else below 0x0040_0000
+    /// (cluster cores see the TCDM alias and the peripherals' aliases there).
+    func testFabricControllerPrivateAlias() throws {
+        var options = MachineOptions(platform: .pulp)
+        options.echoOutput = false
+        let machine = try Machine(options: options)
+        XCTAssertEqual(machine.bus.translate(0x7FFC, size: 4, hart: 8), 0x1C00_7FFC)
+        XCTAssertNil(machine.bus.translate(0x7FFE, size: 4, hart: 8), "across the alias' end")
+        XCTAssertNil(machine.bus.translate(0x8000, size: 1, hart: 8))
+        XCTAssertNil(machine.bus.translate(0x0020_4000, size: 4, hart: 8), "the cores' peripheral aliases")
+        XCTAssertEqual(machine.bus.translate(0x0040_0000, size: 4, hart: 8), 0x0040_0000, "past the hidden range: as everyone")
+        XCTAssertEqual(machine.bus.translate(0x7FFC, size: 4, hart: 3), 0x7FFC, "a cluster core: the TCDM alias")
+        XCTAssertEqual(machine.bus.views(of: 0x1C00_0100), [0x1C00_0100, 0x100])
+        // Through the firmware: the FC's accesses below 32 KiB reach L2 (fc-cluster checks 17-18),
+        // and 0x8000 faults with a report that says why.
+        let r = try runCLI(["run", "--platform", "pulp", "--history", "0", Paths.firmware("pulp", "fc-alias-fault")], exits: 120)
+        XCTAssertTrue(r.stderr.contains("hart 8: load access fault with no trap handler"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("address 0x00008000: the fabric controller sees only its alias of L2 0x1c000000-0x1c007fff"), r.stderr)
+        let (result, _) = try runELF(Paths.firmware("pulp", "fc-alias-fault"), platform: .pulp)
+        guard case .unhandledTrap(let trap) = result.reason else { return XCTFail("\(result.reason)") }
+        XCTAssertEqual(trap.tval, 0x8000)
     }
 
     /// The platform's memory map names the SoC devices the runtime touches.
