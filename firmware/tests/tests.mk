@@ -25,3 +25,5 @@ $(foreach p,spike pulp-cluster,$(call FW_PROGRAM,$p,perf-counters,tests/perf-cou
 
 # The `pulp` chip: boot hold and release, SoC registers, the cluster round trip, FC interrupts.
 $(call FW_PROGRAM,pulp,fc-cluster,tests/fc-cluster.c,-Ihal)
+# The `pulp` chip: a cluster task that never returns (a deadlock report, not a hang).
+$(call FW_PROGRAM,pulp,fc-task-hangs,tests/fc-task-hangs.c,-Ihal)

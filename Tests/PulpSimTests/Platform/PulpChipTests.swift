@@ -57,6 +57,16 @@ final class PulpChipTests: XCTestCase {
         XCTAssertEqual((object?["sleeping"] as? [[String: Any]])?.count, 9)
     }
 
+    /// A cluster task that never returns: the FC's wait and every core's are in the report.
+    func testClusterTaskThatNeverReturns() throws {
+        let r = try runCLI(["run", "--platform", "pulp", "--history", "0", Paths.firmware("pulp", "fc-task-hangs")], exits: 121)
+        XCTAssertTrue(r.stderr.contains("deadlock: every started hart is asleep"), r.stderr)
+        XCTAssertEqual(r.stderr.components(separatedBy: "barrier 0 has 0xfe of trigger mask 0xff (missing cores 0x01)").count - 1, 7,
+                       r.stderr)
+        XCTAssertTrue(r.stderr.contains("hart 8 (fabric controller)") && r.stderr.contains("waiting on wfi: FC interrupt controller mask 0x00000002"),
+                      r.stderr)
+    }
+
     /// A lone hart polling a flag nothing can set ends the run as a deadlock, on every platform.
     func testSpinningForEverIsADeadlock() throws {
         for (platform, dir, name) in [("pulp-cluster", "pulp-cluster", "hart 0"), ("spike", "spike", "hart 0"),
