@@ -26,6 +26,7 @@
 
 PMSIS_PLATFORMS := pulp-cluster pulp
 PMSIS_SRCS := pmsis/src/cluster.c pmsis/src/malloc.c pmsis/src/cl_dma.c pmsis/src/perf.c \
+              pmsis/src/math.c \
               pmsis/src/stack.S
 PMSIS_CFLAGS := -Ipmsis/include -Ihal
 # Start-up stack of every core (master and slaves alike); pulp-sdk's PI_CL_SLAVE_STACK_SIZE,
