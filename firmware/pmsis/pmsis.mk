@@ -15,6 +15,11 @@
 #                                without the event counters); run-trainlib-matmul runs both;
 #                                PMSIS_TRAINLIB_PLATFORM=pulp builds and runs them for `pulp`
 #                                (default pulp-cluster)
+#   make trainlib-conv2d TRAINLIB=... [PYTHON=...]
+#                                PULP-TrainLib's tests/test_conv2d_fp32 with im2col through the
+#                                cluster DMA (DMA=1): one program per training step (FORWARD,
+#                                BACKWARD_GRAD, BACKWARD_ERROR); run-trainlib-conv2d runs them
+#                                (PMSIS_TRAINLIB_PLATFORM likewise)
 #
 # Every PMSIS program is its sources + the runtime's (PMSIS_SRCS), compiled with PMSIS_CFLAGS
 # and linked with PMSIS_LDFLAGS (--wrap=main: on pulp-cluster core 0 runs main and cores 1..7
@@ -26,6 +31,7 @@
 
 PMSIS_PLATFORMS := pulp-cluster pulp
 PMSIS_SRCS := pmsis/src/cluster.c pmsis/src/malloc.c pmsis/src/cl_dma.c pmsis/src/perf.c \
+              pmsis/src/math.c \
               pmsis/src/stack.S
 PMSIS_CFLAGS := -Ipmsis/include -Ihal
 # Start-up stack of every core (master and slaves alike); pulp-sdk's PI_CL_SLAVE_STACK_SIZE,
@@ -106,52 +112,103 @@ run-pmsis-perf: $(PMSIS_ELFS_PERF)
 
 .PHONY: pmsis run-pmsis run-pmsis-dma run-pmsis-perf
 
-# ------------------------------------------------------------------ PULP-TrainLib test_matmul
-# Built only from a user-given checkout (nothing of it is kept here): the application's own
-# sources and flags (its Makefile: -DCLUSTER -DFABRIC -O3 -g3 -DNUM_CORES -DPROF_NET -DSTATS),
-# golden data written by its own generator into build/<platform>/trainlib-matmul-gen/, for
+# ------------------------------------------------------------------ PULP-TrainLib tests
+# Built only from a user-given checkout (nothing of it is kept here): each test's own main.c,
+# net.c and library sources with the flags of its own Makefile, golden data written by its own
+# utils/GM.py (which needs torch) into build/<platform>/<program>-gen/, for
 # PMSIS_TRAINLIB_PLATFORM (pulp-cluster, or pulp: main on the fabric controller).
 PYTHON ?= python3
-TRAINLIB_SIZES ?= --in_size 32 --out_size 32 --mid_size 32
 PMSIS_TRAINLIB_PLATFORM ?= pulp-cluster
 ifneq ($(filter-out $(PMSIS_PLATFORMS),$(PMSIS_TRAINLIB_PLATFORM)),)
 $(error PMSIS_TRAINLIB_PLATFORM must be one of $(PMSIS_PLATFORMS))
 endif
+# test_matmul: GM.py's sizes
+TRAINLIB_SIZES ?= --in_size 32 --out_size 32 --mid_size 32
+# test_conv2d_fp32: its Makefile's default sizes (3x3 kernel, 8 in and 8 out channels, no
+# padding, stride 1, CHW, no biases) with an 8x8 image, except for BACKWARD_ERROR: 4x4 (TrainLib's
+# DMA im2col of the output gradient gets the lengths at the right and bottom borders right only for
+# a 2x2 output; for 8x8 it asks for a negative length); and the steps built (one program each)
+TRAINLIB_CONV2D_SIZES ?= --ker_width 3 --ker_height 3 --ch_in 8 --ch_out 8 --w_pad 0 --h_pad 0 \
+  --h_str 1 --w_str 1 --HWC 0 --USE_BIASES 0
+TRAINLIB_CONV2D_IMAGE ?= 8
+TRAINLIB_CONV2D_IMAGE_BACKWARD_ERROR ?= 4
+TRAINLIB_CONV2D_STEPS ?= FORWARD BACKWARD_GRAD BACKWARD_ERROR
+# TCDM the programs are linked for and run with (the open runtime's 256 KiB; conv2d's
+# BACKWARD_ERROR with an 8x8 image needs more than the firmware's usual 128 KiB)
+TRAINLIB_TCDM_KIB ?= 256
+
 ifneq ($(TRAINLIB),)
 TL_P := $(PMSIS_TRAINLIB_PLATFORM)
-TL_TEST := $(abspath $(TRAINLIB))/tests/test_matmul
-TL_LIB := $(abspath $(TRAINLIB))/lib
-TL_GEN := $(BUILD)/$(TL_P)/trainlib-matmul-gen
-TL_SRCS := $(TL_TEST)/main.c $(TL_TEST)/net.c $(TL_LIB)/sources/pulp_matmul_fp32.c
-TL_CFLAGS := -I$(TL_GEN) -I$(TL_TEST) -I$(TL_LIB)/include -DCLUSTER -DFABRIC -O3 -g3 \
-             -DNUM_CORES=8 -DPROF_NET -DSTATS
+TL_ROOT := $(abspath $(TRAINLIB))
+TL_FLAGS := -DCLUSTER -DFABRIC -O3 -g3 -DNUM_CORES=8 -DPROF_NET -DSTATS
 
-$(TL_GEN)/matmul_data.h: $(TL_TEST)/utils/GM.py
-	@mkdir -p $(@D)
-	cd $(@D) && $(PYTHON) $(TL_TEST)/utils/GM.py $(TRAINLIB_SIZES) --type float \
-	  --init_value_div 100000000 --transpose 0 >/dev/null
-$(TL_GEN)/net_args.h: $(TL_GEN)/matmul_data.h
+# $1 = directory of the generated data, $2 = test (directory under tests/), $3 = arguments of
+# its utils/GM.py, $4 = a header GM.py writes (it writes all of them at once)
+define TL_GOLDEN_RULES
+$1/$4: $(TL_ROOT)/tests/$2/utils/GM.py
+	@mkdir -p $$(@D)
+	cd $$(@D) && $(PYTHON) $$< $3 >/dev/null
+endef
+TL_GOLDEN = $(eval $(call TL_GOLDEN_RULES,$1,$2,$3,$4))
 
-$(call PMSIS_PROGRAM,trainlib-matmul,$(TL_SRCS),$(TL_CFLAGS),,$(TL_P))
-$(call PMSIS_PROGRAM,trainlib-matmul-nohpm,$(TL_SRCS),$(TL_CFLAGS) -DPMSIS_PERF_NO_HPM,,$(TL_P))
-$(foreach p,trainlib-matmul trainlib-matmul-nohpm,\
-  $(eval $(patsubst %,$(BUILD)/$(TL_P)/obj/$p/%.o,$(basename $(TL_SRCS))): | $(TL_GEN)/matmul_data.h))
+# $1 = program, $2 = test, $3 = library sources (under lib/sources/), $4 = compiler flags,
+# $5 = the generated header its sources wait for -> build/$(TL_P)/$1.elf
+TL_PROGRAM = $(call PMSIS_PROGRAM,$1,$(foreach f,main net,$(TL_ROOT)/tests/$2/$f.c) \
+    $(3:%=$(TL_ROOT)/lib/sources/%),\
+    -I$(dir $5) -I$(TL_ROOT)/tests/$2 -I$(TL_ROOT)/lib/include $(TL_FLAGS) $4,,$(TL_P))\
+  $(if $(FW_OBJS_$(TL_P)_$1),$(eval $(FW_OBJS_$(TL_P)_$1): | $5))\
+  $(eval $(BUILD)/$(TL_P)/$1.elf: LDFLAGS += -Wl,--defsym=__tcdm_size=$(TRAINLIB_TCDM_KIB)K)
 
-trainlib-matmul: $(BUILD)/$(TL_P)/trainlib-matmul.elf $(BUILD)/$(TL_P)/trainlib-matmul-nohpm.elf
-
-# Passes when every kernel's own check prints ">>>TENSOR MATCHING!" and none reports an error.
-run-trainlib-matmul: trainlib-matmul
-	@fail=0; for p in trainlib-matmul-nohpm trainlib-matmul; do \
-	  out=$$($(PULPSIM) run --platform $(TL_P) $(PMSIS_RUN_FLAGS) --tcdm-kib 256 \
-	    $(BUILD)/$(TL_P)/$$p.elf 2>&1); rc=$$?; \
+# $1 = programs: run each; one passes when every check of the test prints ">>>TENSOR
+# MATCHING!", none reports an error and, with $2 = dma, the cluster DMA carried transfers (from
+# --stats: transfers and bytes are shown)
+define TL_RUN
+	@fail=0; for p in $1; do \
+	  out=$$($(PULPSIM) run --platform $(TL_P) $(PMSIS_RUN_FLAGS) --tcdm-kib $(TRAINLIB_TCDM_KIB) \
+	    --stats $(BUILD)/$(TL_P)/$$p.elf 2>&1); rc=$$?; \
 	  ok=$$(echo "$$out" | grep -c ">>>TENSOR MATCHING!"); \
 	  bad=$$(echo "$$out" | grep -c "NOT MATCHING\|Error at index"); \
-	  if [ $$rc -eq 0 ] && [ $$ok -gt 0 ] && [ $$bad -eq 0 ]; then echo "PASS $$p ($$ok kernels match)"; \
-	  else echo "FAIL $$p (exit $$rc, $$ok matching, $$bad errors)"; fail=1; fi; \
+	  dma=$$(echo "$$out" | sed -n 's/^DMA ([a-z]*): \([0-9]*\) transfers, \([0-9]*\) bytes.*/\1 \2/p'); \
+	  if [ $$rc -eq 0 ] && [ $$ok -gt 0 ] && [ $$bad -eq 0 ] && \
+	     { [ "$2" != dma ] || [ "$${dma%% *}" -gt 0 ]; }; then \
+	    echo "PASS $$p ($$ok matching; DMA: $${dma% *} transfers, $${dma#* } bytes)"; \
+	  else echo "FAIL $$p (exit $$rc, $$ok matching, $$bad errors, DMA: $$dma)"; fail=1; fi; \
 	done; exit $$fail
+endef
+
+# test_matmul (FP32): every matmul kernel against the golden product; also without the event
+# counters (-DPMSIS_PERF_NO_HPM)
+TL_MM_GEN := $(BUILD)/$(TL_P)/trainlib-matmul-gen
+$(call TL_GOLDEN,$(TL_MM_GEN),test_matmul,$(TRAINLIB_SIZES) --type float \
+  --init_value_div 100000000 --transpose 0,matmul_data.h)
+$(call TL_PROGRAM,trainlib-matmul,test_matmul,pulp_matmul_fp32.c,,$(TL_MM_GEN)/matmul_data.h)
+$(call TL_PROGRAM,trainlib-matmul-nohpm,test_matmul,pulp_matmul_fp32.c,-DPMSIS_PERF_NO_HPM,\
+  $(TL_MM_GEN)/matmul_data.h)
+trainlib-matmul: $(BUILD)/$(TL_P)/trainlib-matmul.elf $(BUILD)/$(TL_P)/trainlib-matmul-nohpm.elf
+run-trainlib-matmul: trainlib-matmul
+	$(call TL_RUN,trainlib-matmul-nohpm trainlib-matmul)
+
+# test_conv2d_fp32 with im2col through the cluster DMA (DMA=1), one program per step:
+# trainlib-conv2d-forward, -backward-grad (weight gradient), -backward-error (input gradient)
+TL_CONV2D_SRCS := pulp_matmul_fp32.c pulp_im2col_fp32.c pulp_conv2d_fp32.c \
+  pulp_train_utils_fp32.c pulp_conv_naive_fp32.c
+TL_CONV2D_FLAGS := -DOPTIMIZE -DMATMUL_TYPE=0 -DMEMOCC_COMP -DIM2COL=1 -DUSE_BIAS=0 -DPAD_R=0 \
+  -DPAD_L=0 -DPAD_U=0 -DPAD_D=0 -DSTRIDE_H=1 -DSTRIDE_W=1 -DDMA=1 -DHWC_LAYOUT=0
+tl_conv2d_name = trainlib-conv2d-$(subst _,-,$(shell echo $1 | tr A-Z a-z))
+TL_CONV2D := $(foreach s,$(TRAINLIB_CONV2D_STEPS),$(call tl_conv2d_name,$s))
+$(foreach s,$(TRAINLIB_CONV2D_STEPS),\
+  $(call TL_GOLDEN,$(BUILD)/$(TL_P)/$(call tl_conv2d_name,$s)-gen,test_conv2d_fp32,\
+    --step $s --image_width $(or $(TRAINLIB_CONV2D_IMAGE_$s),$(TRAINLIB_CONV2D_IMAGE)) \
+    --image_height $(or $(TRAINLIB_CONV2D_IMAGE_$s),$(TRAINLIB_CONV2D_IMAGE)) \
+    $(TRAINLIB_CONV2D_SIZES),step-check.h)\
+  $(call TL_PROGRAM,$(call tl_conv2d_name,$s),test_conv2d_fp32,$(TL_CONV2D_SRCS),\
+    $(TL_CONV2D_FLAGS),$(BUILD)/$(TL_P)/$(call tl_conv2d_name,$s)-gen/step-check.h))
+trainlib-conv2d: $(TL_CONV2D:%=$(BUILD)/$(TL_P)/%.elf)
+run-trainlib-conv2d: trainlib-conv2d
+	$(call TL_RUN,$(TL_CONV2D),dma)
 else
-trainlib-matmul run-trainlib-matmul:
+trainlib-matmul run-trainlib-matmul trainlib-conv2d run-trainlib-conv2d:
 	@echo "give the PULP-TrainLib checkout: make $@ TRAINLIB=/path/to/pulp-trainlib"; exit 2
 endif
 
-.PHONY: trainlib-matmul run-trainlib-matmul
+.PHONY: trainlib-matmul run-trainlib-matmul trainlib-conv2d run-trainlib-conv2d

@@ -26,8 +26,11 @@
  *  15  pulp: a task sent while the fabric controller has interrupts enabled (a handler
  *      installed) reached the handler, or mstatus.MIE was not restored (without the runtime
  *      holding interrupts off during its wait, the run would hang: exit 121)
+ *  16  math.h: expf more than 1 ulp from the correctly rounded e^x at one of the points below
+ *      (normal, subnormal, overflowing and vanishing results, NaN), or a wrong M_ constant
  */
 #include "pmsis.h"
+#include <math.h>
 
 extern char __stack_bottom[], __stack_top[], __l1_heap_start[], __l1_heap_end[];
 
@@ -53,6 +56,43 @@ static uintptr_t stack_pointer(void)
     uintptr_t sp;
     __asm__ volatile("mv %0, sp" : "=r"(sp));
     return sp;
+}
+
+/* ------------------------------------------------------------------ math.h */
+
+static uint32_t float_bits(float f)
+{
+    union { float f; uint32_t u; } v = { f };
+    return v.u;
+}
+
+/* x and the bits of e^x rounded to single precision (from a double-precision reference). */
+static const struct { uint32_t x, e; } expf_points[] = {
+    { 0x00000000, 0x3F800000 }, { 0x3F800000, 0x402DF854 }, { 0xBF800000, 0x3EBC5AB2 },
+    { 0x3F000000, 0x3FD3094C }, { 0xBEB17218, 0x3F3504F3 }, { 0x41200000, 0x46AC14EE },
+    { 0xC1200000, 0x383E6BCE }, { 0x41A40000, 0x4E3EB628 }, { 0xC1A40000, 0x30ABD1D8 },
+    { 0x42B17217, 0x7F7FFF84 },                           /* the largest finite result */
+    { 0xC2AF0000, 0x006CB2BC }, { 0xC2C80000, 0x0000001B }, /* subnormal results */
+    { 0xC2CFF1B4, 0x00000001 },                           /* the smallest non-zero result */
+    { 0x42B17218, 0x7F800000 }, { 0x7F800000, 0x7F800000 }, /* overflow, +inf */
+    { 0xC2CFF1B5, 0x00000000 }, { 0xFF800000, 0x00000000 }, /* vanishing, -inf */
+};
+
+static int check_math(void)
+{
+    for (unsigned i = 0; i < sizeof expf_points / sizeof expf_points[0]; i++) {
+        union { uint32_t u; float f; } x = { expf_points[i].x };
+        uint32_t got = float_bits(expf(x.f)), want = expf_points[i].e;
+        if (got - want + 1 > 2) {                   /* more than 1 ulp apart */
+            printf("expf(0x%08x) = 0x%08x, expected 0x%08x\n", (unsigned)x.u, (unsigned)got,
+                   (unsigned)want);
+            return 0;
+        }
+    }
+    if (!isnan(expf(NAN)))
+        return 0;
+    return (float)M_PI == 3.14159274f && (float)M_PI_2 == 1.57079637f && (float)M_E == 2.71828175f
+           && (float)M_LN2 == 0.693147182f;
 }
 
 /* ------------------------------------------------------------------ forked functions */
@@ -391,6 +431,9 @@ int main(void)
     if (fc_irqs != 0 || !(mstatus & MSTATUS_MIE))
         return 15;
 #endif
+
+    if (!check_math())
+        return 16;
 
     pi_cluster_close(&cluster_dev);
     printf("PMSIS hello: PASS\n");
