@@ -79,7 +79,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Prefix each output line with the hart that printed it.")
     var stdoutPrefix = false
 
-    @Flag(help: "Print instructions and cycles per hart at the end (stderr).")
+    @Flag(help: "Print instructions, cycles and stall cycles by cause per hart at the end (stderr; counting stalls makes the run somewhat slower); with --json, the stalls are in the JSON.")
     var stats = false
 
     @Flag(help: "Print a JSON result on stdout at the end (firmware output goes to stderr).")
@@ -233,6 +233,7 @@ struct Run: ParsableCommand {
         options.dmaErrors = dmaErrors
         options.platform.dma = dma
         options.stdoutPrefix = stdoutPrefix
+        options.countStalls = stats
         return options
     }
 
@@ -407,6 +408,15 @@ struct Run: ParsableCommand {
         }
         text += String(format: "total %12llu instructions in %.3f s (%.1f MIPS), %llu cycles\n",
                        result.totalInstructions, result.wallSeconds, result.mips, result.cycles)
+        if result.harts.contains(where: { $0.stalls != nil }) {
+            // Where the cycles went besides one per instruction (docs/platform.md §1).
+            let names = ["load-use", "jalr", "jump/br", "mul/div", "fpu", "csr", "misalign", "traps", "sleep"]
+            text += "stall cycles by cause\nhart" + names.map { String(repeating: " ", count: max(1, 11 - $0.count)) + $0 }.joined() + "\n"
+            for h in result.harts {
+                guard let s = h.stalls else { continue }
+                text += String(format: "%4d", h.hart) + s.entries.map { String(format: "%11llu", $0.1) }.joined() + "\n"
+            }
+        }
         if let r = result.redmule {
             text += String(format: "RedMulE: %d jobs, %llu FMAs, %llu busy cycles, %d warnings, %d errors\n",
                            r.jobs, r.fmas, r.busyCycles, r.warnings, r.errors)

@@ -92,6 +92,11 @@ public final class Hart {
     let eventTotals: UnsafeMutablePointer<UInt64>
     /// The performance counter registers (mcycle, minstret, mhpmcounterN, PCCRn and their configuration).
     var counters = PerformanceCounters()
+    /// Count every event from the start (the interpreter's counting loop) so that
+    /// `stallBreakdown` says where the cycles went (`--stats`); it survives resets.
+    public var countsStalls = false {
+        didSet { core.pointee.countsEvents = core.pointee.countsEvents || countsStalls }
+    }
     /// Run state (`core.awake` follows it).
     public var state: HartState = .running {
         didSet { core.pointee.awake = state == .running }
@@ -139,6 +144,7 @@ public final class Hart {
         eventTotals.update(repeating: 0, count: EventTotals.count)
         counters = PerformanceCounters()
         for csr in CSRTable.all where csr.reset != 0 { _ = writeCSR(csr.number, csr.reset, resetting: true) }
+        core.pointee.countsEvents = core.pointee.countsEvents || countsStalls
         if let vectorBase {
             core.pointee.mtvec = (vectorBase & ~0xFF) | 1
             core.pointee.bootVectors = true

@@ -264,7 +264,26 @@ extension Hart {
         for e in legacy.indices where counters.legacyCounts(e) && PerformanceCounters.needsTotals(legacySelection(e)) {
             needsTotals = true
         }
-        core.pointee.countsEvents = needsTotals
+        core.pointee.countsEvents = needsTotals || countsStalls
+    }
+
+    /// Where the hart's cycles went, from its event totals (meaningful when `countsStalls` was
+    /// set before it ran).
+    public var stallBreakdown: StallBreakdown {
+        let t = eventTotals
+        func cost(_ c: CostClass) -> UInt64 { t[EventTotals.stallCycles + Int(c.rawValue)] }
+        var b = StallBreakdown()
+        b.loadUse = t[EventTotals.loadStallCycles]
+        b.jumpRegister = t[EventTotals.jumpHazardCycles]
+        b.jumpsAndBranches = cost(.jump) &+ cost(.branch)
+        b.multiplyDivide = cost(.multiplyHigh) &+ cost(.divide)
+        b.fpu = cost(.floatDivideSqrt)
+        b.csr = cost(.single)
+        b.misaligned = cost(.memory)
+        b.traps = t[EventTotals.trapEntryCycles] &+ cost(.trapReturn)
+        let busy = instret &+ b.total
+        b.sleep = cycle > busy ? cycle &- busy : 0
+        return b
     }
 
     /// The CV32E40P selection that stands for legacy event `e` when deciding whether the hart

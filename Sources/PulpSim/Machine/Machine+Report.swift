@@ -192,8 +192,12 @@ extension RunResult {
             "cycles": cycles,
             "wall_seconds": (wallSeconds * 1e6).rounded() / 1e6,
             "mips": (mips * 100).rounded() / 100,
-            "harts": harts.map { ["hart": $0.hart, "mhartid": Int($0.mhartid), "instructions": $0.instructions, "cycles": $0.cycles,
-                                  "pc": String(format: "0x%08x", $0.pc), "state": $0.state] as [String: Any] },
+            "harts": harts.map { h in
+                var entry: [String: Any] = ["hart": h.hart, "mhartid": Int(h.mhartid), "instructions": h.instructions, "cycles": h.cycles,
+                                            "pc": String(format: "0x%08x", h.pc), "state": h.state]
+                if let stalls = h.stalls { entry["stalls"] = Dictionary(uniqueKeysWithValues: stalls.entries) }
+                return entry
+            },
         ]
         if unexpectedTraps > 0 {
             object["trap_warnings"] = ["count": unexpectedTraps, "messages": trapWarnings] as [String: Any]

@@ -179,7 +179,8 @@ extension Machine {
 
     func summaries() -> [HartSummary] {
         harts.map { h in
-            HartSummary(hart: h.index, mhartid: h.hartID, instructions: h.instret, cycles: h.cycle, pc: h.pc, state: describeState(h))
+            HartSummary(hart: h.index, mhartid: h.hartID, instructions: h.instret, cycles: h.cycle, pc: h.pc, state: describeState(h),
+                        stalls: h.countsStalls ? h.stallBreakdown : nil)
         }
     }
 

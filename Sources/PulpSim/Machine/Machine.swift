@@ -27,6 +27,9 @@ public struct MachineOptions: Sendable {
     public var dmaErrors: DMAErrorPolicy = .error
     /// Print device (RedMulE, DMA) warnings and errors on stderr as they happen.
     public var printDiagnostics = false
+    /// Count every hart's stall cycles by cause (`RunResult` hart summaries, `--stats`); the
+    /// harts then run the interpreter's counting loop, which is slower.
+    public var countStalls = false
     public init() {}
     public init(platform: PlatformKind) { self.platform = PlatformOptions(kind: platform) }
 }
@@ -147,6 +150,7 @@ public final class Machine {
             harts.append(Hart(index: p.harts, hartID: PlatformDescription.fabricControllerHartID))
         }
         self.harts = harts
+        for h in harts { h.countsStalls = options.countStalls }
         scheduler = Scheduler(harts: harts, events: events,
                               quantum: UInt64(options.quantum > 0 ? options.quantum : Machine.defaultQuantum))
         interpreter = Interpreter(bus: bus, debug: debug, extensions: platform.extensions)

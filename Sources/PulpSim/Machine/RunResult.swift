@@ -100,6 +100,39 @@ public struct HartSummary: Sendable, Codable {
     public let cycles: UInt64
     public let pc: UInt32
     public let state: String
+    /// Where its cycles went, when the run counted stalls (`MachineOptions.countStalls`).
+    public var stalls: StallBreakdown? = nil
+}
+
+/// Where a hart's cycles went besides one per retired instruction (`--stats`: the model's stall
+/// cycles by cause, docs/platform.md §1 "Timing model", and sleep).
+public struct StallBreakdown: Sendable, Codable, Equatable {
+    /// A load's result used by the next instruction (LD_STALL).
+    public var loadUse: UInt64 = 0
+    /// A jalr waiting for a loaded register (JMP_STALL).
+    public var jumpRegister: UInt64 = 0
+    /// Jumps (+1) and taken branches (+2), and their targets that are not word-aligned.
+    public var jumpsAndBranches: UInt64 = 0
+    /// mulh* and the divider.
+    public var multiplyDivide: UInt64 = 0
+    /// fdiv.s and fsqrt.s.
+    public var fpu: UInt64 = 0
+    /// Accesses to the status CSRs.
+    public var csr: UInt64 = 0
+    /// Second bus transactions of accesses across a word boundary.
+    public var misaligned: UInt64 = 0
+    /// Trap and interrupt entries, mret.
+    public var traps: UInt64 = 0
+    /// Asleep (wfi, event-unit waits, held in reset) and waiting on devices.
+    public var sleep: UInt64 = 0
+    public init() {}
+    /// Every stall (sleep not included).
+    public var total: UInt64 { loadUse + jumpRegister + jumpsAndBranches + multiplyDivide + fpu + csr + misaligned + traps }
+    /// (name, cycles) in a fixed order, for tables and JSON.
+    public var entries: [(String, UInt64)] {
+        [("load_use", loadUse), ("jump_register", jumpRegister), ("jumps_branches", jumpsAndBranches),
+         ("mul_div", multiplyDivide), ("fpu", fpu), ("csr", csr), ("misaligned", misaligned), ("traps", traps), ("sleep", sleep)]
+    }
 }
 
 /// RedMulE activity over a run.

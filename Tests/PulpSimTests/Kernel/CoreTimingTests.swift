@@ -220,6 +220,36 @@ final class CoreTimingTests: XCTestCase {
         XCTAssertEqual(machine.harts[0].x[13] &- machine.harts[0].x[12], 4)
     }
 
+    // MARK: Stall breakdown
+
+    /// `--stats`' stall cycles by cause, against a program counted by hand: a load used next
+    /// (load-use 1), mulh (+4), div by x0 (+34), a taken branch (+2), a jal (+1), csrr mcycle
+    /// (+3), a word load across a word boundary (+1); cycles = instructions + stalls.
+    func testStallBreakdown() throws {
+        let program = [Self.lw(11, 10, 0), Self.addi(12, 11, 1), Self.mulh(13, 12, 12), Self.div(14, 13, 0),
+                       Self.beq(0, 0, 8), Self.nop, Self.jal(0, 4), Self.csr(2, rd: 15, rs1: 0, CSR.mcycle), Self.lw(16, 10, 1)]
+        var options = MachineOptions(platform: .spike)
+        options.echoOutput = false
+        options.countStalls = true
+        let machine = try Machine(options: options)
+        let hart = machine.harts[0]
+        hart.reset(pc: Self.code)
+        machine.writeMemory(Self.code, Self.bytes(program))
+        machine.writeMemory(Self.data, Self.bytes([Self.data, 0x3F80_0000, 0, 0]))
+        hart.x[10] = Self.data
+        XCTAssertEqual(try run(machine, to: Self.code + UInt32(4 * program.count)), 8 + 1 + 4 + 34 + 2 + 1 + 3 + 1)
+        var expected = StallBreakdown()
+        expected.loadUse = 1
+        expected.multiplyDivide = 4 + 34
+        expected.jumpsAndBranches = 2 + 1
+        expected.csr = 3
+        expected.misaligned = 1
+        XCTAssertEqual(hart.stallBreakdown, expected)
+        XCTAssertEqual(hart.instret + hart.stallBreakdown.total + hart.stallBreakdown.sleep, hart.cycle)
+        // Without counting, no breakdown in the summaries.
+        XCTAssertNil(try runELF(Paths.firmware("spike", "hello"), platform: .spike).0.harts[0].stalls)
+    }
+
     // MARK: Jumps and branches
 
     /// Not taken 1, taken 3, jal 2, jalr 2; to a 32-bit instruction that is not word-aligned one

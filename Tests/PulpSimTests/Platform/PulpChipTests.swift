@@ -130,6 +130,15 @@ final class PulpChipTests: XCTestCase {
     func testFabricControllerIsNamed() throws {
         let r = try runCLI(["run", "--platform", "pulp", "--stats", "--quiet", Paths.firmware("pulp", "fc-cluster")], exits: 0)
         XCTAssertTrue(r.stderr.contains("   8  ") && r.stderr.contains("fabric controller, running"), r.stderr)
+        // --stats adds the stall cycles by cause; every hart's cycles add up.
+        XCTAssertTrue(r.stderr.contains("stall cycles by cause"), r.stderr)
+        let (counted, _) = try runELF(Paths.firmware("pulp", "fc-cluster"), platform: .pulp) { $0.countStalls = true }
+        for h in counted.harts {
+            guard let s = h.stalls else { return XCTFail("hart \(h.hart): no stalls") }
+            XCTAssertEqual(h.instructions + s.total + s.sleep, h.cycles, "hart \(h.hart)")
+            if h.hart < 8 { XCTAssertGreaterThan(s.sleep, 0, "core \(h.hart) was held, then slept") }
+        }
+        XCTAssertGreaterThan(counted.harts[8].stalls?.sleep ?? 0, 0, "the FC slept waiting for the cluster")
         let (_, machine) = try runELF(Paths.firmware("pulp", "fc-cluster"), platform: .pulp)
         XCTAssertEqual(machine.hartName(8), "hart 8 (fabric controller)")
         XCTAssertEqual(machine.hartName(3), "hart 3")
