@@ -250,6 +250,8 @@ def trace_seeds():
         "fp-effects.bin": ["--platform", "spike", "--trace-stop", "i:400", os.path.join(build, "spike/trace-fflags-order.elf")],
         "memory-effects.bin": ["--platform", "spike", "--trace-stop", "i:400", os.path.join(build, "spike/trace-classes.elf")],
         "redmule-events.bin": ["--trace-pc", "0x1c000000:0x1c000020", os.path.join(build, "pulp-cluster/gdb-gemm.elf")],
+        # The pulp chip: 9 harts, version 3 (a hart byte for harts 7 and up).
+        "chip-9-harts.bin": ["--platform", "pulp", "--trace-stop", "i:3000", os.path.join(build, "pulp/fc-cluster.elf")],
     }
     with tempfile.TemporaryDirectory() as tmp:
         for name, arguments in runs.items():
@@ -463,6 +465,11 @@ def devices_seeds():
         "chip-dma-fc": dev_config(PULP_IDMA, 2, exit_code=8, traced=True) + b"".join(
             mmio(CHIP_WINDOWS["dma-fc"], r, ("m", r * 3), hart=FC) + mmio(CHIP_WINDOWS["dma-fc"], r, hart=0) for r in range(4))
             + mmio(CHIP_WINDOWS["fc-interrupts"], 1, 1 << 8, hart=FC) + dev_op(19, FC),
+        # 8 cores and the FC traced in the binary format: 9 harts, a version 3 trace (the first
+        # inputs on the chip stopped the oracle: the format then covered at most 8 harts).
+        "chip-binary-trace-9-harts": dev_config(PULP_IDMA, 8, exit_code=8, traced=True, trace_format=3)
+            + b"".join(mmio(CHIP_WINDOWS["stdout"], h, ("m", h), hart=h) for h in range(8))
+            + mmio(CHIP_WINDOWS["fc-interrupts"], 4, 1 << 3, hart=FC),
         "chip-fetch-enable": dev_config(PULP_IDMA, 4, exit_code=8) + mmio(CHIP_WINDOWS["cluster-control"], 4, ("m", 4), hart=FC)
             + mmio(CHIP_WINDOWS["cluster-control"], 1, 0xFF, hart=FC) + mmio(CHIP_WINDOWS["cluster-control"], 1, hart=2),
         "spike-htif": dev_config(SPIKE, 2) + dev_op(23) + bytes([0, 0]) + dev_op(23, 1) + bytes([1, 0])

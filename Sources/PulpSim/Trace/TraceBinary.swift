@@ -4,11 +4,12 @@
 // A Spike line costs about 50 bytes; a record about 8 (the pc follows from the previous one, the
 // instruction word from a per-hart table, the cycle is a delta). All integers little-endian.
 //
-//   header:  "PULPSIMT", version (u8, 2), harts (u8), flags (u8; bit 0: several harts merged),
-//            reserved (u8), ELF path length (u16), ELF path (UTF-8)
+//   header:  "PULPSIMT", version (u8: 2, or 3 for more than 8 harts), harts (u8), flags (u8;
+//            bit 0: several harts merged), reserved (u8), ELF path length (u16), ELF path (UTF-8)
 //   instruction record:
 //     tag (u8): hart (bits 0-2) | explicit pc (bit 3) | explicit word (bit 4) | effects (bits 5-7:
 //               0-4 the count; 5: a count byte follows the record's cycle delta — any number)
+//     hart (u8)                version 3, when the tag's hart is 7: the hart (7 and up)
 //     pc (u32)                 if explicit; otherwise the hart's previous pc + that instruction's length
 //     word (u16 or u32)        if explicit (u16 when its two low bits are not 11); otherwise the word
 //                              the hart last recorded at this pc (table of 4096 entries, pc bits 1-12)
@@ -21,8 +22,9 @@
 //       0x50 | s  load of s bytes  address (u32)
 //       0x60 | s  store of s bytes address (u32), data (s bytes)
 //   event record:
-//     tag (u8): 0xE0 | hart (bits 0-2); has hart (u8, 0/1); cycle (u64);
-//     source: length (u8) and bytes; message: length (u16) and bytes
+//     tag (u8): 0xE0 | hart (bits 0-2); has hart (u8, 0/1; version 3: 0, or the hart + 1, and
+//     the tag's bits 0-2 are 0); cycle (u64); source: length (u8) and bytes; message: length
+//     (u16) and bytes
 //   merge record (merged traces of several harts):
 //     tag (u8): 0xC0; time (u64): lines before this cycle can be written out in time order
 //
@@ -35,17 +37,23 @@ import Foundation
 enum BinaryTrace {
     static let magic: [UInt8] = Array("PULPSIMT".utf8)
     static let version: UInt8 = 2
+    /// The version of traces of more than `compactHarts` harts (a hart byte after tag 7).
+    static let wideVersion: UInt8 = 3
     /// The tag's effect count that announces a count byte.
     static let extendedCount = 5
-    static let maxHarts = 8
+    /// Harts the tag's 3 bits name (version 2); version 3 takes up to `maxHarts`.
+    static let compactHarts = 8
+    static let maxHarts = 255
+    /// In version 3, the tag's hart value that announces a hart byte.
+    static let hartEscape = 7
     static let tableBits = 12
     static let tableSize = 1 << tableBits
     /// A table entry no pc matches (pcs are even).
     static let emptyEntry: UInt64 = 1 << 32
     static let eventTag: UInt8 = 0xE0
     static let mergeTag: UInt8 = 0xC0
-    /// Longest record `encodeCaptured` writes: tag, pc, word, cycle, fflags, register, store.
-    static let maxCapturedRecord = 1 + 4 + 4 + 10 + 7 + 5 + 9
+    /// Longest record `encodeCaptured` writes: tag, hart byte, pc, word, cycle, fflags, register, store.
+    static let maxCapturedRecord = 1 + 1 + 4 + 4 + 10 + 7 + 5 + 9
 
     @inline(__always) static func tableIndex(_ pc: UInt32) -> Int { Int((pc >> 1) & UInt32(tableSize - 1)) }
 }
@@ -62,8 +70,11 @@ struct BinaryTraceEncoder {
     let states: UnsafeMutablePointer<BinaryTraceHartState>
     /// Per hart, `tableSize` entries of pc << 32 | word.
     let words: UnsafeMutablePointer<UInt64>
+    /// Version 3: harts 7 and up are named by a byte after the tag.
+    let wide: Bool
 
     init(harts: Int) {
+        wide = harts > BinaryTrace.compactHarts
         states = .allocate(capacity: harts)
         states.initialize(repeating: BinaryTraceHartState(), count: harts)
         words = .allocate(capacity: harts * BinaryTrace.tableSize)
@@ -77,7 +88,8 @@ struct BinaryTraceEncoder {
 
     static func header(harts: Int, merged: Bool, elfPath: String) -> [UInt8] {
         let path = Array(elfPath.utf8.prefix(0xFFFF))
-        return BinaryTrace.magic + [BinaryTrace.version, UInt8(harts), merged ? 1 : 0, 0,
+        let version = harts > BinaryTrace.compactHarts ? BinaryTrace.wideVersion : BinaryTrace.version
+        return BinaryTrace.magic + [version, UInt8(harts), merged ? 1 : 0, 0,
                                     UInt8(path.count & 0xFF), UInt8(path.count >> 8)] + path
     }
 
@@ -94,6 +106,11 @@ struct BinaryTraceEncoder {
         let raw = UnsafeMutableRawPointer(p)
         var tag = UInt8(hart & 7)
         var n = 1
+        if wide && hart >= BinaryTrace.hartEscape {
+            tag = UInt8(BinaryTrace.hartEscape)
+            p[1] = UInt8(truncatingIfNeeded: hart)
+            n = 2
+        }
         if !state.pointee.started || state.pointee.nextPC != pc {
             tag |= 0x08
             raw.storeBytes(of: pc.littleEndian, toByteOffset: n, as: UInt32.self)
@@ -203,10 +220,15 @@ struct BinaryTraceEncoder {
     }
 
     /// Writes one event record at `p` (room for `traceMaxLine` bytes); returns its length.
-    static func encodeEvent(into p: UnsafeMutablePointer<UInt8>, hart: Int?, cycle: UInt64, source: String, message: String) -> Int {
+    func encodeEvent(into p: UnsafeMutablePointer<UInt8>, hart: Int?, cycle: UInt64, source: String, message: String) -> Int {
         let raw = UnsafeMutableRawPointer(p)
-        p[0] = BinaryTrace.eventTag | UInt8((hart ?? 0) & 7)
-        p[1] = hart == nil ? 0 : 1
+        if wide {
+            p[0] = BinaryTrace.eventTag
+            p[1] = hart.map { UInt8(truncatingIfNeeded: $0 + 1) } ?? 0
+        } else {
+            p[0] = BinaryTrace.eventTag | UInt8((hart ?? 0) & 7)
+            p[1] = hart == nil ? 0 : 1
+        }
         raw.storeBytes(of: cycle.littleEndian, toByteOffset: 2, as: UInt64.self)
         var n = 10
         let sourceBytes = Array(source.utf8.prefix(255))
@@ -247,7 +269,7 @@ public final class BinaryTraceReader {
     public let elfPath: String
     /// Whether the harts' records were merged in time order (decode with a tracer holding lines).
     public let merged: Bool
-    /// Format version of the trace (1 or 2).
+    /// Format version of the trace (1, 2, or 3 for more than 8 harts).
     public let version: UInt8
     /// Where the records come from: a file descriptor, or `memory` from `memoryPosition` on.
     private let fd: Int32
@@ -317,11 +339,12 @@ public final class BinaryTraceReader {
         guard let header = try readFully(14), Array(header[0..<8]) == BinaryTrace.magic else {
             throw TraceDecodeError(description: "'\(path)' is not a pulpsim binary trace (no PULPSIMT header)")
         }
-        guard header[8] == BinaryTrace.version || header[8] == 1 else {
-            throw TraceDecodeError(description: "'\(path)': binary trace version \(header[8]) is not supported (this pulpsim reads version \(BinaryTrace.version))")
+        guard (1...BinaryTrace.wideVersion).contains(header[8]) else {
+            throw TraceDecodeError(description: "'\(path)': binary trace version \(header[8]) is not supported (this pulpsim reads versions 1 to \(BinaryTrace.wideVersion))")
         }
         let harts = Int(header[9])
-        guard harts >= 1 && harts <= BinaryTrace.maxHarts else {
+        let most = header[8] >= BinaryTrace.wideVersion ? BinaryTrace.maxHarts : BinaryTrace.compactHarts
+        guard harts >= 1 && harts <= most else {
             throw TraceDecodeError(description: "'\(path)': bad hart count \(harts) in the header")
         }
         let pathLength = Int(header[12]) | Int(header[13]) << 8
@@ -398,11 +421,17 @@ public final class BinaryTraceReader {
                 start += 9
                 continue
             }
-            let hart = Int(tag & 7)
-            guard hart < harts else { throw corrupt("hart \(hart) in a trace of \(harts) harts", at: recordStart) }
+            let wide = version >= BinaryTrace.wideVersion
+            var hart = Int(tag & 7)
             if tag & 0xE0 == BinaryTrace.eventTag {
                 try need(10)
-                let hasHart = p[1] != 0
+                var hasHart = p[1] != 0
+                if wide {
+                    guard tag & 7 == 0 else { throw corrupt("event tag 0x\(String(tag, radix: 16)) in a version 3 trace", at: recordStart) }
+                    hart = Int(p[1]) - 1
+                    hasHart = p[1] != 0
+                }
+                guard hart < harts else { throw corrupt("hart \(hart) in a trace of \(harts) harts", at: recordStart) }
                 let cycle = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt64.self))
                 n = 10
                 try need(1)
@@ -418,6 +447,13 @@ public final class BinaryTraceReader {
                 tracer.event(hart: hasHart ? hart : nil, cycle: cycle, source: source, message: message)
                 continue
             }
+            if wide && hart == BinaryTrace.hartEscape {
+                try need(1)
+                hart = Int(p[1])
+                n = 2
+                guard hart >= BinaryTrace.hartEscape else { throw corrupt("hart \(hart) named by a hart byte", at: recordStart) }
+            }
+            guard hart < harts else { throw corrupt("hart \(hart) in a trace of \(harts) harts", at: recordStart) }
             var effectCount = Int(tag >> 5)
             guard effectCount <= 5 else { throw corrupt("\(effectCount) effects in one record", at: recordStart) }
             let state = states + hart

@@ -581,7 +581,7 @@ public final class Tracer {
             if let hart { append(" hart "); appendDecimal(UInt64(hart)) }
             append(" "); appendText(source); append(": "); appendText(message)
         case .binary:
-            length = BinaryTraceEncoder.encodeEvent(into: buffer, hart: hart, cycle: cycle, source: source, message: message)
+            length = binary!.encodeEvent(into: buffer, hart: hart, cycle: cycle, source: source, message: message)
         }
         emit(hart: hart ?? -1, cycle: cycle)
     }

@@ -114,6 +114,30 @@ final class PulpChipTests: XCTestCase {
         XCTAssertEqual(trap.tval, 0x8000)
     }
 
+    /// Nine harts: the binary trace takes version 3 (a hart byte for harts 7 and up) and decodes
+    /// to exactly the text trace of the same run; 8-hart traces stay version 2.
+    func testBinaryTraceOfNineHarts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pulpsim-chip-trace-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let elf = Paths.firmware("pulp", "fc-cluster")
+        for format in ["spike", "pulpsim"] {
+            let text = dir.appendingPathComponent("t.\(format)").path, binary = dir.appendingPathComponent("t.bin").path
+            try runCLI(["run", "--platform", "pulp", "--quiet", "--trace-file", text, "--trace-format", format, elf], exits: 0)
+            try runCLI(["run", "--platform", "pulp", "--quiet", "--trace-file", binary, "--trace-format", "binary", elf], exits: 0)
+            let decoded = try runCLI(["trace-decode", "--format", format, binary], exits: 0)
+            let expected = try String(contentsOfFile: text, encoding: .utf8)
+            XCTAssertEqual(decoded.stdout, expected, format)
+            XCTAssertTrue(expected.contains("core   8: "), "the FC's instructions are traced")
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: binary)))
+            XCTAssertEqual(bytes[8], 3, "version")
+            XCTAssertEqual(bytes[9], 9, "harts")
+        }
+        let eight = dir.appendingPathComponent("c.bin").path
+        try runCLI(["run", "--quiet", "--trace-file", eight, "--trace-format", "binary", Paths.firmware("pulp-cluster", "hello")], exits: 0)
+        XCTAssertEqual(try [UInt8](Data(contentsOf: URL(fileURLWithPath: eight)))[8], 2)
+    }
+
     /// The platform's memory map names the SoC devices the runtime touches.
     func testMemoryMap() throws {
         let r = try runCLI(["memory-map", "--platform", "pulp"], exits: 0)
