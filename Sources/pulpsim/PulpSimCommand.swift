@@ -42,6 +42,7 @@ struct Run: ParsableCommand {
           pulpsim run hello.elf                          # 8-hart pulp-cluster, prints the firmware's output
           pulpsim run --harts 1 --stats kernel.elf       # one hart, per-hart counts at the end
           pulpsim run --platform spike rv32ui-p-add      # Spike-compatible platform with HTIF
+          pulpsim run --platform pulp --stats chip.elf   # the pulp chip: the fabric controller boots, starts the cluster
           pulpsim run --isa rv32imfc_zba_zbb kernel.elf  # harts with Zba and Zbb (CV32E40X)
           pulpsim run --max-instructions 1e9 --timeout 60 --json app.elf
           pulpsim run --trace-file t.log --trace-format pulpsim --trace-start main app.elf
