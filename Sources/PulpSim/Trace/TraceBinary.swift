@@ -106,7 +106,7 @@ struct BinaryTraceEncoder {
         let raw = UnsafeMutableRawPointer(p)
         var tag = UInt8(hart & 7)
         var n = 1
-        if wide && hart >= BinaryTrace.hartEscape {
+        if _slowPath(hart >= BinaryTrace.hartEscape) && wide {
             tag = UInt8(BinaryTrace.hartEscape)
             p[1] = UInt8(truncatingIfNeeded: hart)
             n = 2
