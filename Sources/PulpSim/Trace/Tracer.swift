@@ -84,9 +84,23 @@ public final class Tracer {
     /// Scratch for merging the held lines.
     private var merge: MergeScratch
     private let harts: Int
-    /// Where the current line is being formatted, and its length so far.
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private var length = 0
+    /// Where the current line is being formatted, its length so far, and the lines written:
+    /// pointer-backed, so that updating them on every line needs no dynamic exclusivity check
+    /// (as stored properties of the class they cost a `swift_beginAccess` each).
+    private struct LineState {
+        var buffer: UnsafeMutablePointer<UInt8>
+        var length = 0
+        var linesWritten: UInt64 = 0
+    }
+    private let line: UnsafeMutablePointer<LineState>
+    private var buffer: UnsafeMutablePointer<UInt8> {
+        @inline(__always) get { line.pointee.buffer }
+        @inline(__always) set { line.pointee.buffer = newValue }
+    }
+    private var length: Int {
+        @inline(__always) get { line.pointee.length }
+        @inline(__always) set { line.pointee.length = newValue }
+    }
     /// Scratch line (captured lines; events copied to several files).
     private let lineBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: traceLineRoom)
     /// The effects of the instruction being traced (filled by the machine): registers, CSRs and
@@ -117,7 +131,7 @@ public final class Tracer {
     var active: [Bool]
     var stopped: [Bool]
     /// Lines written (tests, cost measurements).
-    public private(set) var linesWritten: UInt64 = 0
+    public var linesWritten: UInt64 { line.pointee.linesWritten }
     /// When set, lines go here instead of files (post-mortem history, tests).
     var capture: ((Int, String) -> Void)?
 
@@ -170,7 +184,8 @@ public final class Tracer {
         outputs.initialize(repeating: TraceOutput(), count: outputCount)
         held = .allocate(capacity: harts)
         merge = MergeScratch(harts: harts)
-        buffer = lineBuffer
+        line = .allocate(capacity: 1)
+        line.initialize(to: LineState(buffer: lineBuffer))
         merged = !options.perHart
         // A binary trace is written in execution order with the merge points marked; decoding
         // merges (TraceBinary.swift).
@@ -221,7 +236,8 @@ public final class Tracer {
         outputs = .allocate(capacity: 1)
         held = .allocate(capacity: 1)
         merge = MergeScratch(harts: 1)
-        buffer = lineBuffer
+        line = .allocate(capacity: 1)
+        line.initialize(to: LineState(buffer: lineBuffer))
         self.capture = capture
         capturing = true
     }
@@ -232,6 +248,7 @@ public final class Tracer {
         held.deallocate()
         merge.free()
         lineBuffer.deallocate()
+        line.deallocate()
         effects.deallocate()
         corePrefixes.deallocate()
         registerLabels.deallocate()
@@ -456,7 +473,7 @@ public final class Tracer {
     /// `reserveRecords` said.
     @inline(__always) func commitRecords(hart: Int, bytes: Int, records: Int) {
         outputs[perHart ? hart : 0].count += bytes
-        linesWritten += UInt64(records)
+        line.pointee.linesWritten &+= UInt64(records)
     }
 
     /// Whether every instruction of `hart` is traced (no pc, start or stop filter): the
@@ -588,7 +605,7 @@ public final class Tracer {
 
     /// Finishes the line begun with `begin(hart:)`.
     @inline(__always) private func emit(hart: Int, cycle: UInt64) {
-        linesWritten += 1
+        line.pointee.linesWritten &+= 1
         if format != .binary { buffer[length] = UInt8(ascii: "\n"); length += 1 }
         if direct { outputs[0].count += length; return }
         if holdLines {
