@@ -9,7 +9,8 @@ public let zeroSinkRegister: UInt8 = 32
 
 /// A decoded instruction: operation plus operand fields, 16 bytes, cached per address.
 public struct DecodedInstruction: Sendable, Equatable {
-    /// The address this entry was decoded for (cache tag); odd values mark an empty entry.
+    /// The address this entry was decoded for (cache tag); odd values mark an empty entry, and so
+    /// does 0 in every slot but the one of pc 0 (the decode cache starts zeroed).
     public var tag: UInt32
     /// Immediate (sign-extended), CSR number, or the raw word for `illegal`/`marith`.
     public var imm: Int32

@@ -226,8 +226,12 @@ final class Interpreter {
         self.bus = bus
         self.debug = debug
         self.extensions = extensions
-        cache = .allocate(capacity: 1 << Interpreter.cacheBits)
-        cache.initialize(repeating: .empty, count: 1 << Interpreter.cacheBits)
+        // Zeroed pages from the system too: a zero entry has tag 0, which only the lookup of pc 0
+        // compares (slot k serves the pcs with (pc >> 1) & mask == k), so only slot 0 needs the
+        // odd empty tag. A fresh machine then touches only the slots its code uses.
+        cache = calloc(1 << Interpreter.cacheBits, MemoryLayout<DecodedInstruction>.stride)!
+            .bindMemory(to: DecodedInstruction.self, capacity: 1 << Interpreter.cacheBits)
+        cache[0] = .empty
         // Zeroed pages from the system, touched only where code is decoded.
         codePages = calloc(1 << 20, 1)!.bindMemory(to: UInt8.self, capacity: 1 << 20)
         captured = .allocate(capacity: Interpreter.captureCapacity)
@@ -235,7 +239,7 @@ final class Interpreter {
     }
 
     deinit {
-        cache.deallocate()
+        free(cache)
         free(codePages)
         free(tcdmSegments)
         captured.deallocate()
