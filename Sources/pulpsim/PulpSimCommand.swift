@@ -68,6 +68,9 @@ struct Run: ParsableCommand {
     @Option(help: "Scheduling quantum in cycles (1-1000000000): how far a hart may run ahead of the slowest running hart before the next one takes its turn (default 256; device accesses always end a turn).")
     var quantum: Int?
 
+    @Flag(name: .customLong("no-tcdm-contention"), help: "Serve every TCDM access at once, as if each core had banks of its own (by default the cluster cores' accesses to the 16 banks are arbitrated round-robin, and a core that loses waits a cycle).")
+    var noTCDMContention = false
+
     @Option(help: "Stop after this many instructions in total (exit 123). Accepts 1e9.")
     var maxInstructions: String?
 
@@ -235,6 +238,7 @@ struct Run: ParsableCommand {
         options.platform.dma = dma
         options.stdoutPrefix = stdoutPrefix
         options.countStalls = stats
+        options.tcdmContention = !noTCDMContention
         return options
     }
 
@@ -411,12 +415,16 @@ struct Run: ParsableCommand {
                        result.totalInstructions, result.wallSeconds, result.mips, result.cycles)
         if result.harts.contains(where: { $0.stalls != nil }) {
             // Where the cycles went besides one per instruction (docs/platform.md §1).
-            let names = ["load-use", "jalr", "jump/br", "mul/div", "fpu", "csr", "misalign", "traps", "sleep"]
+            let names = ["load-use", "jalr", "jump/br", "mul/div", "fpu", "csr", "misalign", "traps", "tcdm", "sleep"]
             text += "stall cycles by cause\nhart" + names.map { String(repeating: " ", count: max(1, 11 - $0.count)) + $0 }.joined() + "\n"
             for h in result.harts {
                 guard let s = h.stalls else { continue }
                 text += String(format: "%4d", h.hart) + s.entries.map { String(format: "%11llu", $0.1) }.joined() + "\n"
             }
+        }
+        if let t = result.tcdm {
+            text += String(format: "TCDM: %llu bank-conflict cycles (cores waiting on another core's access); per bank 0-15:", t.totalConflicts)
+                + t.conflicts.map { " \($0)" }.joined() + "\n"
         }
         if let r = result.redmule {
             text += String(format: "RedMulE: %d jobs, %llu FMAs, %llu busy cycles, %d warnings, %d errors\n",

@@ -54,6 +54,8 @@ public struct HartCore {
     /// Retired instructions and cycles (cycles = instructions + modelled stalls + sleep time).
     public var instret: UInt64 = 0
     public var cycle: UInt64 = 0
+    /// Cycles lost to TCDM bank conflicts (Kernel/TCDMArbiter.swift; part of `cycle`).
+    public var tcdmStalls: UInt64 = 0
     /// Whether an enabled performance counter needs more than cycles and instructions: the hart
     /// then runs the interpreter's counting loop (ISA/PerformanceCounters.swift).
     public var countsEvents = false

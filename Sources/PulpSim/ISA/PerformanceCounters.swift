@@ -220,7 +220,7 @@ extension Hart {
         // No wait states: an external transfer takes one cycle.
         case .externalLoads, .externalLoadCycles: return transfers(EventTotals.load, externalOnly: true)
         case .externalStores, .externalStoreCycles: return transfers(EventTotals.store, externalOnly: true)
-        case .tcdmContention: return 0
+        case .tcdmContention: return core.pointee.tcdmStalls
         case .fpTypeConflict: return total(of: PerformanceEvent.fpTypeConflict.bit)
         case .fpContention: return total(of: PerformanceEvent.fpContention.bit)
         case .fpDependency: return total(of: PerformanceEvent.fpDependency.bit)
@@ -281,6 +281,7 @@ extension Hart {
         b.csr = cost(.single)
         b.misaligned = cost(.memory)
         b.traps = t[EventTotals.trapEntryCycles] &+ cost(.trapReturn)
+        b.tcdm = core.pointee.tcdmStalls
         let busy = instret &+ b.total
         b.sleep = cycle > busy ? cycle &- busy : 0
         return b

@@ -114,6 +114,16 @@ struct Execution {
     var dirtied: UInt32 = 0
     /// Capture: the address (set by the loop) or, for F operations, the flags (`CapturedInstruction.aux`).
     var aux: UInt32 = 0
+    /// The turn's budget and what is left of it (instructions; see `executeLoop`).
+    let budget: Int
+    var remaining: Int
+    /// The TCDM accesses of this turn go to the arbiter (Kernel/TCDMArbiter.swift) when other
+    /// cores are running: its log of this hart (nil: not logged), the next free record, the
+    /// turn's first cycle less the hart's arbitration shift, and which 1 MiB segments are TCDM.
+    let tcdmLog: UnsafeMutablePointer<UInt64>?
+    var logTail: Int
+    let logBase: UInt64
+    let tcdmSegments: UnsafeMutablePointer<UInt8>
 
     @inline(__always) mutating func advance(_ e: Entry) { pc = e.next(pc) }
 
@@ -153,16 +163,32 @@ struct Execution {
     }
 
     /// RAM to load `size` bytes from, or nil (slow path).
-    @inline(__always) func loadPointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
-        fastPointer(segments, address, size)
+    @inline(__always) mutating func loadPointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+        let p = fastPointer(segments, address, size)
+        if _slowPath(tcdmLog != nil) && p != nil { logAccess(address, size) }
+        return p
+    }
+
+    /// Logs a TCDM access for the arbiter: its cycle (the instruction's, with the stalls so far)
+    /// and bank, and for an access across a word boundary the second transfer a cycle later.
+    @inline(never) mutating func logAccess(_ address: UInt32, _ size: UInt32) {
+        guard tcdmSegments[Int(address >> 20)] != 0, let log = tcdmLog else { return }
+        let cycle = logBase &+ UInt64(budget &- remaining) &+ stalls
+        log[logTail & TCDMArbiter.mask] = cycle << 4 | UInt64((address >> 2) & 15)
+        logTail &+= 1
+        if (address & 3) &+ size > 4 {
+            log[logTail & TCDMArbiter.mask] = (cycle &+ 1) << 4 | UInt64(((address >> 2) &+ 1) & 15)
+            logTail &+= 1
+        }
     }
 
     /// RAM to store `size` bytes to, or nil: not RAM, a page holding decoded code, or the
     /// watched word.
-    @inline(__always) func storePointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+    @inline(__always) mutating func storePointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
         guard let p = fastPointer(segments, address, size),
               (codePages[Int(address >> 12)] | codePages[Int((address &+ size &- 1) >> 12)]) == 0,
               (address &+ 3) &- watchStart >= watchSpan else { return nil }
+        if _slowPath(tcdmLog != nil) { logAccess(address, size) }
         return p
     }
 
@@ -426,48 +452,50 @@ final class Interpreter {
     /// counting loop for a hart whose performance counters need it. The choice is made here, once
     /// per call, so that the plain loop is exactly what it would be without counters.
     @inline(__always)
-    func execute(_ hart: Hart, budget: Int) -> QuantumEnd {
-        if _slowPath(hart.core.pointee.countsEvents) { return executeCounting(hart, budget: budget) }
-        return executePlain(hart, budget: budget)
+    func execute(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>? = nil) -> QuantumEnd {
+        if _slowPath(hart.core.pointee.countsEvents) { return executeCounting(hart, budget: budget, log: log) }
+        return executePlain(hart, budget: budget, log: log)
     }
 
     /// `execute`, recording each instruction retired on the fast path in `captured` (room for
     /// `budget` entries); as many entries are filled as `hart.instret` advanced.
     @inline(__always)
-    func executeCapturing(_ hart: Hart, budget: Int) -> QuantumEnd {
-        if _slowPath(hart.core.pointee.countsEvents) { return executeCapturingCounting(hart, budget: budget) }
-        return executeCapturingPlain(hart, budget: budget)
+    func executeCapturing(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>? = nil) -> QuantumEnd {
+        if _slowPath(hart.core.pointee.countsEvents) { return executeCapturingCounting(hart, budget: budget, log: log) }
+        return executeCapturingPlain(hart, budget: budget, log: log)
     }
 
     @inline(never)
-    func executePlain(_ hart: Hart, budget: Int) -> QuantumEnd {
-        executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, into: nil)
+    func executePlain(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
+        executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, into: nil, log: log)
     }
 
     @inline(never)
-    func executeCounting(_ hart: Hart, budget: Int) -> QuantumEnd {
-        executeLoop(hart, budget: budget, NoCapture.self, CountEvents.self, into: nil)
+    func executeCounting(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
+        executeLoop(hart, budget: budget, NoCapture.self, CountEvents.self, into: nil, log: log)
     }
 
     @inline(never)
-    func executeCapturingPlain(_ hart: Hart, budget: Int) -> QuantumEnd {
-        executeLoop(hart, budget: budget, CaptureRetired.self, NoCount.self, into: captured)
+    func executeCapturingPlain(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
+        executeLoop(hart, budget: budget, CaptureRetired.self, NoCount.self, into: captured, log: log)
     }
 
     @inline(never)
-    func executeCapturingCounting(_ hart: Hart, budget: Int) -> QuantumEnd {
-        executeLoop(hart, budget: budget, CaptureRetired.self, CountEvents.self, into: captured)
+    func executeCapturingCounting(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
+        executeLoop(hart, budget: budget, CaptureRetired.self, CountEvents.self, into: captured, log: log)
     }
 
     @inline(__always)
     func executeLoop<C: CaptureMode, K: CountMode>(_ hart: Hart, budget: Int, _: C.Type, _: K.Type,
-                                                   into records: UnsafeMutablePointer<CapturedInstruction>?) -> QuantumEnd {
+                                                   into records: UnsafeMutablePointer<CapturedInstruction>?,
+                                                   log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
         let core = hart.core
         let cache = self.cache, cacheMask = self.cacheMask
         var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments(for: hart.index), codePages: codePages,
                           cost: tables.cost, slowPath: tables.slowPath, decoded: cache, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
-                          pc: core.pointee.pc)
-        var remaining = budget
+                          pc: core.pointee.pc, budget: budget, remaining: budget,
+                          tcdmLog: log?.pointee.records, logTail: log?.pointee.tail ?? 0,
+                          logBase: core.pointee.cycle &- (log?.pointee.shift ?? 0), tcdmSegments: tcdmSegments)
         var end = QuantumEnd.budget
         let valueTable = C.on ? tables.capturedValue : nil
         var count = 0
@@ -479,7 +507,7 @@ final class Interpreter {
         // stay below it (`remaining` counts down per retired instruction, so that is
         // `stalls < remaining`), and so it also bounds the instructions. An instruction that
         // leaves the loop is not counted.
-        loop: while remaining > Int(truncatingIfNeeded: s.stalls) {
+        loop: while s.remaining > Int(truncatingIfNeeded: s.stalls) {
             let pc = s.pc
             let e = cache + Int((pc >> 1) & cacheMask)
             if _slowPath(e.pointee.tag != pc) {
@@ -528,17 +556,18 @@ final class Interpreter {
                 let source = valueTable.unsafelyUnwrapped[Int(op.rawValue)]
                 let register = (source & 1) != 0 ? e.rs2 : e.rd
                 let value = s.x[register &+ Int(source >> 1) &* 33]
-                let offset = UInt32(truncatingIfNeeded: UInt64(budget &- remaining) &+ startStalls) | s.dirtied
+                let offset = UInt32(truncatingIfNeeded: UInt64(budget &- s.remaining) &+ startStalls) | s.dirtied
                 records.unsafelyUnwrapped[count] = CapturedInstruction(pc: pc, value: value, aux: s.aux, cycleOffset: offset)
                 count &+= 1
                 s.dirtied = 0
             }
-            remaining &-= 1
+            s.remaining &-= 1
         }
         core.pointee.pc = s.pc
-        let executed = UInt64(budget - remaining)
+        let executed = UInt64(budget - s.remaining)
         core.pointee.instret &+= executed
         core.pointee.cycle &+= executed &+ s.stalls
+        log?.pointee.tail = s.logTail
         return end
     }
 }

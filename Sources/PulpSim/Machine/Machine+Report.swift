@@ -214,6 +214,9 @@ extension RunResult {
                              "bytes_from_tcdm": d.bytesFromTCDM, "bytes_other": d.bytesOther, "busy_cycles": d.busyCycles,
                              "warnings": d.warnings, "errors": d.errors, "diagnostics": d.diagnostics] as [String: Any]
         }
+        if let t = tcdm {
+            object["tcdm"] = ["conflicts": t.totalConflicts, "bank_conflicts": t.conflicts, "bank_accesses": t.granted] as [String: Any]
+        }
         if case .trapStorm(let t, let count) = reason {
             object["trap"] = ["hart": t.hart, "cause": t.cause.description, "mcause": Int(t.cause.rawValue),
                               "pc": String(format: "0x%08x", t.pc), "tval": String(format: "0x%08x", t.tval), "storm": Int(count)]

@@ -39,6 +39,7 @@ extension Machine {
         var spinCheckAt = total &+ spinInterval
 
         while !control.ended {
+            if let arbiter, arbiter.hasPending { arbiter.resolve(before: events.nextTimeOrMax) }
             guard let turn = scheduler.choose() else {
                 if runnableHarts != nil && scheduler.frozenHartRunning {
                     // The debugger resumed only harts that are all asleep now: report a stop.
@@ -120,6 +121,10 @@ extension Machine {
         if !control.ended, let limit = instructionLimit, total >= limit {
             control.finish(.instructionLimit(limit))
         }
+        // Every access made is settled: the cycle counts include their conflicts.
+        if control.end.map({ if case .stopped = $0 { return false } else { return true } }) ?? true {
+            arbiter?.resolve(before: .max, final: true)
+        }
         if progressShown && console.progressLineShown {
             writeText(2, "\r\u{1B}[K")  // leave the terminal clean
             console.progressLineShown = false
@@ -136,6 +141,10 @@ extension Machine {
                                output: console.captured)
         result.trapWarnings = diagnostics.filter { $0.source == "trap" }.map(\.message)
         result.unexpectedTraps = unexpectedTraps
+        if let arbiter {
+            let banks = arbiter.bankCounts
+            result.tcdm = TCDMSummary(granted: banks.map(\.granted), conflicts: banks.map(\.conflicts))
+        }
         if let redmule {
             let own = diagnostics.filter { $0.source == "redmule" }
             result.redmule = RedMulESummary(jobs: redmule.jobsCompleted, fmas: redmule.totalFMAs, busyCycles: redmule.busyCycles,
@@ -202,16 +211,23 @@ extension Machine {
         // Traced when this turn may produce trace lines (not for a hart filtered out, before an
         // instruction-count or cycle start point, or after the stop point).
         var traced = state.pointee.observing && (debug.watching || timeline != nil || tracerMayTrace(hart, budget: budget))
+        let log = tcdmLog(hart, shared: shared)
         while left > 0 && !control.ended && core.pointee.awake {
             // An instruction costs at least a cycle: no more instructions than cycles to the horizon.
             let cycle = core.pointee.cycle
             if cycle >= horizon && left < budget { return }
-            let slice = min(left, Int(clamping: max(1, horizon &- cycle)))
+            var slice = min(left, Int(clamping: max(1, horizon &- cycle)))
+            if let log {
+                // Room for two records per instruction (an access across a word boundary).
+                let room = (TCDMArbiter.capacity &- log.pointee.pending) / 2 &- 1
+                if room < 1 { return }
+                slice = min(slice, room)
+            }
             if traced {
                 if !debug.watching {
                     // Batches on the capturing fast path; what leaves it goes through stepTraced.
                     let before = hart.instret
-                    let end = interpreter.executeCapturing(hart, budget: min(slice, Interpreter.captureCapacity))
+                    let end = interpreter.executeCapturing(hart, budget: min(slice, Interpreter.captureCapacity), log: log)
                     let count = Int(hart.instret &- before)
                     left -= count
                     if count > 0 { emitCaptured(hart, count: count, instret: before, cycle: cycle) }
@@ -221,8 +237,9 @@ extension Machine {
                 continue
             }
             let before = core.pointee.instret
-            let end = interpreter.execute(hart, budget: slice)
+            let end = interpreter.execute(hart, budget: slice, log: log)
             left -= Int(core.pointee.instret &- before)
+            if end == .slowPath && log != nil { settleTCDM(hart) }
             switch end {
             case .budget: continue  // the budget or the horizon: the loop's conditions decide
             case .traceTrigger:
@@ -237,6 +254,21 @@ extension Machine {
                 if !finish(end, hart, shared: shared) { return }
             }
         }
+    }
+
+    /// The TCDM log `hart`'s accesses go to in a turn: a cluster core's, while other cores run.
+    /// (A log without room for an instruction's two records is not used: the debugger stepping
+    /// one hart while the others stand still can fill it; those accesses are served at once.)
+    @inline(__always) func tcdmLog(_ hart: Hart, shared: Bool) -> UnsafeMutablePointer<TCDMLog>? {
+        guard shared, let arbiter, hart.index < arbiter.count, arbiter.room(hart.index) >= 4 else { return nil }
+        return arbiter.logs + hart.index
+    }
+
+    /// Settles `hart`'s logged TCDM accesses (and whatever else can be) before it acts outside
+    /// itself at its cycle: its lost arbitrations move that cycle on first.
+    func settleTCDM(_ hart: Hart) {
+        guard let arbiter, hart.index < arbiter.count, arbiter.logs[hart.index].pending != 0 else { return }
+        arbiter.resolve(before: events.nextTimeOrMax)
     }
 
     /// Whether the tracer can trace anything in a turn of `hart` of `budget` instructions.

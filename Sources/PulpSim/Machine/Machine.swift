@@ -30,6 +30,9 @@ public struct MachineOptions: Sendable {
     /// Count every hart's stall cycles by cause (`RunResult` hart summaries, `--stats`); the
     /// harts then run the interpreter's counting loop, which is slower.
     public var countStalls = false
+    /// TCDM bank conflicts between the cluster cores (Kernel/TCDMArbiter.swift); off: every
+    /// access is served at once, as if each core had its own banks.
+    public var tcdmContention = true
     public init() {}
     public init(platform: PlatformKind) { self.platform = PlatformOptions(kind: platform) }
 }
@@ -66,6 +69,8 @@ public final class Machine {
     /// Timed device events (timer matches, accelerator completions).
     public let events = EventQueue()
     let scheduler: Scheduler
+    /// Settles the cluster cores' TCDM bank conflicts (nil: no TCDM, one core, or turned off).
+    private(set) var arbiter: TCDMArbiter? = nil
     let debug = DebugState()
     let interpreter: Interpreter
     public private(set) var symbols = SymbolTable([])
@@ -156,6 +161,8 @@ public final class Machine {
         interpreter = Interpreter(bus: bus, debug: debug, extensions: platform.extensions)
         parts = PlatformBuilder.build(platform, on: self)
         interpreter.noteTCDM(parts.tcdm)
+        arbiter = options.tcdmContention && parts.tcdm != nil && p.harts > 1
+            ? TCDMArbiter(count: p.harts, cores: scheduler.cores) : nil
         // Reset state (mstatus.MPP = 3, ...) from the start; loading an ELF resets them again.
         for h in harts { h.reset(pc: 0) }
     }

@@ -123,15 +123,17 @@ public struct StallBreakdown: Sendable, Codable, Equatable {
     public var misaligned: UInt64 = 0
     /// Trap and interrupt entries, mret.
     public var traps: UInt64 = 0
+    /// Lost TCDM bank arbitrations (TCDM_CONT).
+    public var tcdm: UInt64 = 0
     /// Asleep (wfi, event-unit waits, held in reset) and waiting on devices.
     public var sleep: UInt64 = 0
     public init() {}
     /// Every stall (sleep not included).
-    public var total: UInt64 { loadUse + jumpRegister + jumpsAndBranches + multiplyDivide + fpu + csr + misaligned + traps }
+    public var total: UInt64 { loadUse + jumpRegister + jumpsAndBranches + multiplyDivide + fpu + csr + misaligned + traps + tcdm }
     /// (name, cycles) in a fixed order, for tables and JSON.
     public var entries: [(String, UInt64)] {
         [("load_use", loadUse), ("jump_register", jumpRegister), ("jumps_branches", jumpsAndBranches),
-         ("mul_div", multiplyDivide), ("fpu", fpu), ("csr", csr), ("misaligned", misaligned), ("traps", traps), ("sleep", sleep)]
+         ("mul_div", multiplyDivide), ("fpu", fpu), ("csr", csr), ("misaligned", misaligned), ("traps", traps), ("tcdm", tcdm), ("sleep", sleep)]
     }
 }
 
@@ -162,6 +164,15 @@ public struct DMASummary: Sendable {
     public var bytes: UInt64 { bytesToTCDM + bytesFromTCDM + bytesOther }
 }
 
+/// TCDM bank activity of the cluster cores over a run (Kernel/TCDMArbiter.swift): per bank, the
+/// accesses arbitrated (those made while other cores ran) and the cycles cores lost to another
+/// core's access.
+public struct TCDMSummary: Sendable {
+    public let granted: [UInt64]
+    public let conflicts: [UInt64]
+    public var totalConflicts: UInt64 { conflicts.reduce(0, +) }
+}
+
 /// The structured outcome of a run.
 public struct RunResult: Sendable {
     public let reason: EndReason
@@ -173,6 +184,8 @@ public struct RunResult: Sendable {
     public var redmule: RedMulESummary? = nil
     /// Cluster DMA activity (platforms with the DMA).
     public var dma: DMASummary? = nil
+    /// TCDM bank conflicts (platforms with a TCDM and more than one core, unless turned off).
+    public var tcdm: TCDMSummary? = nil
     /// Faults that the firmware's handler took (and may have swallowed): the warnings printed
     /// as "pulpsim: trap warning: ..." (at most 10), and how many such traps there were.
     public var trapWarnings: [String] = []

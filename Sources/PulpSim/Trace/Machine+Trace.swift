@@ -91,7 +91,8 @@ extension Machine {
             if isFP { fflagsBefore = hart.fflags; hart.fflags = 0 }
         }
         var keepGoing = true
-        let end = interpreter.execute(hart, budget: 1)
+        let end = interpreter.execute(hart, budget: 1, log: tcdmLog(hart, shared: shared))
+        if end == .slowPath && shared { settleTCDM(hart) }
         if end == .slowPath && (hart.cycle > order || hart.cycle >= horizon) {
             if isFP { hart.fflags = fflagsBefore }
             return false
