@@ -60,6 +60,8 @@ final class TCDMArbiter {
     let cores: UnsafeMutablePointer<UnsafeMutablePointer<HartCore>>
     /// Per bank: the arbitration tree's priority counter, accesses granted and cycles lost by cores to another core's access.
     let priority: UnsafeMutablePointer<Int>
+    /// Cores whose logs were handed to the interpreter since the last `resolve` (bit h).
+    var written: UInt64 = 0
     /// Per core: the cycle of its oldest access not yet settled (`UInt64.max`: none), and its bank.
     let next: UnsafeMutablePointer<UInt64>
     let nextBank: UnsafeMutablePointer<Int>
@@ -110,32 +112,34 @@ final class TCDMArbiter {
     /// Free records in `hart`'s log.
     @inline(__always) func room(_ hart: Int) -> Int { TCDMArbiter.capacity &- logs[hart].pending }
 
-    /// Whether any core has accesses waiting to be settled.
-    var hasPending: Bool {
-        for h in 0..<count where logs[h].pending != 0 { return true }
-        return false
-    }
-
     /// Settles every logged access whose cycle is before `bound` and before the cycle of every
     /// awake core (which may still make accesses from there on); with `final`, every logged
     /// access (the run is over). A lost arbitration moves the losing core's cycle on by one.
     ///
-    /// Cycle by cycle, but a stretch in which one core alone has accesses is settled in one go.
+    /// Cycle by cycle where cores collide; a stretch in which one core alone has accesses, or
+    /// in which no two cores ask the same bank in the same cycle, is settled in one go (the
+    /// stretches looked at grow while they are free of collisions and shrink when not).
     func resolve(before bound: UInt64, final: Bool = false) {
-        let logs = self.logs, cores = self.cores, next = self.next
-        for h in 0..<count {
+        let next = self.next
+        // The cores that logged accesses since: their oldest access.
+        var fresh = written
+        written = 0
+        while fresh != 0 {
+            let h = fresh.trailingZeroBitCount
+            fresh &= fresh &- 1
             let log = logs[h]
-            next[h] = .max
-            if log.head != log.tail {
+            if next[h] == .max && log.head != log.tail {
                 let record = log.records[log.head & TCDMArbiter.mask]
                 next[h] = (record >> 4) &+ log.shift
                 nextBank[h] = Int(record & 15)
             }
         }
         // (Cores that lose move on, and so may the frontier: it is a lower bound, computed
-        // again before stopping at it — a core's own accesses are then settled in one call, up
-        // to its cycle.)
-        var frontier = final ? .max : self.frontier(bound)
+        // when there is something to settle and again before stopping at it — a core's own
+        // accesses are then settled in one call, up to its cycle.)
+        var frontier = UInt64.max
+        var frontierKnown = final
+        var window: UInt64 = 4
         while true {
             // The earliest pending access, the cores that have one then, and the next cycle after.
             var first = UInt64.max, second = UInt64.max
@@ -152,13 +156,27 @@ final class TCDMArbiter {
                     second = t
                 }
             }
-            if first >= frontier && first != .max && !final { frontier = self.frontier(bound) }
-            if first == .max || first >= frontier { applyStalls(); return }
+            if first == .max { applyStalls(); return }
+            if !frontierKnown || first >= frontier {
+                if !final { frontier = self.frontier(bound) }
+                frontierKnown = true
+                if first >= frontier { applyStalls(); return }
+            }
             if at & (at &- 1) == 0 {
                 // One core alone until `second`: every access of it before then is served.
                 grantRun(at.trailingZeroBitCount, before: min(second, frontier))
                 continue
             }
+            if !sameBank(at) {
+                // No collision in `first`: look for the first one in the next `window` cycles
+                // and serve everything before it.
+                let end = first &+ window < frontier ? first &+ window : frontier
+                let collision = firstCollision(from: first, before: end)
+                for h in 0..<count where next[h] < collision { grantRun(h, before: collision) }
+                window = collision == end ? min(window << 1, 64) : max(window >> 1, 4)
+                continue
+            }
+            window = 4
             arbitrate(first, at)
         }
     }
@@ -182,6 +200,49 @@ final class TCDMArbiter {
                 cores[h].pointee.tcdmStalls &+= added
                 logs[h].applied = logs[h].shift
             }
+        }
+    }
+
+    /// Whether two of the cores in `asking` ask the same bank (their next accesses).
+    @inline(__always) private func sameBank(_ asking: UInt64) -> Bool {
+        var seen: UInt32 = 0
+        var m = asking
+        while m != 0 {
+            let bit = UInt32(1) << UInt32(nextBank[m.trailingZeroBitCount])
+            if seen & bit != 0 { return true }
+            seen |= bit
+            m &= m &- 1
+        }
+        return false
+    }
+
+    /// The first cycle in [start, end) (end − start ≤ 64) in which two cores ask the same bank,
+    /// or `end`. No access is served.
+    private func firstCollision(from start: UInt64, before end: UInt64) -> UInt64 {
+        var occupied = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                        UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var limit = end
+        return withUnsafeMutableBytes(of: &occupied) { raw -> UInt64 in
+            let banks = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
+            for h in 0..<count {
+                var t = next[h]
+                guard t < limit else { continue }
+                let log = logs[h]
+                var head = log.head
+                var bank = nextBank[h]
+                while true {
+                    let bit = UInt64(1) << (t &- start)
+                    if banks[bank] & bit != 0 { limit = t; break }
+                    banks[bank] |= bit
+                    head &+= 1
+                    if head == log.tail { break }
+                    let record = log.records[head & TCDMArbiter.mask]
+                    t = (record >> 4) &+ log.shift
+                    if t >= limit { break }
+                    bank = Int(record & 15)
+                }
+            }
+            return limit
         }
     }
 

@@ -39,7 +39,7 @@ extension Machine {
         var spinCheckAt = total &+ spinInterval
 
         while !control.ended {
-            if let arbiter, arbiter.hasPending { arbiter.resolve(before: events.nextTimeOrMax) }
+            if let arbiter { arbiter.resolve(before: events.nextTimeOrMax) }
             guard let turn = scheduler.choose() else {
                 if runnableHarts != nil && scheduler.frozenHartRunning {
                     // The debugger resumed only harts that are all asleep now: report a stop.
@@ -261,6 +261,7 @@ extension Machine {
     /// one hart while the others stand still can fill it; those accesses are served at once.)
     @inline(__always) func tcdmLog(_ hart: Hart, shared: Bool) -> UnsafeMutablePointer<TCDMLog>? {
         guard shared, let arbiter, hart.index < arbiter.count, arbiter.room(hart.index) >= 4 else { return nil }
+        arbiter.written |= UInt64(1) << UInt64(hart.index)
         return arbiter.logs + hart.index
     }
 
