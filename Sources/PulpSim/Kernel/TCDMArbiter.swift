@@ -60,8 +60,10 @@ final class TCDMArbiter {
     let cores: UnsafeMutablePointer<UnsafeMutablePointer<HartCore>>
     /// Per bank: the arbitration tree's priority counter, accesses granted and cycles lost by cores to another core's access.
     let priority: UnsafeMutablePointer<Int>
-    /// Cores whose logs were handed to the interpreter since the last `resolve` (bit h).
+    /// Cores whose logs were handed to the interpreter since the last `resolve`, and cores that
+    /// lost an arbitration in this one (bit h).
     var written: UInt64 = 0
+    private var stalled: UInt64 = 0
     /// Per core: the cycle of its oldest access not yet settled (`UInt64.max`: none), and its bank.
     let next: UnsafeMutablePointer<UInt64>
     let nextBank: UnsafeMutablePointer<Int>
@@ -162,12 +164,13 @@ final class TCDMArbiter {
                 frontierKnown = true
                 if first >= frontier { applyStalls(); return }
             }
-            if at & (at &- 1) == 0 {
+            let alone = at & (at &- 1) == 0
+            if alone && second &- first >= 64 {
                 // One core alone until `second`: every access of it before then is served.
                 grantRun(at.trailingZeroBitCount, before: min(second, frontier))
                 continue
             }
-            if !sameBank(at) {
+            if alone || !sameBank(at) {
                 // No collision in `first`: look for the first one in the next `window` cycles
                 // and serve everything before it.
                 let end = first &+ window < frontier ? first &+ window : frontier
@@ -191,15 +194,17 @@ final class TCDMArbiter {
         return frontier
     }
 
-    /// Moves each core's cycle count on by the stalls it lost since the last time.
+    /// Moves the cycle count of each core that lost since the last time on by its stalls.
     @inline(__always) private func applyStalls() {
-        for h in 0..<count {
+        var m = stalled
+        stalled = 0
+        while m != 0 {
+            let h = m.trailingZeroBitCount
+            m &= m &- 1
             let added = logs[h].shift &- logs[h].applied
-            if added != 0 {
-                cores[h].pointee.cycle &+= added
-                cores[h].pointee.tcdmStalls &+= added
-                logs[h].applied = logs[h].shift
-            }
+            cores[h].pointee.cycle &+= added
+            cores[h].pointee.tcdmStalls &+= added
+            logs[h].applied = logs[h].shift
         }
     }
 
@@ -296,6 +301,7 @@ final class TCDMArbiter {
             }
             var losers = m & ~(UInt64(1) << UInt64(winner))
             conflicts[bank] &+= UInt64(losers.nonzeroBitCount)
+            stalled |= losers
             while losers != 0 {
                 let h = losers.trailingZeroBitCount
                 losers &= losers &- 1
