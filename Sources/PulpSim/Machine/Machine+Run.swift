@@ -80,6 +80,7 @@ extension Machine {
             }
             let before = core.pointee.instret
             state.pointee.now = cycle
+            lastTurnHart = turn.hart
             runTurn(harts[turn.hart], budget: budget, horizon: horizon, shared: turn.running > 1, order: turn.runnerUp)
             total &+= core.pointee.instret &- before
             if state.pointee.observing { observeTurn(turn) }
@@ -349,6 +350,7 @@ extension Machine {
         debug.stoppedAtBreakpoint.remove(index)
         now = hart.cycle
         var left = 1
+        lastTurnHart = index
         _ = stepTraced(hart, shared: true, left: &left)
         if onBreakpoint { debug.steppingOverBreakpoint = nil; interpreter.invalidate(pc, size: 2) }
         let earliest = scheduler.earliestRunningCycle()
@@ -402,12 +404,20 @@ extension Machine {
         }
     }
 
+    /// A hart's state at the end of a run or a stop, for `--stats`, `--json` and the debugger:
+    /// the hart that ended the run, running, asleep in `wfi` or waiting on a device (and on
+    /// what), held in reset, stopped.
     func describeState(_ h: Hart) -> String {
         switch h.state {
-        case .running: return "running"
+        case .running:
+            if case .exited(let code, let mechanism)? = control.end, h.index == lastTurnHart {
+                return "ended the run (exit code \(code), \(mechanism.description))"
+            }
+            return "running"
         case .stopped: return "stopped"
         case .asleep(.held): return "held in reset (FETCH_EN not set)"
-        case .asleep(let r): return "asleep (\(r.description))"
+        case .asleep(.waitForInterrupt): return "asleep in wfi (no interrupt or event-unit IRQ pending)"
+        case .asleep(let r): return "waiting: \(r.description)"
         }
     }
 }

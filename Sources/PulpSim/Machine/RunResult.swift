@@ -11,6 +11,16 @@ public enum ExitMechanism: String, Sendable, Codable {
     case endOfComputation = "eoc"
     case htif = "htif"
     case testbench = "testbench"
+
+    /// How the firmware ended the run, in words.
+    public var description: String {
+        switch self {
+        case .coreStatus: return "SoC control CORESTATUS"
+        case .endOfComputation: return "cluster control EOC"
+        case .htif: return "HTIF tohost"
+        case .testbench: return "testbench exit"
+        }
+    }
 }
 
 /// What a sleeping hart waits for, for the deadlock report (or, with `spinning`, the loop a
