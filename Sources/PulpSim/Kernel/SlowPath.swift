@@ -18,6 +18,8 @@ protocol HartEnvironment: AnyObject {
     func waitForInterrupt(_ hart: Hart) -> SlowOutcome
     /// An instruction for the coprocessor (XIF); false if none takes it (illegal instruction).
     func offload(_ request: OffloadRequest, hart: Hart) -> Bool
+    /// `hart` accessed the TCDM (RAM or a test-and-set view) at its cycle on the slow path.
+    func noteTCDMAccess(_ hart: Hart, address: UInt32, size: Int)
 }
 
 /// One instruction on the slow path: the hart, its decoded form and descriptor.
@@ -90,9 +92,11 @@ struct SlowStep {
             }
         }
         if access.addressing == .postIncrement { hart.x[Int(d.rs1)] = address &+ UInt32(bitPattern: d.imm) }
+        let tcdm = interpreter.isTCDM(physical)
+        if tcdm { environment.noteTCDMAccess(hart, address: physical, size: size) }
         // An access across a word boundary costs a second bus transaction.
         return retire(UInt64(misalignedCycles(address, UInt32(size))),
-                      external: hart.core.pointee.countsEvents && !interpreter.isTCDM(physical),
+                      external: hart.core.pointee.countsEvents && !tcdm,
                       hazard: access.kind == .load ? UInt64(d.rs3) : 0)
     }
 }

@@ -306,6 +306,8 @@ extension Machine {
     /// both come through here, so they behave identically.
     func finishSlowInstruction(_ hart: Hart, shared: Bool) -> Bool {
         now = hart.cycle
+        slowPathShared = shared
+        defer { slowPathShared = false }
         let eventsBefore = events.nextTimeOrMax
         switch interpreter.stepSlow(hart, environment: self) {
         case .retired:

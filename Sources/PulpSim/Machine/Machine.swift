@@ -69,6 +69,9 @@ public final class Machine {
     /// Timed device events (timer matches, accelerator completions).
     public let events = EventQueue()
     let scheduler: Scheduler
+    /// The slow-path instruction being finished runs while other harts run (its TCDM accesses
+    /// go to the arbiter).
+    var slowPathShared = false
     /// The hart whose turn ran last (the one that ended the run, when it exited).
     var lastTurnHart = -1
     /// Settles the cluster cores' TCDM bank conflicts (nil: no TCDM, one core, or turned off).
