@@ -109,3 +109,77 @@ extension TCDMContentionTests {
         XCTAssertLessThan(plain["cycles"] as? Int ?? .max, object["cycles"] as? Int ?? 0)
     }
 }
+
+extension TCDMContentionTests {
+    typealias E = CoreTimingTests
+
+    /// Random straight-line programs on 8 harts (loads and stores to random TCDM words, some
+    /// across a word boundary, ALU work between them, mcycle read now and then and stored in a
+    /// slot of the hart's own, then `wfi`): no instruction's timing depends on data, so each
+    /// hart's cycle count, what it read from mcycle and the conflict count are facts of the
+    /// access streams, and must be the same whatever the quantum — the arbiter settles the
+    /// accesses in time order whichever hart runs first and for how long, and before a core
+    /// reads mcycle.
+    func testRandomAccessStreamsGiveTheSameCyclesWhateverTheQuantum() throws {
+        var seed: UInt64 = 0x5EED_7CD1
+        func random(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        for round in 0..<6 {
+            var programs: [[UInt32]] = []
+            for h in 0..<8 {
+                // lui x1, 0x10000 (the TCDM); lui x2, 0x10001; addi x2, x2, 0x100·h (the slots)
+                var code: [UInt32] = [0x1000_00B7, 0x1000_1137, E.addi(2, 2, Int32(0x100 * h))]
+                let length = 100 + random(200)
+                var slot: Int32 = 0
+                for _ in 0..<length {
+                    if random(40) == 0 {
+                        code += [0xB000_2A73, E.sw(20, 2, 4 * slot)]  // csrr x20, mcycle; sw x20, slot
+                        slot += 1
+                    }
+                    let rd = UInt32(5 + random(10)), offset = Int32(4 * random(256))
+                    switch random(8) {
+                    case 0, 1, 2: code.append(E.lw(rd, 1, offset))
+                    case 3, 4: code.append(E.sw(rd, 1, offset))
+                    case 5: code.append(E.lh(rd, 1, offset + 3))   // across a word boundary: two banks
+                    default: code.append(E.addi(rd, rd, Int32(random(100))))
+                    }
+                }
+                code += [0x1050_0073, E.jal(0, -4)]  // wfi; j .-4
+                programs.append(code)
+            }
+            var reference: [UInt64]?
+            var referenceConflicts: UInt64?
+            for quantum in [1, 2, 5, 64, 256, 100_000] {
+                var options = MachineOptions(platform: .pulpCluster)
+                options.echoOutput = false
+                options.quantum = quantum
+                let machine = try Machine(options: options)
+                for (h, code) in programs.enumerated() {
+                    let base = 0x1C00_0000 + UInt32(h) * 0x1000
+                    XCTAssertTrue(machine.writeMemory(base, code.flatMap { w in (0..<4).map { UInt8(w >> (8 * UInt32($0)) & 0xFF) } }))
+                    machine.harts[h].reset(pc: base)
+                }
+                let result = machine.run()
+                guard case .deadlock = result.reason else { return XCTFail("round \(round), quantum \(quantum): \(result.reason)") }
+                let slots = machine.readMemory(0x1000_1000, count: 0x800) ?? []
+                var cycles = machine.harts.map(\.cycle)
+                for i in stride(from: 0, to: slots.count, by: 4) {
+                    var word: UInt64 = 0
+                    for b in 0..<4 { word |= UInt64(slots[i + b]) << UInt64(8 * b) }
+                    cycles.append(word)
+                }
+                let conflicts = result.tcdm?.totalConflicts ?? 0
+                if let reference, let referenceConflicts {
+                    XCTAssertEqual(cycles, reference, "round \(round), quantum \(quantum)")
+                    XCTAssertEqual(conflicts, referenceConflicts, "round \(round), quantum \(quantum)")
+                } else {
+                    reference = cycles
+                    referenceConflicts = conflicts
+                    XCTAssertGreaterThan(conflicts, 0, "round \(round): the streams collide somewhere")
+                }
+            }
+        }
+    }
+}
