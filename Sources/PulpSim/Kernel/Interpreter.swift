@@ -76,6 +76,12 @@ protocol CountMode { static var on: Bool { get } }
 enum NoCount: CountMode { @inline(__always) static var on: Bool { false } }
 enum CountEvents: CountMode { @inline(__always) static var on: Bool { true } }
 
+/// Whether a specialisation of the interpreter loop can log TCDM accesses for the arbiter
+/// (Kernel/TCDMArbiter.swift). The plain loop cannot: it then does no logging work at all.
+protocol LogMode { static var on: Bool { get } }
+enum NoLog: LogMode { @inline(__always) static var on: Bool { false } }
+enum LogTCDM: LogMode { @inline(__always) static var on: Bool { true } }
+
 /// One instruction retired on the fast path while tracing: with its decoded form, enough to
 /// rebuild its trace line.
 struct CapturedInstruction {
@@ -118,10 +124,9 @@ struct Execution {
     let budget: Int
     var remaining: Int
     /// The TCDM accesses of this turn go to the arbiter (Kernel/TCDMArbiter.swift) when other
-    /// cores are running: its log of this hart (nil: not logged), the next free record, the
-    /// turn's first cycle less the hart's arbitration shift, and which 1 MiB segments are TCDM.
-    let tcdmLog: UnsafeMutablePointer<UInt64>?
-    var logTail: Int
+    /// cores are running: its log of this hart (nil: not logged), the turn's first cycle, and
+    /// which 1 MiB segments are TCDM.
+    let tcdmLog: UnsafeMutablePointer<TCDMLog>?
     let logBase: UInt64
     let tcdmSegments: UnsafeMutablePointer<UInt8>
 
@@ -163,28 +168,22 @@ struct Execution {
     }
 
     /// RAM to load `size` bytes from, or nil (slow path).
-    @inline(__always) mutating func loadPointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+    @inline(__always) func loadPointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
         let p = fastPointer(segments, address, size)
         if _slowPath(tcdmLog != nil) && p != nil { logAccess(address, size) }
         return p
     }
 
-    /// Logs a TCDM access for the arbiter: its cycle (the instruction's, with the stalls so far)
-    /// and bank, and for an access across a word boundary the second transfer a cycle later.
-    @inline(never) mutating func logAccess(_ address: UInt32, _ size: UInt32) {
-        guard tcdmSegments[Int(address >> 20)] != 0, let log = tcdmLog else { return }
-        let cycle = logBase &+ UInt64(budget &- remaining) &+ stalls
-        log[logTail & TCDMArbiter.mask] = cycle << 4 | UInt64((address >> 2) & 15)
-        logTail &+= 1
-        if (address & 3) &+ size > 4 {
-            log[logTail & TCDMArbiter.mask] = (cycle &+ 1) << 4 | UInt64(((address >> 2) &+ 1) & 15)
-            logTail &+= 1
-        }
+    /// Logs a TCDM access for the arbiter (`logTCDMAccess`) at the instruction's cycle with the
+    /// stalls so far. (Not a mutating call: the loop's state stays in registers.)
+    @inline(__always) func logAccess(_ address: UInt32, _ size: UInt32) {
+        logTCDMAccess(tcdmLog.unsafelyUnwrapped, tcdmSegments, address, size,
+                      cycle: logBase &+ UInt64(budget &- remaining) &+ stalls)
     }
 
     /// RAM to store `size` bytes to, or nil: not RAM, a page holding decoded code, or the
     /// watched word.
-    @inline(__always) mutating func storePointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+    @inline(__always) func storePointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
         guard let p = fastPointer(segments, address, size),
               (codePages[Int(address >> 12)] | codePages[Int((address &+ size &- 1) >> 12)]) == 0,
               (address &+ 3) &- watchStart >= watchSpan else { return nil }
@@ -200,6 +199,28 @@ struct Execution {
     @inline(__always) mutating func misaligned(_ address: UInt32, _ size: UInt32) {
         stalls &+= UInt64(misalignedCycles(address, size))
     }
+}
+
+/// Logs a TCDM access for the arbiter (Kernel/TCDMArbiter.swift) if `address` is in the TCDM.
+@inline(never) func logTCDMAccess(_ log: UnsafeMutablePointer<TCDMLog>, _ tcdmSegments: UnsafeMutablePointer<UInt8>,
+                                  _ address: UInt32, _ size: UInt32, cycle: UInt64) {
+    guard tcdmSegments[Int(address >> 20)] != 0 else { return }
+    appendTCDMAccess(log, address, size, cycle: cycle)
+}
+
+/// Appends a TCDM access to a core's log: its cycle and bank, and for an access across a word
+/// boundary the second transfer a cycle later to the next bank.
+@inline(__always) func appendTCDMAccess(_ log: UnsafeMutablePointer<TCDMLog>, _ address: UInt32, _ size: UInt32, cycle: UInt64) {
+    let records = log.pointee.records
+    let base = cycle &- log.pointee.shift
+    var tail = log.pointee.tail
+    records[tail & TCDMArbiter.mask] = base << 4 | UInt64((address >> 2) & 15)
+    tail &+= 1
+    if (address & 3) &+ size > 4 {
+        records[tail & TCDMArbiter.mask] = (base &+ 1) << 4 | UInt64(((address >> 2) &+ 1) & 15)
+        tail &+= 1
+    }
+    log.pointee.tail = tail
 }
 
 /// The extra cycle of a load or store that takes two bus transactions: CV32E40P, docs/source/
@@ -451,10 +472,13 @@ final class Interpreter {
     /// the last one may end past the budget by its own extra cycles): the plain loop, or the
     /// counting loop for a hart whose performance counters need it. The choice is made here, once
     /// per call, so that the plain loop is exactly what it would be without counters.
+    /// With a TCDM `log` (other cores running), the plain loop's logging specialisation: the
+    /// plain loop itself does no logging work.
     @inline(__always)
     func execute(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>? = nil) -> QuantumEnd {
         if _slowPath(hart.core.pointee.countsEvents) { return executeCounting(hart, budget: budget, log: log) }
-        return executePlain(hart, budget: budget, log: log)
+        if let log { return executePlainLogging(hart, budget: budget, log: log) }
+        return executePlain(hart, budget: budget)
     }
 
     /// `execute`, recording each instruction retired on the fast path in `captured` (room for
@@ -466,27 +490,32 @@ final class Interpreter {
     }
 
     @inline(never)
-    func executePlain(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
-        executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, into: nil, log: log)
+    func executePlain(_ hart: Hart, budget: Int) -> QuantumEnd {
+        executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, NoLog.self, into: nil, log: nil)
+    }
+
+    @inline(never)
+    func executePlainLogging(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>) -> QuantumEnd {
+        executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogTCDM.self, into: nil, log: log)
     }
 
     @inline(never)
     func executeCounting(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
-        executeLoop(hart, budget: budget, NoCapture.self, CountEvents.self, into: nil, log: log)
+        executeLoop(hart, budget: budget, NoCapture.self, CountEvents.self, LogTCDM.self, into: nil, log: log)
     }
 
     @inline(never)
     func executeCapturingPlain(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
-        executeLoop(hart, budget: budget, CaptureRetired.self, NoCount.self, into: captured, log: log)
+        executeLoop(hart, budget: budget, CaptureRetired.self, NoCount.self, LogTCDM.self, into: captured, log: log)
     }
 
     @inline(never)
     func executeCapturingCounting(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
-        executeLoop(hart, budget: budget, CaptureRetired.self, CountEvents.self, into: captured, log: log)
+        executeLoop(hart, budget: budget, CaptureRetired.self, CountEvents.self, LogTCDM.self, into: captured, log: log)
     }
 
     @inline(__always)
-    func executeLoop<C: CaptureMode, K: CountMode>(_ hart: Hart, budget: Int, _: C.Type, _: K.Type,
+    func executeLoop<C: CaptureMode, K: CountMode, L: LogMode>(_ hart: Hart, budget: Int, _: C.Type, _: K.Type, _: L.Type,
                                                    into records: UnsafeMutablePointer<CapturedInstruction>?,
                                                    log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
         let core = hart.core
@@ -494,8 +523,7 @@ final class Interpreter {
         var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments(for: hart.index), codePages: codePages,
                           cost: tables.cost, slowPath: tables.slowPath, decoded: cache, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
                           pc: core.pointee.pc, budget: budget, remaining: budget,
-                          tcdmLog: log?.pointee.records, logTail: log?.pointee.tail ?? 0,
-                          logBase: core.pointee.cycle &- (log?.pointee.shift ?? 0), tcdmSegments: tcdmSegments)
+                          tcdmLog: L.on ? log : nil, logBase: core.pointee.cycle, tcdmSegments: tcdmSegments)
         var end = QuantumEnd.budget
         let valueTable = C.on ? tables.capturedValue : nil
         var count = 0
@@ -567,7 +595,6 @@ final class Interpreter {
         let executed = UInt64(budget - s.remaining)
         core.pointee.instret &+= executed
         core.pointee.cycle &+= executed &+ s.stalls
-        log?.pointee.tail = s.logTail
         return end
     }
 }

@@ -64,6 +64,8 @@ final class TCDMArbiter {
     /// lost an arbitration in this one (bit h).
     var written: UInt64 = 0
     private var stalled: UInt64 = 0
+    /// A log is more than half full: the run loop settles before the next turn.
+    var pressing = false
     /// Per core: the cycle of its oldest access not yet settled (`UInt64.max`: none), and its bank.
     let next: UnsafeMutablePointer<UInt64>
     let nextBank: UnsafeMutablePointer<Int>
@@ -196,6 +198,7 @@ final class TCDMArbiter {
 
     /// Moves the cycle count of each core that lost since the last time on by its stalls.
     @inline(__always) private func applyStalls() {
+        pressing = false
         var m = stalled
         stalled = 0
         while m != 0 {

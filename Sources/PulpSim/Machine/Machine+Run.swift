@@ -39,7 +39,9 @@ extension Machine {
         var spinCheckAt = total &+ spinInterval
 
         while !control.ended {
-            if let arbiter { arbiter.resolve(before: events.nextTimeOrMax) }
+            // Logged TCDM accesses are settled when a core acts outside itself (`settleTCDM`)
+            // and when a log fills up; settling in larger batches costs less.
+            if let arbiter, arbiter.pressing { arbiter.resolve(before: events.nextTimeOrMax) }
             guard let turn = scheduler.choose() else {
                 if runnableHarts != nil && scheduler.frozenHartRunning {
                     // The debugger resumed only harts that are all asleep now: report a stop.
@@ -125,6 +127,8 @@ extension Machine {
         // Every access made is settled: the cycle counts include their conflicts.
         if control.end.map({ if case .stopped = $0 { return false } else { return true } }) ?? true {
             arbiter?.resolve(before: .max, final: true)
+        } else {
+            arbiter?.resolve(before: events.nextTimeOrMax)  // a stop: what can be settled is
         }
         if progressShown && console.progressLineShown {
             writeText(2, "\r\u{1B}[K")  // leave the terminal clean
@@ -220,6 +224,7 @@ extension Machine {
             var slice = min(left, Int(clamping: max(1, horizon &- cycle)))
             if let log {
                 // Room for two records per instruction (an access across a word boundary).
+                if log.pointee.pending > TCDMArbiter.capacity / 2 { arbiter.unsafelyUnwrapped.pressing = true }
                 let room = (TCDMArbiter.capacity &- log.pointee.pending) / 2 &- 1
                 if room < 1 { return }
                 slice = min(slice, room)

@@ -26,15 +26,7 @@ extension Machine: HartEnvironment {
     /// to the arbiter like the fast path's, while other cores run.
     func noteTCDMAccess(_ hart: Hart, address: UInt32, size: Int) {
         guard slowPathShared, let log = tcdmLog(hart, shared: true) else { return }
-        let cycle = hart.cycle &- log.pointee.shift
-        var tail = log.pointee.tail
-        log.pointee.records[tail & TCDMArbiter.mask] = cycle << 4 | UInt64((address >> 2) & 15)
-        tail &+= 1
-        if (address & 3) &+ UInt32(size) > 4 {
-            log.pointee.records[tail & TCDMArbiter.mask] = (cycle &+ 1) << 4 | UInt64(((address >> 2) &+ 1) & 15)
-            tail &+= 1
-        }
-        log.pointee.tail = tail
+        appendTCDMAccess(log, address, UInt32(size), cycle: hart.cycle)
     }
 
     /// XIF offload to RedMulE, if the platform has one.
