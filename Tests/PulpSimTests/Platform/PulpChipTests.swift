@@ -153,7 +153,7 @@ final class PulpChipTests: XCTestCase {
     /// --stats and gdb name the fabric controller.
     func testFabricControllerIsNamed() throws {
         let r = try runCLI(["run", "--platform", "pulp", "--stats", "--quiet", Paths.firmware("pulp", "fc-cluster")], exits: 0)
-        XCTAssertTrue(r.stderr.contains("   8  ") && r.stderr.contains("fabric controller, running"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("   8  ") && r.stderr.contains("fabric controller, ended the run (exit code 0, SoC control CORESTATUS)"), r.stderr)
         // --stats adds the stall cycles by cause; every hart's cycles add up.
         XCTAssertTrue(r.stderr.contains("stall cycles by cause"), r.stderr)
         let (counted, _) = try runELF(Paths.firmware("pulp", "fc-cluster"), platform: .pulp) { $0.countStalls = true }
