@@ -496,16 +496,18 @@ struct MemoryPlan {
 /// and the X operand is consumed in chunks of 16 columns of X (`X_SLOTS` for the last chunk of
 /// a row, the tiler's `x_cols_lftovr` rounded up to 4), each chunk 4 cycles per column. On top of
 /// that come a fixed prologue/epilogue and the cycles the scheduler stalls the engine
-/// (`stall_engine`): in every case measured, the stall is `check_x_full` — the X buffer
-/// (`redmule_x_buffer`, its pad `redmule_x_pad_scm` refilled through the streamer's X FIFO)
-/// not yet full when the next chunk starts. The refill of a chunk takes about as long as a
-/// 16-column chunk, so it stalls when a row of tiles ends with a chunk of at most 4 columns
-/// (N > 16 with N mod 16 in 1...4, "class D"), when the whole of X is one chunk of 8 or 12
-/// columns (5 ≤ N ≤ 12, classes B and C, where the Y loads and Z stores of the previous tile
-/// share the single TCDM port with it), and, rarely, with N4 = 16. The stall pattern repeats
+/// (`stall_engine`). For N ≥ 9 the stall is `check_x_full`: the X buffer (`redmule_x_buffer`,
+/// its pad `redmule_x_pad_scm` refilled through the streamer's X FIFOs) is not yet full when the
+/// next chunk starts. The refill of a chunk takes about as long as a 16-column chunk, so it
+/// stalls when a tile ends with a chunk of at most 4 columns (N > 16 with N mod 16 in 1...4,
+/// class D), when the whole of X is one chunk of 12 columns (9 ≤ N ≤ 12, class C, where the Y
+/// loads and Z stores of the previous tile share the single TCDM port with it), and, rarely, with
+/// N4 = 16. For 5 ≤ N ≤ 8 (class B, 32-cycle tiles) the stall is `check_y_loaded`: the Y rows of
+/// the next tile are not yet in the Z buffer (`redmule_z_buffer`). The stall pattern repeats
 /// every 1 or 3 tiles; the sequences below are the measured ones (class D follows a closed
-/// form in q = N / 16). Tiles with at most 8 rows never stall in class C and D (the X FIFO and
-/// the HCI load FIFO hold 8 rows). Agreement with the RTL: docs/platform.md §7.5.
+/// form in q = N / 16). A row of tiles of fewer than 12 rows does not stall in classes C and D
+/// (at most 9 rows when q = 1): fewer X rows to refill (the two X FIFOs hold 8). Agreement with
+/// the RTL: docs/platform.md §7.5.
 public enum RedMulETiming {
     /// Cycles from the job's start (`max(t_TRIGGER + 7, t_ARITH + 35)`) to its completion event.
     public static func duration(_ s: RedMulEShape) -> UInt64 {
