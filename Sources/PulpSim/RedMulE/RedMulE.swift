@@ -537,6 +537,8 @@ public enum RedMulETiming {
         if ml < 12 {
             r += rowTile(cls, rows: ml, tiles: full + tk) - rowTile(cls, rows: ml, tiles: full)
             if case .d(1) = cls, ml <= 8, tk >= 2 { r += 1 }
+            // Class B: the last tile's Y rows wait less behind a narrower tile (measured).
+            if case .b = cls { r += classBLastColumn[kl - 1] - 10 }
         }
         return compute + r
     }
@@ -590,6 +592,9 @@ public enum RedMulETiming {
         Sequence(prefix: [86, 86, 96, 110, 125, 138], period: 3, increment: 40),
         Sequence(prefix: [87, 89, 101, 116, 131, 143], period: 3, increment: 40),
     ]
+    /// Class B, last row of fewer than 12 rows after rows of 12: what a last column tile of
+    /// 1...16 columns adds (less 10).
+    static let classBLastColumn: [Int] = [0, 0, 0, 0, 0, 1, 2, 2, 3, 4, 6, 6, 7, 9, 10, 10]
     static let classC12 = Sequence(prefix: [87, 89, 94, 94], period: 1, increment: 1)
     static let n4is16Rows12 = Sequence(prefix: [87, 89, 89, 89, 89, 89, 89, 89, 89, 89], period: 6, increment: 1)
     static let classD1: [Sequence] = [  // q = 1, 10...12 rows
