@@ -488,16 +488,142 @@ struct MemoryPlan {
 
 }
 
-/// Trigger-to-event timing measured on the RTL (docs/platform.md §7.5).
+/// Trigger-to-event timing of the RTL (docs/platform.md §7.5), modelled on the cycle counts of
+/// `Tests/Vectors/redmule/rtl-cycles.csv` (RedMulE 51cd064 under Verilator, ideal TCDM).
+///
+/// The job computes its output tiles of 12 rows × 16 columns in row-major order, each one in
+/// 4·N4 cycles: `redmule_scheduler` shifts one W row into the 4-deep column of CEs every cycle
+/// and the X operand is consumed in chunks of 16 columns of X (`X_SLOTS` for the last chunk of
+/// a row, the tiler's `x_cols_lftovr` rounded up to 4), each chunk 4 cycles per column. On top of
+/// that come a fixed prologue/epilogue and the cycles the scheduler stalls the engine
+/// (`stall_engine`). For N ≥ 9 the stall is `check_x_full`: the X buffer (`redmule_x_buffer`,
+/// its pad `redmule_x_pad_scm` refilled through the streamer's X FIFOs) is not yet full when the
+/// next chunk starts. The refill of a chunk takes about as long as a 16-column chunk, so it
+/// stalls when a tile ends with a chunk of at most 4 columns (N > 16 with N mod 16 in 1...4,
+/// class D), when the whole of X is one chunk of 12 columns (9 ≤ N ≤ 12, class C, where the Y
+/// loads and Z stores of the previous tile share the single TCDM port with it), and, rarely, with
+/// N4 = 16. For 5 ≤ N ≤ 8 (class B, 32-cycle tiles) the stall is `check_y_loaded`: the Y rows of
+/// the next tile are not yet in the Z buffer (`redmule_z_buffer`). The stall pattern repeats
+/// every 1 or 3 tiles; the sequences below are the measured ones (class D follows a closed
+/// form in q = N / 16). A row of tiles of fewer than 12 rows does not stall in classes C and D
+/// (at most 9 rows when q = 1): fewer X rows to refill (the two X FIFOs hold 8). Agreement with
+/// the RTL: docs/platform.md §7.5.
 public enum RedMulETiming {
-    /// Cycles from the job's start to its completion event.
+    /// Cycles from the job's start (`max(t_TRIGGER + 7, t_ARITH + 35)`) to its completion event.
     public static func duration(_ s: RedMulEShape) -> UInt64 {
-        let tiles = s.rowTiles * s.columnTiles
-        let lastColumnTile = s.k - 16 * (s.columnTiles - 1)
-        var delta = 0
-        if s.m <= 12 { delta += s.m - 13 }
-        let remainder = s.n % 16
-        if s.n > 16 && (1...4).contains(remainder) { delta += (2 * remainder + 1) * tiles }
-        return UInt64(max(1, 4 * s.n4 * tiles + 58 + lastColumnTile + delta))
+        // The RTL count from the TRIGGER write with ARITH written 3 cycles before it, less the
+        // 32 cycles pulpsim puts before the start in that case.
+        UInt64(max(1, cycles(s) - 30))
+    }
+
+    /// Trigger-to-event cycles on the RTL with ARITH written 3 cycles before TRIGGER, as
+    /// 4·N4·tiles + kl + R, where kl is the width of the last column tile and R the prologue,
+    /// epilogue and stalls.
+    static func cycles(_ s: RedMulEShape) -> Int {
+        guard s.m > 0, s.n > 0, s.k > 0 else { return 0 }
+        let tm = s.rowTiles, tk = s.columnTiles
+        let kl = s.k - 16 * (tk - 1), ml = s.m - 12 * (tm - 1)
+        let compute = 4 * s.n4 * tm * tk + kl
+        let cls = StallClass(n: s.n)
+        if case .narrow = cls {  // N ≤ 4: one output tile, or one of the few multi-tile shapes that do not deadlock
+            if tm * tk == 1 { return compute + narrowBase[s.m - 1] + (s.m == 12 ? max(0, 3 - s.k) : 0) }
+            return compute + 89 + max(0, s.k - 5)
+        }
+        if tm == 1 { return compute + rowTile(cls, rows: s.m, tiles: tk) }
+        // The tiles of 12 rows first: they stall as one long row of tiles. Then the last row of
+        // tiles, of ml < 12 rows, adds the stalls ml-row tiles have from the same position on.
+        let full = (tm - 1) * tk + (ml == 12 ? tk : 0)
+        var r = full <= 1 ? 89 : rowTile(cls, rows: 12, tiles: full)
+        if ml < 12 {
+            r += rowTile(cls, rows: ml, tiles: full + tk) - rowTile(cls, rows: ml, tiles: full)
+            if case .d(1) = cls, ml <= 8, tk >= 2 { r += 1 }
+            // Class B: the last tile's Y rows wait less behind a narrower tile (measured).
+            if case .b = cls { r += classBLastColumn[kl - 1] - 10 }
+        }
+        return compute + r
+    }
+
+    enum StallClass: Equatable {
+        case narrow        // N ≤ 4
+        case b             // 5 ≤ N ≤ 8: X is one chunk of 8 columns
+        case c             // 9 ≤ N ≤ 12: one chunk of 12 columns
+        case n4is16        // 13 ≤ N ≤ 16
+        case d(Int)        // N > 16, N mod 16 in 1...4: q = N / 16 chunks of 16, then one of 4
+        case regular
+        init(n: Int) {
+            switch n {
+            case ...4: self = .narrow
+            case 5...8: self = .b
+            case 9...12: self = .c
+            case 13...16: self = .n4is16
+            default: self = (1...4).contains(n % 16) ? .d(n / 16) : .regular
+            }
+        }
+    }
+
+    /// R of a single tile of 1...12 rows (no stall).
+    static let singleTileBase: [Int] = [77, 78, 80, 81, 81, 81, 81, 82, 83, 84, 86, 87]
+    /// R of a row of tiles of 1...11 rows that does not stall (12 rows: 89).
+    static let rowBase: [Int] = [77, 78, 80, 81, 81, 81, 81, 82, 83, 84, 86, 89]
+    /// R of the single tile when N ≤ 4.
+    static let narrowBase: [Int] = [72, 74, 75, 75, 75, 76, 77, 78, 80, 81, 82, 83]
+
+    /// A measured R(F) for F tiles in a row: `prefix` for F = 1...prefix.count, then repeating
+    /// with `period`, growing by `increment` every period.
+    struct Sequence {
+        let prefix: [Int], period: Int, increment: Int
+        func callAsFunction(_ f: Int) -> Int {
+            if f <= prefix.count { return prefix[f - 1] }
+            let (j, i) = (f - prefix.count - 1).quotientAndRemainder(dividingBy: period)
+            return prefix[prefix.count - period + i] + increment * (j + 1)
+        }
+    }
+    static let classB: [Sequence] = [  // 1...12 rows
+        Sequence(prefix: [77, 77, 87, 96, 105, 115, 123], period: 1, increment: 10),
+        Sequence(prefix: [78, 78], period: 1, increment: 10),
+        Sequence(prefix: [80, 80, 90, 99, 114, 126, 140], period: 3, increment: 37),
+        Sequence(prefix: [81, 81, 91], period: 1, increment: 11),
+        Sequence(prefix: [81, 81, 91], period: 1, increment: 16),
+        Sequence(prefix: [81, 81, 91, 107, 123, 138, 153], period: 1, increment: 16),
+        Sequence(prefix: [81, 81, 91], period: 1, increment: 15),
+        Sequence(prefix: [82, 82, 92, 108, 124, 139], period: 3, increment: 46),
+        Sequence(prefix: [83, 83, 93, 109, 124, 138], period: 3, increment: 41),
+        Sequence(prefix: [84, 84, 94], period: 1, increment: 14),
+        Sequence(prefix: [86, 86, 96, 110, 125, 138], period: 3, increment: 40),
+        Sequence(prefix: [87, 89, 101, 116, 131, 143], period: 3, increment: 40),
+    ]
+    /// Class B, last row of fewer than 12 rows after rows of 12: what a last column tile of
+    /// 1...16 columns adds (less 10).
+    static let classBLastColumn: [Int] = [0, 0, 0, 0, 0, 1, 2, 2, 3, 4, 6, 6, 7, 9, 10, 10]
+    static let classC12 = Sequence(prefix: [87, 89, 94, 94], period: 1, increment: 1)
+    static let n4is16Rows12 = Sequence(prefix: [87, 89, 89, 89, 89, 89, 89, 89, 89, 89], period: 6, increment: 1)
+    static let classD1: [Sequence] = [  // q = 1, 10...12 rows
+        Sequence(prefix: [84, 84, 84, 84, 84, 84], period: 3, increment: 2),
+        Sequence(prefix: [86, 86, 86, 86, 93], period: 1, increment: 3),
+        Sequence(prefix: [87, 91, 97, 103, 109], period: 3, increment: 17),
+    ]
+
+    /// R of one row of `tiles` tiles of `rows` rows.
+    static func rowTile(_ cls: StallClass, rows: Int, tiles f: Int) -> Int {
+        if f == 1 { return singleTileBase[rows - 1] }
+        switch cls {
+        case .b: return classB[rows - 1](f)
+        case .c where rows == 12: return classC12(f)
+        case .n4is16 where rows == 12: return n4is16Rows12(f)
+        case .d(1) where rows >= 10: return classD1[rows - 10](f)
+        case .d(let q) where rows == 12:
+            // One stall cycle at each 16→16 chunk boundary ((q - 1) per tile), and the stalls
+            // after the 4-column chunk, whose pattern depends on q mod 3 (measured for q ≤ 15).
+            let base = 89 + (q - 1) * f
+            switch q % 3 {
+            case 2: return base + 5 * f - 7 - q
+            case 0: return base + (14 * f - 27) / 3 - (q - 3)
+            default:
+                let (j, i) = (f - 3).quotientAndRemainder(dividingBy: 3)
+                return base + (f == 2 ? -1 : 3 + 14 * j + (i == 0 ? 0 : i == 1 ? 6 : 11)) - (q - 4)
+            }
+        default: return rowBase[rows - 1]
+        }
     }
 }
+
