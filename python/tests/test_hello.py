@@ -1,0 +1,46 @@
+"""A whole firmware run: hello-cluster on 8 and on 2 cores."""
+
+import pytest
+
+from pulpsim import Machine
+
+
+def test_hello_cluster(machine, firmware):
+    machine.load(firmware("pulp-cluster", "hello-cluster"))
+    assert machine.run() == "exit"
+    assert machine.exit_code == 0
+    assert machine.exit_status == 0
+    lines = machine.output.splitlines()
+    for core in range(8):
+        assert f"Hello from core {core} of cluster 0 (8 cores)" in lines
+    result = machine.result
+    assert result["reason"] == "exit"
+    assert result["exit_mechanism"] == "corestatus"
+    assert len(result["harts"]) == 8
+    assert result["instructions"] == sum(machine.instructions(h) for h in range(8))
+    assert result["cycles"] == max(machine.cycles(h) for h in range(8)) > 0
+
+
+@pytest.mark.pulpsim(harts=2, tcdm_contention=False)
+def test_marker_options(machine, firmware):
+    machine.load(firmware("pulp-cluster", "hello-cluster"))
+    machine.run(check=True)
+    assert machine.harts == 2
+    assert "Hello from core 1 of cluster 0 (2 cores)" in machine.output
+    assert "tcdm" not in machine.result
+
+
+def test_run_is_final(firmware):
+    with Machine("pulp-cluster", harts=8, elf=firmware("pulp-cluster", "hello-cluster")) as m:
+        assert m.run() == "exit"
+        output = m.output
+        assert m.run() == "exit"  # nothing more happens
+        assert m.output == output
+
+
+def test_instruction_limit(firmware):
+    m = Machine(max_instructions=1000)
+    m.load(firmware("pulp-cluster", "hello-cluster"))
+    assert m.run() == "instruction-limit"
+    assert m.exit_status == 123
+    assert m.result["instructions"] == 1000
