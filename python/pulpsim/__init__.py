@@ -10,7 +10,8 @@
 
 The library is found through the environment variable PULPSIM_LIB (the path of
 libPulpSimC.so), or else by looking in .build/release and .build/debug of the current
-directory and each of its parents (build it with `swift build --product PulpSimC`).
+directory and each of its parents, the newer of the two if both have one (build it with
+`swift build --product PulpSimC`).
 The C API it wraps is documented in Sources/PulpSimC/include/pulpsim.h; this module in
 docs/python.md.
 """
@@ -57,21 +58,20 @@ class EndReason:
 
 
 def find_library() -> str:
-    """The path of libPulpSimC.so: $PULPSIM_LIB, else .build/{release,debug}/ of the current
-    directory or one of its parents. Raises PulpsimError if there is none."""
+    """The path of libPulpSimC.so: $PULPSIM_LIB, else .build/release/ or .build/debug/ (the
+    newer if both have one) of the current directory or of the nearest parent that has one.
+    Raises PulpsimError if there is none."""
     override = os.environ.get("PULPSIM_LIB")
     if override:
         if not Path(override).is_file():
             raise PulpsimError(f"PULPSIM_LIB={override}: no such file")
         return override
     here = Path.cwd().resolve()
-    searched = []
     for directory in [here, *here.parents]:
-        for config in ("release", "debug"):
-            candidate = directory / ".build" / config / LIBRARY_NAME
-            searched.append(str(candidate))
-            if candidate.is_file():
-                return str(candidate)
+        found = [directory / ".build" / config / LIBRARY_NAME for config in ("release", "debug")]
+        found = [candidate for candidate in found if candidate.is_file()]
+        if found:  # both built: the newer one
+            return str(max(found, key=lambda candidate: candidate.stat().st_mtime))
     raise PulpsimError(f"{LIBRARY_NAME} not found: set PULPSIM_LIB, or build it in the pulpsim repository "
                        f"(swift build --product PulpSimC) and run from inside it (looked in .build/release "
                        f"and .build/debug of {here} and its parents)")
