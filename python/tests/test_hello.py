@@ -44,3 +44,14 @@ def test_instruction_limit(firmware):
     assert m.run() == "instruction-limit"
     assert m.exit_status == 123
     assert m.result["instructions"] == 1000
+
+
+@pytest.mark.pulpsim(platform="pulp")
+def test_pulp_chip_fabric_controller(machine, firmware):
+    """On `pulp` the fabric controller is the last hart, after the 8 cluster cores."""
+    machine.load(firmware("pulp", "hello"))
+    assert machine.harts == 9
+    assert machine.csr(8, 0xF14) == 0x3E0  # the fabric controller's mhartid
+    machine.run(check=True)
+    assert machine.instructions(8) > 0
+    assert machine.result["harts"][8]["mhartid"] == 0x3E0

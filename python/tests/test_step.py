@@ -80,3 +80,12 @@ def test_eight_harts_step(machine, firmware):
     machine.run(instructions=800)
     assert sum(machine.instructions(h) for h in range(8)) == 800
     assert {machine.csr(h, 0xF14) & 0x1F for h in range(8)} == set(range(8))
+
+
+@pytest.mark.pulpsim(harts=1)
+def test_illegal_instruction_reaches_the_trap_handler(hello):
+    """An illegal instruction written over main: crt0's default handler reports it and exits 127."""
+    hello.write_u32("main", 0)
+    assert hello.run() == "exit"
+    assert hello.exit_code == 127
+    assert "mcause" in hello.output
