@@ -270,7 +270,8 @@ public func pulpsim_run(_ handle: UnsafeMutableRawPointer?) -> Int32 {
 public func pulpsim_run_instructions(_ handle: UnsafeMutableRawPointer?, _ count: UInt64) -> Int32 {
     guard let s = session(handle) else { return errArgument }
     guard count > 0 else { return s.fail(errArgument, "the instruction count must be at least 1") }
-    return run(s, .instructions(count))
+    let total = s.machine.harts.reduce(UInt64(0)) { $0 &+ $1.instret }
+    return run(s, .instructions(min(count, UInt64.max - total)))
 }
 
 @_cdecl("pulpsim_run_until_pc")

@@ -261,6 +261,8 @@ class Machine:
         if until is not None and instructions is not None:
             raise PulpsimError("run(): give `until` or `instructions`, not both")
         if instructions is not None:
+            if not 1 <= int(instructions) < 2**64:
+                raise PulpsimError(f"run(): the instruction count must be at least 1 (got {instructions})")
             code = self._lib.pulpsim_run_instructions(self.handle, int(instructions))
         elif isinstance(until, str):
             code = self._lib.pulpsim_run_until_symbol(self.handle, _bytes(until))

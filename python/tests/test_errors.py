@@ -96,3 +96,22 @@ def test_null_handles_in_the_c_api():
     assert lib.pulpsim_symbol(h, None, None, None) == -1
     buffer = ctypes.create_string_buffer(8)
     assert lib.pulpsim_read_memory(h, 0x1000_0000, buffer, ctypes.c_size_t(-1).value) == -3
+
+
+def test_files_that_are_not_rv32_elfs(tmp_path):
+    with pytest.raises(PulpsimError):
+        Machine().load(tmp_path)  # a directory
+    with pytest.raises(PulpsimError, match="RV32|32-bit|RISC-V"):
+        Machine().load("/bin/sh")  # an ELF for the host
+    garbage = tmp_path / "garbage.elf"
+    garbage.write_bytes(b"\x7fELF" + bytes(range(256)) * 4)
+    with pytest.raises(PulpsimError):
+        Machine().load(garbage)
+
+
+def test_huge_and_negative_instruction_counts(firmware):
+    m = Machine(harts=1, elf=firmware("pulp-cluster", "hello"))
+    with pytest.raises(PulpsimError, match="at least 1"):
+        m.run(instructions=-1)
+    assert m.run(instructions=2**64 - 1) == "exit"  # no wrap-around: runs to the end
+    assert m.exit_code == 0

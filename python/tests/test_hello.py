@@ -55,3 +55,12 @@ def test_pulp_chip_fabric_controller(machine, firmware):
     machine.run(check=True)
     assert machine.instructions(8) > 0
     assert machine.result["harts"][8]["mhartid"] == 0x3E0
+
+
+@pytest.mark.parametrize("platform,elf", [("spike", "spike/hello"), ("redmule-tb", "redmule-tb/redmule-tb-mmio-imc")])
+def test_other_platforms(firmware, platform, elf):
+    directory, name = elf.split("/")
+    with Machine(platform, elf=firmware(directory, name)) as m:
+        m.run(check=True)
+        assert m.harts == 1
+        assert m.result["exit_mechanism"] in ("htif", "testbench")
