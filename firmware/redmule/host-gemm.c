@@ -1,9 +1,10 @@
 /*
  * redmule-host-gemm: one RedMulE job whose shape, operation and operands the host chooses.
  * Meant for test drivers (python/tests/test_redmule.py): load the ELF, write the shape into
- * gemm_m, gemm_n, gemm_k (and gemm_op) and the FP16 operands into gemm_x (M x N), gemm_w
- * (N x K) and gemm_y (M x K), all row-major, then run; when the program has exited, Z is in
- * gemm_y (RedMulE writes Z over Y).
+ * gemm_m, gemm_n, gemm_k (and gemm_op, gemm_fmt) and the operands into gemm_x (M x N), gemm_w
+ * (N x K) and gemm_y (M x K), all row-major in RedMulE's layout (FP16: 2 bytes per element;
+ * FP8: rows of 2*cols bytes, element c at byte 32*(c/16) + c%16), then run; when the program
+ * has exited, Z is in gemm_y (RedMulE writes Z over Y).
  *
  * The operands are in .l1_data (TCDM, loaded in place by the ELF loader, never copied or
  * zeroed at start-up), so what the host writes after loading is what RedMulE reads. Use M a
@@ -22,7 +23,7 @@ __asm__(".globl __main_harts\n.set __main_harts, 1");
 #define HOST_GEMM_MAX_N 64
 #define HOST_GEMM_MAX_K 64
 
-volatile uint32_t gemm_m = 12, gemm_n = 16, gemm_k = 16, gemm_op = REDMULE_GEMM;
+volatile uint32_t gemm_m = 12, gemm_n = 16, gemm_k = 16, gemm_op = REDMULE_GEMM, gemm_fmt = REDMULE_FLOAT16;
 
 L1_DATA uint16_t gemm_x[HOST_GEMM_MAX_M * HOST_GEMM_MAX_N + REDMULE_OVERREAD / 2] __attribute__((aligned(16))) = { 0 };
 L1_DATA uint16_t gemm_w[HOST_GEMM_MAX_N * HOST_GEMM_MAX_K + REDMULE_OVERREAD / 2] __attribute__((aligned(16))) = { 0 };
@@ -30,17 +31,18 @@ L1_DATA uint16_t gemm_y[HOST_GEMM_MAX_M * HOST_GEMM_MAX_K + REDMULE_OVERREAD / 2
 
 int main(void)
 {
-    uint32_t m = gemm_m, n = gemm_n, k = gemm_k, op = gemm_op;
+    uint32_t m = gemm_m, n = gemm_n, k = gemm_k, op = gemm_op, fmt = gemm_fmt;
     if (m == 0 || n == 0 || k == 0 || redmule_rows_padded(m) > HOST_GEMM_MAX_M || redmule_n4(n) > HOST_GEMM_MAX_N
-        || k > HOST_GEMM_MAX_K || op > 7) {
-        printf("host-gemm: shape %ux%ux%u (op %u) out of range\n", (unsigned)m, (unsigned)n, (unsigned)k, (unsigned)op);
+        || k > HOST_GEMM_MAX_K || op > 7 || fmt > 3) {
+        printf("host-gemm: shape %ux%ux%u (op %u, format %u) out of range\n", (unsigned)m, (unsigned)n, (unsigned)k,
+               (unsigned)op, (unsigned)fmt);
         return 1;
     }
     unsigned long t0 = cycles();
-    int id = redmule_gemm(gemm_x, gemm_w, gemm_y, m, n, k, op, REDMULE_FLOAT16);
+    int id = redmule_gemm(gemm_x, gemm_w, gemm_y, m, n, k, op, fmt);
     unsigned long t1 = cycles();
     uint32_t status = redmule_status();
-    printf("host-gemm %ux%ux%u %s: job %d, %lu cycles\n", (unsigned)m, (unsigned)n, (unsigned)k, rm_op_name(op), id,
-           t1 - t0);
+    printf("host-gemm %ux%ux%u %s %s: job %d, %lu cycles\n", (unsigned)m, (unsigned)n, (unsigned)k, rm_op_name(op),
+           rm_fmt_name(fmt), id, t1 - t0);
     return status != 0 ? 2 : 0;
 }

@@ -129,23 +129,31 @@ def _bytes(text: str) -> bytes:
     return text.encode("utf-8")
 
 
+# FP8 names: RedMulE's Float8 is E5M2 (ml_dtypes.float8_e5m2); its Float8Alt is E4M3 with
+# infinities (inf 0x78, NaN 0x7C, max 240), ml_dtypes.float8_e4m3. float8_e4m3fn (no
+# infinities, max 448) encodes the values below 240 the same way.
+_FP8_NAMES = {"fp8": "float8_e5m2", "float8": "float8_e5m2", "e5m2": "float8_e5m2", "float8_e5m2": "float8_e5m2",
+              "fp8alt": "float8_e4m3", "e4m3": "float8_e4m3", "float8_e4m3": "float8_e4m3",
+              "e4m3fn": "float8_e4m3fn", "float8_e4m3fn": "float8_e4m3fn"}
+
+
 def _dtype(dtype: Any):
-    """A numpy dtype; the strings "fp16"/"float16", "fp8"/"float8_e5m2" and "fp8alt"/
-    "float8_e4m3fn" are accepted too (FP8 needs ml_dtypes)."""
+    """A numpy dtype; also the strings "fp16", "fp8" (E5M2, RedMulE's Float8), "fp8alt" (E4M3
+    with infinities, RedMulE's Float8Alt) and the ml_dtypes names (FP8 needs ml_dtypes)."""
     import numpy as np
 
     if isinstance(dtype, str):
         name = dtype.lower()
         if name in ("fp16", "float16", "half"):
             return np.dtype(np.float16)
-        if name in ("fp8", "float8", "float8_e5m2", "e5m2", "fp8alt", "float8_e4m3fn", "e4m3"):
+        if name in _FP8_NAMES:
             try:
                 import ml_dtypes
             except ImportError as error:  # pragma: no cover - depends on the environment
                 raise PulpsimError(f"dtype {dtype!r} needs the ml_dtypes package (pip install ml-dtypes)") from error
-            if name in ("fp8alt", "float8_e4m3fn", "e4m3"):
-                return np.dtype(ml_dtypes.float8_e4m3fn)
-            return np.dtype(ml_dtypes.float8_e5m2)
+            if not hasattr(ml_dtypes, _FP8_NAMES[name]):
+                raise PulpsimError(f"dtype {dtype!r} needs ml_dtypes.{_FP8_NAMES[name]} (a newer ml-dtypes)")
+            return np.dtype(getattr(ml_dtypes, _FP8_NAMES[name]))
     return np.dtype(dtype)
 
 
@@ -402,8 +410,8 @@ class Machine:
 
     def read_array(self, address: Address, count: Union[int, tuple], dtype: Any = "float16"):
         """A numpy array of `count` elements (an int, or a shape tuple) of dtype (numpy dtypes,
-        "fp16", "fp8" (E5M2) or "fp8alt" (E4M3), the FP8 ones with ml_dtypes), read little-endian
-        from an address or symbol."""
+        "fp16", "fp8" (E5M2) or "fp8alt" (E4M3 with infinities), the FP8 ones with ml_dtypes),
+        read little-endian from an address or symbol."""
         import numpy as np
 
         dt = _little(_dtype(dtype))

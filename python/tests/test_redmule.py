@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 GEMM, MATMUL = 1, 0
+FLOAT8, FLOAT16, FLOAT8ALT = 0, 1, 2
 
 
 def fp16_bound(x, w, y, n):
@@ -43,7 +44,7 @@ def test_gemm_fp16(machine, firmware, m, n, k):
     error = np.abs(z.astype(np.float32) - expected)
     assert np.all(np.isfinite(z))
     assert np.all(error <= fp16_bound(x, w, y, n)), f"largest error {error.max()}"
-    assert f"host-gemm {m}x{n}x{k} GEMM: job 0" in machine.output
+    assert f"host-gemm {m}x{n}x{k} GEMM Float16: job 0" in machine.output
     redmule = machine.result["redmule"]
     assert redmule["jobs"] == 1
     assert redmule["fmas"] >= m * n * k
@@ -87,3 +88,51 @@ def test_redmule_error_as_warning(machine, firmware):
     redmule = machine.result["redmule"]
     assert redmule["jobs"] == 1 and redmule["errors"] == 1
     assert "computed as intended" in redmule["diagnostics"][0]
+
+
+def fp8_to_redmule(a):
+    """An FP8 matrix in RedMulE's layout: rows of 2*cols bytes, element c at byte
+    32*(c//16) + c%16 (the other bytes 0)."""
+    rows, cols = a.shape
+    out = np.zeros((rows, 2 * cols), np.uint8)
+    c = np.arange(cols)
+    out[:, 32 * (c // 16) + c % 16] = a.view(np.uint8)
+    return out
+
+
+def fp8_from_redmule(raw, cols, dtype):
+    c = np.arange(cols)
+    return np.ascontiguousarray(raw[:, 32 * (c // 16) + c % 16]).view(dtype)
+
+
+@pytest.mark.parametrize("fmt", [FLOAT8, FLOAT8ALT])
+def test_gemm_fp8(machine, firmware, fmt):
+    """FP8 operands (ml_dtypes) in RedMulE's FP8 layout; RedMulE computes in FP16 and rounds Z
+    to FP8 once at the end."""
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    dtype = ml_dtypes.float8_e5m2 if fmt == FLOAT8 else ml_dtypes.float8_e4m3
+    mantissa = 2 if fmt == FLOAT8 else 3
+    m, n, k = 24, 32, 20
+    machine.load(firmware("pulp-cluster", "redmule-host-gemm"))
+    rng = np.random.default_rng(10 + fmt)
+    x = rng.uniform(-2, 2, (m, n)).astype(dtype)
+    w = rng.uniform(-2, 2, (n, k)).astype(dtype)
+    y = rng.uniform(-4, 4, (m, k)).astype(dtype)
+    for name, value in (("gemm_m", m), ("gemm_n", n), ("gemm_k", k), ("gemm_fmt", fmt)):
+        machine.write_u32(name, value)
+    machine.write_array("gemm_x", fp8_to_redmule(x))
+    machine.write_array("gemm_w", fp8_to_redmule(w))
+    machine.write_array("gemm_y", fp8_to_redmule(y))
+    machine.run(check=True)
+    assert "Float8" in machine.output
+    raw = machine.read_array("gemm_y", (m, 2 * k), np.uint8)
+    z = fp8_from_redmule(raw, k, dtype).astype(np.float32)
+    expected = x.astype(np.float32) @ w.astype(np.float32) + y.astype(np.float32)
+    bound = fp16_bound(x, w, y, n) + 2.0 ** -(mantissa + 1) * np.abs(expected) + 2.0**-16
+    assert np.all(np.isfinite(z))
+    assert np.all(np.abs(z - expected) <= bound)
+    # The bytes between the elements of each 32-byte chunk stay 0.
+    c = np.arange(k)
+    unused = np.ones(2 * k, bool)
+    unused[32 * (c // 16) + c % 16] = False
+    assert not raw[:, unused].any()
