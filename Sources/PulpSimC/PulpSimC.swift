@@ -454,3 +454,11 @@ public func pulpsim_symbol(_ handle: UnsafeMutableRawPointer?, _ name: UnsafePoi
     size?.pointee = symbol.size
     return ok
 }
+
+@_cdecl("pulpsim_symbol_address")
+public func pulpsim_symbol_address(_ handle: UnsafeMutableRawPointer?, _ name: UnsafePointer<CChar>?,
+                                   _ address: UnsafeMutablePointer<UInt32>?) -> Int32 {
+    guard let s = session(handle) else { return errArgument }
+    guard address != nil else { return s.fail(errArgument, "output pointer is NULL") }
+    return pulpsim_symbol(handle, name, address, nil)
+}

@@ -116,6 +116,7 @@ def library() -> ctypes.CDLL:
         "pulpsim_read_memory": (I, [P, U32, P, S]),
         "pulpsim_write_memory": (I, [P, U32, P, S]),
         "pulpsim_symbol": (I, [P, CS, pU32, pU32]),
+        "pulpsim_symbol_address": (I, [P, CS, pU32]),
     }
     for name, (restype, argtypes) in signatures.items():
         function = getattr(lib, name)

@@ -94,6 +94,8 @@ def test_null_handles_in_the_c_api():
     assert lib.pulpsim_set_option(h, None, b"1") == -1
     assert lib.pulpsim_run_until_symbol(h, None) == -1
     assert lib.pulpsim_symbol(h, None, None, None) == -1
+    assert lib.pulpsim_symbol_address(h, b"main", None) == -1
+    assert lib.pulpsim_symbol_address(h, b"main", ctypes.byref(ctypes.c_uint32())) == -1  # no ELF yet
     buffer = ctypes.create_string_buffer(8)
     assert lib.pulpsim_read_memory(h, 0x1000_0000, buffer, ctypes.c_size_t(-1).value) == -3
 

@@ -1,9 +1,11 @@
 """Host reads and writes of memory, as bytes and as numpy arrays."""
 
+import ctypes
+
 import numpy as np
 import pytest
 
-from pulpsim import PulpsimError
+from pulpsim import PulpsimError, library
 
 TCDM = 0x1000_0000
 L2 = 0x1C00_0000
@@ -51,6 +53,9 @@ def test_symbols(loaded):
     main = loaded.symbol("main")
     assert L2 <= main < L2 + 0x10_0000
     assert loaded.symbol_size("main") > 0
+    address = ctypes.c_uint32()
+    assert library().pulpsim_symbol_address(loaded.handle, b"main", ctypes.byref(address)) == 0
+    assert address.value == main
     with pytest.raises(PulpsimError, match="no symbol named 'no_such_symbol'"):
         loaded.symbol("no_such_symbol")
 

@@ -159,6 +159,8 @@ int pulpsim_write_memory(pulpsim_machine *m, uint32_t address, const void *buf, 
 /* The address and size (bytes; 0 if the ELF does not say) of an ELF symbol; address or size may
  * be NULL. PULPSIM_ERR_ARGUMENT if there is no such symbol (or no ELF). */
 int pulpsim_symbol(pulpsim_machine *m, const char *name, uint32_t *address, uint32_t *size);
+/* The same, the address only (out must not be NULL). */
+int pulpsim_symbol_address(pulpsim_machine *m, const char *name, uint32_t *out);
 
 #ifdef __cplusplus
 }
