@@ -33,6 +33,7 @@ final class Session {
     }
 
     deinit {
+        machine.tracer?.close()
         free(resultJSON)
         free(outputText)
         free(errorText)
@@ -461,4 +462,38 @@ public func pulpsim_symbol_address(_ handle: UnsafeMutableRawPointer?, _ name: U
     guard let s = session(handle) else { return errArgument }
     guard address != nil else { return s.fail(errArgument, "output pointer is NULL") }
     return pulpsim_symbol(handle, name, address, nil)
+}
+
+// MARK: Tracing
+
+@_cdecl("pulpsim_trace")
+public func pulpsim_trace(_ handle: UnsafeMutableRawPointer?, _ path: UnsafePointer<CChar>?,
+                          _ format: UnsafePointer<CChar>?) -> Int32 {
+    guard let s = session(handle) else { return errArgument }
+    let machine = s.machine
+    // The trace being written, if any, is completed first.
+    var closeError: String?
+    if let old = machine.tracer {
+        old.close()
+        closeError = old.writeError
+        machine.setTracer(nil)
+    }
+    if let closeError { return s.fail(errState, "writing the trace failed (\(closeError)); the trace is incomplete") }
+    guard let path = string(path) else { return ok }
+    guard s.elfPath != nil else { return s.fail(errState, "no ELF loaded") }
+    let name = string(format) ?? TraceFormat.pulpsim.rawValue
+    guard let kind = TraceFormat(rawValue: name) else {
+        return s.fail(errArgument, "unknown trace format '\(name)' (known: \(TraceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+    var options = TraceOptions()
+    options.format = kind
+    options.path = path
+    do {
+        let tracer = try Tracer(options: machine.resolveSymbols(options), harts: machine.harts.count, symbols: machine.symbols,
+                                elfPath: URL(fileURLWithPath: s.elfPath!).standardizedFileURL.path)
+        machine.setTracer(tracer)
+        return ok
+    } catch {
+        return s.fail(errArgument, "\(error)")
+    }
 }

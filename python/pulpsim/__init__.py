@@ -117,6 +117,7 @@ def library() -> ctypes.CDLL:
         "pulpsim_write_memory": (I, [P, U32, P, S]),
         "pulpsim_symbol": (I, [P, CS, pU32, pU32]),
         "pulpsim_symbol_address": (I, [P, CS, pU32]),
+        "pulpsim_trace": (I, [P, CS, CS]),
     }
     for name, (restype, argtypes) in signatures.items():
         function = getattr(lib, name)
@@ -430,6 +431,17 @@ class Machine:
             a = a.astype(_dtype(dtype))
         a = np.ascontiguousarray(a, dtype=_little(a.dtype))
         self.write(address, a.tobytes())
+
+    # ---------------------------------------------------------------- tracing
+
+    def trace(self, path: Optional[Union[str, os.PathLike]], format: str = "pulpsim") -> None:
+        """Traces every instruction from now on into a file (after load), in format "pulpsim"
+        (cycle, symbol, disassembly), "spike", "jsonl" or "binary"; trace(None) stops and
+        completes the file (as do another trace() and close())."""
+        if path is None:
+            self._check(self._lib.pulpsim_trace(self.handle, None, None))
+        else:
+            self._check(self._lib.pulpsim_trace(self.handle, _bytes(os.fspath(path)), _bytes(format)))
 
     def __repr__(self) -> str:
         return f"<pulpsim.Machine {self.platform}{' ' + self.elf if self.elf else ''}>"

@@ -89,3 +89,20 @@ def test_illegal_instruction_reaches_the_trap_handler(hello):
     assert hello.run() == "exit"
     assert hello.exit_code == 127
     assert "mcause" in hello.output
+
+
+@pytest.mark.pulpsim(harts=1)
+def test_trace(hello, tmp_path):
+    """A trace of the first instructions, in the pulpsim format, then the run without it."""
+    path = tmp_path / "trace.txt"
+    hello.trace(path)
+    hello.run(instructions=20)
+    hello.trace(None)
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]  # (# events)
+    assert len(lines) == 20
+    assert "<_start> auipc" in lines[0]
+    size = path.stat().st_size
+    hello.run(check=True)
+    assert path.stat().st_size == size
+    with pytest.raises(PulpsimError, match="unknown trace format 'vcd'"):
+        hello.trace(tmp_path / "t", format="vcd")

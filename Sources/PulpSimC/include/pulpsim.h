@@ -162,6 +162,16 @@ int pulpsim_symbol(pulpsim_machine *m, const char *name, uint32_t *address, uint
 /* The same, the address only (out must not be NULL). */
 int pulpsim_symbol_address(pulpsim_machine *m, const char *name, uint32_t *out);
 
+/* ------------------------------------------------------------------ tracing */
+
+/* Traces every instruction from now on into the file at path (after pulpsim_load_elf), in
+ * format "spike", "pulpsim" (NULL: this one: cycle, symbol, disassembly), "jsonl" or "binary"
+ * (as `pulpsim run --trace-file PATH --trace-format FORMAT`; docs/tracing-and-debugging.md).
+ * The file is complete once tracing stops: pulpsim_trace(m, NULL, NULL), another
+ * pulpsim_trace, or pulpsim_destroy. PULPSIM_ERR_STATE if completing the previous trace
+ * failed. Tracing slows the simulation down. */
+int pulpsim_trace(pulpsim_machine *m, const char *path, const char *format);
+
 #ifdef __cplusplus
 }
 #endif
