@@ -31,6 +31,7 @@ help:
 	@echo "                                       DMA (MCHAN, iDMA, engine, firmware) ≈ 12 s, Debug (gdb) and ELF < 1 s"
 	@echo "make test-asan       the Swift tests built with AddressSanitizer and LeakSanitizer (≈ 8 min; FILTER=...)"
 	@echo "make test-tsan       the Swift tests built with ThreadSanitizer (≈ 13 min; FILTER=...)"
+	@echo "make test-python     the C library and the Python package's tests, python/tests (docs/python.md)"
 	@echo "make qemu-diff       only the QEMU differential programs, 2 x $(QEMU_DIFF_COUNT) (≈ 45 s; QEMU_DIFF_COUNT=N)"
 	@echo "make spike-compare SPIKE=/path/to/spike"
 	@echo "                     Spike-format traces against Spike's own (not timed: Spike is not installed here)"
@@ -84,6 +85,21 @@ spike-compare: release firmware
 	python3 Tests/spikecompare/spikecompare.py --spike "$(SPIKE)" --pulpsim $(PULPSIM_RELEASE)
 
 test: unit-test qemu-diff
+
+# Python test drivers (docs/python.md): libPulpSimC.so, the pulpsim package installed in a
+# virtualenv that sees the system's numpy, ml-dtypes and pytest (scripts/setup.sh), and
+# python/tests run against the debug library. Part of `make test`.
+PYENV := .build/pyenv
+.PHONY: test-python
+test: test-python
+test-python: firmware $(PYENV)/.installed
+	$(SWIFT) build --product PulpSimC
+	PULPSIM_LIB=$(CURDIR)/.build/debug/libPulpSimC.so PULPSIM_ROOT=$(CURDIR) $(PYENV)/bin/python -m pytest -q python/tests
+
+$(PYENV)/.installed: python/pyproject.toml $(wildcard python/pulpsim/*.py)
+	test -x $(PYENV)/bin/python || python3 -m venv --system-site-packages $(PYENV)
+	$(PYENV)/bin/python -m pip install -q --no-deps ./python
+	touch $@
 
 bench: release firmware
 	$(SWIFT) build -c release --product pulpsim-engine-bench

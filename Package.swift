@@ -7,6 +7,8 @@ let package = Package(
         .executable(name: "pulpsim", targets: ["pulpsim"]),
         .library(name: "PulpSim", targets: ["PulpSim"]),
         .library(name: "PulpFloat", targets: ["PulpFloat"]),
+        // C ABI for test drivers in other languages (Sources/PulpSimC/include/pulpsim.h, docs/python.md).
+        .library(name: "PulpSimC", type: .dynamic, targets: ["PulpSimC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,6 +25,8 @@ let package = Package(
         .executableTarget(name: "pulpsim", dependencies: [
             "PulpSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastSettings),
+        // The C ABI (libPulpSimC.so): opaque machine handles, run, registers and memory.
+        .target(name: "PulpSimC", dependencies: ["PulpSim"], exclude: ["include"], swiftSettings: fastSettings),
         // Throughput of the RedMulE engine (make bench).
         .executableTarget(name: "pulpsim-engine-bench", dependencies: ["PulpSim"], path: "Benchmarks/EngineBench",
                           swiftSettings: fastSettings),

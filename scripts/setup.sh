@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, testing and benchmarking pulpsim need on Debian 12:
 # the RISC-V cross compiler, libelf, QEMU (differential testing), gdb-multiarch, hyperfine,
-# and the Python oracles (Berkeley SoftFloat via softfloatpy, ml-dtypes, numpy).
+# and the Python oracles (Berkeley SoftFloat via softfloatpy, ml-dtypes, numpy), and pytest.
 # Swift itself (6.x) must already be on PATH. Safe to run repeatedly.
 set -euo pipefail
 
@@ -28,5 +28,10 @@ if ! python_ok; then
     || python3 -m pip install -q --break-system-packages softfloatpy ml-dtypes numpy
 fi
 python_ok
+# pytest for the Python test drivers (make test-python, docs/python.md).
+if ! python3 -c 'import pytest' 2>/dev/null; then
+  echo "setup.sh: installing Python package pytest"
+  python3 -m pip install -q pytest 2>/dev/null || python3 -m pip install -q --break-system-packages pytest
+fi
 command -v swift >/dev/null || { echo "setup.sh: swift is not on PATH (Swift 6 toolchain required)" >&2; exit 1; }
 echo "setup.sh: ready ($(riscv64-unknown-elf-gcc --version | head -1); $(swift --version 2>&1 | head -1))"
