@@ -10,7 +10,7 @@ if [ "$(id -u)" != 0 ]; then
   command -v sudo >/dev/null && SUDO="sudo" || { echo "setup.sh: run as root or install sudo" >&2; exit 1; }
 fi
 
-packages=(gcc-riscv64-unknown-elf libelf-dev pkg-config qemu-system-misc gdb-multiarch hyperfine make python3-pip)
+packages=(gcc-riscv64-unknown-elf libelf-dev pkg-config qemu-system-misc gdb-multiarch hyperfine make python3-pip python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
