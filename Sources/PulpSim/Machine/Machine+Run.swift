@@ -130,6 +130,7 @@ extension Machine {
         } else {
             arbiter?.resolve(before: events.nextTimeOrMax)  // a stop: what can be settled is
         }
+        if let timeline, let arbiter { timeline.tcdmConflicts = (0..<TCDMArbiter.banks).map { arbiter.conflicts[$0] } }
         if progressShown && console.progressLineShown {
             writeText(2, "\r\u{1B}[K")  // leave the terminal clean
             console.progressLineShown = false
@@ -182,7 +183,10 @@ extension Machine {
     /// After a turn of an observed run: timeline samples and the merged trace's flush.
     private func observeTurn(_ turn: Turn) {
         let hart = harts[turn.hart]
-        if let timeline { timeline.sample(cycle: hart.cycle, instructions: harts.map(\.instret)) }
+        if let timeline {
+            if let arbiter { timeline.tcdmConflicts = (0..<TCDMArbiter.banks).map { arbiter.conflicts[$0] } }
+            timeline.sample(cycle: hart.cycle, instructions: harts.map(\.instret))
+        }
         if let tracer, turn.running > 1 || tracer.merged {
             // Lines before the earliest cycle a running hart or a timed event (whose lines,
             // and the lines of the harts it wakes, come at its time) can still produce.

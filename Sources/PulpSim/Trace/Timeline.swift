@@ -14,6 +14,8 @@ public final class Timeline {
     private var open: [Int: (name: String, start: UInt64)] = [:]
     /// TCDM accesses by harts (counted while the timeline is on) and by RedMulE.
     var hartTCDMAccesses: UInt64 = 0
+    /// Cycles the cores lost to TCDM bank conflicts so far (nil: not arbitrated), per bank.
+    var tcdmConflicts: [UInt64]? = nil
     var redmuleTCDMAccesses: UInt64 = 0
     /// TCDM accesses of other devices, by device ("dma").
     var deviceTCDMAccesses: [String: UInt64] = [:]
@@ -70,6 +72,10 @@ public final class Timeline {
         events.append(#"{"name":"instructions","ph":"C","pid":0,"ts":\#(cycle),"args":{\#(perHart)}}"#)
         let devices = deviceTCDMAccesses.sorted { $0.key < $1.key }.map { ",\"\($0.key == "dma" ? "DMA" : $0.key)\":\($0.value)" }.joined()
         events.append(#"{"name":"TCDM accesses","ph":"C","pid":0,"ts":\#(cycle),"args":{"harts":\#(hartTCDMAccesses),"RedMulE":\#(redmuleTCDMAccesses)\#(devices)}}"#)
+        if let conflicts = tcdmConflicts {
+            let banks = conflicts.enumerated().map { "\"bank \($0.offset)\":\($0.element)" }.joined(separator: ",")
+            events.append(#"{"name":"TCDM bank conflicts (cycles lost)","ph":"C","pid":0,"ts":\#(cycle),"args":{\#(banks)}}"#)
+        }
     }
 
     /// Closes open spans at `cycle` and writes the JSON document.

@@ -35,4 +35,21 @@ final class TimelineTests: XCTestCase {
         XCTAssertGreaterThan(tcdm?["RedMulE"] as? Int ?? 0, 0)
         XCTAssertTrue(events.contains { $0["ph"] as? String == "M" && ($0["args"] as? [String: Any])?["name"] as? String == "RedMulE" })
     }
+
+    /// The cycles cores lose to TCDM bank conflicts are a counter track, per bank (tcdm-banks:
+    /// every conflict on bank 0, 3556 cycles in all; docs/platform.md §2).
+    func testTimelineShowsBankConflicts() throws {
+        let elf = Paths.firmware("pulp-cluster", "tcdm-banks")
+        try requireFirmware(elf)
+        let path = NSTemporaryDirectory() + "pulpsim-timeline-banks-\(getpid()).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try runCLI(["run", "--quiet", "--timeline", path, elf], exits: 0)
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        let events = try XCTUnwrap(document["traceEvents"] as? [[String: Any]])
+        let samples = events.filter { $0["ph"] as? String == "C" && $0["name"] as? String == "TCDM bank conflicts (cycles lost)" }
+        XCTAssertGreaterThan(samples.count, 1)
+        let last = try XCTUnwrap(samples.last?["args"] as? [String: Any])
+        XCTAssertEqual(last["bank 0"] as? Int, 3556)
+        XCTAssertEqual(last["bank 1"] as? Int, 0)
+    }
 }
