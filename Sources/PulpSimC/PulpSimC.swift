@@ -290,6 +290,15 @@ public func pulpsim_run_until_symbol(_ handle: UnsafeMutableRawPointer?, _ name:
     return run(s, .pc(address))
 }
 
+@_cdecl("pulpsim_run_until_completion")
+public func pulpsim_run_until_completion(_ handle: UnsafeMutableRawPointer?, _ kind: UnsafePointer<CChar>?) -> Int32 {
+    guard let s = session(handle) else { return errArgument }
+    guard let name = string(kind), let completion = DeviceCompletion(rawValue: name) else {
+        return s.fail(errArgument, "completion kind must be \"redmule\", \"dma\" or \"any\"")
+    }
+    return run(s, .completion(completion))
+}
+
 @_cdecl("pulpsim_result_json")
 public func pulpsim_result_json(_ handle: UnsafeMutableRawPointer?) -> UnsafePointer<CChar>? {
     guard let s = session(handle), let text = s.resultJSON else { return nil }

@@ -136,3 +136,34 @@ def test_gemm_fp8(machine, firmware, fmt):
     unused = np.ones(2 * k, bool)
     unused[32 * (c // 16) + c % 16] = False
     assert not raw[:, unused].any()
+
+
+def test_run_until_the_job_completes(machine, firmware):
+    """run(completion="redmule") stops at the cycle of the job's completion event, with Z
+    already in memory, before the firmware goes on; the run then continues to its end."""
+    m, n, k = 24, 32, 20
+    machine.load(firmware("pulp-cluster", "redmule-host-gemm"))
+    rng = np.random.default_rng(7)
+    x = rng.uniform(-2, 2, (m, n)).astype(np.float16)
+    w = rng.uniform(-2, 2, (n, k)).astype(np.float16)
+    y = rng.uniform(-4, 4, (m, k)).astype(np.float16)
+    for name, value in (("gemm_m", m), ("gemm_n", n), ("gemm_k", k), ("gemm_op", GEMM)):
+        machine.write_array(name, np.array([value], dtype=np.uint32))
+    machine.write_array("gemm_x", x)
+    machine.write_array("gemm_w", w)
+    machine.write_array("gemm_y", y)
+    assert machine.run(completion="redmule", check=True) == "stopped"
+    assert machine.result["redmule"]["jobs"] == 1
+    z = machine.read_array("gemm_y", (m, k), np.float16)
+    expected = x.astype(np.float32) @ w.astype(np.float32) + y.astype(np.float32)
+    assert np.all(np.abs(z.astype(np.float32) - expected) <= fp16_bound(x, w, y, n))
+    # No more jobs come: the next such run ends with the firmware.
+    assert machine.run(completion="redmule") == "exit"
+    assert machine.exit_code == 0
+
+
+def test_run_until_completion_rejects_other_kinds(machine, firmware):
+    from pulpsim import PulpsimError
+    machine.load(firmware("pulp-cluster", "redmule-host-gemm"))
+    with pytest.raises(PulpsimError, match="redmule"):
+        machine.run(completion="fpu")

@@ -19,7 +19,18 @@ extension Machine {
         case .instructions(let n):
             let total = harts.reduce(0) { $0 + $1.instret }
             instructionLimit = min(instructionLimit ?? .max, total &+ n)
+        case .completion: break
         }
+        // Completions counted so far, for `.completion` (the watched kinds only).
+        var awaited: DeviceCompletion?
+        if case .completion(let kind) = target { awaited = kind }
+        func completions() -> Int {
+            guard let awaited else { return 0 }
+            let jobs = awaited == .dmaTransfer ? 0 : (redmule?.jobsCompleted ?? 0)
+            let transfers = awaited == .redmuleJob ? 0 : (dma?.transfersCompleted ?? 0)
+            return jobs + transfers
+        }
+        let completionsBefore = completions()
         var addedBreakpoint = false
         if let bp = temporaryBreakpoint, !debug.breakpoints.contains(bp) { addBreakpoint(bp); addedBreakpoint = true }
         defer { if addedBreakpoint, let bp = temporaryBreakpoint { removeBreakpoint(bp) } }
@@ -39,6 +50,11 @@ extension Machine {
         var spinCheckAt = total &+ spinInterval
 
         while !control.ended {
+            if awaited != nil && completions() != completionsBefore {
+                let h = max(0, lastTurnHart)
+                control.finish(.stopped(hart: h, pc: harts[h].pc))
+                break
+            }
             // Logged TCDM accesses are settled when a core acts outside itself (`settleTCDM`)
             // and when a log fills up; settling in larger batches costs less.
             if let arbiter, arbiter.pressing { arbiter.resolve(before: events.nextTimeOrMax) }

@@ -43,6 +43,16 @@ public enum RunTarget: Sendable {
     case pc(UInt32)
     case symbol(String)
     case instructions(UInt64)
+    /// Until a device completes work: a RedMulE job or a DMA transfer (its completion event
+    /// has fired; the run stops before any hart runs past that cycle).
+    case completion(DeviceCompletion)
+}
+
+/// What `RunTarget.completion` waits for.
+public enum DeviceCompletion: String, Sendable, CaseIterable {
+    case redmuleJob = "redmule"
+    case dmaTransfer = "dma"
+    case any = "any"
 }
 
 /// Errors raised when setting a machine up (not during a run).

@@ -122,6 +122,11 @@ int pulpsim_run_until_pc(pulpsim_machine *m, uint32_t pc);
  * PULPSIM_ERR_ARGUMENT if the ELF has no such symbol. */
 int pulpsim_run_until_symbol(pulpsim_machine *m, const char *name);
 
+/* Until a device completes work — kind "redmule" (a RedMulE job), "dma" (a DMA transfer) or
+ * "any" — then PULPSIM_END_STOPPED at the cycle of its completion event (before any hart runs
+ * past it); PULPSIM_ERR_ARGUMENT for another kind. */
+int pulpsim_run_until_completion(pulpsim_machine *m, const char *kind);
+
 /* The last run's result: the JSON document of `pulpsim run --json` (reason, exit_status,
  * exit_code, instructions, cycles, harts, redmule, dma, tcdm, message, ...). NULL before the
  * first run. */
