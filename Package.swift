@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Manifests of `pulpsim test` (docs/regression-farm.md).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // libelf (Debian libelf-dev) for reading firmware ELF files.
@@ -22,6 +24,7 @@ let package = Package(
         // Command-line front end.
         .executableTarget(name: "pulpsim", dependencies: [
             "PulpSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
         ], swiftSettings: fastSettings),
         // Throughput of the RedMulE engine (make bench).
         .executableTarget(name: "pulpsim-engine-bench", dependencies: ["PulpSim"], path: "Benchmarks/EngineBench",
