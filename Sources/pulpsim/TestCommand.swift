@@ -217,7 +217,7 @@ struct Test: ParsableCommand {
         if let junit { write(Data(results.junit().utf8), to: junit, "JUnit XML") }
         let summary = results.summary()
         if quiet {
-            print(summary.split(separator: "\n").last ?? "")
+            print(String(summary.split(separator: "\n").last ?? ""))
         } else {
             print(summary, terminator: "")
         }

@@ -256,13 +256,13 @@ enum TestManifest {
         return isDirectory.boolValue ? "\(path) is a folder, not an ELF" : nil
     }
 
-    static func isGlob(_ s: String) -> Bool { s.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) }
+    static func isGlob(_ s: String) -> Bool { s.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" || $0 == "{" }) }
 
-    /// The regular files matching a shell glob (`*`, `?`, `[...]`; no `**`), sorted.
+    /// The regular files matching a shell glob (`*`, `?`, `[...]`, `{a,b}`; no `**`), sorted.
     static func glob(_ pattern: String) throws -> [String] {
         var g = glob_t()
         defer { globfree(&g) }
-        let status = Glibc.glob(pattern, 0, nil, &g)
+        let status = Glibc.glob(pattern, GLOB_BRACE, nil, &g)
         if status == GLOB_NOMATCH { return [] }
         guard status == 0 else { throw ManifestError("the glob '\(pattern)' cannot be read (error \(status))") }
         var paths: [String] = []
