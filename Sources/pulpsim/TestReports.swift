@@ -108,7 +108,7 @@ struct TestResults {
                 switch t.status {
                 case .pass: break
                 case .fail:
-                    x += "      <failure message=\"\(xmlEscape(t.message, attribute: true))\" type=\"\(xmlEscape(t.reason ?? "fail", attribute: true))\">"
+                    x += "      <failure message=\"\(xmlEscape(t.message, attribute: true))\" type=\"fail\">"
                         + xmlEscape(details, attribute: false) + "</failure>\n"
                 case .error, .timeout:
                     x += "      <error message=\"\(xmlEscape(t.message, attribute: true))\" type=\"\(t.status.rawValue)\">"

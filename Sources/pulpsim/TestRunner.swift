@@ -381,28 +381,33 @@ func spawnAndWait(_ path: String, _ arguments: [String], stdout: String, stderr:
     var pid: pid_t = 0
     let status = argv.withUnsafeBufferPointer { posix_spawn(&pid, path, &actions, nil, $0.baseAddress!, environ) }
     guard status == 0 else { throw SpawnError(description: String(cString: strerror(status))) }
-    let deadline = Date().addingTimeInterval(killAfter)
-    var wait: useconds_t = 200
-    var killed = false
-    while true {
-        var raw: Int32 = 0
-        let r = waitpid(pid, &raw, killed ? 0 : WNOHANG)
-        if r == pid {
-            if killed { return .killed }
-            let signal = raw & 0x7f
-            return signal == 0 ? .exited((raw >> 8) & 0xff) : .signaled(signal)
-        }
-        if r == -1 && errno != EINTR { throw SpawnError(description: "waitpid: \(String(cString: strerror(errno)))") }
-        if r == 0 && Date() >= deadline {
-            kill(pid, SIGKILL)
-            killed = true
-            continue
-        }
-        if r == 0 {
-            usleep(wait)
-            wait = min(wait * 2, 10_000)
+    // A watchdog kills the child at the deadline unless it has ended. The child is waited for
+    // without being reaped first (WNOWAIT), so its pid cannot be reused before the watchdog knows.
+    let state = Box(Mutex((ended: false, killed: false)))
+    let child = pid
+    DispatchQueue.global().asyncAfter(deadline: .now() + killAfter) {
+        state.value.withLock { s in
+            if !s.ended {
+                kill(child, SIGKILL)
+                s.killed = true
+            }
         }
     }
+    var info = siginfo_t()
+    while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 {
+        guard errno == EINTR else { break }
+    }
+    let killed = state.value.withLock { s in
+        s.ended = true
+        return s.killed
+    }
+    var raw: Int32 = 0
+    while waitpid(pid, &raw, 0) == -1 {
+        guard errno == EINTR else { throw SpawnError(description: "waitpid: \(String(cString: strerror(errno)))") }
+    }
+    if killed { return .killed }
+    let signal = raw & 0x7f
+    return signal == 0 ? .exited((raw >> 8) & 0xff) : .signaled(signal)
 }
 
 func signalName(_ signal: Int32) -> String {
