@@ -129,7 +129,7 @@ struct Test: ParsableCommand {
 
     /// The tests of shard `index` (1-based) of `count`: sorted by id, dealt round-robin.
     static func select(shard index: Int, of count: Int, _ tests: [TestCase]) -> [TestCase] {
-        tests.sorted { $0.id < $1.id }.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
+        tests.sorted { idOrder($0.id, $1.id) }.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
     }
 
     func run() throws {
@@ -178,7 +178,7 @@ struct Test: ParsableCommand {
             }
             tests = tests.filter { failed.contains($0.id) }
         }
-        tests.sort { $0.id < $1.id }
+        tests.sort { idOrder($0.id, $1.id) }
         let shardSpec = try! Test.parseShard(shard)
         if let shardSpec { tests = Test.select(shard: shardSpec.index, of: shardSpec.count, tests) }
         if list {

@@ -29,7 +29,7 @@ struct TestResults {
             "wall_seconds": (wallSeconds * 1e3).rounded() / 1e3,
             "summary": ["total": outcomes.count, "pass": count(.pass), "fail": count(.fail), "error": count(.error),
                         "timeout": count(.timeout)],
-            "tests": outcomes.sorted { $0.id < $1.id }.map { $0.json() },
+            "tests": outcomes.sorted { idOrder($0.id, $1.id) }.map { $0.json() },
         ]
         if let jobs { o["jobs"] = jobs }
         if let shard { o["shard"] = shard }
@@ -77,7 +77,7 @@ struct TestResults {
             }
         }
         // Shards run side by side: the merged run took as long as the longest.
-        return TestResults(outcomes: outcomes.sorted { $0.id < $1.id }, wallSeconds: parts.map(\.results.wallSeconds).max() ?? 0,
+        return TestResults(outcomes: outcomes.sorted { idOrder($0.id, $1.id) }, wallSeconds: parts.map(\.results.wallSeconds).max() ?? 0,
                            jobs: nil, shard: nil, started: parts.map(\.results.started).min() ?? Date(),
                            mergedFrom: parts.map(\.path))
     }
@@ -86,7 +86,7 @@ struct TestResults {
 
     /// JUnit XML as the GitLab, Jenkins and GitHub reporters read it: one testsuite per manifest.
     func junit() -> String {
-        let sorted = outcomes.sorted { $0.id < $1.id }
+        let sorted = outcomes.sorted { idOrder($0.id, $1.id) }
         let suites = Dictionary(grouping: sorted, by: \.suite).sorted { $0.key < $1.key }
         let timestamp = ISO8601DateFormatter().string(from: started).replacingOccurrences(of: "Z", with: "")
         func failures(_ o: [TestOutcome]) -> Int { o.filter { $0.status == .fail }.count }
@@ -146,7 +146,7 @@ struct TestResults {
             text += "slowest:\n"
             for o in slow { text += String(format: "  %8.3f s  ", o.seconds) + o.id + "\n" }
         }
-        let bad = outcomes.filter { $0.status != .pass }.sorted { $0.id < $1.id }
+        let bad = outcomes.filter { $0.status != .pass }.sorted { idOrder($0.id, $1.id) }
         if !bad.isEmpty {
             text += "not passed:\n"
             for o in bad.prefix(50) {
@@ -186,4 +186,10 @@ func xmlEscape(_ s: String, attribute: Bool) -> String {
         }
     }
     return out
+}
+
+/// The order of test ids everywhere (shards, reports): their UTF-8 bytes, so that every machine
+/// and toolchain deals the same shards.
+func idOrder(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
 }

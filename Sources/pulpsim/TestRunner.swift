@@ -198,7 +198,8 @@ final class TestRunner: Sendable {
     }
 
     func progressLine(done: Int, total: Int, counts: [TestStatus: Int], running: String?) -> String {
-        let parts = TestStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
+        let names: [TestStatus: String] = [.pass: "passed", .fail: "failed", .error: "errors", .timeout: "timed out"]
+        let parts = TestStatus.allCases.compactMap { s in counts[s].map { "\($0) \(names[s]!)" } }.joined(separator: ", ")
         var line = "[\(done)/\(total)] \(parts)"
         if let running, done < total { line += "  running \(running)" }
         return String(line.prefix(terminalWidth() - 1))
