@@ -94,10 +94,16 @@ struct Test: ParsableCommand {
     @Flag(help: "No progress line, no line per failure; only the last line of the summary.")
     var quiet = false
 
+    /// Runs the tests with this executable instead of this one (tests of the runner).
     @Option(help: .hidden)
     var pulpsim: String?
 
+    /// Only parse this manifest (TestManifest.probe).
+    @Option(help: .hidden)
+    var parseManifest: String?
+
     func validate() throws {
+        if parseManifest != nil { return }
         if let jobs, !(1...1024).contains(jobs) { throw ValidationError("--jobs must be between 1 and 1024 (got \(jobs))") }
         if !(timeout.isFinite && timeout > 0) { throw ValidationError("--timeout must be a number of seconds greater than 0 (got \(timeout))") }
         if !(0...255).contains(expectExit) { throw ValidationError("--expect-exit must be from 0 to 255 (got \(expectExit))") }
@@ -133,6 +139,7 @@ struct Test: ParsableCommand {
     }
 
     func run() throws {
+        if let parseManifest { TestManifest.parseOnly(path: parseManifest) }
         let started = Date()
         var tests: [TestCase] = []
         var template = TestSpec(elf: "")

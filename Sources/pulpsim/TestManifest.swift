@@ -64,6 +64,7 @@ enum TestManifest {
         guard let data = FileManager.default.contents(atPath: path) else { throw ManifestError("\(path): cannot be read") }
         guard let text = String(data: data, encoding: .utf8) else { throw ManifestError("\(path): not UTF-8 text") }
         if text.utf8.contains(0) { throw ManifestError("\(path): contains a NUL byte; not a TOML manifest") }
+        try probe(path: path, text: text)
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
             throw ManifestError("\(path):\(error.source.begin.line):\(error.source.begin.column): invalid TOML: \(error.description)")
@@ -106,6 +107,37 @@ enum TestManifest {
             specs.append(spec)
         }
         return try expand(specs)
+    }
+
+    /// The TOML parser inside TOMLKit (toml++) aborts the process on a few malformed inputs (a
+    /// table header such as `[[ ;x]]`) instead of reporting an error. A manifest is therefore
+    /// parsed once in a child process (`pulpsim test --parse-manifest`) before it is parsed here;
+    /// a child that dies means the file is not valid TOML.
+    static func probe(path: String, text: String) throws {
+        let child: ChildResult
+        do {
+            child = try spawnAndWait(Test.ownExecutable(), ["test", "--parse-manifest", path], stdout: "/dev/null",
+                                     stderr: "/dev/null", killAfter: 60)
+        } catch {
+            return  // no child to ask: parse here
+        }
+        if case .exited = child { return }
+        // Point at the likely culprit: a table header that starts with a character a key cannot.
+        let header = try! NSRegularExpression(pattern: #"^[ \t]*\[\[?+[ \t]*[^A-Za-z0-9_"' \t-]"#)
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let l = String(line)
+            if header.firstMatch(in: l, range: NSRange(l.startIndex..., in: l)) != nil {
+                throw ManifestError("\(path):\(i + 1): invalid TOML: a table header's name must start with a letter, a digit, '_', '-' or a quote (got '\(l.trimmingCharacters(in: .whitespaces).prefix(40))')")
+            }
+        }
+        throw ManifestError("\(path): invalid TOML (the TOML parser gave up on it without saying where)")
+    }
+
+    /// `pulpsim test --parse-manifest PATH`: parses and exits 0, or 64 for a syntax error (or dies).
+    static func parseOnly(path: String) -> Never {
+        guard let data = FileManager.default.contents(atPath: path) else { exit(66) }
+        do { _ = try TOMLTable(string: String(decoding: data, as: UTF8.self)) } catch { exit(ExitStatus.usage) }
+        exit(0)
     }
 
     /// Sets the fields of `table` on `spec`; `place(key)` gives "file:line" for messages.
