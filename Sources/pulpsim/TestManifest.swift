@@ -75,7 +75,8 @@ enum TestManifest {
         let suite = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let locator = LineLocator(text: text, path: path)
         for key in table.keys where !topKeys.contains(key) {
-            throw ManifestError("\(locator.top(key)): unknown top-level key '\(key)' (expected [defaults] and [[test]] entries)")
+            let hint = key == "tests" ? "; [[test]], singular" : key == "default" ? "; [defaults], plural" : ""
+            throw ManifestError("\(locator.top(key)): unknown top-level key '\(key)' (expected [defaults] and [[test]] entries\(hint))")
         }
         var defaults = TestSpec(elf: "")
         defaults.suite = suite
@@ -355,7 +356,12 @@ struct LineLocator {
             if t.hasPrefix("[") { break }
             if t.hasPrefix(key), t.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") { return "\(path):\(i + 1)" }
         }
-        if key == "defaults", let d = defaultsHeader { return "\(path):\(d + 1)" }
+        for (i, line) in lines.enumerated() {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.hasPrefix("[[\(key)]]") || t.hasPrefix("[\(key)]") || t.hasPrefix("[\(key).") || t.hasPrefix("[[\(key).") {
+                return "\(path):\(i + 1)"
+            }
+        }
         return path
     }
 }
