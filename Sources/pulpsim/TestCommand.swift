@@ -40,7 +40,7 @@ struct Test: ParsableCommand {
 
         Shards are numbered from 1: --shard i/n with 1 <= i <= n (a Slurm array --array=1-n gives --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT). The selected tests (after --filter, --tag and --rerun-failed) are sorted by id and dealt round-robin, so the n shards cover them exactly once.
 
-        Exit status: 0 every test passed (or none was selected), 1 some test failed, errored or timed out, 64 usage error (bad manifest or option), 74 a report could not be written. The artefacts of the tests that did not pass (the child's JSON result, the firmware's output, the end-of-run report with the last instructions of each hart, the command) are kept in --artifacts.
+        Exit status: 0 every test passed (or none was selected), 1 some test failed, errored or timed out, 64 usage error (bad manifest or option), 74 a report could not be written, 130/143 interrupted by SIGINT/SIGTERM (no new test starts, the running ones finish, the reports cover what ran; a second signal ends it at once). The artefacts of the tests that did not pass (the child's JSON result, the firmware's output, the end-of-run report with the last instructions of each hart, the command) are kept in --artifacts.
         """)
 
     @Argument(help: "Manifests (*.toml) and ELF paths or globs.")
@@ -201,14 +201,21 @@ struct Test: ParsableCommand {
         } catch {
             fail("\(error)", status: ExitStatus.simulatorError)
         }
+        // SIGINT or SIGTERM: no new test starts, and the reports cover the tests that ran.
+        installInterruptHandlers()
         let outcomes = runner.run(tests)
-        let results = TestResults(outcomes: outcomes, wallSeconds: Date().timeIntervalSince(started), jobs: jobs, shard: shard,
-                                  started: started)
-        try Test.finish(results, json: json, junit: junit, quiet: quiet)
+        let results = TestResults(outcomes: outcomes.compactMap { $0 }, wallSeconds: Date().timeIntervalSince(started), jobs: jobs,
+                                  shard: shard, started: started)
+        let signal = pendingSignal.load(ordering: .relaxed)
+        if signal != 0 {
+            let missed = outcomes.filter { $0 == nil }.count
+            writeStderr("pulpsim test: interrupted by signal \(signal): \(missed) of \(tests.count) tests not run; the reports cover the others\n")
+        }
+        try Test.finish(results, json: json, junit: junit, quiet: quiet, interrupted: signal)
     }
 
     /// Writes the reports, prints the summary and exits 0 (all passed), 1 or 74.
-    static func finish(_ results: TestResults, json: String?, junit: String?, quiet: Bool) throws -> Never {
+    static func finish(_ results: TestResults, json: String?, junit: String?, quiet: Bool, interrupted: Int32 = 0) throws -> Never {
         var writeFailed = false
         func write(_ data: Data, to path: String, _ what: String) {
             do {
@@ -229,6 +236,7 @@ struct Test: ParsableCommand {
             print(summary, terminator: "")
         }
         fflush(nil)
+        if interrupted != 0 { throw ExitCode(128 + interrupted) }
         if writeFailed { throw ExitCode(ExitStatus.outputError) }
         throw ExitCode(results.passed ? 0 : 1)
     }

@@ -145,8 +145,9 @@ final class TestRunner: Sendable {
         var outcomes: [TestOutcome?]
     }
 
-    /// Runs every test, `jobs` at a time; outcomes in the order of `tests`.
-    func run(_ tests: [TestCase]) -> [TestOutcome] {
+    /// Runs every test, `jobs` at a time; outcomes in the order of `tests` (nil: not run, the
+    /// runner was interrupted).
+    func run(_ tests: [TestCase]) -> [TestOutcome?] {
         let state = Box(Mutex(State(outcomes: Array(repeating: nil, count: tests.count))))
         let group = DispatchGroup()
         let workers = max(1, min(jobs, tests.count))
@@ -155,7 +156,8 @@ final class TestRunner: Sendable {
             let thread = Thread { [self] in
                 while true {
                     let index: Int? = state.value.withLock { s in
-                        guard s.next < tests.count else { return nil }
+                        // After SIGINT or SIGTERM no new test starts; those running finish.
+                        guard s.next < tests.count, pendingSignal.load(ordering: .relaxed) == 0 else { return nil }
                         defer { s.next += 1 }
                         s.running[s.next] = tests[s.next].id
                         return s.next
@@ -180,7 +182,7 @@ final class TestRunner: Sendable {
         group.wait()
         if progress { writeStderr("\r\u{1B}[K") }
         try? FileManager.default.removeItem(atPath: scratch)
-        return state.value.withLock { s in s.outcomes.map { $0! } }
+        return state.value.withLock { s in s.outcomes }
     }
 
     private let outputLock = Mutex(())
@@ -245,6 +247,8 @@ final class TestRunner: Sendable {
         outcome.output = String(decoding: stderr, as: UTF8.self)
         judge(&outcome, test: test, child: child, stdout: stdout, timeout: timeout)
         if outcome.status != .pass { keepArtifacts(&outcome, stdout: stdout, stderr: stderr) }
+        // (The reports keep the end of the output; the artefacts have all of it.)
+        outcome.output = TestOutcome.clip(outcome.output)
         return outcome
     }
 

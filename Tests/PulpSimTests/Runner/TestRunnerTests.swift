@@ -127,6 +127,22 @@ final class TestRunnerTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: path("artifacts/loops/command.txt"), encoding: .utf8).contains("fault-loop.elf"))
     }
 
+    func testInterruptedRunStartsNoNewTestAndReportsWhatRan() throws {
+        let glob = try copies(of: Paths.firmware("spike", "fault-loop"), count: 4)
+        let process = pulpsimProcess(["test", glob, "--platform", "spike", "--expect-exit", "124", "--timeout", "1.5",
+                                      "--max-instructions", "1e12", "--history", "0", "-j", "1", "--json", path("r.json"),
+                                      "--junit", path("r.xml"), "--no-artifacts"])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.7)
+        process.terminate()  // SIGTERM while the first test runs
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 143)
+        XCTAssertEqual(try outcomes(path("r.json")).count, 1, "the running test finishes, no other starts")
+        XCTAssertEqual(try junitCases(path("r.xml")).count, 1)
+    }
+
     func testChildKilledBySignalIsAnError() throws {
         // A stand-in for pulpsim that crashes as a real one might.
         let crasher = try write("crasher.sh", "#!/bin/sh\nkill -SEGV $$\n")
