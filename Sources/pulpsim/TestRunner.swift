@@ -374,7 +374,9 @@ struct SpawnError: Error, CustomStringConvertible {
 
 /// Starts `path` with `arguments`, stdout and stderr to files, stdin from /dev/null, and waits
 /// for it; kills it (SIGKILL) after `killAfter` seconds.
-func spawnAndWait(_ path: String, _ arguments: [String], stdout: String, stderr: String, killAfter: Double) throws -> ChildResult {
+/// `environment` is added to this process's environment.
+func spawnAndWait(_ path: String, _ arguments: [String], stdout: String, stderr: String, killAfter: Double,
+                  environment: [String] = []) throws -> ChildResult {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -383,8 +385,22 @@ func spawnAndWait(_ path: String, _ arguments: [String], stdout: String, stderr:
     posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
     defer { for p in argv { free(p) } }
+    var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) }
+    defer { for p in envp { free(p) } }
+    if !environment.isEmpty {
+        var i = 0
+        while let entry = environ[i] {
+            let text = String(cString: entry)
+            if !environment.contains(where: { text.hasPrefix(String($0.prefix { $0 != "=" }) + "=") }) { envp.append(strdup(entry)) }
+            i += 1
+        }
+    }
+    envp.append(nil)
     var pid: pid_t = 0
-    let status = argv.withUnsafeBufferPointer { posix_spawn(&pid, path, &actions, nil, $0.baseAddress!, environ) }
+    let status = argv.withUnsafeBufferPointer { args in
+        environment.isEmpty ? posix_spawn(&pid, path, &actions, nil, args.baseAddress!, environ)
+            : envp.withUnsafeBufferPointer { posix_spawn(&pid, path, &actions, nil, args.baseAddress!, $0.baseAddress!) }
+    }
     guard status == 0 else { throw SpawnError(description: String(cString: strerror(status))) }
     // A watchdog kills the child at the deadline unless it has ended. The child is waited for
     // without being reaped first (WNOWAIT), so its pid cannot be reused before the watchdog knows.
