@@ -23,13 +23,14 @@ FUZZ_SWIFT_FLAGS := --package-path Fuzz --scratch-path $(FUZZ_BUILD) -c release 
 # Durations: measured on the 2-core development machine (shared, so give or take a third).
 help:
 	@echo "make test            what CI runs: firmware, Swift tests, QEMU differential programs, firmware/tests.toml"
-	@echo "                     (≈ 4 min; ≈ 5 from clean)"
+	@echo "                     (≈ 4.5 min; ≈ 5.5 from clean)"
 	@echo "make unit-test       firmware and every Swift test (≈ 3 min; ≈ 4 min from clean)"
 	@echo "                     FILTER=REGEX runs the matching ones, by module or test class:"
 	@echo "                       PulpFloatTests  FP32 vectors against the F extension (≈ 10 s)"
 	@echo "                       PulpSimTests    the simulator (≈ 3 min): Machine (Examples, PMSIS, Firmware, Run) ≈ 70 s,"
 	@echo "                                       Trace (Trace, TraceMerge, Timeline) ≈ 55 s, ISA ≈ 12 s, RedMulE ≈ 6 s,"
-	@echo "                                       DMA (MCHAN, iDMA, engine, firmware) ≈ 12 s, Debug (gdb) and ELF < 1 s"
+	@echo "                                       DMA (MCHAN, iDMA, engine, firmware) ≈ 12 s, Debug (gdb) and ELF < 1 s,"
+	@echo "                                       Runner (pulpsim test) ≈ 20 s"
 	@echo "make test-asan       the Swift tests built with AddressSanitizer and LeakSanitizer (≈ 8 min; FILTER=...)"
 	@echo "make test-tsan       the Swift tests built with ThreadSanitizer (≈ 13 min; FILTER=...)"
 	@echo "make test-firmware   every program of firmware/tests.toml through pulpsim test, JUnit in"
