@@ -17,21 +17,25 @@ FUZZ_WORK := .build-fuzz-work
 FUZZ_SWIFT_FLAGS := --package-path Fuzz --scratch-path $(FUZZ_BUILD) -c release \
 	--sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
 
-.PHONY: help setup build release firmware test unit-test qemu-diff spike-compare bench demo fp-vectors redmule-vectors \
+.PHONY: help setup build release firmware test unit-test test-firmware qemu-diff spike-compare bench demo fp-vectors redmule-vectors \
 	clean test-asan test-tsan fuzz fuzz-build fuzz-seeds fuzz-firmware fuzz-replay $(addprefix fuzz-,$(FUZZ_TARGETS))
 
 # Durations: measured on the 2-core development machine (shared, so give or take a third).
 help:
-	@echo "make test            what CI runs: firmware, Swift tests, QEMU differential programs (≈ 4 min; ≈ 5 from clean)"
+	@echo "make test            what CI runs: firmware, Swift tests, QEMU differential programs, firmware/tests.toml"
+	@echo "                     (≈ 4.5 min; ≈ 5.5 from clean)"
 	@echo "make unit-test       firmware and every Swift test (≈ 3 min; ≈ 4 min from clean)"
 	@echo "                     FILTER=REGEX runs the matching ones, by module or test class:"
 	@echo "                       PulpFloatTests  FP32 vectors against the F extension (≈ 10 s)"
 	@echo "                       PulpSimTests    the simulator (≈ 3 min): Machine (Examples, PMSIS, Firmware, Run) ≈ 70 s,"
 	@echo "                                       Trace (Trace, TraceMerge, Timeline) ≈ 55 s, ISA ≈ 12 s, RedMulE ≈ 6 s,"
-	@echo "                                       DMA (MCHAN, iDMA, engine, firmware) ≈ 12 s, Debug (gdb) and ELF < 1 s"
+	@echo "                                       DMA (MCHAN, iDMA, engine, firmware) ≈ 12 s, Debug (gdb) and ELF < 1 s,"
+	@echo "                                       Runner (pulpsim test) ≈ 20 s"
 	@echo "make test-asan       the Swift tests built with AddressSanitizer and LeakSanitizer (≈ 8 min; FILTER=...)"
 	@echo "make test-tsan       the Swift tests built with ThreadSanitizer (≈ 13 min; FILTER=...)"
 	@echo "make test-python     the C library and the Python package's tests, python/tests (docs/python.md)"
+	@echo "make test-firmware   every program of firmware/tests.toml through pulpsim test, JUnit in"
+	@echo "                     .build/firmware-junit.xml (≈ 10 s once built; docs/regression-farm.md)"
 	@echo "make qemu-diff       only the QEMU differential programs, 2 x $(QEMU_DIFF_COUNT) (≈ 45 s; QEMU_DIFF_COUNT=N)"
 	@echo "make spike-compare SPIKE=/path/to/spike"
 	@echo "                     Spike-format traces against Spike's own (not timed: Spike is not installed here)"
@@ -84,7 +88,12 @@ qemu-diff: build
 spike-compare: release firmware
 	python3 Tests/spikecompare/spikecompare.py --spike "$(SPIKE)" --pulpsim $(PULPSIM_RELEASE)
 
-test: unit-test qemu-diff
+# The firmware's own self-checks through the regression-farm runner (docs/regression-farm.md).
+test-firmware: firmware build
+	$(PULPSIM_DEBUG) test firmware/tests.toml -j $(JOBS) --junit .build/firmware-junit.xml \
+		--json .build/firmware-results.json --artifacts .build/firmware-test-artifacts
+
+test: unit-test qemu-diff test-firmware
 
 # Python test drivers (docs/python.md): libPulpSimC.so, the pulpsim package installed in a
 # virtualenv that sees the system's numpy, ml-dtypes and pytest (scripts/setup.sh), and

@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Manifests of `pulpsim test` (docs/regression-farm.md).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // libelf (Debian libelf-dev) for reading firmware ELF files.
@@ -24,6 +26,7 @@ let package = Package(
         // Command-line front end.
         .executableTarget(name: "pulpsim", dependencies: [
             "PulpSim", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
         ], swiftSettings: fastSettings),
         // The C ABI (libPulpSimC.so): opaque machine handles, run, registers and memory.
         .target(name: "PulpSimC", dependencies: ["PulpSim"], exclude: ["include"], swiftSettings: fastSettings),

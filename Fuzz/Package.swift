@@ -40,7 +40,8 @@ let package = Package(
         .executableTarget(name: "fuzz-instructions", dependencies: ["FuzzSupport", .product(name: "PulpSim", package: "pulpsim")],
                           swiftSettings: fuzzFlags + [.swiftLanguageMode(.v5)], linkerSettings: fuzzLink),
         // The command-line front end is compiled in (Sources/fuzz-cli-options/PulpSimCommand.swift
-        // is a link to the real one); its @main entry point is renamed so that libFuzzer's runs.
+        // is a link to the real one; FarmSubcommands.swift stands in for `pulpsim test`, which is
+        // left out); its @main entry point is renamed so that libFuzzer's runs.
         // Warnings are off: here, in another package than PulpSim, the front end's conformances
         // of PulpSim types to ExpressibleByArgument are retroactive (they are not in the root).
         .executableTarget(name: "fuzz-cli-options",

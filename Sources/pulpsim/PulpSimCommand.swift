@@ -24,7 +24,7 @@ struct PulpSimCommand: ParsableCommand {
         125 DMA error, 74 trace or timeline not fully written (otherwise successful run), 130/143 interrupted by SIGINT/SIGTERM (the trace and output are flushed; a second signal
         stops at once).
         """,
-        subcommands: [Run.self, MemoryMap.self, Disassemble.self, TraceDecode.self],
+        subcommands: [Run.self] + farmSubcommands + [MemoryMap.self, Disassemble.self, TraceDecode.self],
         defaultSubcommand: nil)
 }
 
