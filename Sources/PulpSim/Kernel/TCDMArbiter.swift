@@ -60,9 +60,7 @@ final class TCDMArbiter {
     let cores: UnsafeMutablePointer<UnsafeMutablePointer<HartCore>>
     /// Per bank: the arbitration tree's priority counter, accesses granted and cycles lost by cores to another core's access.
     let priority: UnsafeMutablePointer<Int>
-    /// Cores whose logs were handed to the interpreter since the last `resolve`, and cores that
-    /// lost an arbitration in this one (bit h).
-    var written: UInt64 = 0
+    /// Cores that lost an arbitration in this `resolve` (bit h).
     private var stalled: UInt64 = 0
     /// A log is more than half full: the run loop settles before the next turn.
     var pressing = false
@@ -125,14 +123,11 @@ final class TCDMArbiter {
     /// stretches looked at grow while they are free of collisions and shrink when not).
     func resolve(before bound: UInt64, final: Bool = false) {
         let next = self.next
-        // The cores that logged accesses since: their oldest access.
-        var fresh = written
-        written = 0
-        while fresh != 0 {
-            let h = fresh.trailingZeroBitCount
-            fresh &= fresh &- 1
+        // Cores whose logs were empty may have logged accesses since: their oldest access. (The
+        // others' oldest access is still the one `next` holds.)
+        for h in 0..<count where next[h] == .max {
             let log = logs[h]
-            if next[h] == .max && log.head != log.tail {
+            if log.head != log.tail {
                 let record = log.records[log.head & TCDMArbiter.mask]
                 next[h] = (record >> 4) &+ log.shift
                 nextBank[h] = Int(record & 15)

@@ -237,18 +237,21 @@ extension Machine {
         // instruction-count or cycle start point, or after the stop point).
         var traced = state.pointee.observing && (debug.watching || timeline != nil || tracerMayTrace(hart, budget: budget))
         let log = tcdmLog(hart, shared: shared)
+        if let log {
+            // Room for two records per instruction (an access across a word boundary); a log
+            // more than half full is settled before the next turn. (Decided once per turn, so
+            // that traced and untraced runs settle at the same points.)
+            if log.pointee.pending > TCDMArbiter.capacity / 2 { arbiter.unsafelyUnwrapped.pressing = true }
+            let room = (TCDMArbiter.capacity &- log.pointee.pending) / 2 &- 1
+            if room < 1 { return }
+            left = min(left, room)
+        }
+        let full = left
         while left > 0 && !control.ended && core.pointee.awake {
             // An instruction costs at least a cycle: no more instructions than cycles to the horizon.
             let cycle = core.pointee.cycle
-            if cycle >= horizon && left < budget { return }
-            var slice = min(left, Int(clamping: max(1, horizon &- cycle)))
-            if let log {
-                // Room for two records per instruction (an access across a word boundary).
-                if log.pointee.pending > TCDMArbiter.capacity / 2 { arbiter.unsafelyUnwrapped.pressing = true }
-                let room = (TCDMArbiter.capacity &- log.pointee.pending) / 2 &- 1
-                if room < 1 { return }
-                slice = min(slice, room)
-            }
+            if cycle >= horizon && left < full { return }
+            let slice = min(left, Int(clamping: max(1, horizon &- cycle)))
             if traced {
                 if !debug.watching {
                     // Batches on the capturing fast path; what leaves it goes through stepTraced.
@@ -265,7 +268,7 @@ extension Machine {
             let before = core.pointee.instret
             let end = interpreter.execute(hart, budget: slice, log: log)
             left -= Int(core.pointee.instret &- before)
-            if end == .slowPath && log != nil { settleTCDM(hart) }
+            if end == .slowPath && shared { settleTCDM(hart) }
             switch end {
             case .budget: continue  // the budget or the horizon: the loop's conditions decide
             case .traceTrigger:
@@ -287,7 +290,6 @@ extension Machine {
     /// one hart while the others stand still can fill it; those accesses are served at once.)
     @inline(__always) func tcdmLog(_ hart: Hart, shared: Bool) -> UnsafeMutablePointer<TCDMLog>? {
         guard shared, let arbiter, hart.index < arbiter.count, arbiter.room(hart.index) >= 4 else { return nil }
-        arbiter.written |= UInt64(1) << UInt64(hart.index)
         return arbiter.logs + hart.index
     }
 
