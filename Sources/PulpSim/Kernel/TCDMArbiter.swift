@@ -161,13 +161,12 @@ final class TCDMArbiter {
                 frontierKnown = true
                 if first >= frontier { applyStalls(); return }
             }
-            let alone = at & (at &- 1) == 0
-            if alone && second &- first >= 64 {
+            if at & (at &- 1) == 0 {
                 // One core alone until `second`: every access of it before then is served.
                 grantRun(at.trailingZeroBitCount, before: min(second, frontier))
                 continue
             }
-            if alone || !sameBank(at) {
+            if !sameBank(at) {
                 // No collision in `first`: look for the first one in the next `window` cycles
                 // and serve everything before it.
                 let end = first &+ window < frontier ? first &+ window : frontier
