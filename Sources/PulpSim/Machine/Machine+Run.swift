@@ -48,6 +48,7 @@ extension Machine {
         let maxCycles = options.maxCycles ?? .max
         var spinInterval = Machine.spinCheckFirst
         var spinCheckAt = total &+ spinInterval
+        var nextHousekeeping = total &+ (1 << 20)
 
         while !control.ended {
             if awaited != nil && completions() != completionsBefore {
@@ -122,7 +123,10 @@ extension Machine {
                 let signal = check()
                 if signal != 0 { control.finish(.interrupted(signal: signal)) }
             }
-            if rounds & 255 == 0 {
+            // Every 256 turns, or every 2^20 instructions (a lone hart's turns are long): the
+            // debugger's interrupt, the wall-clock timeout, the progress line.
+            if rounds & 255 == 0 || total >= nextHousekeeping {
+                nextHousekeeping = total &+ (1 << 20)
                 if let check = interruptCheck, check() {
                     control.finish(.stopped(hart: turn.hart, pc: core.pointee.pc))
                 }
