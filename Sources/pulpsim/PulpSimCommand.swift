@@ -41,6 +41,8 @@ struct Run: ParsableCommand {
         Examples:
           pulpsim run hello.elf                          # 8-hart pulp-cluster, prints the firmware's output
           pulpsim run --harts 1 --stats kernel.elf       # one hart, per-hart counts at the end
+          pulpsim run --stats kernel.elf                 # stall cycles by cause, TCDM bank conflicts per bank
+          pulpsim run --no-tcdm-contention kernel.elf    # every TCDM access served at once (faster)
           pulpsim run --platform spike rv32ui-p-add      # Spike-compatible platform with HTIF
           pulpsim run --platform pulp --stats chip.elf   # the pulp chip: the fabric controller boots, starts the cluster
           pulpsim run --isa rv32imfc_zba_zbb kernel.elf  # harts with Zba and Zbb (CV32E40X)
