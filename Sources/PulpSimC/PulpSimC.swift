@@ -290,6 +290,13 @@ public func pulpsim_run_until_symbol(_ handle: UnsafeMutableRawPointer?, _ name:
     return run(s, .pc(address))
 }
 
+@_cdecl("pulpsim_run_cycles")
+public func pulpsim_run_cycles(_ handle: UnsafeMutableRawPointer?, _ count: UInt64) -> Int32 {
+    guard let s = session(handle) else { return errArgument }
+    guard count > 0 else { return s.fail(errArgument, "the cycle count must be at least 1") }
+    return run(s, .cycles(min(count, UInt64.max / 2)))
+}
+
 @_cdecl("pulpsim_run_until_completion")
 public func pulpsim_run_until_completion(_ handle: UnsafeMutableRawPointer?, _ kind: UnsafePointer<CChar>?) -> Int32 {
     guard let s = session(handle) else { return errArgument }

@@ -102,6 +102,7 @@ def library() -> ctypes.CDLL:
         "pulpsim_run_until_pc": (I, [P, U32]),
         "pulpsim_run_until_symbol": (I, [P, CS]),
         "pulpsim_run_until_completion": (I, [P, CS]),
+        "pulpsim_run_cycles": (I, [P, U64]),
         "pulpsim_result_json": (CS, [P]),
         "pulpsim_exit_status": (I, [P]),
         "pulpsim_output": (CS, [P]),
@@ -263,17 +264,21 @@ class Machine:
     # ---------------------------------------------------------------- running
 
     def run(self, until: Optional[Address] = None, instructions: Optional[int] = None,
-            check: bool = False, completion: Optional[str] = None) -> str:
+            check: bool = False, completion: Optional[str] = None, cycles: Optional[int] = None) -> str:
         """Runs until the firmware ends the run (no arguments), until a symbol or pc (`until`:
         a name or an address), for `instructions` more instructions (over all harts), or until
         a device completes work (`completion`: "redmule" for a RedMulE job, "dma" for a DMA
-        transfer, "any").
+        transfer, "any"), or for `cycles` more cycles of simulated time.
         Returns the end reason as named in the JSON result ("exit", "stopped", "trap",
         "deadlock", "instruction-limit", ...); the details are in `result`. With check=True,
         an end other than "exit" with code 0 (or "stopped" at the target) raises PulpsimError."""
-        if sum(x is not None for x in (until, instructions, completion)) > 1:
-            raise PulpsimError("run(): give one of `until`, `instructions` and `completion`")
-        if completion is not None:
+        if sum(x is not None for x in (until, instructions, completion, cycles)) > 1:
+            raise PulpsimError("run(): give one of `until`, `instructions`, `completion` and `cycles`")
+        if cycles is not None:
+            if not 1 <= int(cycles) < 2**63:
+                raise PulpsimError(f"run(): the cycle count must be at least 1 (got {cycles})")
+            code = self._lib.pulpsim_run_cycles(self.handle, int(cycles))
+        elif completion is not None:
             code = self._lib.pulpsim_run_until_completion(self.handle, _bytes(completion))
         elif instructions is not None:
             if not 1 <= int(instructions) < 2**64:
@@ -288,7 +293,8 @@ class Machine:
         self.end = self._check(code)
         reason = EndReason.NAMES.get(self.end, str(self.end))
         if check:
-            fine = reason == "stopped" if (until is not None or instructions is not None or completion is not None) else (
+            fine = reason == "stopped" if (until is not None or instructions is not None or completion is not None
+                                           or cycles is not None) else (
                 reason == "exit" and self.exit_code == 0)
             if not fine:
                 result = self.result

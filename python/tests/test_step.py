@@ -106,3 +106,17 @@ def test_trace(hello, tmp_path):
     assert path.stat().st_size == size
     with pytest.raises(PulpsimError, match="unknown trace format 'vcd'"):
         hello.trace(tmp_path / "t", format="vcd")
+
+
+def test_run_for_cycles(machine, firmware):
+    """run(cycles=N): every running hart reaches N cycles after the earliest one, then stops;
+    running again goes on from there to the end."""
+    machine.load(firmware("pulp-cluster", "hello-cluster"))
+    assert machine.run(cycles=500) == "stopped"
+    cycles = [machine.cycles(h) for h in range(8)]
+    assert min(cycles) >= 500, cycles
+    assert max(cycles) < 500 + 64, cycles  # no hart ran far past it (a turn ends at the target)
+    assert machine.run(cycles=400) == "stopped"
+    assert min(machine.cycles(h) for h in range(8)) >= 900
+    assert machine.run() == "exit"
+    assert machine.exit_code == 0

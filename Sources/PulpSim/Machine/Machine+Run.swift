@@ -8,6 +8,7 @@ extension Machine {
         let started = monotonicSeconds()
         var temporaryBreakpoint: UInt32?
         var instructionLimit = options.maxInstructions
+        var cycleTarget = UInt64.max
         switch target {
         case .end: break
         case .pc(let pc): temporaryBreakpoint = pc
@@ -20,6 +21,9 @@ extension Machine {
             let total = harts.reduce(0) { $0 + $1.instret }
             instructionLimit = min(instructionLimit ?? .max, total &+ n)
         case .completion: break
+        case .cycles(let n):
+            let awake = harts.filter { $0.core.pointee.awake }.map(\.cycle)
+            cycleTarget = (awake.min() ?? harts.map(\.cycle).max() ?? 0) &+ n
         }
         // Completions counted so far, for `.completion` (the watched kinds only).
         var awaited: DeviceCompletion?
@@ -72,6 +76,7 @@ extension Machine {
                     break
                 }
                 if t >= maxCycles { control.finish(.cycleLimit(maxCycles)); break }
+                if t >= cycleTarget { control.finish(.stopped(hart: max(0, lastTurnHart), pc: harts[max(0, lastTurnHart)].pc)); break }
                 scheduler.fireEvents(upTo: t)
                 idleEvents += harts.contains { $0.state == .running } ? -idleEvents : 1
                 continue
@@ -79,6 +84,10 @@ extension Machine {
             idleEvents = 0
             let core = cores[turn.hart]
             let cycle = core.pointee.cycle
+            if cycle >= cycleTarget {  // every running hart has reached the target
+                control.finish(.stopped(hart: turn.hart, pc: core.pointee.pc))
+                break
+            }
             let nextEvent = events.nextTimeOrMax
             if nextEvent <= cycle {
                 scheduler.fireEvents(upTo: cycle)
@@ -86,7 +95,7 @@ extension Machine {
             }
             // Run until this hart is `quantum` cycles ahead of the next one, or the next event.
             var horizon = turn.runnerUp == .max ? cycle &+ 65_536 : turn.runnerUp &+ scheduler.quantum
-            horizon = min(horizon, nextEvent, maxCycles)
+            horizon = min(horizon, nextEvent, maxCycles, cycleTarget)
             var budget = Int(clamping: max(1, horizon &- cycle))
             if let limit = instructionLimit {
                 if total >= limit {

@@ -43,6 +43,9 @@ public enum RunTarget: Sendable {
     case pc(UInt32)
     case symbol(String)
     case instructions(UInt64)
+    /// For this many more cycles of simulated time: until every running hart has reached the
+    /// cycle that many after the earliest running hart's (or, all asleep, the latest hart's).
+    case cycles(UInt64)
     /// Until a device completes work: a RedMulE job or a DMA transfer (its completion event
     /// has fired; the run stops before any hart runs past that cycle).
     case completion(DeviceCompletion)

@@ -115,6 +115,10 @@ int pulpsim_run(pulpsim_machine *m);
 /* count more instructions, counted over all harts together (then PULPSIM_END_STOPPED). */
 int pulpsim_run_instructions(pulpsim_machine *m, uint64_t count);
 
+/* count more cycles of simulated time: until every running hart has reached the cycle count
+ * after the earliest running hart's (then PULPSIM_END_STOPPED). */
+int pulpsim_run_cycles(pulpsim_machine *m, uint64_t count);
+
 /* Until a hart is about to execute the instruction at pc. */
 int pulpsim_run_until_pc(pulpsim_machine *m, uint32_t pc);
 
