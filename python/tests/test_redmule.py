@@ -21,7 +21,8 @@ def fp16_bound(x, w, y, n):
     return (n + 1) * 2.0**-11 * magnitude + 2.0**-24
 
 
-def run_gemm(machine, firmware, m, n, k, op=GEMM, seed=0):
+def load_gemm(machine, firmware, m, n, k, op=GEMM, seed=0):
+    """Loads redmule-host-gemm with random FP16 operands of an M x N x K job; returns them."""
     machine.load(firmware("pulp-cluster", "redmule-host-gemm"))
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2, 2, (m, n)).astype(np.float16)
@@ -32,6 +33,11 @@ def run_gemm(machine, firmware, m, n, k, op=GEMM, seed=0):
     machine.write_array("gemm_x", x)
     machine.write_array("gemm_w", w)
     machine.write_array("gemm_y", y)
+    return x, w, y
+
+
+def run_gemm(machine, firmware, m, n, k, op=GEMM, seed=0):
+    x, w, y = load_gemm(machine, firmware, m, n, k, op, seed)
     machine.run(check=True)
     z = machine.read_array("gemm_y", (m, k), np.float16)
     return x, w, y, z
@@ -142,16 +148,7 @@ def test_run_until_the_job_completes(machine, firmware):
     """run(completion="redmule") stops at the cycle of the job's completion event, with Z
     already in memory, before the firmware goes on; the run then continues to its end."""
     m, n, k = 24, 32, 20
-    machine.load(firmware("pulp-cluster", "redmule-host-gemm"))
-    rng = np.random.default_rng(7)
-    x = rng.uniform(-2, 2, (m, n)).astype(np.float16)
-    w = rng.uniform(-2, 2, (n, k)).astype(np.float16)
-    y = rng.uniform(-4, 4, (m, k)).astype(np.float16)
-    for name, value in (("gemm_m", m), ("gemm_n", n), ("gemm_k", k), ("gemm_op", GEMM)):
-        machine.write_array(name, np.array([value], dtype=np.uint32))
-    machine.write_array("gemm_x", x)
-    machine.write_array("gemm_w", w)
-    machine.write_array("gemm_y", y)
+    x, w, y = load_gemm(machine, firmware, m, n, k, seed=7)
     assert machine.run(completion="redmule", check=True) == "stopped"
     assert machine.result["redmule"]["jobs"] == 1
     z = machine.read_array("gemm_y", (m, k), np.float16)
