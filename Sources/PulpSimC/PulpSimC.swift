@@ -145,6 +145,13 @@ private func boolean(_ text: String) -> Bool? {
     }
 }
 
+
+/// The boolean options `pulpsim_set_option` takes, by name.
+nonisolated(unsafe) private let booleanOptions: [String: WritableKeyPath<MachineOptions, Bool>] = [
+    "tcdm_contention": \.tcdmContention, "count_stalls": \.countStalls, "echo_output": \.echoOutput,
+    "stdout_prefix": \.stdoutPrefix, "print_diagnostics": \.printDiagnostics,
+]
+
 @_cdecl("pulpsim_set_option")
 public func pulpsim_set_option(_ handle: UnsafeMutableRawPointer?, _ name: UnsafePointer<CChar>?,
                                _ value: UnsafePointer<CChar>?) -> Int32 {
@@ -178,21 +185,9 @@ public func pulpsim_set_option(_ handle: UnsafeMutableRawPointer?, _ name: Unsaf
     case "ram_mib":
         guard let v = integer(value), v <= 2048 else { return bad("a size in MiB") }
         o.platform.ramSize = UInt32(truncatingIfNeeded: v * 1024 * 1024)
-    case "tcdm_contention":
+    case let flag where booleanOptions[flag] != nil:
         guard let v = boolean(value) else { return bad("a boolean") }
-        o.tcdmContention = v
-    case "count_stalls":
-        guard let v = boolean(value) else { return bad("a boolean") }
-        o.countStalls = v
-    case "echo_output":
-        guard let v = boolean(value) else { return bad("a boolean") }
-        o.echoOutput = v
-    case "stdout_prefix":
-        guard let v = boolean(value) else { return bad("a boolean") }
-        o.stdoutPrefix = v
-    case "print_diagnostics":
-        guard let v = boolean(value) else { return bad("a boolean") }
-        o.printDiagnostics = v
+        o[keyPath: booleanOptions[flag]!] = v
     case "redmule_errors":
         guard let v = RedMulEErrorPolicy(rawValue: value) else { return bad("error or warn") }
         o.redmuleErrors = v
