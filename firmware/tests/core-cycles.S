@@ -230,6 +230,33 @@ target24:
     fence.i
     END 30, 2
 
+    # 31. A jalr through the register the instruction just before wrote (a call the linker did
+    #     not relax: auipc, jalr): the auipc (1), the jalr waiting while it is in execute (1),
+    #     the jalr (2).
+    BEGIN
+    auipc t3, 0
+    jalr x0, 8(t3)          # to the instruction after it
+    END 31, 4
+
+    # 32. One instruction between the write and the jalr: no wait (1 + 1 + 2).
+    la t3, 1f
+    BEGIN
+    addi t3, t3, 0
+    addi a3, a4, 1
+    jalr x0, 0(t3)
+1:
+    END 32, 4
+
+    # 33. The jalr reached by a jump right after the write: the jump is what precedes it, no
+    #     wait (addi 1, jal 2, jalr 2).
+    la t3, 1f
+    BEGIN
+    addi t3, t3, 0
+    jal x0, 2f
+2:  jalr x0, 0(t3)
+1:
+    END 33, 5
+
     li a7, 0
 fail:
     slli a7, a7, 1

@@ -315,10 +315,17 @@ struct OperationTables {
     let events: UnsafeMutablePointer<UInt8>
     /// Loads: the file of the loaded register, 1 x or 2 f (`Interpreter.loadHazard`); 0 otherwise.
     let loadDestination: UnsafeMutablePointer<UInt8>
+    /// 1 for the fast-path operations that write an x register through the ALU port and whose
+    /// fast semantics add their entry's `rs3` (the stall of a jalr right after them through
+    /// that register, `Interpreter.writeHazard`).
+    let writeHazard: UnsafeMutablePointer<UInt8>
 
     init() {
         loadDestination = .allocate(capacity: 256)
         loadDestination.initialize(repeating: 0, count: 256)
+        writeHazard = .allocate(capacity: 256)
+        writeHazard.initialize(repeating: 0, count: 256)
+        for op in Interpreter.writeHazardOperations { writeHazard[Int(op.rawValue)] = 1 }
         slowPath = .allocate(capacity: 256)
         slowPath.initialize(repeating: 0, count: 256)
         events = .allocate(capacity: 256)
@@ -360,6 +367,7 @@ struct OperationTables {
         slowPath.deallocate()
         events.deallocate()
         loadDestination.deallocate()
+        writeHazard.deallocate()
     }
 }
 

@@ -101,9 +101,9 @@ extension Execution {
             }
             accrue(flags, writesF: e.pointee.operation == .fmin || e.pointee.operation == .fmax, C.self)
             advance(e)
-        case .fmvXW: x[e.rd] = f[e.rs1]; advance(e)
+        case .fmvXW: x[e.rd] = f[e.rs1]; advanceWriting(e)
         case .fmvWX: f[e.rd] = x[e.rs1]; advance(e); dirtyFloatState(C.self)
-        case .fclass: x[e.rd] = Binary32.classify(f[e.rs1]); advance(e)
+        case .fclass: x[e.rd] = Binary32.classify(f[e.rs1]); advanceWriting(e)
         default: return .unknown
         }
         return .next

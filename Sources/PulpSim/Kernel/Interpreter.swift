@@ -195,6 +195,13 @@ struct Execution {
     /// precomputed into the entry's `rs3`).
     @inline(__always) mutating func loadHazard(_ e: Entry) { stalls &+= UInt64(e.pointee.rs3) }
 
+    /// `advance` for an operation of `Interpreter.writeHazardOperations`: plus the stall of a
+    /// `jalr` right after it through the register it writes (`Interpreter.writeHazard`).
+    @inline(__always) mutating func advanceWriting(_ e: Entry) {
+        pc = e.next(pc)
+        stalls &+= UInt64(e.pointee.rs3)
+    }
+
     /// One extra cycle for an access that needs two bus transactions; branch-free.
     @inline(__always) mutating func misaligned(_ address: UInt32, _ size: UInt32) {
         stalls &+= UInt64(misalignedCycles(address, size))
@@ -381,18 +388,21 @@ final class Interpreter {
             word |= high << 16
         }
         var d = Decoder.decode(word, at: pc, extensions: extensions)
-        // A load's hazard cycles come from the two instructions after it, which count as code
-        // too (a store to them drops the load: `invalidate`).
+        // A load's hazard cycles come from the two instructions after it, an ALU write's from the
+        // one after it; they count as code too (a store to them drops the entry: `invalidate`).
         let isLoad = tables.loadDestination[Int(d.operation.rawValue)] != 0
+        let looksAhead = isLoad || tables.writeHazard[Int(d.operation.rawValue)] != 0
         for view in bus.views(of: pc) {  // a store through any view of this memory drops it
             codePages[Int(view >> 12)] = 1
-            codePages[Int((view &+ (isLoad ? Interpreter.lookAhead : 3)) >> 12)] = 1
+            codePages[Int((view &+ (looksAhead ? Interpreter.lookAhead : 3)) >> 12)] = 1
         }
         decodedSinceFlush = true
         if isLoad {
             let hazard = loadHazard(d, at: pc)
             d.rs3 = hazard.cycles
             d.rm = hazard.jumpStalls
+        } else if tables.writeHazard[Int(d.operation.rawValue)] != 0 {
+            d.rs3 = writeHazard(d, at: pc)
         }
         if let marker = debug.marker(at: pc) {
             d.operation = .illegal
@@ -444,6 +454,38 @@ final class Interpreter {
         if nd.cost == .jump || nd.cost == .branch || nd.path == .slow || file != .x { return (0, 0) }
         guard let after = peekDecode(nextPC &+ UInt32(next.length)) else { return (0, 0) }
         return after.operation == .jalr && after.rs1 == register ? (1, 1) : (0, 0)
+    }
+
+    /// The operations whose fast semantics add their entry's `rs3` as the stall of a `jalr` right
+    /// after them through the register they write (`writeHazard`): every fast-path operation that
+    /// writes an x register through the ALU port and has no rs3 operand — RV32I computational
+    /// instructions, RV32M, Zba, Zbb, `fmv.x.w` and `fclass.s`. (`feq`/`flt`/`fle` and
+    /// `fcvt.w[u].s` share their semantics with operations that use rs3 and rm, and CSR reads run
+    /// on the slow path: a `jalr` right after them is not charged the stall.)
+    static let writeHazardOperations: [Operation] = [
+        .lui, .auipc, .addi, .slti, .sltiu, .xori, .ori, .andi, .slli, .srli, .srai,
+        .add, .sub, .sll, .slt, .sltu, .xor, .srl, .sra, .or, .and,
+        .mul, .mulh, .mulhsu, .mulhu, .div, .divu, .rem, .remu,
+        .sh1add, .sh2add, .sh3add,
+        .andn, .orn, .xnor, .clz, .ctz, .cpop, .max, .maxu, .min, .minu, .sextB, .sextH, .zextH, .rol, .ror, .rori, .orcB, .rev8,
+        .fmvXW, .fclass,
+    ]
+
+    /// The stall a `jalr` right after `writer` (which writes an x register through the ALU port)
+    /// costs when it jumps through that register: 1 cycle, counted as a jump stall (JMP_STALL).
+    /// CV32E40P (docs/source/pipeline.rst, "Hazards": "Jump register (jalr) data hazard in case
+    /// that a jalr depends on the result of an immediately preceding instruction";
+    /// rtl/cv32e40p_controller.sv, `jr_stall` on `regfile_alu_we_fw_i && reg_d_alu_is_reg_a_i`):
+    /// the jalr waits in decode one cycle while the writer is in execute. Precomputed at decode
+    /// time into the writer's entry (`rs3`, which none of these operations uses). The writer's
+    /// successor is always the instruction after it (it does not change the flow); a `jalr`
+    /// reached by a jump or taken branch waits for nothing (the jump is what precedes it). The
+    /// common case is a call that was not relaxed: `auipc ra, ...; jalr ra, ...(ra)`.
+    func writeHazard(_ writer: DecodedInstruction, at pc: UInt32) -> UInt8 {
+        let register = writer.rd
+        if register == 0 || register == zeroSinkRegister { return 0 }
+        guard let next = peekDecode(pc &+ UInt32(writer.length)) else { return 0 }
+        return next.operation == .jalr && next.rs1 == register ? 1 : 0
     }
 
     /// The instruction at `pc`, decoded without touching the cache; nil if it cannot be fetched.
@@ -529,6 +571,7 @@ final class Interpreter {
         var count = 0
         let totals = K.on ? hart.eventTotals : nil
         let eventTraits = K.on ? tables.events : nil
+        let writeHazards = K.on ? tables.writeHazard : nil
         let tcdm = K.on ? tcdmSegments : nil
 
         // The budget is in cycles: the loop goes on while instructions retired plus stall cycles
@@ -569,6 +612,12 @@ final class Interpreter {
                     let hazard = UInt64(e.pointee.rs3), jump = UInt64(e.pointee.rm)
                     extra &-= hazard
                     totals.unsafelyUnwrapped[EventTotals.loadStallCycles] &+= hazard &- jump
+                    totals.unsafelyUnwrapped[EventTotals.jumpHazardCycles] &+= jump
+                }
+                else if K.on && writeHazards.unsafelyUnwrapped[Int(op.rawValue)] != 0 {
+                    // The stall of a jalr right after it is a jump stall.
+                    let jump = UInt64(e.pointee.rs3)
+                    extra &-= jump
                     totals.unsafelyUnwrapped[EventTotals.jumpHazardCycles] &+= jump
                 }
                 if e.pointee.length == 2 { index |= EventTotals.compressed }

@@ -119,7 +119,7 @@ public struct HartSummary: Sendable, Codable {
 public struct StallBreakdown: Sendable, Codable, Equatable {
     /// A load's result used by the next instruction (LD_STALL).
     public var loadUse: UInt64 = 0
-    /// A jalr waiting for a loaded register (JMP_STALL).
+    /// A jalr waiting for a loaded register or the result of the instruction just before it (JMP_STALL).
     public var jumpRegister: UInt64 = 0
     /// Jumps (+1) and taken branches (+2), and their targets that are not word-aligned.
     public var jumpsAndBranches: UInt64 = 0

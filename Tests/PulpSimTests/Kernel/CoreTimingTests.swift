@@ -134,6 +134,40 @@ final class CoreTimingTests: XCTestCase {
         }
     }
 
+    /// jalr through the register the instruction just before wrote through the ALU: that
+    /// instruction 1, the jalr waiting while it is in execute 1, the jalr 2 (rtl/cv32e40p_controller.sv,
+    /// jr_stall). Written two instructions before, or another register: no wait. A multiply or
+    /// a divide before it: its own cycles, then the wait. A compressed `c.mv` + `c.jr`: the same.
+    func testALUWriteThenJalr() throws {
+        let end = Self.code + 8
+        let auipc: UInt32 = 13 << 7 | 0x17  // auipc a3, 0
+        XCTAssertEqual(try cycles([auipc, Self.jalr(0, 13, 8)]), 4, "auipc; jalr through it")
+        XCTAssertEqual(try cycles([Self.addi(13, 13, 0), Self.jalr(0, 13, 0)]) { $0.x[13] = end }, 4, "addi; jalr")
+        XCTAssertEqual(try cycles([Self.addi(14, 13, 0), Self.jalr(0, 13, 0)]) { $0.x[13] = end }, 3, "other register")
+        XCTAssertEqual(try cycles([Self.addi(13, 13, 0), Self.nop, Self.jalr(0, 13, 0)]) { $0.x[13] = end + 4 }, 4,
+                       "one instruction between")
+        XCTAssertEqual(try cycles([Self.mul(13, 13, 14), Self.jalr(0, 13, 0)]) { $0.x[13] = end; $0.x[14] = 1 }, 4, "mul; jalr")
+        XCTAssertEqual(try cycles([Self.divu(13, 13, 14), Self.jalr(0, 13, 0)]) { $0.x[13] = end; $0.x[14] = 1 }, 34 + 1 + 2,
+                       "divu by 1; jalr")
+        let compressed: [UInt16] = [0x86BA, 0x8682]  // c.mv a3, a4; c.jr a3
+        XCTAssertEqual(try cycles(bytes: compressed.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }) { $0.x[14] = Self.code + 4 }, 4,
+                       "c.mv; c.jr")
+    }
+
+    /// The wait of a jalr right after an ALU write is a jump stall (JMP_STALL), and `--stats`
+    /// files it under jump_register.
+    func testALUWriteThenJalrIsAJumpStall() throws {
+        let machine = try self.machine(Self.bytes([Self.addi(13, 13, 0), Self.jalr(0, 13, 0)]))
+        let hart = machine.harts[0]
+        hart.x[13] = Self.code + 8
+        hart.writeCSR(CSR.mhpmevent3, PerformanceEvent.jumpStall.bit)
+        hart.writeCSR(CSR.mhpmevent3 + 1, PerformanceEvent.loadStall.bit)
+        hart.writeCSR(CSR.mcountinhibit, 0)
+        XCTAssertEqual(try run(machine, to: Self.code + 8), 4)
+        XCTAssertEqual(hart.readCSR(CSR.mhpmcounter3, timeNow: hart.cycle), 2, "JMP_STALL: the wait and the jalr's own cycle")
+        XCTAssertEqual(hart.readCSR(CSR.mhpmcounter3 + 1, timeNow: hart.cycle), 0, "LD_STALL")
+    }
+
     /// The hazard is worked out when the load is decoded: a later write of the instruction after
     /// it (here by the debugger's memory write, which takes the same path as a store) drops the
     /// decoded load, and the next run sees the new neighbour.
