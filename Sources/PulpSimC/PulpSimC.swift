@@ -182,6 +182,9 @@ public func pulpsim_set_option(_ handle: UnsafeMutableRawPointer?, _ name: Unsaf
     case "l2_kib":
         guard let v = integer(value), v <= 1 << 20 else { return bad("a size in KiB") }
         o.platform.l2Size = UInt32(v * 1024)
+    case "l2_latency":
+        guard let v = integer(value), v <= 1000 else { return bad("a number of cycles (0 to 1000)") }
+        o.l2Latency = Int(v)
     case "ram_mib":
         guard let v = integer(value), v <= 2048 else { return bad("a size in MiB") }
         o.platform.ramSize = UInt32(truncatingIfNeeded: v * 1024 * 1024)
@@ -201,7 +204,7 @@ public func pulpsim_set_option(_ handle: UnsafeMutableRawPointer?, _ name: Unsaf
         o.platform.dma = v
     default:
         return s.fail(errArgument, "unknown option '\(name)' (known: quantum, max_instructions, max_cycles, timeout, harts, "
-                      + "tcdm_kib, l2_kib, ram_mib, tcdm_contention, count_stalls, echo_output, stdout_prefix, "
+                      + "tcdm_kib, l2_kib, l2_latency, ram_mib, tcdm_contention, count_stalls, echo_output, stdout_prefix, "
                       + "print_diagnostics, redmule_errors, dma_errors, dma)")
     }
     o.captureOutput = true

@@ -73,6 +73,9 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("no-tcdm-contention"), help: "Serve every TCDM access at once, as if each core had banks of its own (by default the cluster cores' accesses to the 16 banks are arbitrated round-robin, and a core that loses waits a cycle).")
     var noTCDMContention = false
 
+    @Option(name: .customLong("l2-latency"), help: "Extra cycles of a cluster core's load or store to L2, the round trip through the cluster bus and the SoC interconnect (0-1000; default 14 on pulp-cluster and pulp, where an L2 load then takes 15 cycles and a TCDM load 1; the fabric controller's L2 accesses take 1).")
+    var l2Latency: Int?
+
     @Option(help: "Stop after this many instructions in total (exit 123). Accepts 1e9.")
     var maxInstructions: String?
 
@@ -174,6 +177,7 @@ struct Run: ParsableCommand {
         _ = try extensions()
         try Run.check("--tcdm-kib", tcdmKib, Run.tcdmKibRange)
         try Run.check("--l2-kib", l2Kib, Run.l2KibRange)
+        try Run.check("--l2-latency", l2Latency, MachineOptions.l2LatencyRange)
         try Run.check("--ram-mib", ramMib, Run.ramMibRange)
         if let gdb {
             do { _ = try GDBServer.parse(gdb) } catch GDBServerError.notLoopback(let host) {
@@ -241,6 +245,7 @@ struct Run: ParsableCommand {
         options.stdoutPrefix = stdoutPrefix
         options.countStalls = stats
         options.tcdmContention = !noTCDMContention
+        options.l2Latency = l2Latency
         return options
     }
 
@@ -417,7 +422,7 @@ struct Run: ParsableCommand {
                        result.totalInstructions, result.wallSeconds, result.mips, result.cycles)
         if result.harts.contains(where: { $0.stalls != nil }) {
             // Where the cycles went besides one per instruction (docs/platform.md §1).
-            let names = ["load-use", "jalr", "jump/br", "mul/div", "fpu", "csr", "misalign", "traps", "tcdm", "sleep"]
+            let names = ["load-use", "jalr", "jump/br", "mul/div", "fpu", "csr", "misalign", "traps", "tcdm", "l2", "sleep"]
             text += "stall cycles by cause\nhart" + names.map { String(repeating: " ", count: max(1, 11 - $0.count)) + $0 }.joined() + "\n"
             for h in result.harts {
                 guard let s = h.stalls else { continue }

@@ -2,7 +2,7 @@
 # handler), linked at the start of each platform's code memory.
 FAULT_TESTS := fault-illegal fault-store fault-loop fault-wfi fault-irq fault-trap-storm trace-classes trace-fflags-order exit-eoc \
   misaligned-cycles core-cycles ready-loop fault-xpulp fault-null-call elw boot-vectors boot-vectors-storm spin-flag \
-  tcdm-banks
+  tcdm-banks l2-latency
 FAULT_TEXT_spike := 0x80000000
 FAULT_TEXT_pulp-cluster := 0x1C000000
 
@@ -14,7 +14,7 @@ TARGETS += $(BUILD)/$1/$2.elf
 endef
 $(foreach p,$(filter spike pulp-cluster,$(PLATFORMS)),$(foreach t,$(FAULT_TESTS),$(eval $(call FAULT_RULE,$p,$t))))
 # Bare programs for the `pulp` chip (the fabric controller boots them).
-FC_TESTS := fc-vectored fc-never-started fc-bad-boot fc-alias-fault spin-flag
+FC_TESTS := fc-vectored fc-never-started fc-bad-boot fc-alias-fault spin-flag l2-latency
 FAULT_TEXT_pulp := 0x1C008000
 $(foreach p,$(filter pulp,$(PLATFORMS)),$(foreach t,$(FC_TESTS),$(eval $(call FAULT_RULE,$p,$t))))
 

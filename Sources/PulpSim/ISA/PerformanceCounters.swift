@@ -81,7 +81,10 @@ enum EventTotals {
     /// for a loaded register (JMP_STALL).
     static let loadStallCycles = 64 + 9
     static let jumpHazardCycles = 64 + 10
-    static let count = 64 + 11
+    /// Cycles loads (and, at +1, stores) waited for a slower memory (a cluster core's round trip
+    /// to L2, `Bus.setAccessLatency`).
+    static let memoryWaitCycles = 64 + 11
+    static let count = 64 + 13
 }
 
 /// Per-operation facts the counting loop reads (`OperationTables.events`).
@@ -217,9 +220,11 @@ extension Hart {
             return total(of: 1 << UInt32(event))  // same signal as CV32E40P's event of that number
         case .loads: return transfers(EventTotals.load, externalOnly: false)
         case .stores: return transfers(EventTotals.store, externalOnly: false)
-        // No wait states: an external transfer takes one cycle.
-        case .externalLoads, .externalLoadCycles: return transfers(EventTotals.load, externalOnly: true)
-        case .externalStores, .externalStoreCycles: return transfers(EventTotals.store, externalOnly: true)
+        // An external transfer takes one cycle, plus the round trip of a cluster core to L2.
+        case .externalLoads: return transfers(EventTotals.load, externalOnly: true)
+        case .externalStores: return transfers(EventTotals.store, externalOnly: true)
+        case .externalLoadCycles: return transfers(EventTotals.load, externalOnly: true) &+ eventTotals[EventTotals.memoryWaitCycles]
+        case .externalStoreCycles: return transfers(EventTotals.store, externalOnly: true) &+ eventTotals[EventTotals.memoryWaitCycles + 1]
         case .tcdmContention: return core.pointee.tcdmStalls
         case .fpTypeConflict: return total(of: PerformanceEvent.fpTypeConflict.bit)
         case .fpContention: return total(of: PerformanceEvent.fpContention.bit)
@@ -282,6 +287,7 @@ extension Hart {
         b.misaligned = cost(.memory)
         b.traps = t[EventTotals.trapEntryCycles] &+ cost(.trapReturn)
         b.tcdm = core.pointee.tcdmStalls
+        b.l2 = t[EventTotals.memoryWaitCycles] &+ t[EventTotals.memoryWaitCycles + 1]
         let busy = instret &+ b.total
         b.sleep = cycle > busy ? cycle &- busy : 0
         return b
@@ -320,11 +326,12 @@ extension Hart {
     /// hazard cycles (`Interpreter.loadHazard`: `hazard`, of which `jumpHazard` jump stalls) are
     /// not among `extraCycles`.
     @inline(__always) func countRetired(_ traits: UInt8, length: UInt8, extraCycles: UInt64, external: Bool,
-                                        hazard: UInt64 = 0, jumpHazard: UInt64 = 0) {
+                                        hazard: UInt64 = 0, jumpHazard: UInt64 = 0, memoryWait: UInt64 = 0) {
         guard core.pointee.countsEvents else { return }
         eventTotals[EventTotals.loadStallCycles] &+= hazard &- jumpHazard
         eventTotals[EventTotals.jumpHazardCycles] &+= jumpHazard
         var index = Int(traits & EventTraits.kindMask)
+        eventTotals[EventTotals.memoryWaitCycles + (index == EventTotals.store ? 1 : 0)] &+= memoryWait
         if length == 2 { index |= EventTotals.compressed }
         if extraCycles != 0 { index |= EventTotals.stalled }
         if external && traits & EventTraits.memory != 0 { index |= EventTotals.external }

@@ -48,6 +48,7 @@ extension Execution {
             guard let p = loadPointer(address, 4) else { return .leave(.slowPath) }
             f[e.rd] = p.loadUnaligned(as: UInt32.self); advance(e)
             misaligned(address, 4)
+            memoryLatency(address)
             loadHazard(e)
             dirtyFloatState(C.self)
         case .fsw:
@@ -55,6 +56,7 @@ extension Execution {
             guard let p = storePointer(address, 4) else { return .leave(.slowPath) }
             p.storeBytes(of: f[e.rs2], toByteOffset: 0, as: UInt32.self); advance(e)
             misaligned(address, 4)
+            memoryLatency(address)
         case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS, .fcvtSW, .fcvtSWU:
             let rmField = e.pointee.rm == 7 ? UInt8(truncatingIfNeeded: core.pointee.frm) : e.pointee.rm
             guard rmField <= 4 else { return .leave(.illegalInstruction) }

@@ -70,45 +70,55 @@ extension Execution {
         case .bltu: branch(e, x[e.rs1] < x[e.rs2])
         case .bgeu: branch(e, x[e.rs1] >= x[e.rs2])
         case .lb:
-            guard let p = loadPointer(x[e.rs1] &+ e.imm, 1) else { return .leave(.slowPath) }
+            let address = x[e.rs1] &+ e.imm
+            guard let p = loadPointer(address, 1) else { return .leave(.slowPath) }
             x[e.rd] = MemoryAccess.extend(UInt32(p.load(as: UInt8.self)), size: 1, signed: true); advance(e)
+            memoryLatency(address)
             loadHazard(e)
         case .lh:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 2) else { return .leave(.slowPath) }
             x[e.rd] = MemoryAccess.extend(UInt32(p.loadUnaligned(as: UInt16.self)), size: 2, signed: true); advance(e)
             misaligned(address, 2)
+            memoryLatency(address)
             loadHazard(e)
         case .lw:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 4) else { return .leave(.slowPath) }
             x[e.rd] = p.loadUnaligned(as: UInt32.self); advance(e)
             misaligned(address, 4)
+            memoryLatency(address)
             loadHazard(e)
         case .lbu:
-            guard let p = loadPointer(x[e.rs1] &+ e.imm, 1) else { return .leave(.slowPath) }
+            let address = x[e.rs1] &+ e.imm
+            guard let p = loadPointer(address, 1) else { return .leave(.slowPath) }
             x[e.rd] = UInt32(p.load(as: UInt8.self)); advance(e)
+            memoryLatency(address)
             loadHazard(e)
         case .lhu:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 2) else { return .leave(.slowPath) }
             x[e.rd] = UInt32(p.loadUnaligned(as: UInt16.self)); advance(e)
             misaligned(address, 2)
+            memoryLatency(address)
             loadHazard(e)
         case .sb:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 1) else { return .leave(.slowPath) }
             p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self); advance(e)
+            memoryLatency(address)
         case .sh:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 2) else { return .leave(.slowPath) }
             p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), toByteOffset: 0, as: UInt16.self); advance(e)
             misaligned(address, 2)
+            memoryLatency(address)
         case .sw:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 4) else { return .leave(.slowPath) }
             p.storeBytes(of: x[e.rs2], toByteOffset: 0, as: UInt32.self); advance(e)
             misaligned(address, 4)
+            memoryLatency(address)
         case .addi: x[e.rd] = x[e.rs1] &+ e.imm; advanceWriting(e)
         case .slti: x[e.rd] = Int32(bitPattern: x[e.rs1]) < e.pointee.imm ? 1 : 0; advanceWriting(e)
         case .sltiu: x[e.rd] = x[e.rs1] < e.imm ? 1 : 0; advanceWriting(e)

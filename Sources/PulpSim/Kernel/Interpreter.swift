@@ -202,6 +202,12 @@ struct Execution {
         stalls &+= UInt64(e.pointee.rs3)
     }
 
+    /// The extra cycles of an access to a slower memory (a cluster core's round trip to L2,
+    /// `Bus.setAccessLatency`): 0 for the TCDM. Once per instruction, a misaligned access too.
+    @inline(__always) mutating func memoryLatency(_ address: UInt32) {
+        stalls &+= UInt64(segments[Int(address >> 20)].latency)
+    }
+
     /// One extra cycle for an access that needs two bus transactions; branch-free.
     @inline(__always) mutating func misaligned(_ address: UInt32, _ size: UInt32) {
         stalls &+= UInt64(misalignedCycles(address, size))
@@ -621,10 +627,14 @@ final class Interpreter {
                     totals.unsafelyUnwrapped[EventTotals.jumpHazardCycles] &+= jump
                 }
                 if e.pointee.length == 2 { index |= EventTotals.compressed }
-                if extra != 0 { index |= EventTotals.stalled }
                 if traits & EventTraits.memory != 0 && tcdm.unsafelyUnwrapped[Int(address >> 20)] == 0 {
                     index |= EventTotals.external
+                    // The round trip to a slower memory (L2) is a cause of its own.
+                    let wait = UInt64(s.segments[Int(address >> 20)].latency)
+                    extra &-= wait
+                    totals.unsafelyUnwrapped[EventTotals.memoryWaitCycles + (index & 7 == EventTotals.store ? 1 : 0)] &+= wait
                 }
+                if extra != 0 { index |= EventTotals.stalled }
                 totals.unsafelyUnwrapped[index] &+= 1
                 totals.unsafelyUnwrapped[EventTotals.stallCycles + Int(traits >> EventTraits.costShift)] &+= extra
             }

@@ -32,20 +32,21 @@ struct SlowStep {
 
     /// Retires the instruction: pc moves on, one cycle plus `extraCycles`. `external`: a load or
     /// store outside the TCDM (for the performance counters).
-    func retire(_ extraCycles: UInt64 = 0, external: Bool = false, hazard: UInt64 = 0) -> SlowOutcome {
+    func retire(_ extraCycles: UInt64 = 0, external: Bool = false, hazard: UInt64 = 0, memoryWait: UInt64 = 0) -> SlowOutcome {
         hart.pc = hart.pc &+ UInt32(d.length)
-        count(extraCycles, external: external, hazard: hazard)
+        count(extraCycles, external: external, hazard: hazard, memoryWait: memoryWait)
         return .retired
     }
 
     /// Counts the instruction as retired: instret, its cycles, its performance-counter events.
-    /// `hazard`: a load's stall cycles caused by the instructions after it (`Interpreter.loadHazard`).
-    func count(_ extraCycles: UInt64, external: Bool = false, hazard: UInt64 = 0) {
+    /// `hazard`: a load's stall cycles caused by the instructions after it (`Interpreter.loadHazard`);
+    /// `memoryWait`: a load's or store's round trip to a slower memory (`Bus.accessLatency`).
+    func count(_ extraCycles: UInt64, external: Bool = false, hazard: UInt64 = 0, memoryWait: UInt64 = 0) {
         hart.instret &+= 1
-        hart.cycle &+= 1 &+ extraCycles &+ hazard
+        hart.cycle &+= 1 &+ extraCycles &+ hazard &+ memoryWait
         hart.countRetired(interpreter.tables.events[Int(d.operation.rawValue)], length: d.length,
                           extraCycles: extraCycles, external: external,
-                          hazard: hazard, jumpHazard: hazard != 0 ? UInt64(d.rm) : 0)
+                          hazard: hazard, jumpHazard: hazard != 0 ? UInt64(d.rm) : 0, memoryWait: memoryWait)
     }
 
     /// An illegal-instruction trap with the instruction word as mtval.
@@ -97,7 +98,8 @@ struct SlowStep {
         // An access across a word boundary costs a second bus transaction.
         return retire(UInt64(misalignedCycles(address, UInt32(size))),
                       external: hart.core.pointee.countsEvents && !tcdm,
-                      hazard: access.kind == .load ? UInt64(d.rs3) : 0)
+                      hazard: access.kind == .load ? UInt64(d.rs3) : 0,
+                      memoryWait: UInt64(bus.accessLatency(physical, hart: hart.index)))
     }
 }
 

@@ -33,6 +33,11 @@ public struct MachineOptions: Sendable {
     /// TCDM bank conflicts between the cluster cores (Kernel/TCDMArbiter.swift); off: every
     /// access is served at once, as if each core had its own banks.
     public var tcdmContention = true
+    /// Extra cycles of a cluster core's load or store to L2 (the round trip through the cluster
+    /// bus and the SoC interconnect, docs/platform.md §1 "Memory latency"); nil: the platform's
+    /// default (`Machine.defaultL2Latency` where there is an L2, else none).
+    public var l2Latency: Int? = nil
+    public static let l2LatencyRange = 0...1000
     public init() {}
     public init(platform: PlatformKind) { self.platform = PlatformOptions(kind: platform) }
 }
@@ -145,6 +150,9 @@ public final class Machine {
     /// Cycles a hart may run ahead of the slowest running hart before the next one's turn.
     public var quantum: Int { Int(scheduler.quantum) }
     public static let defaultQuantum = 256
+    /// Extra cycles of a cluster core's L2 access by default: GVSoC's pulp-open model (request
+    /// latency 2 in the cluster crossbar + 12 in the SoC AXI crossbar, docs/platform.md §1).
+    public static let defaultL2Latency = 14
 
     public init(options: MachineOptions = MachineOptions()) throws {
         let p = options.platform
@@ -164,6 +172,9 @@ public final class Machine {
             throw MachineError.invalidOption("--ram-mib: the RAM size must be between 4 KiB and 2 GiB (got \(size(p.ramSize)))")
         }
         guard options.quantum >= 0 else { throw MachineError.invalidOption("the quantum must be at least 1 cycle") }
+        if let l2 = options.l2Latency, !MachineOptions.l2LatencyRange.contains(l2) {
+            throw MachineError.invalidOption("--l2-latency: must be between \(MachineOptions.l2LatencyRange.lowerBound) and \(MachineOptions.l2LatencyRange.upperBound) cycles (got \(l2))")
+        }
         self.options = options
         platform = p.description
         console = Console(prefixHart: options.stdoutPrefix, echoToStandardOutput: options.echoOutput,
@@ -179,6 +190,11 @@ public final class Machine {
         interpreter = Interpreter(bus: bus, debug: debug, extensions: platform.extensions)
         parts = PlatformBuilder.build(platform, on: self)
         interpreter.noteTCDM(parts.tcdm)
+        // The cluster cores' round trip to L2 (the pulp fabric controller has a table of its own).
+        if let l2 = platform.memories.first(where: { $0.kind == .l2 }) {
+            let cycles = UInt32(options.l2Latency ?? Machine.defaultL2Latency)
+            for view in l2.views where cycles > 0 { bus.setAccessLatency(cycles, start: view.start, size: l2.size) }
+        }
         arbiter = options.tcdmContention && parts.tcdm != nil && p.harts > 1
             ? TCDMArbiter(count: p.harts, cores: scheduler.cores) : nil
         // Reset state (mstatus.MPP = 3, ...) from the start; loading an ELF resets them again.

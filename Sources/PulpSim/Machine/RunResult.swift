@@ -135,15 +135,18 @@ public struct StallBreakdown: Sendable, Codable, Equatable {
     public var traps: UInt64 = 0
     /// Lost TCDM bank arbitrations (TCDM_CONT).
     public var tcdm: UInt64 = 0
+    /// Loads and stores waiting for the round trip to L2 (cluster cores, `MachineOptions.l2Latency`).
+    public var l2: UInt64 = 0
     /// Asleep (wfi, event-unit waits, held in reset) and waiting on devices.
     public var sleep: UInt64 = 0
     public init() {}
     /// Every stall (sleep not included).
-    public var total: UInt64 { loadUse + jumpRegister + jumpsAndBranches + multiplyDivide + fpu + csr + misaligned + traps + tcdm }
+    public var total: UInt64 { loadUse + jumpRegister + jumpsAndBranches + multiplyDivide + fpu + csr + misaligned + traps + tcdm + l2 }
     /// (name, cycles) in a fixed order, for tables and JSON.
     public var entries: [(String, UInt64)] {
         [("load_use", loadUse), ("jump_register", jumpRegister), ("jumps_branches", jumpsAndBranches),
-         ("mul_div", multiplyDivide), ("fpu", fpu), ("csr", csr), ("misaligned", misaligned), ("traps", traps), ("tcdm", tcdm), ("sleep", sleep)]
+         ("mul_div", multiplyDivide), ("fpu", fpu), ("csr", csr), ("misaligned", misaligned), ("traps", traps), ("tcdm", tcdm), ("l2", l2),
+         ("sleep", sleep)]
     }
 }
 

@@ -23,6 +23,10 @@ public struct MappedRegion {
     @usableFromInline var base: UnsafeMutableRawPointer?
     /// Bytes from the segment start that are plain RAM (0 = none: use the slow path).
     @usableFromInline var limit: UInt32
+    /// Extra cycles an access here costs the harts using this table (a cluster core's access to
+    /// L2: `MachineOptions.l2Latency`); 0 for the TCDM and everything else.
+    @usableFromInline var latency: UInt32 = 0
+    @usableFromInline init(base: UnsafeMutableRawPointer?, limit: UInt32) { self.base = base; self.limit = limit }
 }
 
 /// Result of a slow-path access.
@@ -71,7 +75,26 @@ public final class Bus {
         table.initialize(from: segments, count: Bus.segmentCount)
         for i in 0..<Int(hidden >> 20) { table[i] = Segment(base: nil, limit: 0) }
         table[0] = Segment(base: base, limit: size)
+        for i in 0..<Bus.segmentCount { table[i].latency = 0 }  // (the fabric controller sits beside L2)
         privateSegments = table
+    }
+
+    /// Makes every access to [start, start + size) through the shared table (every hart but the
+    /// one with the private alias) cost `cycles` more: the cluster cores' round trip to L2.
+    /// Only whole segments that RAM serves from their start are fast; the slow path asks
+    /// `accessLatency` for the same figure.
+    func setAccessLatency(_ cycles: UInt32, start: UInt32, size: UInt32) {
+        var index = Int(start >> 20)
+        let end = UInt64(start) + UInt64(size)
+        while index < Bus.segmentCount && UInt64(index) << 20 < end {
+            segments[index].latency = cycles
+            index += 1
+        }
+    }
+
+    /// The extra cycles `hart`'s access to `address` costs (`setAccessLatency`).
+    @inline(__always) func accessLatency(_ address: UInt32, hart: Int) -> UInt32 {
+        segments(for: hart)[Int(address >> Bus.segmentShift)].latency
     }
 
     /// The fast-path table `hart` uses.

@@ -396,7 +396,9 @@ final class TraceTests: XCTestCase {
         let elf = Paths.firmware("pulp-cluster", "bench-cluster")
         try requireFirmware(elf)
         let full = tracePath("points-full"), cut = tracePath("points-cut")
-        let common = ["run", "--quiet", "--history", "0", "--max-instructions", "400000", "--trace-format", "pulpsim", "--no-trace-events"]
+        // (Single-cycle L2, so that the window below holds many lines.)
+        let common = ["run", "--quiet", "--history", "0", "--max-instructions", "400000", "--trace-format", "pulpsim", "--no-trace-events",
+                      "--l2-latency", "0"]
         try runCLI(common + ["--trace-file", full, elf], exits: 123)
         // (hart, cycle, line) of each line: "<cycle> core   <hart>: ..."
         func parse(_ text: String) -> [(hart: Int, cycle: UInt64, line: Substring)] {
