@@ -113,8 +113,9 @@ public final class DeviceContext {
         }
     }
 
-    /// Makes a sleeping hart runnable at the current cycle (it retries the access it slept on).
-    public func wake(hart: Int) { machine.wake(core: hart) }
+    /// Makes a sleeping hart runnable at the current cycle, or `latency` cycles after it (it
+    /// retries the access it slept on).
+    public func wake(hart: Int, latency: UInt64 = 0) { machine.wake(core: hart, latency: latency) }
 
     /// Wakes `hart` if it sleeps in `wfi` (an interrupt controller's line became pending).
     public func wakeFromWFI(hart: Int) {

@@ -98,9 +98,15 @@ public final class EventUnit {
         }
     }
 
+    /// Cycles from an event to the sleeping core's retried access: the event unit registers what
+    /// arrives (event_unit_flex, `rtl/event_unit_core.sv`: `event_buffer_DP` is a flip-flop), so
+    /// an event of cycle T reaches the sleep FSM in T + 1, which grants the core's pending access
+    /// then (SLEEP state, `|event_buffer_masked`: `p_demux_gnt_sleep_fsm`, `core_clock_en`).
+    static let wakeLatency: UInt64 = 1
+
     private func wakeCore(_ core: Int) {
         waits[core] = nil
-        context.wake(hart: core)  // first: the event is at the time of waking, not of sleeping
+        context.wake(hart: core, latency: EventUnit.wakeLatency)  // first: the event is at the time of waking
         context.trace(hart: core, String(format: "wake (buffer 0x%08x)", buffer[core]))
     }
 

@@ -417,14 +417,14 @@ extension Machine {
         }
     }
 
-    /// Makes a sleeping hart runnable at the current cycle.
-    public func wake(core: Int) {
+    /// Makes a sleeping hart runnable at the current cycle, or `latency` cycles after it.
+    public func wake(core: Int, latency: UInt64 = 0) {
         guard core >= 0 && core < harts.count else { return }
         let hart = harts[core]
         if case .asleep(let reason) = hart.state, reason != .held {  // (a held core starts by FETCH_EN)
             hart.state = .running
             scheduler.state.pointee.wokeAnotherHart = true
-            if hart.cycle < now { hart.cycle = now }
+            if hart.cycle < now &+ latency { hart.cycle = now &+ latency }
             timeline?.state(hart: core, "running", at: hart.cycle)
         }
     }

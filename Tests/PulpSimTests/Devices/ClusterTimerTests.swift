@@ -326,6 +326,6 @@ final class ClusterTimerTests: XCTestCase {
         write(cfgLo, enable | eventEnable | oneShot)
         machine.fireEvents(upTo: 5000)
         XCTAssertEqual(machine.harts[2].state, .running)
-        XCTAssertEqual(machine.harts[2].cycle, 1234, "woken at the cycle of the match")
+        XCTAssertEqual(machine.harts[2].cycle, 1235, "woken the cycle after the match (the event unit registers the event)")
     }
 }

@@ -186,7 +186,7 @@ final class EventUnitTests: XCTestCase {
         eu.machine.now = 900
         eu.write(swTrigger(3), 1 << 2, core: 6)
         XCTAssertEqual(eu.machine.harts[2].state, .running, "the event woke core 2")
-        XCTAssertEqual(eu.machine.harts[2].cycle, 900, "its cycle moved to the cycle of the event")
+        XCTAssertEqual(eu.machine.harts[2].cycle, 901, "its cycle moved to the cycle after the event's (the event unit registers it)")
         // The retried read returns buffer & mask and clears nothing.
         let retry = eu.read(eventWait, core: 2)
         XCTAssertFalse(retry.slept)
@@ -287,7 +287,7 @@ final class EventUnitTests: XCTestCase {
         XCTAssertEqual((0..<8).map { eu.unit.buffer[$0] >> 16 & 1 }, [1, 1, 0, 0, 1, 0, 0, 0],
                        "event 16 on TARGET_MASK only")
         XCTAssertEqual(eu.machine.harts[0].state, .running)
-        XCTAssertEqual(eu.machine.harts[0].cycle, 250)
+        XCTAssertEqual(eu.machine.harts[0].cycle, 251)
         // Core 0's retried wait returns without arriving a second time.
         XCTAssertEqual(eu.read(barrier(b, triggerWait), core: 0).value, 1 << 16)
         XCTAssertEqual(eu.value(barrier(b, barrierStatus), core: 7), 0)
@@ -340,7 +340,7 @@ final class EventUnitTests: XCTestCase {
         eu.machine.now = 70
         XCTAssertEqual(eu.write(m, 0xCAFE_0001, core: 0).ok, true)
         XCTAssertEqual(eu.machine.harts[2].state, .running)
-        XCTAssertEqual(eu.machine.harts[2].cycle, 70)
+        XCTAssertEqual(eu.machine.harts[2].cycle, 71)
         XCTAssertTrue(eu.isAsleep(5))
         XCTAssertEqual(eu.read(m, core: 2).value, 0xCAFE_0001, "the retried read returns the message")
         // Core 2 unlocks: core 5 gets it and reads that message.
@@ -378,7 +378,7 @@ final class EventUnitTests: XCTestCase {
         XCTAssertEqual(eu.value(dispatchTeam, core: 0), 0b0000_1000)
         eu.write(dispatchFIFO, 0x3333, core: 1)
         XCTAssertEqual(eu.machine.harts[3].state, .running)
-        XCTAssertEqual(eu.machine.harts[3].cycle, 420)
+        XCTAssertEqual(eu.machine.harts[3].cycle, 421)
         XCTAssertEqual(eu.read(dispatchFIFO, core: 3).value, 0x3333)
         XCTAssertEqual(eu.value(dispatchFIFO, core: 6), 0x2222, "core 6 is not in the new team")
         XCTAssertTrue(eu.read(dispatchFIFO, core: 6).slept)
@@ -399,7 +399,7 @@ final class EventUnitTests: XCTestCase {
         eu.machine.now = 90
         XCTAssertEqual(eu.value(dispatchFIFO, core: 1), 1)
         XCTAssertEqual(eu.machine.harts[0].state, .running, "a pop wakes the pusher")
-        XCTAssertEqual(eu.machine.harts[0].cycle, 90)
+        XCTAssertEqual(eu.machine.harts[0].cycle, 91)
         XCTAssertEqual(eu.write(dispatchFIFO, 9, core: 0).slept, false, "the retried push is performed")
         XCTAssertEqual((0..<8).map { _ in eu.value(dispatchFIFO, core: 1)! }, [2, 3, 4, 5, 6, 7, 8, 9])
     }
@@ -438,7 +438,7 @@ final class EventUnitTests: XCTestCase {
         eu.machine.now = 1200
         eu.write(irqMaskOr, 1 << 7, core: 5)
         XCTAssertEqual(eu.machine.harts[5].state, .running)
-        XCTAssertEqual(eu.machine.harts[5].cycle, 1200)
+        XCTAssertEqual(eu.machine.harts[5].cycle, 1201)
     }
 
     // MARK: The global view
@@ -547,11 +547,11 @@ final class EventUnitTests: XCTestCase {
         machine.now = 75
         eu.write(swTrigger(11), 0b10, core: 0)
         XCTAssertEqual(hart.state, .running)
-        XCTAssertEqual(hart.cycle, 75)
+        XCTAssertEqual(hart.cycle, 76, "the event unit sees the event a cycle later")
         XCTAssertNil(machine.step(hart: 1))
         XCTAssertEqual(hart.x[5], 1 << 11)
         XCTAssertEqual(hart.pc, 0x1C00_0004)
         XCTAssertEqual(hart.instret, 1)
-        XCTAssertEqual(hart.cycle, 76, "the retried access retires in 1 cycle")
+        XCTAssertEqual(hart.cycle, 77, "the retried access retires in 1 cycle")
     }
 }

@@ -228,7 +228,7 @@ final class SchedulerTests: XCTestCase {
         XCTAssertTrue(m.timer!.write(offset: 0x00, size: 4, value: 0b101, context: &context))
         let r = m.run()
         guard case .exited(code: 42, _) = r.reason else { return XCTFail("\(r.reason)") }
-        XCTAssertEqual(m.harts[0].cycle, 5002, "woken at 5000, the retried load and the store: 1 cycle each")
+        XCTAssertEqual(m.harts[0].cycle, 5003, "event at 5000, woken at 5001 (the event unit registers it), the retried load and the store: 1 cycle each")
         XCTAssertEqual(m.harts[0].instret, 2)
     }
 

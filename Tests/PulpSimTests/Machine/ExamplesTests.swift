@@ -80,7 +80,10 @@ final class ExamplesTests: XCTestCase {
             let f = line.split(separator: " ")
             guard f.count >= 3, let expected = rtl[String(f[1])], let measured = Double(f[2]) else { continue }
             seen += 1
-            XCTAssertLessThanOrEqual(abs(measured - expected) / expected, 0.02, String(line))
+            // The RTL's trigger-to-event count, plus: the job starts a cycle late (ARITH written
+            // 2 cycles before TRIGGER), the event unit's wake-up cycle, the retried wait (docs/
+            // platform.md §7.5).
+            XCTAssertEqual(measured, expected + 4, String(line))
         }
         XCTAssertEqual(seen, rtl.count, r.stdout)
         // Polling STATUS (a 39-cycle loop) sees each completion within one iteration of the event.
