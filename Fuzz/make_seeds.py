@@ -337,6 +337,9 @@ CLI = [
     "--platform\nriscv\nx.elf",
     "--unknown-option\nx.elf",
     "",
+    "--l2-latency\n1001\nx.elf",
+    "--l2-latency=-1\n--platform\nspike\nx.elf",
+    "--l2-latency\n0\n--stats\nx.elf",
 ]
 
 

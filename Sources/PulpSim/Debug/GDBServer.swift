@@ -349,7 +349,7 @@ public final class GDBServer {
         switch n {
         case 0: return true
         case 1..<32: h.x[n] = v
-        case 32: h.pc = v & ~1
+        case 32: h.pc = v & ~1; h.core.pointee.jumpedTo = h.pc  // (the debugger moved it)
         case 33..<65: h.f[n - 33] = v
         case 65..<(65 + 4096): return h.writeCSR(UInt32(n - 65), v) || (n - 65 == Int(CSR.mhartid))
         default: return false

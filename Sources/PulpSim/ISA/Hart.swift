@@ -67,6 +67,9 @@ public struct HartCore {
     /// The last `jalr` (c.jr, c.jalr, ret, ...): its pc and its target, to name the jump that
     /// led to an instruction fetch from an unmapped address.
     public var lastJalrFrom: UInt32 = 0
+    /// Where the last jump, taken branch, trap entry, `mret` or reset landed: a `jalr` there did
+    /// not follow the instruction before it in the pipeline (`Interpreter.jalrWaits`).
+    public var jumpedTo: UInt32 = 0
     public var lastJalrTarget: UInt32 = 0
     /// Whether the scheduler may run the hart (mirrors `Hart.state == .running`).
     public var awake = true
@@ -143,6 +146,7 @@ public final class Hart {
         for i in 0..<(33 + 32) { x[i] = 0 }
         core.pointee = HartCore()
         core.pointee.pc = pc
+        core.pointee.jumpedTo = pc
         eventTotals.update(repeating: 0, count: EventTotals.count)
         counters = PerformanceCounters()
         for csr in CSRTable.all where csr.reset != 0 { _ = writeCSR(csr.number, csr.reset, resetting: true) }
@@ -175,6 +179,7 @@ public final class Hart {
         } else {
             c.pointee.pc = base
         }
+        c.pointee.jumpedTo = c.pointee.pc
     }
 
     /// `mret`: restore MIE from MPIE, set MPIE, return to mepc.
@@ -183,5 +188,6 @@ public final class Hart {
         let mpie = (c.pointee.mstatus & Hart.mstatusMPIE) >> 4
         c.pointee.mstatus = (c.pointee.mstatus & ~Hart.mstatusMIE) | mpie | Hart.mstatusMPIE | Hart.mppMachine
         c.pointee.pc = c.pointee.mepc
+        c.pointee.jumpedTo = c.pointee.pc
     }
 }

@@ -315,9 +315,8 @@ struct OperationTables {
     let events: UnsafeMutablePointer<UInt8>
     /// Loads: the file of the loaded register, 1 x or 2 f (`Interpreter.loadHazard`); 0 otherwise.
     let loadDestination: UnsafeMutablePointer<UInt8>
-    /// 1 for the fast-path operations that write an x register through the ALU port and whose
-    /// fast semantics add their entry's `rs3` (the stall of a jalr right after them through
-    /// that register, `Interpreter.writeHazard`).
+    /// 1 for the operations that write an x register through the ALU port (all but loads and
+    /// jumps): a `jalr` right after one, through that register, waits a cycle (`Interpreter.jalrWaits`).
     let writeHazard: UnsafeMutablePointer<UInt8>
 
     init() {
@@ -325,7 +324,6 @@ struct OperationTables {
         loadDestination.initialize(repeating: 0, count: 256)
         writeHazard = .allocate(capacity: 256)
         writeHazard.initialize(repeating: 0, count: 256)
-        for op in Interpreter.writeHazardOperations { writeHazard[Int(op.rawValue)] = 1 }
         slowPath = .allocate(capacity: 256)
         slowPath.initialize(repeating: 0, count: 256)
         events = .allocate(capacity: 256)
@@ -342,6 +340,7 @@ struct OperationTables {
             slowPath[op] = d.path == .slow ? 1 : 0
             events[op] = EventTraits.of(d)
             if d.memory?.kind == .load { loadDestination[op] = d.writes == .f ? 2 : 1 }
+            if d.writes == .x && d.memory == nil && d.cost != .jump { writeHazard[op] = 1 }
             var t: UInt8 = 0
             if let m = d.memory {
                 t |= m.size

@@ -48,7 +48,6 @@ extension Execution {
             guard let p = loadPointer(address, 4) else { return .leave(.slowPath) }
             f[e.rd] = p.loadUnaligned(as: UInt32.self); advance(e)
             misaligned(address, 4)
-            memoryLatency(address)
             loadHazard(e)
             dirtyFloatState(C.self)
         case .fsw:
@@ -56,7 +55,6 @@ extension Execution {
             guard let p = storePointer(address, 4) else { return .leave(.slowPath) }
             p.storeBytes(of: f[e.rs2], toByteOffset: 0, as: UInt32.self); advance(e)
             misaligned(address, 4)
-            memoryLatency(address)
         case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS, .fcvtSW, .fcvtSWU:
             let rmField = e.pointee.rm == 7 ? UInt8(truncatingIfNeeded: core.pointee.frm) : e.pointee.rm
             guard rmField <= 4 else { return .leave(.illegalInstruction) }
@@ -103,9 +101,9 @@ extension Execution {
             }
             accrue(flags, writesF: e.pointee.operation == .fmin || e.pointee.operation == .fmax, C.self)
             advance(e)
-        case .fmvXW: x[e.rd] = f[e.rs1]; advanceWriting(e)
+        case .fmvXW: x[e.rd] = f[e.rs1]; advance(e)
         case .fmvWX: f[e.rd] = x[e.rs1]; advance(e); dirtyFloatState(C.self)
-        case .fclass: x[e.rd] = Binary32.classify(f[e.rs1]); advanceWriting(e)
+        case .fclass: x[e.rd] = Binary32.classify(f[e.rs1]); advance(e)
         default: return .unknown
         }
         return .next

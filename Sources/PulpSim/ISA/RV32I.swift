@@ -52,11 +52,13 @@ extension Execution {
     /// RV32I semantics on the fast path; `.unknown` for operations of other extensions.
     @_transparent mutating func rv32i(_ op: Operation, _ e: Entry) -> Step {
         switch op {
-        case .lui: x[e.rd] = e.imm; advanceWriting(e)
-        case .auipc: x[e.rd] = pc &+ e.imm; advanceWriting(e)
+        case .lui: x[e.rd] = e.imm; advance(e)
+        case .auipc: x[e.rd] = pc &+ e.imm; advance(e)
         case .jal: x[e.rd] = pc &+ e.length; pc = pc &+ e.imm; addCost(e); fetchAlignment(pc)
         case .jalr:
             let target = (x[e.rs1] &+ e.imm) & ~1
+            // Waiting for the instruction before it (`Interpreter.jalrWaits`), unless a jump got here.
+            if _slowPath(e.pointee.rs3 != 0) && jumpedTo != pc { stalls &+= 1 }
             x[e.rd] = pc &+ e.length
             core.pointee.lastJalrFrom = pc
             core.pointee.lastJalrTarget = target
@@ -73,71 +75,63 @@ extension Execution {
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 1) else { return .leave(.slowPath) }
             x[e.rd] = MemoryAccess.extend(UInt32(p.load(as: UInt8.self)), size: 1, signed: true); advance(e)
-            memoryLatency(address)
             loadHazard(e)
         case .lh:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 2) else { return .leave(.slowPath) }
             x[e.rd] = MemoryAccess.extend(UInt32(p.loadUnaligned(as: UInt16.self)), size: 2, signed: true); advance(e)
             misaligned(address, 2)
-            memoryLatency(address)
             loadHazard(e)
         case .lw:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 4) else { return .leave(.slowPath) }
             x[e.rd] = p.loadUnaligned(as: UInt32.self); advance(e)
             misaligned(address, 4)
-            memoryLatency(address)
             loadHazard(e)
         case .lbu:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 1) else { return .leave(.slowPath) }
             x[e.rd] = UInt32(p.load(as: UInt8.self)); advance(e)
-            memoryLatency(address)
             loadHazard(e)
         case .lhu:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 2) else { return .leave(.slowPath) }
             x[e.rd] = UInt32(p.loadUnaligned(as: UInt16.self)); advance(e)
             misaligned(address, 2)
-            memoryLatency(address)
             loadHazard(e)
         case .sb:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 1) else { return .leave(.slowPath) }
             p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self); advance(e)
-            memoryLatency(address)
         case .sh:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 2) else { return .leave(.slowPath) }
             p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), toByteOffset: 0, as: UInt16.self); advance(e)
             misaligned(address, 2)
-            memoryLatency(address)
         case .sw:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 4) else { return .leave(.slowPath) }
             p.storeBytes(of: x[e.rs2], toByteOffset: 0, as: UInt32.self); advance(e)
             misaligned(address, 4)
-            memoryLatency(address)
-        case .addi: x[e.rd] = x[e.rs1] &+ e.imm; advanceWriting(e)
-        case .slti: x[e.rd] = Int32(bitPattern: x[e.rs1]) < e.pointee.imm ? 1 : 0; advanceWriting(e)
-        case .sltiu: x[e.rd] = x[e.rs1] < e.imm ? 1 : 0; advanceWriting(e)
-        case .xori: x[e.rd] = x[e.rs1] ^ e.imm; advanceWriting(e)
-        case .ori: x[e.rd] = x[e.rs1] | e.imm; advanceWriting(e)
-        case .andi: x[e.rd] = x[e.rs1] & e.imm; advanceWriting(e)
-        case .slli: x[e.rd] = x[e.rs1] << (e.imm & 31); advanceWriting(e)
-        case .srli: x[e.rd] = x[e.rs1] >> (e.imm & 31); advanceWriting(e)
-        case .srai: x[e.rd] = UInt32(bitPattern: Int32(bitPattern: x[e.rs1]) >> Int32(e.imm & 31)); advanceWriting(e)
-        case .add: x[e.rd] = x[e.rs1] &+ x[e.rs2]; advanceWriting(e)
-        case .sub: x[e.rd] = x[e.rs1] &- x[e.rs2]; advanceWriting(e)
-        case .sll: x[e.rd] = x[e.rs1] << (x[e.rs2] & 31); advanceWriting(e)
-        case .slt: x[e.rd] = Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]) ? 1 : 0; advanceWriting(e)
-        case .sltu: x[e.rd] = x[e.rs1] < x[e.rs2] ? 1 : 0; advanceWriting(e)
-        case .xor: x[e.rd] = x[e.rs1] ^ x[e.rs2]; advanceWriting(e)
-        case .srl: x[e.rd] = x[e.rs1] >> (x[e.rs2] & 31); advanceWriting(e)
-        case .sra: x[e.rd] = UInt32(bitPattern: Int32(bitPattern: x[e.rs1]) >> Int32(x[e.rs2] & 31)); advanceWriting(e)
-        case .or: x[e.rd] = x[e.rs1] | x[e.rs2]; advanceWriting(e)
-        case .and: x[e.rd] = x[e.rs1] & x[e.rs2]; advanceWriting(e)
+        case .addi: x[e.rd] = x[e.rs1] &+ e.imm; advance(e)
+        case .slti: x[e.rd] = Int32(bitPattern: x[e.rs1]) < e.pointee.imm ? 1 : 0; advance(e)
+        case .sltiu: x[e.rd] = x[e.rs1] < e.imm ? 1 : 0; advance(e)
+        case .xori: x[e.rd] = x[e.rs1] ^ e.imm; advance(e)
+        case .ori: x[e.rd] = x[e.rs1] | e.imm; advance(e)
+        case .andi: x[e.rd] = x[e.rs1] & e.imm; advance(e)
+        case .slli: x[e.rd] = x[e.rs1] << (e.imm & 31); advance(e)
+        case .srli: x[e.rd] = x[e.rs1] >> (e.imm & 31); advance(e)
+        case .srai: x[e.rd] = UInt32(bitPattern: Int32(bitPattern: x[e.rs1]) >> Int32(e.imm & 31)); advance(e)
+        case .add: x[e.rd] = x[e.rs1] &+ x[e.rs2]; advance(e)
+        case .sub: x[e.rd] = x[e.rs1] &- x[e.rs2]; advance(e)
+        case .sll: x[e.rd] = x[e.rs1] << (x[e.rs2] & 31); advance(e)
+        case .slt: x[e.rd] = Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]) ? 1 : 0; advance(e)
+        case .sltu: x[e.rd] = x[e.rs1] < x[e.rs2] ? 1 : 0; advance(e)
+        case .xor: x[e.rd] = x[e.rs1] ^ x[e.rs2]; advance(e)
+        case .srl: x[e.rd] = x[e.rs1] >> (x[e.rs2] & 31); advance(e)
+        case .sra: x[e.rd] = UInt32(bitPattern: Int32(bitPattern: x[e.rs1]) >> Int32(x[e.rs2] & 31)); advance(e)
+        case .or: x[e.rd] = x[e.rs1] | x[e.rs2]; advance(e)
+        case .and: x[e.rd] = x[e.rs1] & x[e.rs2]; advance(e)
         case .fence: advance(e)
         default: return .unknown
         }

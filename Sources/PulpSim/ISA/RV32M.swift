@@ -50,7 +50,7 @@ extension Execution {
             x[e.rd] = b == 0 ? x[e.rs1] : x[e.rs1] % b
         default: return .unknown
         }
-        advanceWriting(e)
+        advance(e)
         addCost(e)
         return .next
     }

@@ -20,7 +20,7 @@ extension Execution {
         case .sh3add: x[e.rd] = (x[e.rs1] << 3) &+ x[e.rs2]
         default: return .unknown
         }
-        advanceWriting(e)
+        advance(e)
         return .next
     }
 }

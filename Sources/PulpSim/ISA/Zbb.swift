@@ -53,7 +53,7 @@ extension Execution {
         case .rev8: x[e.rd] = x[e.rs1].byteSwapped
         default: return .unknown
         }
-        advanceWriting(e)
+        advance(e)
         return .next
     }
 }

@@ -116,6 +116,9 @@ struct Execution {
     let watchSpan: UInt32
     var pc: UInt32
     var stalls: UInt64 = 0
+    /// Where the last jump, taken branch or trap landed (`HartCore.jumpedTo`): a `jalr` there was
+    /// not preceded in the pipeline by the instruction before it.
+    var jumpedTo: UInt32
     /// Capture: `CapturedInstruction.dirtiedFS` when the instruction made the FP state dirty.
     var dirtied: UInt32 = 0
     /// Capture: the address (set by the loop) or, for F operations, the flags (`CapturedInstruction.aux`).
@@ -157,6 +160,7 @@ struct Execution {
     /// as aligned. The target's length comes from its decode-cache entry when it is there (the
     /// usual case: jump targets are hot), else from memory.
     @inline(__always) mutating func fetchAlignment(_ target: UInt32) {
+        jumpedTo = target
         if _slowPath(target & 2 != 0) {
             let t = decoded + Int((target >> 1) & Interpreter.cacheIndexMask)
             if _fastPath(t.pointee.tag == target) {
@@ -167,11 +171,16 @@ struct Execution {
         }
     }
 
-    /// RAM to load `size` bytes from, or nil (slow path).
-    @inline(__always) func loadPointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
-        let p = fastPointer(segments, address, size)
-        if _slowPath(tcdmLog != nil) && p != nil { logAccess(address, size) }
-        return p
+    /// RAM to load `size` bytes from, or nil (slow path). Adds the memory's extra cycles (a
+    /// cluster core's round trip to L2, `Bus.setAccessLatency`; once per instruction, a
+    /// misaligned access too) from the segment it has just read.
+    @inline(__always) mutating func loadPointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+        let segment = segments[Int(address >> 20)]
+        let offset = address & 0xFFFFF
+        guard offset &+ size <= segment.limit else { return nil }
+        if _slowPath(tcdmLog != nil) { logAccess(address, size) }
+        stalls &+= UInt64(segment.latency)
+        return segment.base.unsafelyUnwrapped + Int(offset)
     }
 
     /// Logs a TCDM access for the arbiter (`logTCDMAccess`) at the instruction's cycle with the
@@ -182,31 +191,22 @@ struct Execution {
     }
 
     /// RAM to store `size` bytes to, or nil: not RAM, a page holding decoded code, or the
-    /// watched word.
-    @inline(__always) func storePointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
-        guard let p = fastPointer(segments, address, size),
+    /// watched word. Adds the memory's extra cycles as `loadPointer` does.
+    @inline(__always) mutating func storePointer(_ address: UInt32, _ size: UInt32) -> UnsafeMutableRawPointer? {
+        let segment = segments[Int(address >> 20)]
+        let offset = address & 0xFFFFF
+        guard offset &+ size <= segment.limit,
               (codePages[Int(address >> 12)] | codePages[Int((address &+ size &- 1) >> 12)]) == 0,
               (address &+ 3) &- watchStart >= watchSpan else { return nil }
         if _slowPath(tcdmLog != nil) { logAccess(address, size) }
-        return p
+        stalls &+= UInt64(segment.latency)
+        return segment.base.unsafelyUnwrapped + Int(offset)
     }
 
     /// A load's stall cycles caused by the instructions after it (`Interpreter.loadHazard`,
     /// precomputed into the entry's `rs3`).
     @inline(__always) mutating func loadHazard(_ e: Entry) { stalls &+= UInt64(e.pointee.rs3) }
 
-    /// `advance` for an operation of `Interpreter.writeHazardOperations`: plus the stall of a
-    /// `jalr` right after it through the register it writes (`Interpreter.writeHazard`).
-    @inline(__always) mutating func advanceWriting(_ e: Entry) {
-        pc = e.next(pc)
-        stalls &+= UInt64(e.pointee.rs3)
-    }
-
-    /// The extra cycles of an access to a slower memory (a cluster core's round trip to L2,
-    /// `Bus.setAccessLatency`): 0 for the TCDM. Once per instruction, a misaligned access too.
-    @inline(__always) mutating func memoryLatency(_ address: UInt32) {
-        stalls &+= UInt64(segments[Int(address >> 20)].latency)
-    }
 
     /// One extra cycle for an access that needs two bus transactions; branch-free.
     @inline(__always) mutating func misaligned(_ address: UInt32, _ size: UInt32) {
@@ -348,9 +348,10 @@ final class Interpreter {
         guard size > 0 else { return }
         // Instructions starting up to 2 bytes before the range may overlap it, and a load's
         // hazard cycles depend on the two instructions after it (`loadHazard`): loads starting
-        // up to 10 bytes before the range may have looked at it.
+        // up to 10 bytes before the range may have looked at it; a jalr's on the instruction
+        // before it (`jalrWaits`): a jalr up to 4 bytes after the range may have.
         let first = (address & ~1) &- Interpreter.lookBehind
-        let count = (UInt64(size) + 1 + UInt64(Interpreter.lookBehind)) / 2 + 1
+        let count = (UInt64(size) + 1 + UInt64(Interpreter.lookBehind) + 4) / 2 + 1
         if count > UInt64(1) << Interpreter.cacheBits {
             // More addresses than slots: several may share a slot, so compare every slot's tag
             // with the range (odd tags mark empty slots).
@@ -394,21 +395,21 @@ final class Interpreter {
             word |= high << 16
         }
         var d = Decoder.decode(word, at: pc, extensions: extensions)
-        // A load's hazard cycles come from the two instructions after it, an ALU write's from the
-        // one after it; they count as code too (a store to them drops the entry: `invalidate`).
+        // A load's hazard cycles come from the two instructions after it, a jalr's from the one
+        // before it; they count as code too (a store to them drops the entry: `invalidate`).
         let isLoad = tables.loadDestination[Int(d.operation.rawValue)] != 0
-        let looksAhead = isLoad || tables.writeHazard[Int(d.operation.rawValue)] != 0
         for view in bus.views(of: pc) {  // a store through any view of this memory drops it
             codePages[Int(view >> 12)] = 1
-            codePages[Int((view &+ (looksAhead ? Interpreter.lookAhead : 3)) >> 12)] = 1
+            codePages[Int((view &+ (isLoad ? Interpreter.lookAhead : 3)) >> 12)] = 1
+            if d.operation == .jalr { codePages[Int((view &- 4) >> 12)] = 1 }  // (its predecessor)
         }
         decodedSinceFlush = true
         if isLoad {
             let hazard = loadHazard(d, at: pc)
             d.rs3 = hazard.cycles
             d.rm = hazard.jumpStalls
-        } else if tables.writeHazard[Int(d.operation.rawValue)] != 0 {
-            d.rs3 = writeHazard(d, at: pc)
+        } else if d.operation == .jalr {
+            d.rs3 = jalrWaits(d, at: pc)
         }
         if let marker = debug.marker(at: pc) {
             d.operation = .illegal
@@ -462,36 +463,41 @@ final class Interpreter {
         return after.operation == .jalr && after.rs1 == register ? (1, 1) : (0, 0)
     }
 
-    /// The operations whose fast semantics add their entry's `rs3` as the stall of a `jalr` right
-    /// after them through the register they write (`writeHazard`): every fast-path operation that
-    /// writes an x register through the ALU port and has no rs3 operand — RV32I computational
-    /// instructions, RV32M, Zba, Zbb, `fmv.x.w` and `fclass.s`. (`feq`/`flt`/`fle` and
-    /// `fcvt.w[u].s` share their semantics with operations that use rs3 and rm, and CSR reads run
-    /// on the slow path: a `jalr` right after them is not charged the stall.)
-    static let writeHazardOperations: [Operation] = [
-        .lui, .auipc, .addi, .slti, .sltiu, .xori, .ori, .andi, .slli, .srli, .srai,
-        .add, .sub, .sll, .slt, .sltu, .xor, .srl, .sra, .or, .and,
-        .mul, .mulh, .mulhsu, .mulhu, .div, .divu, .rem, .remu,
-        .sh1add, .sh2add, .sh3add,
-        .andn, .orn, .xnor, .clz, .ctz, .cpop, .max, .maxu, .min, .minu, .sextB, .sextH, .zextH, .rol, .ror, .rori, .orcB, .rev8,
-        .fmvXW, .fclass,
-    ]
-
-    /// The stall a `jalr` right after `writer` (which writes an x register through the ALU port)
-    /// costs when it jumps through that register: 1 cycle, counted as a jump stall (JMP_STALL).
-    /// CV32E40P (docs/source/pipeline.rst, "Hazards": "Jump register (jalr) data hazard in case
-    /// that a jalr depends on the result of an immediately preceding instruction";
+    /// Whether a `jalr` at `pc` waits a cycle for the instruction before it: CV32E40P
+    /// (docs/source/pipeline.rst, "Hazards": "Jump register (jalr) data hazard in case that a
+    /// jalr depends on the result of an immediately preceding instruction";
     /// rtl/cv32e40p_controller.sv, `jr_stall` on `regfile_alu_we_fw_i && reg_d_alu_is_reg_a_i`):
-    /// the jalr waits in decode one cycle while the writer is in execute. Precomputed at decode
-    /// time into the writer's entry (`rs3`, which none of these operations uses). The writer's
-    /// successor is always the instruction after it (it does not change the flow); a `jalr`
-    /// reached by a jump or taken branch waits for nothing (the jump is what precedes it). The
-    /// common case is a call that was not relaxed: `auipc ra, ...; jalr ra, ...(ra)`.
-    func writeHazard(_ writer: DecodedInstruction, at pc: UInt32) -> UInt8 {
-        let register = writer.rd
-        if register == 0 || register == zeroSinkRegister { return 0 }
-        guard let next = peekDecode(pc &+ UInt32(writer.length)) else { return 0 }
-        return next.operation == .jalr && next.rs1 == register ? 1 : 0
+    /// the jalr waits in decode while an instruction writing its register through the ALU port
+    /// (`OperationTables.writeHazard`: the computational instructions, multiply and divide,
+    /// FP-to-integer moves, compares and conversions, CSR reads) is in execute. The common case
+    /// is a call the linker did not relax: `auipc ra, ...; jalr ra, ...(ra)`. (A load before it
+    /// is the load's hazard, `loadHazard`.)
+    ///
+    /// Worked out when the jalr is decoded (1 in its entry's `rs3`, which a jalr does not use);
+    /// the loop charges it only when the jalr was reached from the instruction before it, not by
+    /// a jump, taken branch or trap (`Execution.jumpedTo`). The instruction before it is the one
+    /// ending at `pc`: the decode cache's entry at pc − 4 or pc − 2 that ends there (it ran just
+    /// before, in the usual case), else whichever of the two reads as a whole instruction ending
+    /// there (a 32-bit one at pc − 4 whose first halfword says so, or a compressed one at
+    /// pc − 2); when both do, either writing the register counts.
+    func jalrWaits(_ jalr: DecodedInstruction, at pc: UInt32) -> UInt8 {
+        let register = jalr.rs1
+        guard register != 0 else { return 0 }
+        func writes(_ d: DecodedInstruction) -> Bool {
+            tables.writeHazard[Int(d.operation.rawValue)] != 0 && d.rd == register
+        }
+        for length: UInt32 in [4, 2] {
+            let at = pc &- length
+            let entry = cache[Int((at >> 1) & cacheMask)]
+            if entry.tag == at && UInt32(entry.length) == length && entry.specIndex != Interpreter.breakpointMarker
+                && entry.specIndex != Interpreter.traceTriggerMarker {
+                return writes(entry) ? 1 : 0
+            }
+        }
+        var waits = false
+        if let low = fetchHalf(pc &- 4), Decoder.isFullLength(low), let d = peekDecode(pc &- 4), d.length == 4 { waits = writes(d) }
+        if !waits, let half = fetchHalf(pc &- 2), !Decoder.isFullLength(half), let d = peekDecode(pc &- 2) { waits = writes(d) }
+        return waits ? 1 : 0
     }
 
     /// The instruction at `pc`, decoded without touching the cache; nil if it cannot be fetched.
@@ -570,14 +576,13 @@ final class Interpreter {
         let cache = self.cache, cacheMask = self.cacheMask
         var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments(for: hart.index), codePages: codePages,
                           cost: tables.cost, slowPath: tables.slowPath, decoded: cache, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
-                          pc: core.pointee.pc, budget: budget, remaining: budget,
+                          pc: core.pointee.pc, jumpedTo: core.pointee.jumpedTo, budget: budget, remaining: budget,
                           tcdmLog: L.on ? log : nil, logBase: core.pointee.cycle, tcdmSegments: tcdmSegments)
         var end = QuantumEnd.budget
         let valueTable = C.on ? tables.capturedValue : nil
         var count = 0
         let totals = K.on ? hart.eventTotals : nil
         let eventTraits = K.on ? tables.events : nil
-        let writeHazards = K.on ? tables.writeHazard : nil
         let tcdm = K.on ? tcdmSegments : nil
 
         // The budget is in cycles: the loop goes on while instructions retired plus stall cycles
@@ -595,6 +600,7 @@ final class Interpreter {
             let startStalls = s.stalls
             if C.on { s.aux = s.x[e.rs1] &+ e.imm }
             let address = K.on ? s.x[e.rs1] &+ e.imm : 0  // of a load or store (a load may overwrite its base)
+            let arrivedByJump = K.on && s.jumpedTo == pc  // (a jalr's wait, `jalrWaits`)
 
             let op = e.pointee.operation
             let step: Step
@@ -620,11 +626,10 @@ final class Interpreter {
                     totals.unsafelyUnwrapped[EventTotals.loadStallCycles] &+= hazard &- jump
                     totals.unsafelyUnwrapped[EventTotals.jumpHazardCycles] &+= jump
                 }
-                else if K.on && writeHazards.unsafelyUnwrapped[Int(op.rawValue)] != 0 {
-                    // The stall of a jalr right after it is a jump stall.
-                    let jump = UInt64(e.pointee.rs3)
-                    extra &-= jump
-                    totals.unsafelyUnwrapped[EventTotals.jumpHazardCycles] &+= jump
+                else if op == .jalr && e.pointee.rs3 != 0 && !arrivedByJump {
+                    // Waiting for the instruction before it is a jump stall, beside its own cycle.
+                    extra &-= 1
+                    totals.unsafelyUnwrapped[EventTotals.jumpHazardCycles] &+= 1
                 }
                 if e.pointee.length == 2 { index |= EventTotals.compressed }
                 if traits & EventTraits.memory != 0 && tcdm.unsafelyUnwrapped[Int(address >> 20)] == 0 {
@@ -651,6 +656,7 @@ final class Interpreter {
             s.remaining &-= 1
         }
         core.pointee.pc = s.pc
+        core.pointee.jumpedTo = s.jumpedTo
         let executed = UInt64(budget - s.remaining)
         core.pointee.instret &+= executed
         core.pointee.cycle &+= executed &+ s.stalls

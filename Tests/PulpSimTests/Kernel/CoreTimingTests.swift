@@ -154,6 +154,25 @@ final class CoreTimingTests: XCTestCase {
                        "c.mv; c.jr")
     }
 
+    /// A jalr reached by a taken branch does not wait, whatever the instruction before it writes
+    /// (the branch is what precedes it in the pipeline): beq 3, jalr 2.
+    func testJalrReachedByABranchDoesNotWait() throws {
+        let program = [Self.beq(0, 0, 8), Self.addi(13, 13, 0), Self.jalr(0, 13, 0)]
+        XCTAssertEqual(try cycles(program) { $0.x[13] = Self.code + 12 }, 5)
+    }
+
+    /// The wait is worked out when the jalr is decoded: a later write of the instruction before
+    /// it (here by the debugger, which takes the path of a store) drops the decoded jalr.
+    func testJalrWaitFollowsAWriteOfTheInstructionBeforeIt() throws {
+        let machine = try self.machine(Self.bytes([Self.addi(14, 13, 0), Self.jalr(0, 13, 0)]))
+        let hart = machine.harts[0]
+        hart.x[13] = Self.code + 8
+        XCTAssertEqual(try run(machine, to: Self.code + 8), 3)
+        machine.writeMemory(Self.code, Self.bytes([Self.addi(13, 13, 0)]))
+        hart.pc = Self.code
+        XCTAssertEqual(try run(machine, to: Self.code + 8), 4)
+    }
+
     /// The wait of a jalr right after an ALU write is a jump stall (JMP_STALL), and `--stats`
     /// files it under jump_register.
     func testALUWriteThenJalrIsAJumpStall() throws {
