@@ -197,6 +197,21 @@ public final class RedMulE: Device {
 
     // MARK: Jobs
 
+    /// The RTL deadlocks a job of this shape may run into (docs/platform.md §7.6, measured:
+    /// Tests/Vectors/redmule/rtl-cycles.csv): an error where (nearly) every measured job of the
+    /// class deadlocked, a warning where some did.
+    static func deadlockDiagnosis(_ shape: RedMulEShape, matmul: Bool) -> (error: String?, warning: String?) {
+        let manyTiles = shape.m > 12 || shape.k > 16
+        let tiles = shape.rowTiles * shape.columnTiles
+        if matmul && manyTiles { return ("MATMUL with M > 12 or K > 16 deadlocks the RTL (use GEMM with Y = 0)", nil) }
+        if shape.n <= 4 && manyTiles { return ("N ≤ 4 with more than one output tile (M > 12 or K > 16) deadlocks the RTL", nil) }
+        if shape.n <= 8 && manyTiles { return (nil, "5 ≤ N ≤ 8 with more than one output tile deadlocks the RTL for some shapes") }
+        if shape.n == 9 && tiles > 40 {
+            return (nil, "N = 9 with more than 40 output tiles (here \(tiles)) deadlocked the RTL on every such shape measured (177×9×180, 204×9×105; up to 40 tiles completed)")
+        }
+        return (nil, nil)
+    }
+
     private func trigger(start: Bool, hart: Int, viaAcquire: Bool) {
         let index = programming
         let ctx = contexts[index]
@@ -238,15 +253,10 @@ public final class RedMulE: Device {
             errors.append("⌈M/12⌉·⌈K/16⌉·⌈N/16⌉ = \(shape.rowTiles * shape.columnTiles * shape.depthTiles) ≥ 65536: tile counter overflow")
             computable = false
         }
-        let manyTiles = shape.m > 12 || shape.k > 16
         if computable {
-            if operation == .matmul && manyTiles {
-                errors.append("MATMUL with M > 12 or K > 16 deadlocks the RTL (use GEMM with Y = 0)")
-            } else if shape.n <= 4 && manyTiles {
-                errors.append("N ≤ 4 with more than one output tile (M > 12 or K > 16) deadlocks the RTL")
-            } else if shape.n <= 8 && manyTiles {
-                warnings.append("5 ≤ N ≤ 8 with more than one output tile deadlocks the RTL for some shapes")
-            }
+            let deadlock = RedMulE.deadlockDiagnosis(shape, matmul: operation == .matmul)
+            if let e = deadlock.error { errors.append(e) }
+            if let w = deadlock.warning { warnings.append(w) }
             if operation.isMinMax && shape.n % 4 != 0 {
                 warnings.append("\(operation.name) with N mod 4 ≠ 0: the zero padding lanes take part in the \(operation == .addMax || operation == .mulMax || operation == .minMax ? "max" : "min")")
             }

@@ -90,6 +90,29 @@ final class RedMulETimingTests: XCTestCase {
     }
     static let exactFraction = 0.929, withinOnePercentFraction = 0.992, worstDeviation = 0.022, worstNarrowMultiTileDeviation = 0.21
 
+    /// Every shape that deadlocked the RTL draws an error or a warning at TRIGGER (§7.6); shapes
+    /// that completed draw no warning but those of the "some shapes" classes, and an error only
+    /// in the N ≤ 4 class (where nearly all deadlock).
+    func testEveryDeadlockedShapeIsDiagnosed() throws {
+        let measured = try Self.loadMeasured()
+        var deadlocks = 0
+        for s in measured {
+            let shape = RedMulEShape(m: s.m, n: s.n, k: s.k)
+            let d = RedMulE.deadlockDiagnosis(shape, matmul: false)
+            if s.cycles == nil {
+                deadlocks += 1
+                XCTAssertTrue(d.error != nil || d.warning != nil, "\(s.m)x\(s.n)x\(s.k) deadlocks the RTL")
+            } else if d.error != nil {
+                XCTAssertLessThanOrEqual(s.n, 4, "\(s.m)x\(s.n)x\(s.k) completes on the RTL: \(d.error!)")
+            } else if d.warning != nil {
+                XCTAssertLessThanOrEqual(s.n, 8, "\(s.m)x\(s.n)x\(s.k) completes on the RTL: \(d.warning!)")
+            }
+        }
+        XCTAssertEqual(deadlocks, 803)
+        XCTAssertNotNil(RedMulE.deadlockDiagnosis(RedMulEShape(m: 177, n: 9, k: 180), matmul: false).warning)
+        XCTAssertNil(RedMulE.deadlockDiagnosis(RedMulEShape(m: 60, n: 9, k: 64), matmul: false).warning, "20 output tiles")
+    }
+
     /// A sample of the measured shapes through the register interface, FP8 among them (FP8 jobs
     /// take the cycles of FP16 ones on the RTL).
     func testMeasuredShapesThroughTheRegisters() throws {
