@@ -207,15 +207,22 @@ final class DMATransfer {
     let serial: UInt64
     /// Cycle it was accepted.
     let issued: UInt64
-    /// First cycle of its data phase on its channel.
-    let start: UInt64
+    /// First cycle of its data phase on its channel (later by the cycles its TCDM ports lost to
+    /// bank conflicts, `DMAEngine.syncTCDM`).
+    var start: UInt64
+    /// `start` as scheduled at submission.
+    let nominalStart: UInt64
     /// Cycles of its data phase, and the latency before (reads) or after (writes) it.
     let dataCycles: UInt64
     let latency: UInt64
     /// Cycle its last byte lands, and the cycle its completion is signalled (never before the
     /// previous transfer of its queue).
-    let dataEnd: UInt64
-    let completion: UInt64
+    var dataEnd: UInt64
+    var completion: UInt64
+    /// Its TCDM sides as access streams of the DMA's TCDM ports (empty without an arbiter).
+    var streams: [DMATCDMStream] = []
+    /// The DMA ports (0-3) its streams use.
+    var ports: UInt8 = 0
     /// Bytes per burst, and bytes landed so far.
     let burst: UInt64
     var landed: UInt64 = 0
@@ -227,6 +234,7 @@ final class DMATransfer {
         self.serial = serial
         self.issued = issued
         self.start = start
+        nominalStart = start
         self.dataCycles = dataCycles
         self.latency = latency
         dataEnd = start + latency + dataCycles
@@ -245,6 +253,66 @@ final class DMATransfer {
     var nextBurstEnd: UInt64 { min(landed + burst, request.length) }
 }
 
+/// One TCDM side of a transfer as the accesses of a pair of the DMA's 32-bit TCDM ports: the
+/// side's words in stream order, alternately on the pair's two ports, a pair per cycle spread
+/// evenly over the data phase (docs/platform.md §11.4).
+struct DMATCDMStream {
+    let side: DMAPattern
+    /// Bytes of the side, its lines, and the length of the last one.
+    let count: UInt64
+    let lines: UInt64
+    let lastLineLength: UInt64
+    /// The pair's first port (0: the read ports, 2: the write ports).
+    let firstPort: Int
+    /// Nominal cycle of the first pair (before any delay), pairs in all, and the cycles they
+    /// are spread over.
+    let base: UInt64
+    let words: UInt64
+    let pairs: UInt64
+    let spread: UInt64
+    /// Words logged so far; the current line, its next word's address and the words left in it.
+    var logged: UInt64 = 0
+    var line: UInt64 = 0
+    var address: UInt32 = 0
+    var lineWords: UInt64 = 0
+
+    init(side: DMAPattern, count: UInt64, firstPort: Int, base: UInt64, spread: UInt64) {
+        self.side = side
+        self.count = count
+        lines = max(1, (count + side.lineLength - 1) / side.lineLength)
+        lastLineLength = count - (lines - 1) * side.lineLength
+        self.firstPort = firstPort
+        self.base = base
+        words = side.sumOverLines(count: count, DMATiming.tcdmWords)
+        pairs = max(1, (words + 1) / 2)
+        self.spread = max(spread, pairs)
+        startLine(0)
+    }
+
+    private mutating func startLine(_ l: UInt64) {
+        line = l
+        let start = side.lineStart(l)
+        let length = l == lines - 1 ? lastLineLength : side.lineLength
+        address = UInt32(truncatingIfNeeded: start) & ~3
+        lineWords = DMATiming.tcdmWords(UInt64(truncatingIfNeeded: start & 3), length)
+    }
+
+    /// Nominal cycle of word `k`.
+    func cycle(_ k: UInt64) -> UInt64 { base + (k / 2) * spread / pairs }
+
+    /// The next word to log: its port, nominal cycle and bank; nil when every word is logged.
+    mutating func next() -> (port: Int, cycle: UInt64, bank: Int)? {
+        guard logged < words else { return nil }
+        while lineWords == 0 && line + 1 < lines { startLine(line + 1) }
+        let k = logged
+        let word = (port: firstPort + Int(k & 1), cycle: cycle(k), bank: Int((address >> 2) & 15))
+        logged += 1
+        address &+= 4
+        if lineWords > 0 { lineWords -= 1 }
+        return word
+    }
+}
+
 /// The DMA engine: channels, queues, data movement, statistics.
 final class DMAEngine {
     let context: DeviceContext
@@ -261,7 +329,18 @@ final class DMAEngine {
         /// Transfers whose data is still landing, in order.
         var landing: [DMATransfer] = []
         var token: UInt64?
+        /// A pending event that logs more of its transfers' TCDM accesses.
+        var feedToken: UInt64?
     }
+
+    /// The TCDM arbiter the DMA's TCDM ports compete in with the cores (nil: the DMA's TCDM
+    /// accesses are served at once).
+    private(set) var arbiter: TCDMArbiter?
+    /// Per port (0-1: read ports, 2-3: write ports): the stall cycles of it already turned into
+    /// delay of the transfers.
+    private var portApplied = [UInt64](repeating: 0, count: 4)
+    /// Cycles the transfers were delayed by their TCDM ports' lost arbitrations.
+    private(set) var tcdmStallCycles: UInt64 = 0
     private var channels = [Channel(), Channel()]
     /// Per queue: the completion cycle of its last transfer, its transfers not yet completed,
     /// and the end of its last timeline span.
@@ -356,10 +435,25 @@ final class DMAEngine {
         unfinished += 1
         pending[request.queue, default: []].append(transfer)
         if !request.dropped && request.length > 0 {
+            if arbiter != nil {
+                // Its TCDM sides: the source read on the read ports from the start of the data
+                // phase, the destination written on the write ports as the data arrives.
+                let r = request
+                if r.source.kind == .memory && r.source.space == .tcdm {
+                    transfer.streams.append(DMATCDMStream(side: r.source, count: r.length, firstPort: 0, base: start, spread: dataCycles))
+                    transfer.ports |= 0b0011
+                }
+                if r.destination.kind == .memory && r.destination.space == .tcdm {
+                    transfer.streams.append(DMATCDMStream(side: r.destination, count: r.length, firstPort: 2,
+                                                          base: start + latency, spread: dataCycles))
+                    transfer.ports |= 0b1100
+                }
+            }
             channels[channelIndex].landing.append(transfer)
             if channels[channelIndex].landing.count == 1 { scheduleBurst(channelIndex) }
+            feed(channelIndex)
         }
-        context.schedule(at: completion) { [unowned self] in self.complete(transfer) }
+        context.schedule(at: completion) { [unowned self] in self.completionDue(transfer) }
         if context.tracing {
             context.trace(hart: request.hart, String(format: "%@: %@; data %llu-%llu (%llu cycles after %llu of latency), completes at cycle %llu",
                                                      describeTag(request), request.summary, start, dataEnd, dataCycles, latency, completion))
@@ -394,6 +488,7 @@ final class DMAEngine {
 
     /// Lands every burst of channel `c` due by now, then waits for the next one.
     private func advance(_ c: Int) {
+        syncTCDM()
         while let head = channels[c].landing.first {
             let end = head.nextBurstEnd
             guard head.landing(end) <= now else { break }
@@ -428,7 +523,97 @@ final class DMAEngine {
 
     private func port(_ side: DMAPattern) -> MemoryPort { side.space == .tcdm ? tcdmPort : externalPort }
 
+    // MARK: The TCDM ports in the interconnect
+
+    /// Makes the DMA's TCDM ports masters of `arbiter` (TCDMArbiter.dmaPorts on).
+    func attach(arbiter: TCDMArbiter) { self.arbiter = arbiter }
+
+    /// Logs the TCDM accesses of channel `c`'s transfers, in order, as far as the ports' logs
+    /// keep room (half of each); the rest when the first of them is due (an event, which also
+    /// keeps the arbiter from settling past it before they are logged).
+    private func feed(_ c: Int) {
+        guard let arbiter else { return }
+        if let token = channels[c].feedToken { context.cancel(token); channels[c].feedToken = nil }
+        let limit = TCDMArbiter.capacity / 2
+        // Ports whose log is full: later words on them wait (a port's accesses are logged in
+        // order); the first word left over, across the channel's streams, is when to go on.
+        var full: UInt8 = 0
+        var resume = UInt64.max
+        for t in channels[c].landing {
+            let delay = t.start - t.nominalStart
+            for s in t.streams.indices {
+                while t.streams[s].logged < t.streams[s].words {
+                    let k = t.streams[s].logged
+                    let port = t.streams[s].firstPort + Int(k & 1)
+                    let master = TCDMArbiter.dmaPorts + port
+                    if full & (1 << port) != 0 || arbiter.logs[master].pending >= limit {
+                        full |= 1 << port
+                        resume = min(resume, t.streams[s].cycle(k) + delay)
+                        break
+                    }
+                    let word = t.streams[s].next()!
+                    // (A port serves one access per cycle: a later transfer's first words wait
+                    // for an earlier one's last, `TCDMArbiter.append`.)
+                    arbiter.append(master: master, cycle: word.cycle + delay, bank: word.bank)
+                }
+            }
+        }
+        guard resume != .max else { return }
+        channels[c].feedToken = context.schedule(at: max(now + 1, resume)) { [unowned self] in
+            self.channels[c].feedToken = nil
+            self.syncTCDM()
+            self.feed(c)
+        }
+    }
+
+    /// Settles the TCDM accesses made before now (every running core has reached it), then
+    /// turns the cycles the DMA's ports lost into delay: the ports of a channel's transfers move
+    /// together (a beat waits for both its words), and the channel's transfers — their data,
+    /// bursts and completion — move by the largest loss.
+    func syncTCDM() {
+        guard let arbiter else { return }
+        arbiter.resolve(before: now)
+        for c in channels.indices {
+            guard let head = channels[c].landing.first, head.ports != 0 else { continue }
+            var used: UInt8 = 0
+            for t in channels[c].landing { used |= t.ports }
+            var lost: UInt64 = 0
+            for p in 0..<4 where head.ports & (1 << p) != 0 {
+                lost = max(lost, arbiter.stalls(TCDMArbiter.dmaPorts + p) - portApplied[p])
+            }
+            guard lost > 0 else { continue }
+            for p in 0..<4 where used & (1 << p) != 0 {
+                let master = TCDMArbiter.dmaPorts + p
+                let own = head.ports & (1 << p) != 0 ? arbiter.stalls(master) - portApplied[p] : 0
+                arbiter.delay(master: master, by: lost - own)
+                portApplied[p] = arbiter.stalls(master)
+            }
+            tcdmStallCycles += lost
+            for t in channels[c].landing {
+                t.start += lost
+                t.dataEnd += lost
+                t.completion += lost
+            }
+            channels[c].freeAt += lost
+            if let q = channels[c].landing.last.map({ $0.request.queue }), let last = queueCompletion[q] {
+                queueCompletion[q] = max(last, channels[c].landing.last!.completion)
+            }
+            scheduleBurst(c)
+            if channels[c].feedToken != nil { feed(c) }
+        }
+    }
+
     // MARK: Completion
+
+    /// A transfer's completion is due: unless its TCDM ports' conflicts moved it later.
+    private func completionDue(_ t: DMATransfer) {
+        syncTCDM()
+        if t.completion > now {
+            context.schedule(at: t.completion) { [unowned self] in self.completionDue(t) }
+            return
+        }
+        complete(t)
+    }
 
     private func complete(_ t: DMATransfer) {
         // Bursts due at this very cycle land first: data before the event.

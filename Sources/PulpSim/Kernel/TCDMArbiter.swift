@@ -1,8 +1,11 @@
-// Kernel: the TCDM arbiter — bank conflicts between the cluster cores, resolved in time order.
+// Kernel: the TCDM arbiter — bank conflicts between the cluster cores and the DMA's TCDM ports,
+// resolved in time order.
 //
 // The TCDM has 16 word-interleaved banks (bank = address bits 5:2); each serves one request per
-// cycle, and when several cores ask the same bank in the same cycle one is granted and the
-// others retry the next cycle (a stall cycle each: the RI5CY TCDM_CONT event).
+// cycle, and when several masters ask the same bank in the same cycle one is granted and the
+// others retry the next cycle (a stall cycle each: for a core the RI5CY TCDM_CONT event). The
+// DMA logs its ports' accesses ahead, at the cycles its schedule gives them (DMA/DMAEngine.swift,
+// `feed`), and turns what they lose into delay of its transfers (`syncTCDM`).
 //
 // The harts run in turns, ahead of each other by up to the scheduler's quantum, so a core's
 // accesses cannot be arbitrated when it makes them: the cores that would compete for the same
@@ -20,14 +23,16 @@
 // (a device access, a CSR, sleeping: the slow path) while others run, its logged accesses are
 // settled first, so that it acts at its exact cycle.
 //
-// Which core a bank grants follows the cluster's logarithmic interconnect (pulp-platform/
-// cluster_interconnect, rtl/low_latency_interco: XBAR_TCDM, RequestBlock1CH, ArbitrationTree,
-// FanInPrimitive_Req, priority_Flag_Req with the round-robin policy): per bank, a binary tree of
-// 2-input arbiters over the cores (padded to a power of two; the leaves pair cores 2k and
-// 2k + 1) and a priority counter of log2(cores) bits. A node whose two sides both request grants
-// side 0 if its bit of the counter is 0, side 1 if it is 1 (the root uses the top bit, the leaves
-// bit 0); a node with one side requesting grants that side. The counter counts the bank's grants
-// from 0 to cores − 1 and around. With all 8 cores asking every cycle, the order is 0, 1, ..., 7.
+// Which master a bank grants follows the cluster's interconnect (pulp-platform/pulp_cluster at
+// caaa973: hci_interconnect / hci_ecc_interconnect, whose log branch is cluster_interconnect's
+// `tcdm_interconnect` in the LIC topology: per bank, common_cells' `rr_arb_tree` with 16 inputs
+// — cores 0-7, the 4 external ports 8-11, the DMA's 4 TCDM ports 12-15 — FairArb, LockIn). The
+// bank's round-robin state `rr` (4 bits, reset 0) picks, among the requesters, the one whose
+// index XOR rr is the smallest (the tree's nodes read rr's bits, the root the top one); after the
+// grant rr moves to the lowest requester above it, or, if none, to the lowest requester. A core
+// alone leaves rr at its own index. With requesters that keep asking, that is round robin in
+// index order; a loser keeps asking and retries the next cycle. (The lock-in only matters when
+// the bank refuses a granted request: the HWPE branch, not modelled here.)
 //
 // Records are `(cycle − shift) << 4 | bank`, with `shift` the stall cycles the arbiter had
 // added to the core when the access was logged; the access's cycle is then the record's plus
@@ -52,14 +57,28 @@ final class TCDMArbiter {
     static let capacity = 1 << 12
     static let mask = capacity - 1
 
-    /// Harts 0..<count take part (the cluster cores).
+    /// Masters 0..<count take part: the cluster cores (0..<coreCount), and with a DMA the rest of
+    /// the interconnect's initiators — the DMA's TCDM ports at `dmaPorts` (16 in all, as the
+    /// cluster's interconnect has them: 8 cores, 4 external ports, 4 DMA ports).
     let count: Int
-    /// Levels of the arbitration tree (log2 of the cores, rounded up).
-    let levels: Int
+    /// The cluster cores: masters 0..<coreCount (their logs are filled by the interpreter, their
+    /// stalls move their cycle counts).
+    let coreCount: Int
+    /// The masters the scans visit: the cores, and the other masters while they have records.
+    private(set) var scanMask: UInt64
+    let coreMask: UInt64
+    /// The first of the DMA's 4 TCDM ports (two read ports, then two write ports), if any.
+    static let dmaPorts = 12
+    static let dmaMasters = 16
     let logs: UnsafeMutablePointer<TCDMLog>
     let cores: UnsafeMutablePointer<UnsafeMutablePointer<HartCore>>
-    /// Per bank: the arbitration tree's priority counter, accesses granted and cycles lost by cores to another core's access.
+    /// Per bank: the round-robin state `rr`, accesses granted and cycles lost by masters to another's access.
     let priority: UnsafeMutablePointer<Int>
+    /// Per bank: the cycle of the grant that set `rr` (a stretch free of collisions is served
+    /// master by master, not in time order: the last grant in time sets it).
+    let priorityCycle: UnsafeMutablePointer<UInt64>
+    /// Per master other than cores: its last logged record's cycle, less its shift then (`append`).
+    private var lastBase = [UInt64](repeating: 0, count: 64)
     /// Cores that lost an arbitration in this `resolve` (bit h).
     private var stalled: UInt64 = 0
     /// A log is more than half full: the run loop settles before the next turn.
@@ -67,33 +86,29 @@ final class TCDMArbiter {
     /// Per core: the cycle of its oldest access not yet settled (`UInt64.max`: none), and its bank.
     let next: UnsafeMutablePointer<UInt64>
     let nextBank: UnsafeMutablePointer<Int>
-    /// `treeWinner` for every counter value and requester mask (counter << count | mask).
-    let winners: UnsafeMutablePointer<UInt8>
     let granted: UnsafeMutablePointer<UInt64>
     let conflicts: UnsafeMutablePointer<UInt64>
 
-    init(count: Int, cores: UnsafeMutablePointer<UnsafeMutablePointer<HartCore>>) {
+    /// `dma`: the DMA's ports take part (16 masters); else the cores alone.
+    init(cores coreCount: Int, dma: Bool, cores: UnsafeMutablePointer<UnsafeMutablePointer<HartCore>>) {
+        let count = dma ? TCDMArbiter.dmaMasters : coreCount
         self.count = count
+        self.coreCount = coreCount
+        coreMask = (UInt64(1) << UInt64(coreCount)) &- 1
+        scanMask = coreMask
         self.cores = cores
         logs = .allocate(capacity: count)
         for i in 0..<count {
             logs.advanced(by: i).initialize(to: TCDMLog(records: .allocate(capacity: TCDMArbiter.capacity)))
         }
-        levels = count > 1 ? Int.bitWidth - (count - 1).leadingZeroBitCount : 0
         priority = .allocate(capacity: TCDMArbiter.banks)
         priority.initialize(repeating: 0, count: TCDMArbiter.banks)
+        priorityCycle = .allocate(capacity: TCDMArbiter.banks)
+        priorityCycle.initialize(repeating: 0, count: TCDMArbiter.banks)
         next = .allocate(capacity: max(count, 1))
         next.initialize(repeating: .max, count: max(count, 1))
         nextBank = .allocate(capacity: max(count, 1))
         nextBank.initialize(repeating: 0, count: max(count, 1))
-        winners = .allocate(capacity: max(count, 1) << count)
-        winners.initialize(repeating: 0, count: max(count, 1) << count)
-        let levels = self.levels
-        for counter in 0..<count {
-            for mask in 1..<(1 << count) {
-                winners[counter << count | mask] = UInt8(TCDMArbiter.treeWinner(UInt64(mask), counter, levels: levels))
-            }
-        }
         granted = .allocate(capacity: TCDMArbiter.banks)
         granted.initialize(repeating: 0, count: TCDMArbiter.banks)
         conflicts = .allocate(capacity: TCDMArbiter.banks)
@@ -104,9 +119,9 @@ final class TCDMArbiter {
         for i in 0..<count { logs[i].records.deallocate() }
         logs.deallocate()
         priority.deallocate()
+        priorityCycle.deallocate()
         next.deallocate()
         nextBank.deallocate()
-        winners.deallocate()
         granted.deallocate()
         conflicts.deallocate()
     }
@@ -123,9 +138,14 @@ final class TCDMArbiter {
     /// stretches looked at grow while they are free of collisions and shrink when not).
     func resolve(before bound: UInt64, final: Bool = false) {
         let next = self.next
+        let scan = scanMask
         // Cores whose logs were empty may have logged accesses since: their oldest access. (The
         // others' oldest access is still the one `next` holds.)
-        for h in 0..<count where next[h] == .max {
+        var refresh = scan
+        while refresh != 0 {
+            let h = refresh.trailingZeroBitCount
+            refresh &= refresh &- 1
+            guard next[h] == .max else { continue }
             let log = logs[h]
             if log.head != log.tail {
                 let record = log.records[log.head & TCDMArbiter.mask]
@@ -143,7 +163,10 @@ final class TCDMArbiter {
             // The earliest pending access, the cores that have one then, and the next cycle after.
             var first = UInt64.max, second = UInt64.max
             var at: UInt64 = 0
-            for h in 0..<count {
+            var each = scan
+            while each != 0 {
+                let h = each.trailingZeroBitCount
+                each &= each &- 1
                 let t = next[h]
                 if t < first {
                     second = first
@@ -171,7 +194,19 @@ final class TCDMArbiter {
                 // and serve everything before it.
                 let end = first &+ window < frontier ? first &+ window : frontier
                 let collision = firstCollision(from: first, before: end)
-                for h in 0..<count where next[h] < collision { grantRun(h, before: collision) }
+                if collision == first {
+                    // (Never for accesses logged one per master and cycle; if it were, serve
+                    // `first` bank by bank so that the loop goes on.)
+                    window = 4
+                    arbitrate(first, at)
+                    continue
+                }
+                var served = scan
+                while served != 0 {
+                    let h = served.trailingZeroBitCount
+                    served &= served &- 1
+                    if next[h] < collision { grantRun(h, before: collision) }
+                }
                 window = collision == end ? min(window << 1, 64) : max(window >> 1, 4)
                 continue
             }
@@ -183,7 +218,7 @@ final class TCDMArbiter {
     /// The earliest cycle of an awake core (with the stalls not yet applied), or `bound` if earlier.
     @inline(__always) private func frontier(_ bound: UInt64) -> UInt64 {
         var frontier = bound
-        for h in 0..<count where cores[h].pointee.awake {
+        for h in 0..<coreCount where cores[h].pointee.awake {
             let cycle = cores[h].pointee.cycle &+ (logs[h].shift &- logs[h].applied)
             if cycle < frontier { frontier = cycle }
         }
@@ -193,7 +228,15 @@ final class TCDMArbiter {
     /// Moves the cycle count of each core that lost since the last time on by its stalls.
     @inline(__always) private func applyStalls() {
         pressing = false
-        var m = stalled
+        // Masters other than cores drop out of the scans once their logs are empty; their
+        // stalls are their owner's to apply (`shift`).
+        var others = scanMask & ~coreMask
+        while others != 0 {
+            let h = others.trailingZeroBitCount
+            others &= others &- 1
+            if next[h] == .max && logs[h].head == logs[h].tail { scanMask &= ~(UInt64(1) << UInt64(h)) }
+        }
+        var m = stalled & coreMask
         stalled = 0
         while m != 0 {
             let h = m.trailingZeroBitCount
@@ -226,7 +269,10 @@ final class TCDMArbiter {
         var limit = end
         return withUnsafeMutableBytes(of: &occupied) { raw -> UInt64 in
             let banks = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
-            for h in 0..<count {
+            var each = scanMask
+            while each != 0 {
+                let h = each.trailingZeroBitCount
+                each &= each &- 1
                 var t = next[h]
                 guard t < limit else { continue }
                 let log = logs[h]
@@ -256,7 +302,7 @@ final class TCDMArbiter {
         var t = next[h]
         var bank = nextBank[h]
         while true {
-            priority[bank] = priority[bank] == count &- 1 ? 0 : priority[bank] &+ 1
+            if t >= priorityCycle[bank] { priority[bank] = h; priorityCycle[bank] = t }  // (the lone requester)
             granted[bank] &+= 1
             head &+= 1
             if head == tail { t = .max; break }
@@ -284,8 +330,10 @@ final class TCDMArbiter {
                 if nextBank[h] == bank { m |= UInt64(1) << UInt64(h) }
             }
             remaining &= ~m
-            let winner = m & (m &- 1) == 0 ? m.trailingZeroBitCount : Int(winners[priority[bank] << count | Int(m)])
-            priority[bank] = priority[bank] == count &- 1 ? 0 : priority[bank] &+ 1
+            let rr = priority[bank]
+            let winner = m & (m &- 1) == 0 ? m.trailingZeroBitCount : TCDMArbiter.roundRobinWinner(m, rr)
+            priority[bank] = TCDMArbiter.nextRoundRobin(m, rr)
+            priorityCycle[bank] = cycle
             granted[bank] &+= 1
             let log = logs + winner
             log.pointee.head &+= 1
@@ -308,23 +356,48 @@ final class TCDMArbiter {
         }
     }
 
-    /// The core the arbitration tree grants among the requesters in `mask` with priority
-    /// counter `counter`: from the root down, a node with requests on both sides takes the side
-    /// its counter bit names, else the side that requests.
-    func treeWinner(_ mask: UInt64, _ counter: Int) -> Int { TCDMArbiter.treeWinner(mask, counter, levels: levels) }
+    /// The requester `rr_arb_tree` grants among `mask` (16 inputs) in state `rr`: the one whose
+    /// index XOR rr is the smallest — mask's bits permuted by XOR rr (a swap of halves per set
+    /// bit of rr), the lowest one, and back.
+    @inline(__always) static func roundRobinWinner(_ mask: UInt64, _ rr: Int) -> Int {
+        var m = mask & 0xFFFF
+        if rr & 1 != 0 { m = (m & 0x5555) << 1 | (m >> 1) & 0x5555 }
+        if rr & 2 != 0 { m = (m & 0x3333) << 2 | (m >> 2) & 0x3333 }
+        if rr & 4 != 0 { m = (m & 0x0F0F) << 4 | (m >> 4) & 0x0F0F }
+        if rr & 8 != 0 { m = (m & 0x00FF) << 8 | (m >> 8) & 0x00FF }
+        return m.trailingZeroBitCount ^ rr
+    }
 
-    static func treeWinner(_ mask: UInt64, _ counter: Int, levels: Int) -> Int {
-        var low = 0
-        var level = levels
-        while level > 0 {
-            level -= 1
-            let half = 1 << level
-            let sideMask = (UInt64(1) << UInt64(half)) &- 1
-            let left = (mask >> UInt64(low)) & sideMask
-            let right = (mask >> UInt64(low + half)) & sideMask
-            if right != 0 && (left == 0 || (counter >> level) & 1 == 1) { low += half }
-        }
-        return low
+    /// `rr_arb_tree`'s next state after a grant among `mask` in state `rr` (FairArb): the lowest
+    /// requester above rr, else the lowest requester.
+    @inline(__always) static func nextRoundRobin(_ mask: UInt64, _ rr: Int) -> Int {
+        let above = mask & ~((UInt64(2) << UInt64(rr)) &- 1)
+        return above != 0 ? above.trailingZeroBitCount : mask.trailingZeroBitCount
+    }
+
+    // MARK: Masters other than cores (the DMA's ports)
+
+    /// Logs an access of master `master` (not a core) at `cycle`, to `bank`, at or after the
+    /// cycle every `resolve` so far was bounded by. A master makes one access per cycle: one
+    /// that would not come after the last it logged (as moved by the cycles it lost since) comes
+    /// the cycle after it.
+    func append(master: Int, cycle: UInt64, bank: Int) {
+        let log = logs + master
+        var base = cycle &- log.pointee.shift
+        if log.pointee.tail != 0 && base <= lastBase[master] { base = lastBase[master] &+ 1 }
+        lastBase[master] = base
+        log.pointee.records[log.pointee.tail & TCDMArbiter.mask] = base << 4 | UInt64(bank & 15)
+        log.pointee.tail &+= 1
+        scanMask |= UInt64(1) << UInt64(master)
+        if log.pointee.pending > TCDMArbiter.capacity / 2 { pressing = true }
+    }
+
+    /// Moves every access master `master` has logged and not been granted yet `by` cycles later
+    /// (it waits for another port of its own). What it logs afterwards is at the cycle it says.
+    func delay(master: Int, by cycles: UInt64) {
+        guard cycles > 0 else { return }
+        logs[master].shift &+= cycles
+        if next[master] != .max { next[master] &+= cycles }
     }
 
     /// Stall cycles core `hart` lost to bank conflicts.

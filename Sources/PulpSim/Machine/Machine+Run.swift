@@ -109,7 +109,9 @@ extension Machine {
             let before = core.pointee.instret
             state.pointee.now = cycle
             lastTurnHart = turn.hart
-            runTurn(harts[turn.hart], budget: budget, horizon: horizon, shared: turn.running > 1, order: turn.runnerUp)
+            // (A core alone while the DMA's TCDM accesses are pending competes with them.)
+            let shared = turn.running > 1 || (arbiter.map { $0.scanMask != $0.coreMask } ?? false)
+            runTurn(harts[turn.hart], budget: budget, horizon: horizon, shared: shared, order: turn.runnerUp)
             total &+= core.pointee.instret &- before
             if state.pointee.observing { observeTurn(turn) }
             if !control.ended && core.pointee.cycle >= maxCycles {
@@ -302,14 +304,14 @@ extension Machine {
     /// (A log without room for an instruction's two records is not used: the debugger stepping
     /// one hart while the others stand still can fill it; those accesses are served at once.)
     @inline(__always) func tcdmLog(_ hart: Hart, shared: Bool) -> UnsafeMutablePointer<TCDMLog>? {
-        guard shared, let arbiter, hart.index < arbiter.count, arbiter.room(hart.index) >= 4 else { return nil }
+        guard shared, let arbiter, hart.index < arbiter.coreCount, arbiter.room(hart.index) >= 4 else { return nil }
         return arbiter.logs + hart.index
     }
 
     /// Settles `hart`'s logged TCDM accesses (and whatever else can be) before it acts outside
     /// itself at its cycle: its lost arbitrations move that cycle on first.
     func settleTCDM(_ hart: Hart) {
-        guard let arbiter, hart.index < arbiter.count, arbiter.logs[hart.index].pending != 0 else { return }
+        guard let arbiter, hart.index < arbiter.coreCount, arbiter.logs[hart.index].pending != 0 else { return }
         arbiter.resolve(before: events.nextTimeOrMax)
     }
 

@@ -70,26 +70,27 @@ extension TCDMContentionTests {
 }
 
 extension TCDMContentionTests {
-    /// The arbitration tree of the cluster interconnect, worked out by hand: from the root down,
-    /// a node with requests on both sides takes the side its counter bit names (root: bit 2).
-    func testArbitrationTreePicksTheSideTheCounterNames() {
-        let cores = UnsafeMutablePointer<UnsafeMutablePointer<HartCore>>.allocate(capacity: 8)
-        defer { cores.deallocate() }
-        let arbiter = TCDMArbiter(count: 8, cores: cores)
-        func mask(_ harts: Int...) -> UInt64 { harts.reduce(0) { $0 | UInt64(1) << UInt64($1) } }
-        XCTAssertEqual(arbiter.levels, 3)
-        for c in 0..<8 { XCTAssertEqual(arbiter.treeWinner(mask(0, 1, 2, 3, 4, 5, 6, 7), c), c) }
-        XCTAssertEqual(arbiter.treeWinner(mask(0, 1), 2), 0)       // only the left subtrees request; leaf bit 0
-        XCTAssertEqual(arbiter.treeWinner(mask(0, 1), 3), 1)
-        XCTAssertEqual(arbiter.treeWinner(mask(1, 6), 3), 1)       // root bit 2 = 0: left half
-        XCTAssertEqual(arbiter.treeWinner(mask(1, 6), 4), 6)       // root bit 2 = 1: right half
-        XCTAssertEqual(arbiter.treeWinner(mask(0, 2), 2), 2)       // middle bit 1 = 1: pair {2, 3}
-        XCTAssertEqual(arbiter.treeWinner(mask(0, 2), 1), 0)
-        XCTAssertEqual(arbiter.treeWinner(mask(5), 0), 5)
-        let six = TCDMArbiter(count: 6, cores: cores)               // padded to 8 leaves
-        XCTAssertEqual(six.levels, 3)
-        XCTAssertEqual(six.treeWinner(mask(0, 5), 4), 5)
-        XCTAssertEqual(six.treeWinner(mask(0, 5), 3), 0)
+    /// The per-bank round-robin arbiter of the cluster interconnect (common_cells rr_arb_tree,
+    /// 16 inputs, FairArb), worked out by hand: the requester whose index XOR rr is smallest wins;
+    /// rr then moves to the lowest requester above it, else to the lowest requester.
+    func testRoundRobinArbiterOfABank() {
+        func mask(_ masters: Int...) -> UInt64 { masters.reduce(0) { $0 | UInt64(1) << UInt64($1) } }
+        let all = mask(0, 1, 2, 3, 4, 5, 6, 7)
+        XCTAssertEqual(TCDMArbiter.roundRobinWinner(all, 0), 0)
+        XCTAssertEqual(TCDMArbiter.nextRoundRobin(all, 0), 1)
+        for rr in 0..<8 { XCTAssertEqual(TCDMArbiter.roundRobinWinner(all, rr), rr, "all 8 cores, rr \(rr)") }
+        XCTAssertEqual(TCDMArbiter.roundRobinWinner(mask(3, 5), 0), 3)   // 3 ^ 0 = 3 < 5
+        XCTAssertEqual(TCDMArbiter.nextRoundRobin(mask(3, 5), 0), 3)     // the winner may win again
+        XCTAssertEqual(TCDMArbiter.roundRobinWinner(mask(3, 5), 3), 3)   // 0 < 6
+        XCTAssertEqual(TCDMArbiter.nextRoundRobin(mask(3, 5), 3), 5)
+        XCTAssertEqual(TCDMArbiter.roundRobinWinner(mask(2, 7), 4), 7)   // 7 ^ 4 = 3 < 2 ^ 4 = 6
+        XCTAssertEqual(TCDMArbiter.nextRoundRobin(mask(2, 7), 4), 7)
+        XCTAssertEqual(TCDMArbiter.roundRobinWinner(mask(0, 12), 7), 0)  // a core (7) against a DMA port (12 ^ 7 = 11)
+        XCTAssertEqual(TCDMArbiter.nextRoundRobin(mask(0, 12), 7), 12)
+        XCTAssertEqual(TCDMArbiter.roundRobinWinner(mask(0, 13), 12), 13) // 13 ^ 12 = 1 < 12
+        XCTAssertEqual(TCDMArbiter.roundRobinWinner(mask(1, 2), 15), 2)  // 2 ^ 15 = 13 < 14
+        XCTAssertEqual(TCDMArbiter.nextRoundRobin(mask(1, 2), 15), 1)    // none above 15: the lowest
+        XCTAssertEqual(TCDMArbiter.roundRobinWinner(mask(5), 9), 5)
     }
 }
 
