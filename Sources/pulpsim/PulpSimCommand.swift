@@ -438,9 +438,9 @@ struct Run: ParsableCommand {
                            r.jobs, r.fmas, r.busyCycles, r.warnings, r.errors)
         }
         if let d = result.dma {
-            text += String(format: "DMA (%@): %d transfers, %llu bytes (%llu into TCDM, %llu out of TCDM, %llu other), %llu busy cycles, %d warnings, %d errors\n",
+            text += String(format: "DMA (%@): %d transfers, %llu bytes (%llu into TCDM, %llu out of TCDM, %llu other), %llu busy cycles (%llu lost to TCDM bank conflicts), %d warnings, %d errors\n",
                            d.frontEnd as NSString, d.transfers, d.bytes, d.bytesToTCDM, d.bytesFromTCDM, d.bytesOther, d.busyCycles,
-                           d.warnings, d.errors)
+                           d.tcdmStallCycles, d.warnings, d.errors)
         }
         return text
     }

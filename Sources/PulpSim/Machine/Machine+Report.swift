@@ -212,6 +212,7 @@ extension RunResult {
         if let d = dma {
             object["dma"] = ["front_end": d.frontEnd, "transfers": d.transfers, "bytes": d.bytes, "bytes_to_tcdm": d.bytesToTCDM,
                              "bytes_from_tcdm": d.bytesFromTCDM, "bytes_other": d.bytesOther, "busy_cycles": d.busyCycles,
+                             "tcdm_stall_cycles": d.tcdmStallCycles,
                              "warnings": d.warnings, "errors": d.errors, "diagnostics": d.diagnostics] as [String: Any]
         }
         if let t = tcdm {

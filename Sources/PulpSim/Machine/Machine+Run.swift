@@ -197,6 +197,7 @@ extension Machine {
                                     warnings: own.filter { $0.level == .warning }.count,
                                     errors: own.filter { $0.level == .error }.count,
                                     diagnostics: own.filter { $0.level != .note }.map { "\($0.level.rawValue): \($0.message)" })
+            result.dma?.tcdmStallCycles = dma.engine.tcdmStallCycles
         }
         return result
     }

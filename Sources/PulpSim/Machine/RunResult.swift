@@ -171,6 +171,8 @@ public struct DMASummary: Sendable {
     public let bytesOther: UInt64
     /// Cycles with at least one transfer in flight.
     public let busyCycles: UInt64
+    /// Cycles the transfers were delayed by their TCDM ports' lost bank arbitrations (§11.4).
+    public var tcdmStallCycles: UInt64 = 0
     public let warnings: Int
     public let errors: Int
     public let diagnostics: [String]

@@ -122,4 +122,21 @@ final class DMAContentionTests: XCTestCase {
         }
         XCTAssertEqual(try run(quantum: 7, traced: true), reference, "traced")
     }
+
+    /// `--stats` and `--json` report the cycles the DMA's transfers lost to the cores: the
+    /// self-checking dma-random firmware (cores and transfers on the same TCDM) still passes, and
+    /// loses some; without bank conflicts, none.
+    func testStatsAndJSONReportTheDMAsLostCycles() throws {
+        let elf = Paths.firmware("pulp-cluster", "dma-random")
+        try requireFirmware(elf)
+        let stats = try runCLI(["run", "--quiet", "--stats", elf], exits: 0).stderr
+        XCTAssertTrue(stats.contains("lost to TCDM bank conflicts"), stats)
+        func lost(_ extra: [String]) throws -> Int? {
+            let json = try runCLI(["run", "--quiet", "--json"] + extra + [elf], exits: 0).stdout
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            return (object["dma"] as? [String: Any])?["tcdm_stall_cycles"] as? Int
+        }
+        XCTAssertGreaterThan(try XCTUnwrap(lost([])), 0)
+        XCTAssertEqual(try lost(["--no-tcdm-contention"]), 0)
+    }
 }
