@@ -430,7 +430,7 @@ struct Run: ParsableCommand {
             }
         }
         if let t = result.tcdm {
-            text += String(format: "TCDM: %llu bank-conflict cycles (cores waiting on another core's access); per bank 0-15:", t.totalConflicts)
+            text += String(format: "TCDM: %llu bank-conflict cycles (cores and DMA ports waiting on another master's access); per bank 0-15:", t.totalConflicts)
                 + t.conflicts.map { " \($0)" }.joined() + "\n"
         }
         if let r = result.redmule {

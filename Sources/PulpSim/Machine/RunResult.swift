@@ -179,9 +179,9 @@ public struct DMASummary: Sendable {
     public var bytes: UInt64 { bytesToTCDM + bytesFromTCDM + bytesOther }
 }
 
-/// TCDM bank activity of the cluster cores over a run (Kernel/TCDMArbiter.swift): per bank, the
-/// accesses arbitrated (those made while other cores ran) and the cycles cores lost to another
-/// core's access.
+/// TCDM bank activity of the cluster cores and the DMA's TCDM ports over a run (Kernel/
+/// TCDMArbiter.swift): per bank, the accesses arbitrated (a core's, those made while other cores
+/// ran or the DMA's accesses were pending) and the cycles masters lost to another's access.
 public struct TCDMSummary: Sendable {
     public let granted: [UInt64]
     public let conflicts: [UInt64]
