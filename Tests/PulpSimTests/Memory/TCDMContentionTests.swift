@@ -12,10 +12,11 @@ final class TCDMContentionTests: XCTestCase {
     }
 
     /// Hand-computed: on their own banks no load waits (64 cycles). On one bank all 8 harts ask
-    /// in every cycle and the bank grants one per cycle, the core its priority counter names
-    /// (all requesting); the counter of bank 0 stands at 64 mod 8 = 0 after hart 0's own-bank
-    /// loads, so the order is harts 0, 1, ..., 7, and hart h gets its k-th load in cycle 8k + h:
-    /// its 64 loads take 8·63 + h + 1 cycles.
+    /// in every cycle and the bank grants one per cycle (rr_arb_tree: the requester whose index
+    /// XOR rr is smallest, then rr moves to the next requester above it). Bank 0's rr is 0 after
+    /// hart 0's own-bank loads (hart 0 alone), so hart 0 goes first, rr moves to 1, hart 1 goes
+    /// next (all still asking), and so on: the order is harts 0, 1, ..., 7, and hart h gets its
+    /// k-th load in cycle 8k + h: its 64 loads take 8·63 + h + 1 cycles.
     func testEightHartsOnOneBankWaitRoundRobinAndOnTheirOwnBanksNever() throws {
         let (result, machine) = try runELF(Paths.firmware("pulp-cluster", "tcdm-banks"), platform: .pulpCluster) { $0.countStalls = true }
         XCTAssertEqual(result.firmwareExitCode, 0, "\(result.reason)")
