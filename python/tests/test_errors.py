@@ -39,6 +39,8 @@ def test_bad_options():
         Machine(redmule_errors="ignore")
     with pytest.raises(PulpsimError, match="quantum"):
         Machine(quantum="fast")
+    with pytest.raises(PulpsimError, match="l2_latency"):
+        Machine(l2_latency=1001)
 
 
 def test_state_errors(firmware):

@@ -64,3 +64,13 @@ def test_other_platforms(firmware, platform, elf):
         m.run(check=True)
         assert m.harts == 1
         assert m.result["exit_mechanism"] in ("htif", "testbench")
+
+
+def test_l2_latency_option(firmware):
+    """The firmware times L2 accesses of a cluster core against 14 extra cycles (exit 0); with
+    another figure its first check fails (exit 1)."""
+    elf = firmware("pulp-cluster", "l2-latency")
+    with Machine("pulp-cluster", elf=elf) as m:
+        assert m.run() == "exit" and m.exit_code == 0
+    with Machine("pulp-cluster", elf=elf, l2_latency=0) as m:
+        assert m.run() == "exit" and m.exit_code == 1

@@ -258,8 +258,7 @@ final class DMATransfer {
 /// evenly over the data phase (docs/platform.md §11.4).
 struct DMATCDMStream {
     let side: DMAPattern
-    /// Bytes of the side, its lines, and the length of the last one.
-    let count: UInt64
+    /// The side's lines, and the length of the last one.
     let lines: UInt64
     let lastLineLength: UInt64
     /// The pair's first port (0: the read ports, 2: the write ports).
@@ -278,7 +277,6 @@ struct DMATCDMStream {
 
     init(side: DMAPattern, count: UInt64, firstPort: Int, base: UInt64, spread: UInt64) {
         self.side = side
-        self.count = count
         lines = max(1, (count + side.lineLength - 1) / side.lineLength)
         lastLineLength = count - (lines - 1) * side.lineLength
         self.firstPort = firstPort
@@ -300,12 +298,13 @@ struct DMATCDMStream {
     /// Nominal cycle of word `k`.
     func cycle(_ k: UInt64) -> UInt64 { base + (k / 2) * spread / pairs }
 
-    /// The next word to log: its port, nominal cycle and bank; nil when every word is logged.
-    mutating func next() -> (port: Int, cycle: UInt64, bank: Int)? {
+    /// The next word to log (word `logged`, on port `firstPort + logged % 2`): its nominal cycle
+    /// and bank; nil when every word is logged.
+    mutating func next() -> (cycle: UInt64, bank: Int)? {
         guard logged < words else { return nil }
         while lineWords == 0 && line + 1 < lines { startLine(line + 1) }
         let k = logged
-        let word = (port: firstPort + Int(k & 1), cycle: cycle(k), bank: Int((address >> 2) & 15))
+        let word = (cycle: cycle(k), bank: Int((address >> 2) & 15))
         logged += 1
         address &+= 4
         if lineWords > 0 { lineWords -= 1 }
