@@ -434,8 +434,8 @@ struct Run: ParsableCommand {
                 + t.conflicts.map { " \($0)" }.joined() + "\n"
         }
         if let r = result.redmule {
-            text += String(format: "RedMulE: %d jobs, %llu FMAs, %llu busy cycles, %d warnings, %d errors\n",
-                           r.jobs, r.fmas, r.busyCycles, r.warnings, r.errors)
+            text += String(format: "RedMulE: %d jobs, %llu FMAs, %llu busy cycles (%llu waiting for TCDM banks), %d warnings, %d errors\n",
+                           r.jobs, r.fmas, r.busyCycles, r.tcdmStallCycles, r.warnings, r.errors)
         }
         if let d = result.dma {
             text += String(format: "DMA (%@): %d transfers, %llu bytes (%llu into TCDM, %llu out of TCDM, %llu other), %llu busy cycles (%llu lost to TCDM bank conflicts), %d warnings, %d errors\n",

@@ -1,15 +1,16 @@
 /*
- * redmule-diag-n-5to8: 5 <= N <= 8 with more than one output tile (here M = 12, N = 8,
- * K = 32: two column tiles). The RTL deadlocks for some such shapes (32 of 160 tried;
- * docs/platform.md §7.6).
+ * redmule-diag-n-5to8: one of the jobs with 5 <= N <= 8 and more than one output tile that
+ * deadlock the RTL (here M = 13, N = 5, K = 16: two row tiles; 12 x 8 x 32 completes).
+ * docs/platform.md §7.5, §7.6.
  *
- * pulpsim: warning, the run goes on: exit 0 if the result matches the reference, 1 if not.
+ * pulpsim: error, exit 122; with --redmule-errors=warn the job is computed as intended:
+ * exit 0 if the result matches the reference, 1 if not.
  */
 #include "example.h"
 #define NAME "diag-n-5to8"
-#define M 12
-#define N 8
-#define K 32
+#define M 13
+#define N 5
+#define K 16
 #define OP REDMULE_GEMM
 #define FMT REDMULE_FLOAT16
 #define SEED 302

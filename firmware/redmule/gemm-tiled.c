@@ -12,7 +12,8 @@
  * Because every N slice is a multiple of 4 (no zero padding lanes inside the chain) and
  * the slices run in increasing n, each output element goes through exactly the sequential
  * chain of one big job, so the result must equal the single-job software reference bit for
- * bit. Cores 1..7 compute that reference (from the L2 matrices) while core 0 drives RedMulE.
+ * bit. Cores 1..7 compute that reference (from the L2 matrices) while core 0 drives RedMulE,
+ * with RedMulE given priority over the cores on the TCDM (redmule_priority_first).
  *
  * Exit codes: 0 pass; 1 result differs from the reference; 2 a job id was not 0 after its
  * soft clear; 3 bytes after the TCDM Z tile changed.
@@ -61,6 +62,9 @@ int main(void)
     int result = 0;
 
     if (core == 0) {
+        /* Core 0 copies the next tiles into TCDM while RedMulE runs: RedMulE first on the
+         * TCDM, or its refused requests can hang the job (redmule.h, redmule_priority_first). */
+        redmule_priority_first();
         rm_srand(0x7117ED);
         rm_fill(X, sizeof(X), REDMULE_FLOAT16, M, N, -4, 0, 0);
         rm_fill(W, sizeof(W), REDMULE_FLOAT16, N, K, -4, 0, 0);

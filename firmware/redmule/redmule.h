@@ -31,6 +31,12 @@
  *   redmule_wait()               while STATUS != 0, sleep on the completion event.
  *   redmule_offload(...)         soft clear, acquire, cfg, trigger; returns the job id.
  *   redmule_gemm(...)            redmule_offload then redmule_wait: one call, one job.
+ *   redmule_priority_first()     (pulp-cluster) cluster control CLUSTER_CFG bit 8, the HCI's
+ *                                invert_prio: RedMulE's TCDM requests win over the cores' and
+ *                                the DMA's. Without it a core or DMA transfer using RedMulE's
+ *                                banks while a job runs refuses its requests, which the RTL
+ *                                does not survive at some points (the job never ends:
+ *                                docs/platform.md §7.5).
  *
  * XIF (custom instructions, every core; completion as above):
  *   redmule_xif_mcnfig(m, n, k)                   mcnfig: rs1 -> MCFG0, rs2 -> MCFG1
@@ -199,6 +205,16 @@ static inline void redmule_soft_clear(void)
 {
     redmule_write(REDMULE_SOFT_CLEAR, 0);
 }
+
+#ifndef REDMULE_TB
+/* Cluster control's CLUSTER_CFG: bits 10:0 are the HCI control, bit 8 invert_prio. */
+#define REDMULE_CLUSTER_CFG     0x10200018u
+static inline void redmule_priority_first(void)
+{
+    volatile uint32_t *cfg = (volatile uint32_t *)(uintptr_t)REDMULE_CLUSTER_CFG;
+    *cfg = *cfg | (1u << 8);
+}
+#endif
 
 static inline uint32_t redmule_status(void)
 {

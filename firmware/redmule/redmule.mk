@@ -14,7 +14,7 @@ REDMULE_EXAMPLES := gemm-fp16 gemm-fp8 gemm-ops gemm-tiled gemm-concurrent gemm-
                     timing registers
 # A job whose shape and operands the host writes before running (python/tests/test_redmule.py).
 REDMULE_EXAMPLES += host-gemm
-REDMULE_DIAGS := diag-no-softclear diag-queued-trigger diag-n-small diag-n-5to8 \
+REDMULE_DIAGS := diag-no-softclear diag-queued-trigger diag-n-small diag-n-5to8 diag-contention \
                  diag-matmul-big diag-fp16alt diag-zero-size diag-outside-tcdm diag-z-overlap \
                  diag-arith-not-last diag-z-padding diag-minmax-padding
 REDMULE_PROGRAMS := $(REDMULE_EXAMPLES) $(REDMULE_DIAGS)

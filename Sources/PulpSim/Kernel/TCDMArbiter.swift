@@ -34,6 +34,18 @@
 // index order; a loser keeps asking and retries the next cycle. (The lock-in only matters when
 // the bank refuses a granted request: the HWPE branch, not modelled here.)
 //
+// RedMulE's wide port is on the interconnect's other branch (hci_interconnect's HWPE branch,
+// behind `hci_arbiter`): with the cluster control unit's reset settings (HCI control register
+// 0): on every bank the branch of the cores, external ports and DMA wins whenever one of them asks
+// it, so RedMulE never delays them, and a request of RedMulE's port is granted when nobody of
+// that branch asks its first bank in that cycle (`hci_router` takes the grant of the first of
+// the 9 words for the whole access). While a RedMulE job runs (`watch`), every settled request
+// marks its bank in its cycle's entry of `requested`, which RedMulE reads back (`take`) as it
+// steps its cycle model up to the settled cycles. With the register's `invert_prio` bit set,
+// RedMulE's branch wins instead: RedMulE is never refused, and holds the 9 banks of each of its
+// requests in its cycle (`hold`: the job's requests, known at its start); whoever else asks one
+// of them then waits and retries the next cycle (the bank's round-robin state unchanged).
+//
 // Records are `(cycle − shift) << 4 | bank`, with `shift` the stall cycles the arbiter had
 // added to the core when the access was logged; the access's cycle is then the record's plus
 // the core's current shift. Storage is per core, pointer-backed, and allocation-free per access.
@@ -88,6 +100,16 @@ final class TCDMArbiter {
     let nextBank: UnsafeMutablePointer<Int>
     let granted: UnsafeMutablePointer<UInt64>
     let conflicts: UnsafeMutablePointer<UInt64>
+    /// While set, settled requests of cycles from `watchFrom` on mark their banks in `requested`
+    /// (a ring of `watchSpan` cycles; its reader keeps within that span).
+    private(set) var watching = false
+    private(set) var watchFrom: UInt64 = 0
+    static let watchSpan = 1 << 14
+    let requested: UnsafeMutablePointer<UInt16>
+    /// Banks RedMulE holds (HCI priority inverted): per cycle of each registered window, and
+    /// the span the windows cover (`heldFrom ..< heldUntil`; empty: none).
+    private var heldWindows: [(from: UInt64, banks: [UInt16])] = []
+    private(set) var heldFrom: UInt64 = .max, heldUntil: UInt64 = 0
 
     /// `dma`: the DMA's ports take part (16 masters); else the cores alone.
     init(cores coreCount: Int, dma: Bool, cores: UnsafeMutablePointer<UnsafeMutablePointer<HartCore>>) {
@@ -113,6 +135,8 @@ final class TCDMArbiter {
         granted.initialize(repeating: 0, count: TCDMArbiter.banks)
         conflicts = .allocate(capacity: TCDMArbiter.banks)
         conflicts.initialize(repeating: 0, count: TCDMArbiter.banks)
+        requested = .allocate(capacity: TCDMArbiter.watchSpan)
+        requested.initialize(repeating: 0, count: TCDMArbiter.watchSpan)
     }
 
     deinit {
@@ -124,6 +148,7 @@ final class TCDMArbiter {
         nextBank.deallocate()
         granted.deallocate()
         conflicts.deallocate()
+        requested.deallocate()
     }
 
     /// Free records in `hart`'s log.
@@ -178,21 +203,33 @@ final class TCDMArbiter {
                     second = t
                 }
             }
-            if first == .max { applyStalls(); return }
+            if first == .max {
+                if heldUntil != 0 { releaseHolds(final ? .max : self.frontier(.max)) }
+                applyStalls()
+                return
+            }
             if !frontierKnown || first >= frontier {
                 if !final { frontier = self.frontier(bound) }
                 frontierKnown = true
-                if first >= frontier { applyStalls(); return }
+                if first >= frontier { releaseHolds(frontier); applyStalls(); return }
             }
+            // Cycles in which RedMulE may hold banks are settled one by one; the runs below
+            // stop before them.
+            if first >= heldFrom && first < heldUntil {
+                window = 4
+                arbitrate(first, at)
+                continue
+            }
+            let stop = first < heldFrom && heldFrom < frontier ? heldFrom : frontier
             if at & (at &- 1) == 0 {
                 // One core alone until `second`: every access of it before then is served.
-                grantRun(at.trailingZeroBitCount, before: min(second, frontier))
+                grantRun(at.trailingZeroBitCount, before: min(second, stop))
                 continue
             }
             if !sameBank(at) {
                 // No collision in `first`: look for the first one in the next `window` cycles
                 // and serve everything before it.
-                let end = first &+ window < frontier ? first &+ window : frontier
+                let end = first &+ window < stop ? first &+ window : stop
                 let collision = firstCollision(from: first, before: end)
                 if collision == first {
                     // (Never for accesses logged one per master and cycle; if it were, serve
@@ -301,9 +338,11 @@ final class TCDMArbiter {
         var head = log.pointee.head
         var t = next[h]
         var bank = nextBank[h]
+        let watching = self.watching, watchFrom = self.watchFrom
         while true {
             if t >= priorityCycle[bank] { priority[bank] = h; priorityCycle[bank] = t }  // (the lone requester)
             granted[bank] &+= 1
+            if watching && t >= watchFrom { requested[Int(t & UInt64(TCDMArbiter.watchSpan - 1))] |= UInt16(1) << UInt16(bank) }
             head &+= 1
             if head == tail { t = .max; break }
             let record = records[head & TCDMArbiter.mask]
@@ -330,6 +369,20 @@ final class TCDMArbiter {
                 if nextBank[h] == bank { m |= UInt64(1) << UInt64(h) }
             }
             remaining &= ~m
+            if watching && cycle >= watchFrom { requested[Int(cycle & UInt64(TCDMArbiter.watchSpan - 1))] |= UInt16(1) << UInt16(bank) }
+            if cycle >= heldFrom && cycle < heldUntil && held(cycle) & (UInt16(1) << UInt16(bank)) != 0 {
+                // RedMulE has the bank: everyone asking it waits.
+                conflicts[bank] &+= UInt64(m.nonzeroBitCount)
+                stalled |= m
+                var losers = m
+                while losers != 0 {
+                    let h = losers.trailingZeroBitCount
+                    losers &= losers &- 1
+                    logs[h].shift &+= 1
+                    next[h] &+= 1
+                }
+                continue
+            }
             let rr = priority[bank]
             let winner = m & (m &- 1) == 0 ? m.trailingZeroBitCount : TCDMArbiter.roundRobinWinner(m, rr)
             priority[bank] = TCDMArbiter.nextRoundRobin(m, rr)
@@ -399,6 +452,55 @@ final class TCDMArbiter {
         logs[master].shift &+= cycles
         if next[master] != .max { next[master] &+= cycles }
     }
+
+    // MARK: RedMulE's port (the HWPE branch)
+
+    /// Starts marking the banks asked in each cycle from `cycle` on (nothing before `cycle` is
+    /// marked), or stops.
+    func watch(from cycle: UInt64?) {
+        requested.update(repeating: 0, count: TCDMArbiter.watchSpan)
+        watching = cycle != nil
+        watchFrom = cycle ?? 0
+    }
+
+    /// The banks the log branch asked in `cycle` (settled: before every awake core's cycle), and
+    /// moves the start of the watched span past it.
+    @inline(__always) func take(_ cycle: UInt64) -> UInt16 {
+        let i = Int(cycle & UInt64(TCDMArbiter.watchSpan - 1))
+        let banks = requested[i]
+        requested[i] = 0
+        watchFrom = cycle &+ 1
+        return banks
+    }
+
+    /// RedMulE holds `banks[i]` in cycle `from + i` (HCI priority inverted). Windows that every
+    /// access yet to be settled comes after are dropped.
+    func hold(from: UInt64, banks: [UInt16]) {
+        var low = frontier(.max)
+        for h in 0..<count where next[h] < low { low = next[h] }
+        heldWindows.removeAll { $0.from &+ UInt64($0.banks.count) <= low }
+        if !banks.isEmpty { heldWindows.append((from, banks)) }
+        heldFrom = heldWindows.map(\.from).min() ?? .max
+        heldUntil = heldWindows.map { $0.from &+ UInt64($0.banks.count) }.max() ?? 0
+    }
+
+    /// Drops the held banks once everything before them is settled (`settled`: every access
+    /// still to settle comes at or after it).
+    @inline(__always) private func releaseHolds(_ settled: UInt64) {
+        if heldUntil != 0 && settled >= heldUntil { heldWindows.removeAll(); heldFrom = .max; heldUntil = 0 }
+    }
+
+    /// The banks RedMulE holds in `cycle`.
+    private func held(_ cycle: UInt64) -> UInt16 {
+        for w in heldWindows where cycle >= w.from && cycle &- w.from < UInt64(w.banks.count) {
+            return w.banks[Int(cycle &- w.from)]
+        }
+        return 0
+    }
+
+    /// Masters other than the cores take part now (their records, or RedMulE watching): a core
+    /// running alone logs its accesses.
+    var othersActive: Bool { scanMask != coreMask || watching || !heldWindows.isEmpty }
 
     /// Stall cycles core `hart` lost to bank conflicts.
     func stalls(_ hart: Int) -> UInt64 { hart < count ? logs[hart].shift : 0 }

@@ -206,7 +206,8 @@ extension RunResult {
         if case .exited(_, let mechanism) = reason { object["exit_mechanism"] = mechanism.rawValue }
         if let message { object["message"] = message }
         if let r = redmule {
-            object["redmule"] = ["jobs": r.jobs, "fmas": r.fmas, "busy_cycles": r.busyCycles, "warnings": r.warnings,
+            object["redmule"] = ["jobs": r.jobs, "fmas": r.fmas, "busy_cycles": r.busyCycles, "tcdm_stall_cycles": r.tcdmStallCycles,
+                                 "warnings": r.warnings,
                                  "errors": r.errors, "diagnostics": r.diagnostics] as [String: Any]
         }
         if let d = dma {

@@ -109,8 +109,9 @@ extension Machine {
             let before = core.pointee.instret
             state.pointee.now = cycle
             lastTurnHart = turn.hart
-            // (A core alone while the DMA's TCDM accesses are pending competes with them.)
-            let shared = turn.running > 1 || (arbiter.map { $0.scanMask != $0.coreMask } ?? false)
+            // (A core alone while the DMA's TCDM accesses are pending competes with them, and
+            // RedMulE with it.)
+            let shared = turn.running > 1 || (arbiter?.othersActive ?? false)
             runTurn(harts[turn.hart], budget: budget, horizon: horizon, shared: shared, order: turn.runnerUp)
             total &+= core.pointee.instret &- before
             if state.pointee.observing { observeTurn(turn) }
@@ -188,6 +189,7 @@ extension Machine {
                                             warnings: own.filter { $0.level == .warning }.count,
                                             errors: own.filter { $0.level == .error }.count,
                                             diagnostics: own.filter { $0.level != .note }.map { "\($0.level.rawValue): \($0.message)" })
+            result.redmule?.tcdmStallCycles = redmule.tcdmStallCycles
         }
         if let dma {
             let own = diagnostics.filter { $0.source == "dma" }

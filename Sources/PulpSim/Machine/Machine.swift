@@ -195,10 +195,12 @@ public final class Machine {
             let cycles = UInt32(options.l2Latency ?? Machine.defaultL2Latency)
             for view in l2.views where cycles > 0 { bus.setAccessLatency(cycles, start: view.start, size: l2.size) }
         }
-        // Bank conflicts among the cluster cores, and between them and the DMA's TCDM ports.
-        arbiter = options.tcdmContention && parts.tcdm != nil && (p.harts > 1 || parts.dma != nil)
+        // Bank conflicts among the cluster cores, between them and the DMA's TCDM ports, and
+        // RedMulE's port waiting for them.
+        arbiter = options.tcdmContention && parts.tcdm != nil && (p.harts > 1 || parts.dma != nil || parts.redmule != nil)
             ? TCDMArbiter(cores: p.harts, dma: parts.dma != nil, cores: scheduler.cores) : nil
         if let arbiter, let dma = parts.dma { dma.engine.attach(arbiter: arbiter) }
+        if let arbiter, let redmule = parts.redmule { redmule.attach(arbiter: arbiter) }
         // Reset state (mstatus.MPP = 3, ...) from the start; loading an ELF resets them again.
         for h in harts { h.reset(pc: 0) }
     }

@@ -158,6 +158,8 @@ public struct RedMulESummary: Sendable {
     public let warnings: Int
     public let errors: Int
     public let diagnostics: [String]
+    /// Cycles RedMulE's TCDM port waited for a bank another master had (docs/platform.md §7.5).
+    public var tcdmStallCycles: UInt64 = 0
 }
 
 /// Cluster DMA activity over a run.

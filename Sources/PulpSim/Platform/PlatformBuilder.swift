@@ -137,6 +137,10 @@ enum PlatformBuilder {
             }
             bus.map(device: device, at: window.start, size: window.size, name: window.name, note: window.note)
         }
+        // RedMulE reads the HCI priority from cluster control's register +0x18.
+        if let redmule = built.redmule, let control = built.clusterControl {
+            redmule.hciControl = { [unowned control] in control.storage.read(0x18) & 0x7FF }
+        }
         // The pulp fabric controller's local alias of L2 private bank 0 at 0 (docs/platform.md §12):
         // where cluster cores see their own aliases (0x0000_0000-0x003F_FFFF), it sees that alone.
         if description.fabricController, let l2 = description.memories.first(where: { $0.kind == .l2 }),

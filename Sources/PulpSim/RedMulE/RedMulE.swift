@@ -68,12 +68,42 @@ public final class RedMulE: Device {
         let context: Int
         let id: UInt32
         let hart: Int
-        let token: UInt64
+        /// Its next event: the completion, or (on its cycle model) the next step of the model.
+        var token: UInt64
         let start: UInt64
-        let end: UInt64
+        /// The completion (on its cycle model: as predicted so far).
+        var end: UInt64
         let writes: [(UInt32, [UInt8])]
     }
     var running: RunningJob?
+
+    /// The TCDM arbiter, when the banks are contended: the running job's requests then wait for
+    /// the cores' and the DMA's (docs/platform.md §7.5).
+    private(set) var arbiter: TCDMArbiter?
+    func attach(arbiter: TCDMArbiter) { self.arbiter = arbiter }
+    /// The cluster control unit's HCI control register (+0x18, bits 10:0): bit 8 `invert_prio`
+    /// gives RedMulE's branch of the interconnect priority over the cores' (0 where there is none).
+    var hciControl: () -> UInt32 = { 0 }
+
+    /// The running job on its cycle model, stepped through the cycles the arbiter has settled.
+    struct LiveJob {
+        var model: RedMulECycleModel
+        /// The cycle of the model's first cycle, and the next cycle to step.
+        let start: UInt64
+        var cursor: UInt64
+        /// The completion if every request from here on is granted at once (a lower bound).
+        var predicted: UInt64
+        /// Requests granted and refused so far.
+        var accesses: UInt64 = 0, refused: UInt64 = 0
+    }
+    var live: LiveJob?
+    /// The longest the model goes without a settled view of the banks.
+    static let syncInterval: UInt64 = 4096
+    /// Cycles RedMulE's port waited because a core, external port or DMA port had its bank.
+    public private(set) var tcdmStallCycles: UInt64 = 0
+    /// Jobs whose model finished before the completion it predicted (its event then comes late):
+    /// never seen; counted to be sure.
+    public private(set) var lateCompletions = 0
 
     /// Completed jobs, for statistics.
     public private(set) var jobsCompleted = 0
@@ -182,6 +212,7 @@ public final class RedMulE: Device {
     func softClear(wipe: Bool) {
         if let running { context.cancel(running.token) }
         running = nil
+        if live != nil { live = nil; arbiter?.watch(from: nil) }
         queued = nil
         contexts[0].triggered = false
         contexts[1].triggered = false
@@ -197,19 +228,25 @@ public final class RedMulE: Device {
 
     // MARK: Jobs
 
-    /// The RTL deadlocks a job of this shape may run into (docs/platform.md §7.6, measured:
-    /// Tests/Vectors/redmule/rtl-cycles.csv): an error where (nearly) every measured job of the
-    /// class deadlocked, a warning where some did.
-    static func deadlockDiagnosis(_ shape: RedMulEShape, matmul: Bool) -> (error: String?, warning: String?) {
+    /// How a job of this shape runs on an idle TCDM, from the cycle model of the RTL's control
+    /// path (docs/platform.md §7.5, §7.6), computed once per shape and operation kind.
+    func outcome(_ shape: RedMulEShape, matmul: Bool) -> RedMulECycleModel.Outcome {
+        let key = TimingKey(shape: shape, loadsY: !matmul)
+        if let known = outcomes[key] { return known }
+        let result = RedMulECycleModel.idle(RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: !matmul))
+        outcomes[key] = result
+        return result
+    }
+    struct TimingKey: Hashable { let shape: RedMulEShape, loadsY: Bool }
+    var outcomes: [TimingKey: RedMulECycleModel.Outcome] = [:]
+
+    /// The error for a job the RTL deadlocks on (docs/platform.md §7.6), from the cycle model.
+    static func deadlockDiagnosis(_ shape: RedMulEShape, matmul: Bool, outcome: RedMulECycleModel.Outcome) -> String? {
+        guard case .deadlocks(let stuck) = outcome else { return nil }
         let manyTiles = shape.m > 12 || shape.k > 16
-        let tiles = shape.rowTiles * shape.columnTiles
-        if matmul && manyTiles { return ("MATMUL with M > 12 or K > 16 deadlocks the RTL (use GEMM with Y = 0)", nil) }
-        if shape.n <= 4 && manyTiles { return ("N ≤ 4 with more than one output tile (M > 12 or K > 16) deadlocks the RTL", nil) }
-        if shape.n <= 8 && manyTiles { return (nil, "5 ≤ N ≤ 8 with more than one output tile deadlocks the RTL for some shapes") }
-        if shape.n == 9 && tiles > 40 {
-            return (nil, "N = 9 with more than 40 output tiles (here \(tiles)) deadlocked the RTL on every such shape measured (177×9×180, 204×9×105; up to 40 tiles completed)")
-        }
-        return (nil, nil)
+        let hint = matmul && manyTiles ? "; MATMUL with M > 12 or K > 16 always does (use GEMM with Y = 0)"
+            : shape.n <= 4 && manyTiles ? "; N ≤ 4 with more than one output tile nearly always does" : ""
+        return "this job deadlocks the RTL: \(stuck) (cycle model of the RTL, docs/platform.md §7.5)\(hint)"
     }
 
     private func trigger(start: Bool, hart: Int, viaAcquire: Bool) {
@@ -254,9 +291,10 @@ public final class RedMulE: Device {
             computable = false
         }
         if computable {
-            let deadlock = RedMulE.deadlockDiagnosis(shape, matmul: operation == .matmul)
-            if let e = deadlock.error { errors.append(e) }
-            if let w = deadlock.warning { warnings.append(w) }
+            if let e = RedMulE.deadlockDiagnosis(shape, matmul: operation == .matmul,
+                                                 outcome: outcome(shape, matmul: operation == .matmul)) {
+                errors.append(e)
+            }
             if operation.isMinMax && shape.n % 4 != 0 {
                 warnings.append("\(operation.name) with N mod 4 ≠ 0: the zero padding lanes take part in the \(operation == .addMax || operation == .mulMax || operation == .minMax ? "max" : "min")")
             }
@@ -319,7 +357,19 @@ public final class RedMulE: Device {
         let index = p.context, hart = p.hart, shape = p.shape, operation = p.operation, format = p.format
         let job = describeJob(contexts[index])
         let startCycle = max(now + 7, p.arithAt + 35)
-        let endCycle = p.plan == nil ? startCycle : startCycle + RedMulETiming.duration(shape)
+        var duration: UInt64 = 0, accesses: UInt64 = 0
+        if p.plan != nil {
+            switch outcome(shape, matmul: operation == .matmul) {
+            case .completes(let cycles, let requests):
+                duration = RedMulETiming.duration(modelCycles: cycles)
+                accesses = UInt64(requests)
+            case .deadlocks:
+                // Computed as intended under --redmule-errors=warn (§7.6): it takes its compute
+                // cycles, 4 per row of W and output tile, and a prologue.
+                duration = UInt64(4 * shape.n4 * shape.rowTiles * shape.columnTiles + 100)
+            }
+        }
+        let endCycle = startCycle + duration
         let writes = p.plan.map { compute(plan: $0, operation: operation, format: format) } ?? []
         let id = p.id
         guard let plan = p.plan else {
@@ -329,16 +379,95 @@ public final class RedMulE: Device {
             runningAccesses = 0
             return
         }
-        context.trace(hart: hart, String(format: "job %d triggered: %@; starts at cycle %llu, completes at cycle %llu; reads X 0x%08llx-0x%08llx W 0x%08llx-0x%08llx Y 0x%08llx-0x%08llx, writes Z 0x%08llx-0x%08llx",
-                                            id, job, startCycle, endCycle, plan.xRange.lowerBound, plan.xRange.upperBound - 1,
+        // With contended banks the job runs on its cycle model as the cores' accesses settle.
+        let contended = arbiter != nil && accesses > 0
+        context.trace(hart: hart, String(format: "job %d triggered: %@; starts at cycle %llu, completes at cycle %llu%@; reads X 0x%08llx-0x%08llx W 0x%08llx-0x%08llx Y 0x%08llx-0x%08llx, writes Z 0x%08llx-0x%08llx",
+                                            id, job, startCycle, endCycle, contended ? " on an idle TCDM" : "",
+                                            plan.xRange.lowerBound, plan.xRange.upperBound - 1,
                                             plan.wRange.lowerBound, plan.wRange.upperBound - 1, plan.yRange.lowerBound,
                                             plan.yRange.upperBound - 1, plan.zRange.lowerBound, plan.zRange.upperBound - 1))
-        let token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
+        let token: UInt64
+        let cfg = RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: operation != .matmul, x: plan.x, w: plan.w, z: plan.z)
+        if contended, let arbiter, hciControl() & (1 << 8) != 0 {
+            // RedMulE first (HCI invert_prio): never refused, it holds the banks of each request.
+            arbiter.hold(from: startCycle, banks: RedMulECycleModel.heldBanks(cfg))
+            token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
+        } else if contended, let arbiter {
+            live = LiveJob(model: RedMulECycleModel(cfg), start: startCycle, cursor: startCycle, predicted: endCycle)
+            arbiter.watch(from: startCycle)
+            token = context.schedule(at: min(endCycle, startCycle + RedMulE.syncInterval)) { [unowned self] in self.sync() }
+        } else {
+            token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
+        }
         running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle, writes: writes)
         runningTitle = "job \(id): \(operation.name) \(format.name) \(shape.m)x\(shape.n)x\(shape.k)"
-        let tiles = UInt64(shape.rowTiles * shape.columnTiles)
-        runningAccesses = tiles * UInt64(12 * shape.depthTiles + shape.n4 + 12) + 12 * tiles
+        runningAccesses = accesses
         totalFMAs += UInt64(shape.m * shape.n4 * shape.k)
+    }
+
+    /// Steps the running job's model through the cycles before now, which the arbiter settles
+    /// first (every awake core has reached now): a request is granted unless a core, external
+    /// port or DMA port asked its first bank in its cycle. Then completes the job, or comes back
+    /// at its predicted completion or after `syncInterval` cycles, whichever is first.
+    private func sync() {
+        guard var j = live, var job = running, let arbiter else { return }
+        arbiter.resolve(before: now)
+        while j.cursor < now && !j.model.finished && !j.model.stuck {
+            let asked = arbiter.take(j.cursor)
+            var granted = true
+            if let r = j.model.request() {
+                if asked & (UInt16(1) << UInt16((r.address >> 2) & 15)) != 0 {
+                    granted = false
+                    tcdmStallCycles += 1
+                    j.refused += 1
+                } else {
+                    j.accesses += 1
+                }
+            }
+            j.model.clock(granted: granted)
+            j.cursor += 1
+        }
+        if j.model.finished {
+            if j.model.request() != nil { j.accesses += 1 }  // (the cycle after FINISHED, §7.5)
+            live = nil
+            arbiter.watch(from: nil)
+            runningAccesses = j.accesses
+            let end = j.start + RedMulETiming.duration(modelCycles: j.model.cycle)
+            running!.end = max(end, now)
+            if end > now {
+                running!.token = context.schedule(at: end) { [unowned self] in self.complete() }
+            } else {
+                if end < now { lateCompletions += 1 }
+                complete()
+            }
+            return
+        }
+        if j.model.stuck {
+            // Refused requests drove the RTL into one of its deadlocks (§7.6).
+            live = nil
+            arbiter.watch(from: nil)
+            let message = "\(describeHart(job.hart)): \(runningTitle): deadlocks the RTL under TCDM contention: \(j.model.stuckDescription) of the job; \(j.refused) of its requests were refused because a core, external port or DMA port had the bank (cycle model of the RTL, docs/platform.md §7.5)"
+            if policy == .error {
+                report(.error, message)
+                context.finish(.redmuleError(message))
+                return
+            }
+            report(.error, message + " (--redmule-errors=warn: computed as intended, completes now)")
+            running!.end = now
+            complete()
+            return
+        }
+        if now >= j.predicted {
+            // Contention delayed the job: where it would end from here with every request granted.
+            var ideal = j.model
+            let bound = 8 * ideal.cfg.wRowsIter * ideal.cfg.xRowsIter * ideal.cfg.wColsIter + 1000
+            while !ideal.finished && ideal.cycle <= bound { ideal.step() }
+            j.predicted = ideal.finished ? j.start + RedMulETiming.duration(modelCycles: ideal.cycle) : now + RedMulE.syncInterval
+        }
+        live = j
+        job.end = j.predicted
+        job.token = context.schedule(at: max(now + 1, min(j.predicted, now + RedMulE.syncInterval))) { [unowned self] in self.sync() }
+        running = job
     }
 
     private func complete() {
@@ -498,142 +627,18 @@ struct MemoryPlan {
 
 }
 
-/// Trigger-to-event timing of the RTL (docs/platform.md §7.5), modelled on the cycle counts of
-/// `Tests/Vectors/redmule/rtl-cycles.csv` (RedMulE 51cd064 under Verilator, ideal TCDM).
-///
-/// The job computes its output tiles of 12 rows × 16 columns in row-major order, each one in
-/// 4·N4 cycles: `redmule_scheduler` shifts one W row into the 4-deep column of CEs every cycle
-/// and the X operand is consumed in chunks of 16 columns of X (`X_SLOTS` for the last chunk of
-/// a row, the tiler's `x_cols_lftovr` rounded up to 4), each chunk 4 cycles per column. On top of
-/// that come a fixed prologue/epilogue and the cycles the scheduler stalls the engine
-/// (`stall_engine`). For N ≥ 9 the stall is `check_x_full`: the X buffer (`redmule_x_buffer`,
-/// its pad `redmule_x_pad_scm` refilled through the streamer's X FIFOs) is not yet full when the
-/// next chunk starts. The refill of a chunk takes about as long as a 16-column chunk, so it
-/// stalls when a tile ends with a chunk of at most 4 columns (N > 16 with N mod 16 in 1...4,
-/// class D), when the whole of X is one chunk of 12 columns (9 ≤ N ≤ 12, class C, where the Y
-/// loads and Z stores of the previous tile share the single TCDM port with it), and, rarely, with
-/// N4 = 16. For 5 ≤ N ≤ 8 (class B, 32-cycle tiles) the stall is `check_y_loaded`: the Y rows of
-/// the next tile are not yet in the Z buffer (`redmule_z_buffer`). The stall pattern repeats
-/// every 1 or 3 tiles; the sequences below are the measured ones (class D follows a closed
-/// form in q = N / 16). A row of tiles of fewer than 12 rows does not stall in classes C and D
-/// (at most 9 rows when q = 1): fewer X rows to refill (the two X FIFOs hold 8). Agreement with
-/// the RTL: docs/platform.md §7.5.
+/// Job timing (docs/platform.md §7.5): a job runs on `RedMulECycleModel`, the cycle model of the
+/// RTL's control path, from its start, `max(t_TRIGGER + 7, t_ARITH + 35)`.
 public enum RedMulETiming {
-    /// Cycles from the job's start (`max(t_TRIGGER + 7, t_ARITH + 35)`) to its completion event.
-    public static func duration(_ s: RedMulEShape) -> UInt64 {
-        // The RTL count from the TRIGGER write with ARITH written 3 cycles before it, less the
-        // 32 cycles pulpsim puts before the start in that case.
-        UInt64(max(1, cycles(s) - 30))
-    }
+    /// Cycles from pulpsim's start of a job to its completion event, for a job the model runs
+    /// in `cycles` cycles (the controller's STARTING state to the end of FINISHED): the event
+    /// comes 2 cycles after FINISHED.
+    static func duration(modelCycles cycles: Int) -> UInt64 { UInt64(cycles + 2) }
 
-    /// Trigger-to-event cycles on the RTL with ARITH written 3 cycles before TRIGGER, as
-    /// 4·N4·tiles + kl + R, where kl is the width of the last column tile and R the prologue,
-    /// epilogue and stalls.
-    static func cycles(_ s: RedMulEShape) -> Int {
-        guard s.m > 0, s.n > 0, s.k > 0 else { return 0 }
-        let tm = s.rowTiles, tk = s.columnTiles
-        let kl = s.k - 16 * (tk - 1), ml = s.m - 12 * (tm - 1)
-        let compute = 4 * s.n4 * tm * tk + kl
-        let cls = StallClass(n: s.n)
-        if case .narrow = cls {  // N ≤ 4: one output tile, or one of the few multi-tile shapes that do not deadlock
-            if tm * tk == 1 { return compute + narrowBase[s.m - 1] + (s.m == 12 ? max(0, 3 - s.k) : 0) }
-            return compute + 89 + max(0, s.k - 5)
-        }
-        if tm == 1 { return compute + rowTile(cls, rows: s.m, tiles: tk) }
-        // The tiles of 12 rows first: they stall as one long row of tiles. Then the last row of
-        // tiles, of ml < 12 rows, adds the stalls ml-row tiles have from the same position on.
-        let full = (tm - 1) * tk + (ml == 12 ? tk : 0)
-        var r = full <= 1 ? 89 : rowTile(cls, rows: 12, tiles: full)
-        if ml < 12 {
-            r += rowTile(cls, rows: ml, tiles: full + tk) - rowTile(cls, rows: ml, tiles: full)
-            if case .d(1) = cls, ml <= 8, tk >= 2 { r += 1 }
-            // Class B: the last tile's Y rows wait less behind a narrower tile (measured).
-            if case .b = cls { r += classBLastColumn[kl - 1] - 10 }
-        }
-        return compute + r
-    }
-
-    enum StallClass: Equatable {
-        case narrow        // N ≤ 4
-        case b             // 5 ≤ N ≤ 8: X is one chunk of 8 columns
-        case c             // 9 ≤ N ≤ 12: one chunk of 12 columns
-        case n4is16        // 13 ≤ N ≤ 16
-        case d(Int)        // N > 16, N mod 16 in 1...4: q = N / 16 chunks of 16, then one of 4
-        case regular
-        init(n: Int) {
-            switch n {
-            case ...4: self = .narrow
-            case 5...8: self = .b
-            case 9...12: self = .c
-            case 13...16: self = .n4is16
-            default: self = (1...4).contains(n % 16) ? .d(n / 16) : .regular
-            }
-        }
-    }
-
-    /// R of a single tile of 1...12 rows (no stall).
-    static let singleTileBase: [Int] = [77, 78, 80, 81, 81, 81, 81, 82, 83, 84, 86, 87]
-    /// R of a row of tiles of 1...11 rows that does not stall (12 rows: 89).
-    static let rowBase: [Int] = [77, 78, 80, 81, 81, 81, 81, 82, 83, 84, 86, 89]
-    /// R of the single tile when N ≤ 4.
-    static let narrowBase: [Int] = [72, 74, 75, 75, 75, 76, 77, 78, 80, 81, 82, 83]
-
-    /// A measured R(F) for F tiles in a row: `prefix` for F = 1...prefix.count, then repeating
-    /// with `period`, growing by `increment` every period.
-    struct Sequence {
-        let prefix: [Int], period: Int, increment: Int
-        func callAsFunction(_ f: Int) -> Int {
-            if f <= prefix.count { return prefix[f - 1] }
-            let (j, i) = (f - prefix.count - 1).quotientAndRemainder(dividingBy: period)
-            return prefix[prefix.count - period + i] + increment * (j + 1)
-        }
-    }
-    static let classB: [Sequence] = [  // 1...12 rows
-        Sequence(prefix: [77, 77, 87, 96, 105, 115, 123], period: 1, increment: 10),
-        Sequence(prefix: [78, 78], period: 1, increment: 10),
-        Sequence(prefix: [80, 80, 90, 99, 114, 126, 140], period: 3, increment: 37),
-        Sequence(prefix: [81, 81, 91], period: 1, increment: 11),
-        Sequence(prefix: [81, 81, 91], period: 1, increment: 16),
-        Sequence(prefix: [81, 81, 91, 107, 123, 138, 153], period: 1, increment: 16),
-        Sequence(prefix: [81, 81, 91], period: 1, increment: 15),
-        Sequence(prefix: [82, 82, 92, 108, 124, 139], period: 3, increment: 46),
-        Sequence(prefix: [83, 83, 93, 109, 124, 138], period: 3, increment: 41),
-        Sequence(prefix: [84, 84, 94], period: 1, increment: 14),
-        Sequence(prefix: [86, 86, 96, 110, 125, 138], period: 3, increment: 40),
-        Sequence(prefix: [87, 89, 101, 116, 131, 143], period: 3, increment: 40),
-    ]
-    /// Class B, last row of fewer than 12 rows after rows of 12: what a last column tile of
-    /// 1...16 columns adds (less 10).
-    static let classBLastColumn: [Int] = [0, 0, 0, 0, 0, 1, 2, 2, 3, 4, 6, 6, 7, 9, 10, 10]
-    static let classC12 = Sequence(prefix: [87, 89, 94, 94], period: 1, increment: 1)
-    static let n4is16Rows12 = Sequence(prefix: [87, 89, 89, 89, 89, 89, 89, 89, 89, 89], period: 6, increment: 1)
-    static let classD1: [Sequence] = [  // q = 1, 10...12 rows
-        Sequence(prefix: [84, 84, 84, 84, 84, 84], period: 3, increment: 2),
-        Sequence(prefix: [86, 86, 86, 86, 93], period: 1, increment: 3),
-        Sequence(prefix: [87, 91, 97, 103, 109], period: 3, increment: 17),
-    ]
-
-    /// R of one row of `tiles` tiles of `rows` rows.
-    static func rowTile(_ cls: StallClass, rows: Int, tiles f: Int) -> Int {
-        if f == 1 { return singleTileBase[rows - 1] }
-        switch cls {
-        case .b: return classB[rows - 1](f)
-        case .c where rows == 12: return classC12(f)
-        case .n4is16 where rows == 12: return n4is16Rows12(f)
-        case .d(1) where rows >= 10: return classD1[rows - 10](f)
-        case .d(let q) where rows == 12:
-            // One stall cycle at each 16→16 chunk boundary ((q - 1) per tile), and the stalls
-            // after the 4-column chunk, whose pattern depends on q mod 3 (measured for q ≤ 15).
-            let base = 89 + (q - 1) * f
-            switch q % 3 {
-            case 2: return base + 5 * f - 7 - q
-            case 0: return base + (14 * f - 27) / 3 - (q - 3)
-            default:
-                let (j, i) = (f - 3).quotientAndRemainder(dividingBy: 3)
-                return base + (f == 2 ? -1 : 3 + 14 * j + (i == 0 ? 0 : i == 1 ? 6 : 11)) - (q - 4)
-            }
-        default: return rowBase[rows - 1]
-        }
+    /// Cycles from the job's start to its completion event on an idle TCDM; nil if the RTL
+    /// deadlocks on the job.
+    public static func duration(_ s: RedMulEShape, matmul: Bool = false) -> UInt64? {
+        guard s.m > 0, s.n > 0, s.k > 0 else { return nil }
+        return RedMulECycleModel.idleCycles(RedMulETilerConfig(m: s.m, n: s.n, k: s.k, loadsY: !matmul)).map { duration(modelCycles: $0) }
     }
 }
-

@@ -37,7 +37,7 @@ public enum RedMulEFormat: Int, Sendable, CaseIterable {
 }
 
 /// Geometry of a job: sizes and the derived tile counts of the 12×4 (×3 pipeline) array.
-public struct RedMulEShape: Sendable, Equatable {
+public struct RedMulEShape: Sendable, Hashable {
     public let m: Int, n: Int, k: Int
     public init(m: Int, n: Int, k: Int) { self.m = m; self.n = n; self.k = k }
     public var n4: Int { (n + 3) & ~3 }

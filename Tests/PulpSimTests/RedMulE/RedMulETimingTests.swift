@@ -39,7 +39,19 @@ final class RedMulETimingTests: XCTestCase {
         machine.now = 2003
         write(0x00, 0)
         XCTAssertNil(machine.control.end, "\(m)x\(n)x\(k): \(String(describing: machine.control.end))")
-        return try XCTUnwrap(machine.events.nextTime) - 2003
+        return try Self.cyclesToCompletion(machine, redmule, trigger: 2003)
+    }
+
+    /// Fires the machine's events until RedMulE's first job completes (with contended banks the
+    /// job runs on its cycle model in steps); the cycles from `trigger` to its completion.
+    static func cyclesToCompletion(_ machine: Machine, _ redmule: RedMulE, trigger: UInt64) throws -> UInt64 {
+        while redmule.jobsCompleted == 0 {
+            let t = try XCTUnwrap(machine.events.nextTime)
+            machine.now = t
+            machine.scheduler.fireEvents(upTo: t)
+        }
+        XCTAssertEqual(redmule.lateCompletions, 0)
+        return try XCTUnwrap(redmule.lastJobTiming).end - trigger
     }
 
     func testTriggerToEventCyclesMatchTheRTL() throws {
@@ -48,69 +60,123 @@ final class RedMulETimingTests: XCTestCase {
         }
     }
 
-    /// One measured shape of Tests/Vectors/redmule/rtl-cycles.csv (cycles nil: deadlock).
-    struct Measured { let m: Int, n: Int, k: Int, fp8: Bool, cycles: UInt64? }
+    /// One measured job of Tests/Vectors/redmule/rtl-cycles.csv or rtl-cycles-ops.csv (op: the
+    /// ARITH operation, 1 = GEMM; cycles and requests nil: deadlock).
+    struct Measured { let m: Int, n: Int, k: Int, fp8: Bool, op: Int, cycles: UInt64?, requests: Int? }
 
-    static func loadMeasured() throws -> [Measured] {
-        let url = Paths.root.appendingPathComponent("Tests/Vectors/redmule/rtl-cycles.csv")
-        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
-        return try lines.map { line in
-            let f = line.split(separator: ",")
-            guard f.count == 5, let m = Int(f[0]), let n = Int(f[1]), let k = Int(f[2]), f[3] == "FP16" || f[3] == "FP8" else {
-                throw NSError(domain: "rtl-cycles.csv", code: 1, userInfo: [NSLocalizedDescriptionKey: "bad line \(line)"])
+    static func loadMeasured(_ file: String = "rtl-cycles.csv") throws -> [Measured] {
+        let url = Paths.root.appendingPathComponent("Tests/Vectors/redmule/" + file)
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let header = lines.first.map(String.init) ?? ""
+        let withOp = header.contains(",op,")
+        return try lines.dropFirst().filter { !$0.isEmpty }.map { line in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let base = withOp ? 1 : 0
+            guard f.count == 6 + base, let m = Int(f[0]), let n = Int(f[1]), let k = Int(f[2]), f[3] == "FP16" || f[3] == "FP8",
+                  let op = withOp ? Int(f[4]) : 1 else {
+                throw NSError(domain: file, code: 1, userInfo: [NSLocalizedDescriptionKey: "bad line \(line)"])
             }
-            return Measured(m: m, n: n, k: k, fp8: f[3] == "FP8", cycles: f[4] == "deadlock" ? nil : UInt64(f[4]))
+            return Measured(m: m, n: n, k: k, fp8: f[3] == "FP8", op: op, cycles: f[4 + base] == "deadlock" ? nil : UInt64(f[4 + base]),
+                            requests: Int(f[5 + base]))
         }
     }
 
-    /// Every shape the RTL completes: pulpsim's count (the job starts 32 cycles after TRIGGER
-    /// here) against the RTL's. The agreement figures are those of docs/platform.md §7.5.
-    func testEveryMeasuredShape() throws {
-        let measured = try Self.loadMeasured().filter { $0.cycles != nil }
-        XCTAssertGreaterThan(measured.count, 10000)
-        var exact = 0, withinOnePercent = 0, worst = 0.0, worstNarrowMultiTile = 0.0
+    /// Every measured job: for each one the RTL completes, pulpsim's trigger-to-event count (the
+    /// job starts 32 cycles after TRIGGER here) and the TCDM requests of RedMulE's port are the
+    /// RTL's exactly; pulpsim finds every deadlock of the RTL (and no other) at TRIGGER.
+    func check(_ measured: [Measured]) -> (exact: Int, completed: Int, found: Int, deadlocks: Int) {
+        var exact = 0, completed = 0, deadlocks = 0, found = 0
         for s in measured {
-            let rtl = s.cycles!, shape = RedMulEShape(m: s.m, n: s.n, k: s.k)
-            let model = 32 + RedMulETiming.duration(shape)
-            let deviation = abs(Double(model) - Double(rtl)) / Double(rtl)
-            if model == rtl { exact += 1 }
-            if deviation <= 0.01 { withinOnePercent += 1 }
-            if s.n <= 4 && shape.rowTiles * shape.columnTiles > 1 {
-                worstNarrowMultiTile = max(worstNarrowMultiTile, deviation)
+            let shape = RedMulEShape(m: s.m, n: s.n, k: s.k), matmul = s.op == 0
+            let outcome = RedMulECycleModel.idle(RedMulETilerConfig(m: s.m, n: s.n, k: s.k, loadsY: !matmul))
+            let diagnosis = RedMulE.deadlockDiagnosis(shape, matmul: matmul, outcome: outcome)
+            let name = "\(s.m)x\(s.n)x\(s.k) op \(s.op)"
+            if let rtl = s.cycles {
+                completed += 1
+                XCTAssertNil(diagnosis, "\(name) completes on the RTL")
+                if case .completes(let cycles, let requests) = outcome, 32 + RedMulETiming.duration(modelCycles: cycles) == rtl,
+                   requests == s.requests {
+                    exact += 1
+                } else {
+                    XCTFail("\(name): RTL \(rtl) cycles, \(s.requests ?? -1) requests; pulpsim \(outcome)")
+                }
             } else {
-                worst = max(worst, deviation)
-            }
-        }
-        let total = Double(measured.count)
-        print("RedMulE timing: \(exact) of \(measured.count) exact, \(withinOnePercent) within 1 %, worst \(worst), N <= 4 multi-tile worst \(worstNarrowMultiTile)")
-        XCTAssertGreaterThanOrEqual(Double(exact) / total, Self.exactFraction, "\(exact) of \(measured.count) exact")
-        XCTAssertGreaterThanOrEqual(Double(withinOnePercent) / total, Self.withinOnePercentFraction, "\(withinOnePercent) of \(measured.count) within 1 %")
-        XCTAssertLessThanOrEqual(worst, Self.worstDeviation)
-        XCTAssertLessThanOrEqual(worstNarrowMultiTile, Self.worstNarrowMultiTileDeviation)
-    }
-    static let exactFraction = 0.929, withinOnePercentFraction = 0.992, worstDeviation = 0.022, worstNarrowMultiTileDeviation = 0.21
-
-    /// Every shape that deadlocked the RTL draws an error or a warning at TRIGGER (§7.6); shapes
-    /// that completed draw no warning but those of the "some shapes" classes, and an error only
-    /// in the N ≤ 4 class (where nearly all deadlock).
-    func testEveryDeadlockedShapeIsDiagnosed() throws {
-        let measured = try Self.loadMeasured()
-        var deadlocks = 0
-        for s in measured {
-            let shape = RedMulEShape(m: s.m, n: s.n, k: s.k)
-            let d = RedMulE.deadlockDiagnosis(shape, matmul: false)
-            if s.cycles == nil {
                 deadlocks += 1
-                XCTAssertTrue(d.error != nil || d.warning != nil, "\(s.m)x\(s.n)x\(s.k) deadlocks the RTL")
-            } else if d.error != nil {
-                XCTAssertLessThanOrEqual(s.n, 4, "\(s.m)x\(s.n)x\(s.k) completes on the RTL: \(d.error!)")
-            } else if d.warning != nil {
-                XCTAssertLessThanOrEqual(s.n, 8, "\(s.m)x\(s.n)x\(s.k) completes on the RTL: \(d.warning!)")
+                if diagnosis != nil { found += 1 } else { XCTFail("\(name) deadlocks the RTL") }
             }
         }
-        XCTAssertEqual(deadlocks, 803)
-        XCTAssertNotNil(RedMulE.deadlockDiagnosis(RedMulEShape(m: 177, n: 9, k: 180), matmul: false).warning)
-        XCTAssertNil(RedMulE.deadlockDiagnosis(RedMulEShape(m: 60, n: 9, k: 64), matmul: false).warning, "20 output tiles")
+        return (exact, completed, found, deadlocks)
+    }
+
+    func testEveryMeasuredShape() throws {
+        let measured = try Self.loadMeasured()
+        XCTAssertEqual(measured.count, 14511)
+        let r = check(measured)
+        print("RedMulE timing: \(r.exact) of \(r.completed) completed jobs exact, \(r.found) of \(r.deadlocks) deadlocks found")
+        XCTAssertEqual(r.exact, 13708)
+        XCTAssertEqual(r.found, 803)
+    }
+
+    /// MATMUL (no Y), the other GEMM-Ops, and jobs past the 16-bit counts of the streamer.
+    func testEveryMeasuredOperation() throws {
+        let measured = try Self.loadMeasured("rtl-cycles-ops.csv")
+        XCTAssertEqual(measured.count, 1250)
+        let r = check(measured)
+        XCTAssertEqual(r.exact, r.completed)
+        XCTAssertEqual(r.found, r.deadlocks)
+        XCTAssertEqual(r.deadlocks, 15)
+    }
+
+    /// The RTL with some of RedMulE's requests refused (Tests/Vectors/redmule/rtl-refusals.csv):
+    /// the same refusals (the harness's generator, stepped in each cycle with a request) give
+    /// pulpsim's cycle model the RTL's count, its granted requests, and its deadlocks, exactly.
+    func testRefusedRequestsAsOnTheRTL() throws {
+        let url = Paths.root.appendingPathComponent("Tests/Vectors/redmule/rtl-refusals.csv")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(lines.count, 1550)
+        var exact = 0, deadlocks = 0
+        for line in lines {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let m = try XCTUnwrap(Int(f[0])), n = try XCTUnwrap(Int(f[1])), k = try XCTUnwrap(Int(f[2]))
+            let op = try XCTUnwrap(Int(f[4])), percent = try XCTUnwrap(UInt32(f[5]))
+            var model = RedMulECycleModel(RedMulETilerConfig(m: m, n: n, k: k, loadsY: op != 0))
+            var x: UInt32 = 12345, granted = 0
+            func refused() -> Bool? {
+                guard model.request() != nil else { return nil }
+                x = x &* 1_664_525 &+ 1_013_904_223
+                return (x >> 16) % 100 < percent
+            }
+            let limit = 3 * (4 * ((n + 3) & ~3) * ((m + 11) / 12) * ((k + 15) / 16) + 1000) + 5000
+            while !model.finished && !model.stuck && model.cycle < limit {
+                let r = refused()
+                if r == false { granted += 1 }
+                model.clock(granted: r != true)
+            }
+            var result = "deadlock", requests = ""
+            if model.finished {
+                if refused() == false { granted += 1 }  // (the cycle after FINISHED)
+                result = "\(32 + RedMulETiming.duration(modelCycles: model.cycle))"
+                requests = "\(granted)"
+            } else {
+                deadlocks += 1
+            }
+            if result == f[6] && requests == f[7] { exact += 1 } else { XCTFail("\(line): pulpsim \(result), \(requests) requests") }
+        }
+        XCTAssertEqual(exact, 1550)
+        XCTAssertEqual(deadlocks, 59 + 69 + 71 + 45 + 88)
+    }
+
+    /// The diagnosis says what the stuck job waits for.
+    func testDeadlockDiagnosisNamesTheStall() throws {
+        let matmul = RedMulEShape(m: 24, n: 16, k: 16)
+        let d = try XCTUnwrap(RedMulE.deadlockDiagnosis(matmul, matmul: true,
+                                                        outcome: RedMulECycleModel.idle(RedMulETilerConfig(m: 24, n: 16, k: 16, loadsY: false))))
+        XCTAssertTrue(d.contains("MATMUL with M > 12"), d)
+        XCTAssertTrue(d.contains("after "), d)
+        let n9 = RedMulEShape(m: 177, n: 9, k: 180)
+        XCTAssertNotNil(RedMulE.deadlockDiagnosis(n9, matmul: false, outcome: RedMulECycleModel.idle(RedMulETilerConfig(m: 177, n: 9, k: 180))))
+        XCTAssertNil(RedMulE.deadlockDiagnosis(RedMulEShape(m: 60, n: 9, k: 64), matmul: false,
+                                               outcome: RedMulECycleModel.idle(RedMulETilerConfig(m: 60, n: 9, k: 64))))
     }
 
     /// A sample of the measured shapes through the register interface, FP8 among them (FP8 jobs
@@ -118,9 +184,7 @@ final class RedMulETimingTests: XCTestCase {
     func testMeasuredShapesThroughTheRegisters() throws {
         let measured = try Self.loadMeasured().filter { $0.cycles != nil }
         for (i, s) in measured.enumerated() where i % 97 == 0 || s.fp8 && i % 5 == 0 {
-            let shape = RedMulEShape(m: s.m, n: s.n, k: s.k)
-            if s.n <= 4 && shape.rowTiles * shape.columnTiles > 1 { continue }  // an error in pulpsim (§7.6)
-            XCTAssertEqual(try measure(m: s.m, n: s.n, k: s.k, fp8: s.fp8), 32 + RedMulETiming.duration(shape), "\(s.m)x\(s.n)x\(s.k)")
+            XCTAssertEqual(try measure(m: s.m, n: s.n, k: s.k, fp8: s.fp8), s.cycles!, "\(s.m)x\(s.n)x\(s.k)")
         }
     }
 

@@ -10,7 +10,9 @@
  * 24 x 32 Z tile back. X/W tiles are double-buffered (the next pair is copied while RedMulE
  * computes) and so is the Z tile (a finished one goes out while the next one starts).
  * Meanwhile cores 1..n-1 compute the bit-exact software reference (redmule_ref_rows) of the
- * whole GEMM from the L2 matrices; with one core, core 0 computes it afterwards.
+ * whole GEMM from the L2 matrices; with one core, core 0 computes it afterwards. RedMulE gets
+ * priority on the TCDM (redmule_priority_first): the DMA's copies into its banks would
+ * otherwise refuse its requests, which the RTL does not survive at some points.
  *
  * Every N slice is a multiple of 4 and the slices run in increasing n, so each output element
  * goes through exactly the chain of one big job: the result must equal the reference bit for
@@ -91,8 +93,12 @@ static void team(void *arg)
 {
     (void)arg;
     unsigned c = pi_core_id(), n = pi_cl_team_nb_cores();
-    if (c == 0)
+    if (c == 0) {
+        /* The DMA copies tiles while RedMulE runs: RedMulE first on the TCDM, or its refused
+         * requests can hang the job (redmule.h, redmule_priority_first). */
+        redmule_priority_first();
         drive_redmule();
+    }
     else
         redmule_ref_rows(X, W, ZERO, REF, M, N, K, REDMULE_GEMM, REDMULE_FLOAT16,
                          (c - 1) * M / (n - 1), c * M / (n - 1));

@@ -1,0 +1,111 @@
+// RedMulE's TCDM port against the other masters (docs/platform.md §7.5): with the interconnect's
+// reset priority a request of RedMulE is refused when a core, external port or DMA port asks its
+// first bank in that cycle; with `invert_prio` (cluster control +0x18 bit 8) RedMulE holds the 9
+// banks of each request and the others wait. The RTL's counts for the refusals below come from
+// the same harness as Tests/Vectors/redmule/rtl-refusals.csv, fed the refusal sequence (first
+// request refused: 170 cycles instead of 169; the first three: 172).
+
+import Foundation
+@testable import PulpSim
+import XCTest
+
+final class RedMulEContentionTests: XCTestCase {
+    /// A 12×16×16 GEMM triggered at 2003 with ARITH at 2000 (so it starts at 2035), X at the
+    /// TCDM's start; the cores are far ahead (nothing of theirs left to settle).
+    func setUp(invert: Bool = false) throws -> (Machine, RedMulE, TCDMArbiter) {
+        var options = MachineOptions(platform: .pulpCluster)
+        options.echoOutput = false
+        let machine = try Machine(options: options)
+        let redmule = try XCTUnwrap(machine.redmule)
+        let arbiter = try XCTUnwrap(machine.arbiter)
+        for h in machine.harts { h.core.pointee.cycle = 1_000_000 }
+        if invert { redmule.hciControl = { 1 << 8 } }
+        var context = AccessContext(hart: 0, cycle: 1000)
+        machine.now = 1000
+        func write(_ offset: UInt32, _ value: UInt32) { _ = redmule.write(offset: offset, size: 4, value: value, context: &context) }
+        write(0x14, 0)
+        _ = redmule.read(offset: 0x04, size: 4, context: &context)
+        write(0x40, 0x1000_0000); write(0x44, 0x1000_0240); write(0x48, 0x1000_0480)
+        write(0x4C, 16 << 16 | 12); write(0x50, 16)
+        context.cycle = 2000; machine.now = 2000
+        write(0x54, 1 << 10 | 1 << 7)
+        context.cycle = 2003; machine.now = 2003
+        write(0x00, 0)
+        return (machine, redmule, arbiter)
+    }
+
+    /// The cycle of the job's first port request, and its address.
+    func firstRequest() -> (cycle: UInt64, address: UInt32) {
+        var model = RedMulECycleModel(RedMulETilerConfig(m: 12, n: 16, k: 16, x: 0x1000_0000, w: 0x1000_0240, z: 0x1000_0480))
+        while true {
+            if let r = model.request() { return (2035 + UInt64(model.cycle), r.address) }
+            model.clock(granted: true)
+        }
+    }
+
+    func runToCompletion(_ machine: Machine, _ redmule: RedMulE) throws -> UInt64 {
+        try RedMulETimingTests.cyclesToCompletion(machine, redmule, trigger: 2003)
+    }
+
+    func testIdleJob() throws {
+        let (machine, redmule, _) = try setUp()
+        XCTAssertEqual(try runToCompletion(machine, redmule), 169)
+        XCTAssertEqual(redmule.tcdmStallCycles, 0)
+    }
+
+    /// A DMA port asking the first bank of RedMulE's first request in its cycle: refused once.
+    func testFirstRequestRefusedByAnAccessToItsFirstBank() throws {
+        let (machine, redmule, arbiter) = try setUp()
+        let first = firstRequest()
+        XCTAssertEqual(first.address, 0x1000_0000)
+        arbiter.append(master: TCDMArbiter.dmaPorts, cycle: first.cycle, bank: Int(first.address >> 2) & 15)
+        XCTAssertEqual(try runToCompletion(machine, redmule), 170)
+        XCTAssertEqual(redmule.tcdmStallCycles, 1)
+    }
+
+    /// The same port asking in the next two cycles too: the RTL's 172.
+    func testThreeRefusals() throws {
+        let (machine, redmule, arbiter) = try setUp()
+        let first = firstRequest()
+        for i in 0..<3 { arbiter.append(master: TCDMArbiter.dmaPorts, cycle: first.cycle + UInt64(i), bank: 0) }
+        XCTAssertEqual(try runToCompletion(machine, redmule), 172)
+        XCTAssertEqual(redmule.tcdmStallCycles, 3)
+    }
+
+    /// Another of the 9 banks, or the first bank one cycle early: no refusal (only the first
+    /// word's grant counts, `hci_router`).
+    func testOtherBanksAndCyclesDoNotRefuse() throws {
+        let (machine, redmule, arbiter) = try setUp()
+        let first = firstRequest()
+        arbiter.append(master: TCDMArbiter.dmaPorts, cycle: first.cycle, bank: 5)
+        arbiter.append(master: TCDMArbiter.dmaPorts + 1, cycle: first.cycle - 1, bank: 0)
+        XCTAssertEqual(try runToCompletion(machine, redmule), 169)
+        XCTAssertEqual(redmule.tcdmStallCycles, 0)
+    }
+
+    /// With invert_prio RedMulE is never refused, and a port asking one of its 9 banks in the
+    /// cycle of its first request waits as long as RedMulE's requests keep that bank (the X
+    /// stream's first row at bank 0 covers banks 0-8; the next requests of the job move on).
+    func testInvertedPriorityHoldsTheNineBanks() throws {
+        let (machine, redmule, arbiter) = try setUp(invert: true)
+        let first = firstRequest()
+        let held = RedMulECycleModel.heldBanks(RedMulETilerConfig(m: 12, n: 16, k: 16, x: 0x1000_0000, w: 0x1000_0240, z: 0x1000_0480))
+        let offset = Int(first.cycle - 2035)
+        XCTAssertEqual(held[offset], 0x01FF)
+        let waits = held[offset...].prefix { $0 & (1 << 8) != 0 }.count
+        arbiter.append(master: TCDMArbiter.dmaPorts, cycle: first.cycle, bank: 8)
+        arbiter.append(master: TCDMArbiter.dmaPorts + 1, cycle: first.cycle, bank: 9)  // (not held then)
+        XCTAssertEqual(try runToCompletion(machine, redmule), 169)
+        arbiter.resolve(before: .max, final: true)
+        XCTAssertGreaterThanOrEqual(waits, 1)
+        XCTAssertEqual(arbiter.stalls(TCDMArbiter.dmaPorts), UInt64(waits))
+        XCTAssertEqual(arbiter.stalls(TCDMArbiter.dmaPorts + 1), held[offset] & (1 << 9) != 0 ? 1 : 0)
+        XCTAssertEqual(redmule.tcdmStallCycles, 0)
+    }
+
+    func testNineBanksWrap() {
+        XCTAssertEqual(RedMulECycleModel.nineBanks(from: 0), 0x01FF)
+        XCTAssertEqual(RedMulECycleModel.nineBanks(from: 7), 0xFF80)
+        XCTAssertEqual(RedMulECycleModel.nineBanks(from: 12), 0xF01F)
+    }
+}
