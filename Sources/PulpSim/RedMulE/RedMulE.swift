@@ -93,12 +93,17 @@ public final class RedMulE: Device {
         var cursor: UInt64
         /// The completion if every request from here on is granted at once (a lower bound).
         var predicted: UInt64
-        /// Requests granted and refused so far.
+        /// Requests granted and refused so far; refusals in a row, and whether that was reported.
         var accesses: UInt64 = 0, refused: UInt64 = 0
+        var refusedInARow = 0, starving = false
     }
     var live: LiveJob?
     /// The longest the model goes without a settled view of the banks.
     static let syncInterval: UInt64 = 4096
+    /// How close to its predicted completion a job is stepped every 2 cycles.
+    static let endgame: UInt64 = 128
+    /// Refusals in a row after which a job is reported as starving.
+    static let starvation = 10_000
     /// Cycles RedMulE's port waited because a core, external port or DMA port had its bank.
     public private(set) var tcdmStallCycles: UInt64 = 0
     /// Jobs whose model finished before the completion it predicted (its event then comes late):
@@ -395,7 +400,8 @@ public final class RedMulE: Device {
         } else if contended, let arbiter {
             live = LiveJob(model: RedMulECycleModel(cfg), start: startCycle, cursor: startCycle, predicted: endCycle)
             arbiter.watch(from: startCycle)
-            token = context.schedule(at: min(endCycle, startCycle + RedMulE.syncInterval)) { [unowned self] in self.sync() }
+            let first = endCycle > startCycle + RedMulE.endgame ? min(endCycle - RedMulE.endgame, startCycle + RedMulE.syncInterval) : startCycle + 2
+            token = context.schedule(at: first) { [unowned self] in self.sync() }
         } else {
             token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
         }
@@ -408,7 +414,8 @@ public final class RedMulE: Device {
     /// Steps the running job's model through the cycles before now, which the arbiter settles
     /// first (every awake core has reached now): a request is granted unless a core, external
     /// port or DMA port asked its first bank in its cycle. Then completes the job, or comes back
-    /// at its predicted completion or after `syncInterval` cycles, whichever is first.
+    /// `endgame` cycles before its predicted completion or after `syncInterval` cycles,
+    /// whichever is first, and every 2 cycles from there on.
     private func sync() {
         guard var j = live, var job = running, let arbiter else { return }
         arbiter.resolve(before: now)
@@ -416,12 +423,19 @@ public final class RedMulE: Device {
             let asked = arbiter.take(j.cursor)
             var granted = true
             if let r = j.model.request() {
-                if asked & (UInt16(1) << UInt16((r.address >> 2) & 15)) != 0 {
+                let bank = Int(r.address >> 2) & 15
+                if asked & (UInt16(1) << UInt16(bank)) != 0 {
                     granted = false
                     tcdmStallCycles += 1
                     j.refused += 1
+                    j.refusedInARow += 1
+                    if j.refusedInARow == RedMulE.starvation && !j.starving {
+                        j.starving = true
+                        report(.warning, "\(runningTitle): its TCDM requests have been refused for \(RedMulE.starvation) cycles in a row (cycle \(j.cursor)): a core, external port or DMA port asks bank \(bank) every cycle, and the interconnect gives them priority; the RTL waits as long (redmule_priority_first, or fewer accesses to that bank; docs/platform.md §7.5)")
+                    }
                 } else {
                     j.accesses += 1
+                    j.refusedInARow = 0
                 }
             }
             j.model.clock(granted: granted)
@@ -457,16 +471,19 @@ public final class RedMulE: Device {
             complete()
             return
         }
-        if now >= j.predicted {
-            // Contention delayed the job: where it would end from here with every request granted.
+        if now + RedMulE.endgame >= j.predicted {
+            // Where the job would end from here with every request granted. (Refusals usually
+            // delay the end, but not always: close to it the model is stepped every 2 cycles,
+            // so that the completion comes at its exact cycle.)
             var ideal = j.model
-            let bound = 8 * ideal.cfg.wRowsIter * ideal.cfg.xRowsIter * ideal.cfg.wColsIter + 1000
-            while !ideal.finished && ideal.cycle <= bound { ideal.step() }
+            let bound = ideal.cycle + 8 * ideal.cfg.wRowsIter * ideal.cfg.xRowsIter * ideal.cfg.wColsIter + 1000
+            while !ideal.finished && !ideal.stuck && ideal.cycle <= bound { ideal.step() }
             j.predicted = ideal.finished ? j.start + RedMulETiming.duration(modelCycles: ideal.cycle) : now + RedMulE.syncInterval
         }
         live = j
         job.end = j.predicted
-        job.token = context.schedule(at: max(now + 1, min(j.predicted, now + RedMulE.syncInterval))) { [unowned self] in self.sync() }
+        let next = now + RedMulE.endgame >= j.predicted ? now + 2 : min(j.predicted - RedMulE.endgame, now + RedMulE.syncInterval)
+        job.token = context.schedule(at: max(now + 1, next)) { [unowned self] in self.sync() }
         running = job
     }
 

@@ -103,9 +103,51 @@ final class RedMulEContentionTests: XCTestCase {
         XCTAssertEqual(redmule.tcdmStallCycles, 0)
     }
 
+    /// Someone asking bank 0, the first bank of RedMulE's first request, in every cycle for a
+    /// while: that request waits as long, and after 10,000 refusals in a row a warning says so.
+    func testStarvationIsReported() throws {
+        let (machine, redmule, arbiter) = try setUp()
+        let first = firstRequest()
+        let span: UInt64 = 10_050
+        for i in 0..<span { arbiter.append(master: TCDMArbiter.dmaPorts + Int(i % 3), cycle: first.cycle + i, bank: 0) }
+        // (The job waits as long: on the RTL, 5000 refusals of its first requests give 5169.)
+        XCTAssertEqual(try runToCompletion(machine, redmule), 169 + span)
+        XCTAssertEqual(redmule.tcdmStallCycles, span)
+        XCTAssertTrue(machine.diagnostics.contains { $0.message.contains("refused for 10000 cycles in a row") && $0.level == .warning },
+                      "\(machine.diagnostics.map(\.message))")
+    }
+
     func testNineBanksWrap() {
         XCTAssertEqual(RedMulECycleModel.nineBanks(from: 0), 0x01FF)
         XCTAssertEqual(RedMulECycleModel.nineBanks(from: 7), 0xFF80)
         XCTAssertEqual(RedMulECycleModel.nineBanks(from: 12), 0xF01F)
+    }
+
+    /// firmware/redmule/contention.c: RedMulE against 7 cores polling a TCDM word. With the reset
+    /// priority the first job is refused and slower than on an idle TCDM; after
+    /// `redmule_priority_first` the second takes exactly its idle duration and the polling cores
+    /// wait for RedMulE's banks instead; without contention both take the idle duration.
+    func testPollingCoresAgainstRedMulE() throws {
+        let elf = Paths.firmware("pulp-cluster", "redmule-contention")
+        try requireFirmware(elf)
+        let idle = try XCTUnwrap(RedMulETiming.duration(RedMulEShape(m: 48, n: 48, k: 48)))
+        func json(_ extra: [String]) throws -> [String: Any] {
+            let r = try runCLI(["run", "--json", "--stats"] + extra + [elf])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        }
+        let contended = try json([])
+        let redmule = try XCTUnwrap(contended["redmule"] as? [String: Any])
+        let busy = try XCTUnwrap(redmule["busy_cycles"] as? Int), refused = try XCTUnwrap(redmule["tcdm_stall_cycles"] as? Int)
+        XCTAssertGreaterThan(refused, 0)
+        XCTAssertGreaterThan(busy, 2 * Int(idle), "the first job is slower")
+        let harts = try XCTUnwrap(contended["harts"] as? [[String: Any]])
+        for h in harts.dropFirst() {
+            let stalls = try XCTUnwrap(h["stalls"] as? [String: Any])
+            XCTAssertGreaterThan(try XCTUnwrap(stalls["tcdm"] as? Int), 0)
+        }
+        let free = try XCTUnwrap(try json(["--no-tcdm-contention"])["redmule"] as? [String: Any])
+        XCTAssertEqual(free["busy_cycles"] as? Int, 2 * Int(idle))
+        XCTAssertEqual(free["tcdm_stall_cycles"] as? Int, 0)
     }
 }
