@@ -463,6 +463,9 @@ final class TCDMArbiter {
         watchFrom = cycle ?? 0
     }
 
+    /// The banks the log branch asked in `cycle` (settled), as `take` without taking them.
+    @inline(__always) func asked(_ cycle: UInt64) -> UInt16 { requested[Int(cycle & UInt64(TCDMArbiter.watchSpan - 1))] }
+
     /// The banks the log branch asked in `cycle` (settled: before every awake core's cycle), and
     /// moves the start of the watched span past it.
     @inline(__always) func take(_ cycle: UInt64) -> UInt16 {

@@ -87,7 +87,11 @@ public final class RedMulE: Device {
 
     /// The running job on its cycle model, stepped through the cycles the arbiter has settled.
     struct LiveJob {
-        var model: RedMulECycleModel
+        let cfg: RedMulETilerConfig
+        /// The job's requests on an idle TCDM (`RedMulECycleModel.idleRun`), followed as long as
+        /// none is refused; the model, from the first refusal on.
+        let trace: [UInt8]
+        var model: RedMulECycleModel?
         /// The cycle of the model's first cycle, and the next cycle to step.
         let start: UInt64
         var cursor: UInt64
@@ -235,15 +239,39 @@ public final class RedMulE: Device {
 
     /// How a job of this shape runs on an idle TCDM, from the cycle model of the RTL's control
     /// path (docs/platform.md §7.5, §7.6), computed once per shape and operation kind.
-    func outcome(_ shape: RedMulEShape, matmul: Bool) -> RedMulECycleModel.Outcome {
+    /// With the operands' addresses, the same run also gives the job's trace (`trace`).
+    func outcome(_ shape: RedMulEShape, matmul: Bool, x: UInt32 = 0, w: UInt32 = 0, z: UInt32 = 0) -> RedMulECycleModel.Outcome {
         let key = TimingKey(shape: shape, loadsY: !matmul)
         if let known = outcomes[key] { return known }
-        let result = RedMulECycleModel.idle(RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: !matmul))
+        let cfg = RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: !matmul, x: x, w: w, z: z)
+        let run = RedMulECycleModel.idleRun(cfg, trace: arbiter != nil)
+        let result = run.outcome
+        if arbiter != nil, case .completes = result { storeTrace(run.trace, for: cfg) }
         outcomes[key] = result
         return result
     }
     struct TimingKey: Hashable { let shape: RedMulEShape, loadsY: Bool }
     var outcomes: [TimingKey: RedMulECycleModel.Outcome] = [:]
+
+    /// A completing job's requests on an idle TCDM, cycle by cycle (`RedMulECycleModel.idleRun`),
+    /// computed once per shape and operand alignment (their banks).
+    func trace(_ cfg: RedMulETilerConfig) -> [UInt8] {
+        if let known = traces[TraceKey(cfg)] { return known }
+        let run = RedMulECycleModel.idleRun(cfg, trace: true)
+        storeTrace(run.trace, for: cfg)
+        return run.trace
+    }
+    private func storeTrace(_ trace: [UInt8], for cfg: RedMulETilerConfig) {
+        if traces.count >= 64 { traces.removeAll() }
+        traces[TraceKey(cfg)] = trace
+    }
+    struct TraceKey: Hashable {
+        let m: Int, n: Int, k: Int, loadsY: Bool, banks: [Int]
+        init(_ cfg: RedMulETilerConfig) {
+            m = cfg.m; n = cfg.n; k = cfg.k; loadsY = cfg.loadsY; banks = [cfg.x & 63, cfg.w & 63, cfg.z & 63]
+        }
+    }
+    var traces: [TraceKey: [UInt8]] = [:]
 
     /// The error for a job the RTL deadlocks on (docs/platform.md §7.6), from the cycle model.
     static func deadlockDiagnosis(_ shape: RedMulEShape, matmul: Bool, outcome: RedMulECycleModel.Outcome) -> String? {
@@ -297,7 +325,8 @@ public final class RedMulE: Device {
         }
         if computable {
             if let e = RedMulE.deadlockDiagnosis(shape, matmul: operation == .matmul,
-                                                 outcome: outcome(shape, matmul: operation == .matmul)) {
+                                                 outcome: outcome(shape, matmul: operation == .matmul, x: r[RedMulERegister.xAddress] ?? 0,
+                                                                  w: r[RedMulERegister.wAddress] ?? 0, z: r[RedMulERegister.zAddress] ?? 0)) {
                 errors.append(e)
             }
             if operation.isMinMax && shape.n % 4 != 0 {
@@ -395,10 +424,10 @@ public final class RedMulE: Device {
         let cfg = RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: operation != .matmul, x: plan.x, w: plan.w, z: plan.z)
         if contended, let arbiter, hciControl() & (1 << 8) != 0 {
             // RedMulE first (HCI invert_prio): never refused, it holds the banks of each request.
-            arbiter.hold(from: startCycle, banks: RedMulECycleModel.heldBanks(cfg))
+            arbiter.hold(from: startCycle, banks: trace(cfg).map { $0 == RedMulECycleModel.noRequest ? 0 : RedMulECycleModel.nineBanks(from: Int($0)) })
             token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
         } else if contended, let arbiter {
-            live = LiveJob(model: RedMulECycleModel(cfg), start: startCycle, cursor: startCycle, predicted: endCycle)
+            live = LiveJob(cfg: cfg, trace: trace(cfg), model: nil, start: startCycle, cursor: startCycle, predicted: endCycle)
             arbiter.watch(from: startCycle)
             let first = endCycle > startCycle + RedMulE.endgame ? min(endCycle - RedMulE.endgame, startCycle + RedMulE.syncInterval) : startCycle + 2
             token = context.schedule(at: first) { [unowned self] in self.sync() }
@@ -419,48 +448,60 @@ public final class RedMulE: Device {
     private func sync() {
         guard var j = live, var job = running, let arbiter else { return }
         arbiter.resolve(before: now)
-        while j.cursor < now && !j.model.finished && !j.model.stuck {
-            let asked = arbiter.take(j.cursor)
-            var granted = true
-            if let r = j.model.request() {
-                let bank = Int(r.address >> 2) & 15
-                if asked & (UInt16(1) << UInt16(bank)) != 0 {
-                    granted = false
-                    tcdmStallCycles += 1
-                    j.refused += 1
-                    j.refusedInARow += 1
-                    if j.refusedInARow == RedMulE.starvation && !j.starving {
-                        j.starving = true
-                        report(.warning, "\(runningTitle): its TCDM requests have been refused for \(RedMulE.starvation) cycles in a row (cycle \(j.cursor)): a core, external port or DMA port asks bank \(bank) every cycle, and the interconnect gives them priority; the RTL waits as long (redmule_priority_first, or fewer accesses to that bank; docs/platform.md §7.5)")
-                    }
-                } else {
-                    j.accesses += 1
-                    j.refusedInARow = 0
-                }
+        // Along the idle trace while nothing is refused.
+        while j.model == nil && j.cursor < now && Int(j.cursor - j.start) < j.trace.count {
+            let i = Int(j.cursor - j.start), bank = j.trace[i]
+            if bank != RedMulECycleModel.noRequest && arbiter.asked(j.cursor) & (UInt16(1) << UInt16(bank)) != 0 {
+                // The first refusal: the model takes over, in the state it has at this cycle.
+                var model = RedMulECycleModel(j.cfg)
+                for _ in 0..<i { model.step() }
+                j.model = model
+                break
             }
-            j.model.clock(granted: granted)
+            _ = arbiter.take(j.cursor)
+            if bank != RedMulECycleModel.noRequest { j.accesses += 1 }
             j.cursor += 1
         }
-        if j.model.finished {
-            if j.model.request() != nil { j.accesses += 1 }  // (the cycle after FINISHED, §7.5)
-            live = nil
-            arbiter.watch(from: nil)
-            runningAccesses = j.accesses
-            let end = j.start + RedMulETiming.duration(modelCycles: j.model.cycle)
-            running!.end = max(end, now)
-            if end > now {
-                running!.token = context.schedule(at: end) { [unowned self] in self.complete() }
-            } else {
-                if end < now { lateCompletions += 1 }
-                complete()
-            }
+        if j.model == nil && Int(j.cursor - j.start) == j.trace.count {
+            // Through the cycle after FINISHED without a refusal: the idle duration.
+            finishLive(j, modelCycles: j.trace.count - 1)
             return
         }
-        if j.model.stuck {
+        if var model = j.model {
+            while j.cursor < now && !model.finished && !model.stuck {
+                let asked = arbiter.take(j.cursor)
+                var granted = true
+                if let r = model.request() {
+                    let bank = Int(r.address >> 2) & 15
+                    if asked & (UInt16(1) << UInt16(bank)) != 0 {
+                        granted = false
+                        tcdmStallCycles += 1
+                        j.refused += 1
+                        j.refusedInARow += 1
+                        if j.refusedInARow == RedMulE.starvation && !j.starving {
+                            j.starving = true
+                            report(.warning, "\(runningTitle): its TCDM requests have been refused for \(RedMulE.starvation) cycles in a row (cycle \(j.cursor)): a core, external port or DMA port asks bank \(bank) every cycle, and the interconnect gives them priority; the RTL waits as long (redmule_priority_first, or fewer accesses to that bank; docs/platform.md §7.5)")
+                        }
+                    } else {
+                        j.accesses += 1
+                        j.refusedInARow = 0
+                    }
+                }
+                model.clock(granted: granted)
+                j.cursor += 1
+            }
+            j.model = model
+        }
+        if var model = j.model, model.finished {
+            if model.request() != nil { j.accesses += 1 }  // (the cycle after FINISHED, §7.5)
+            finishLive(j, modelCycles: model.cycle)
+            return
+        }
+        if let model = j.model, model.stuck {
             // Refused requests drove the RTL into one of its deadlocks (§7.6).
             live = nil
             arbiter.watch(from: nil)
-            let message = "\(describeHart(job.hart)): \(runningTitle): deadlocks the RTL under TCDM contention: \(j.model.stuckDescription) of the job; \(j.refused) of its requests were refused because a core, external port or DMA port had the bank (cycle model of the RTL, docs/platform.md §7.5)"
+            let message = "\(describeHart(job.hart)): \(runningTitle): deadlocks the RTL under TCDM contention: \(model.stuckDescription) of the job; \(j.refused) of its requests were refused because a core, external port or DMA port had the bank (cycle model of the RTL, docs/platform.md §7.5)"
             if policy == .error {
                 report(.error, message)
                 context.finish(.redmuleError(message))
@@ -471,11 +512,11 @@ public final class RedMulE: Device {
             complete()
             return
         }
-        if now + RedMulE.endgame >= j.predicted {
+        if now >= j.predicted, let model = j.model {
             // Where the job would end from here with every request granted. (Refusals usually
             // delay the end, but not always: close to it the model is stepped every 2 cycles,
             // so that the completion comes at its exact cycle.)
-            var ideal = j.model
+            var ideal = model
             let bound = ideal.cycle + 8 * ideal.cfg.wRowsIter * ideal.cfg.xRowsIter * ideal.cfg.wColsIter + 1000
             while !ideal.finished && !ideal.stuck && ideal.cycle <= bound { ideal.step() }
             j.predicted = ideal.finished ? j.start + RedMulETiming.duration(modelCycles: ideal.cycle) : now + RedMulE.syncInterval
@@ -485,6 +526,22 @@ public final class RedMulE: Device {
         let next = now + RedMulE.endgame >= j.predicted ? now + 2 : min(j.predicted - RedMulE.endgame, now + RedMulE.syncInterval)
         job.token = context.schedule(at: max(now + 1, next)) { [unowned self] in self.sync() }
         running = job
+    }
+
+    /// The live job is over: its completion, `modelCycles` cycles of the model from its start
+    /// (and the event 2 later), now or when due.
+    private func finishLive(_ j: LiveJob, modelCycles: Int) {
+        live = nil
+        arbiter?.watch(from: nil)
+        runningAccesses = j.accesses
+        let end = j.start + RedMulETiming.duration(modelCycles: modelCycles)
+        running!.end = max(end, now)
+        if end > now {
+            running!.token = context.schedule(at: end) { [unowned self] in self.complete() }
+        } else {
+            if end < now { lateCompletions += 1 }
+            complete()
+        }
     }
 
     private func complete() {

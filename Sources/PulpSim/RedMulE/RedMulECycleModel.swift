@@ -648,34 +648,34 @@ struct RedMulECycleModel: Equatable {
         case deadlocks(String)
     }
 
-    static func idle(_ cfg: RedMulETilerConfig) -> Outcome {
+    static func idle(_ cfg: RedMulETilerConfig) -> Outcome { idleRun(cfg, trace: false).outcome }
+
+    /// No request in a cycle of a `trace`.
+    static let noRequest: UInt8 = 0xFF
+
+    /// A job on an idle TCDM, and with `trace` the first bank of the port's request in each of
+    /// its cycles (`noRequest`: none), from the controller's STARTING state through the cycle
+    /// after FINISHED (`cycles + 1` entries; empty for a deadlock).
+    static func idleRun(_ cfg: RedMulETilerConfig, trace: Bool) -> (outcome: Outcome, trace: [UInt8]) {
         var model = RedMulECycleModel(cfg)
         let bound = 8 * cfg.wRowsIter * cfg.xRowsIter * cfg.wColsIter + 1000
         var requests = 0
-        while !model.finished {
-            if model.request() != nil { requests += 1 }
-            model.clock(granted: true)
-            if model.stuck || model.cycle > bound { return .deadlocks(model.stuckDescription) }
-        }
-        let cycles = model.cycle
-        if model.request() != nil { requests += 1 }
-        return .completes(cycles: cycles, requests: requests)
-    }
-
-    /// The banks the port asks in each cycle of a job on an idle TCDM, from the controller's
-    /// STARTING state through the cycle after FINISHED: the 9 consecutive banks from the bank of
-    /// each request's address.
-    static func heldBanks(_ cfg: RedMulETilerConfig) -> [UInt16] {
-        var model = RedMulECycleModel(cfg)
-        var banks: [UInt16] = []
-        let bound = 8 * cfg.wRowsIter * cfg.xRowsIter * cfg.wColsIter + 1000
-        while model.cycle <= bound {
+        var banks: [UInt8] = []
+        while true {
             let r = model.request()
-            banks.append(r.map { nineBanks(from: Int($0.address >> 2) & 15) } ?? 0)
+            if r != nil { requests += 1 }
+            if trace { banks.append(r.map { UInt8(($0.address >> 2) & 15) } ?? noRequest) }
             if model.finished { break }
             model.clock(granted: true)
+            if model.stuck || model.cycle > bound { return (.deadlocks(model.stuckDescription), []) }
         }
-        return banks
+        return (.completes(cycles: model.cycle, requests: requests), banks)
+    }
+
+    /// The banks the port asks in each cycle of a job on an idle TCDM (as `idleRun`'s trace):
+    /// the 9 consecutive banks from the bank of each request's address.
+    static func heldBanks(_ cfg: RedMulETilerConfig) -> [UInt16] {
+        idleRun(cfg, trace: true).trace.map { $0 == noRequest ? 0 : nineBanks(from: Int($0)) }
     }
 
     /// The 9 banks of a wide access from bank `first` (16 banks, wrapping).
