@@ -333,16 +333,21 @@ final class TCDMArbiter {
 
     /// Serves core `h`'s accesses before cycle `limit` (no other core asks before then).
     @inline(__always) private func grantRun(_ h: Int, before limit: UInt64) {
+        // (Two copies of the loop: marking for RedMulE costs nothing when it does not watch.)
+        if watching { grantRun(h, before: limit, marking: true) } else { grantRun(h, before: limit, marking: false) }
+    }
+
+    @inline(__always) private func grantRun(_ h: Int, before limit: UInt64, marking: Bool) {
         let log = logs + h
         let records = log.pointee.records, shift = log.pointee.shift, tail = log.pointee.tail
         var head = log.pointee.head
         var t = next[h]
         var bank = nextBank[h]
-        let watching = self.watching, watchFrom = self.watchFrom
+        let watchFrom = self.watchFrom
         while true {
             if t >= priorityCycle[bank] { priority[bank] = h; priorityCycle[bank] = t }  // (the lone requester)
             granted[bank] &+= 1
-            if watching && t >= watchFrom { requested[Int(t & UInt64(TCDMArbiter.watchSpan - 1))] |= UInt16(1) << UInt16(bank) }
+            if marking && t >= watchFrom { requested[Int(t & UInt64(TCDMArbiter.watchSpan - 1))] |= UInt16(1) << UInt16(bank) }
             head &+= 1
             if head == tail { t = .max; break }
             let record = records[head & TCDMArbiter.mask]
