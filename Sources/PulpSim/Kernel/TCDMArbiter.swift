@@ -183,6 +183,7 @@ final class TCDMArbiter {
         // accesses are then settled in one call, up to its cycle.)
         var frontier = UInt64.max
         var frontierKnown = final
+        let holding = heldUntil != 0
         var window: UInt64 = 4
         while true {
             // The earliest pending access, the cores that have one then, and the next cycle after.
@@ -215,12 +216,15 @@ final class TCDMArbiter {
             }
             // Cycles in which RedMulE may hold banks are settled one by one; the runs below
             // stop before them.
-            if first >= heldFrom && first < heldUntil {
-                window = 4
-                arbitrate(first, at)
-                continue
+            var stop = frontier
+            if holding {
+                if first >= heldFrom && first < heldUntil {
+                    window = 4
+                    arbitrate(first, at)
+                    continue
+                }
+                if first < heldFrom && heldFrom < frontier { stop = heldFrom }
             }
-            let stop = first < heldFrom && heldFrom < frontier ? heldFrom : frontier
             if at & (at &- 1) == 0 {
                 // One core alone until `second`: every access of it before then is served.
                 grantRun(at.trailingZeroBitCount, before: min(second, stop))
@@ -334,8 +338,10 @@ final class TCDMArbiter {
     /// Serves core `h`'s accesses before cycle `limit` (no other core asks before then).
     @inline(__always) private func grantRun(_ h: Int, before limit: UInt64) {
         // (Two copies of the loop: marking for RedMulE costs nothing when it does not watch.)
-        if watching { grantRun(h, before: limit, marking: true) } else { grantRun(h, before: limit, marking: false) }
+        if watching { grantRunMarking(h, before: limit) } else { grantRun(h, before: limit, marking: false) }
     }
+
+    @inline(never) private func grantRunMarking(_ h: Int, before limit: UInt64) { grantRun(h, before: limit, marking: true) }
 
     @inline(__always) private func grantRun(_ h: Int, before limit: UInt64, marking: Bool) {
         let log = logs + h
