@@ -498,6 +498,17 @@ final class TCDMArbiter {
         heldUntil = heldWindows.map { $0.from &+ UInt64($0.banks.count) }.max() ?? 0
     }
 
+    /// RedMulE's job was abandoned at `cycle` (a soft clear): it holds nothing from then on.
+    /// (Nothing at or after the cycle of the access that abandons it is settled yet.)
+    func releaseHolds(from cycle: UInt64) {
+        heldWindows = heldWindows.compactMap { w in
+            guard cycle > w.from else { return nil }
+            return (w.from, Array(w.banks.prefix(Int(min(cycle &- w.from, UInt64(w.banks.count))))))
+        }.filter { !$0.banks.isEmpty }
+        heldFrom = heldWindows.map(\.from).min() ?? .max
+        heldUntil = heldWindows.map { $0.from &+ UInt64($0.banks.count) }.max() ?? 0
+    }
+
     /// Drops the held banks once everything before them is settled (`settled`: every access
     /// still to settle comes at or after it).
     @inline(__always) private func releaseHolds(_ settled: UInt64) {

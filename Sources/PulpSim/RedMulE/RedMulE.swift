@@ -222,6 +222,7 @@ public final class RedMulE: Device {
         if let running { context.cancel(running.token) }
         running = nil
         if live != nil { live = nil; arbiter?.watch(from: nil) }
+        arbiter?.releaseHolds(from: now)  // (a job holding banks, HCI invert_prio, holds them no more)
         queued = nil
         contexts[0].triggered = false
         contexts[1].triggered = false

@@ -117,6 +117,19 @@ final class RedMulEContentionTests: XCTestCase {
                       "\(machine.diagnostics.map(\.message))")
     }
 
+    /// A soft clear abandons a job holding banks: from then on nobody waits for it.
+    func testSoftClearReleasesTheHeldBanks() throws {
+        let (machine, redmule, arbiter) = try setUp(invert: true)
+        let first = firstRequest()
+        var context = AccessContext(hart: 0, cycle: first.cycle - 5)
+        machine.now = first.cycle - 5
+        _ = redmule.write(offset: 0x14, size: 4, value: 0, context: &context)
+        arbiter.append(master: TCDMArbiter.dmaPorts, cycle: first.cycle, bank: 0)
+        arbiter.resolve(before: .max, final: true)
+        XCTAssertEqual(arbiter.stalls(TCDMArbiter.dmaPorts), 0)
+        XCTAssertEqual(redmule.jobsCompleted, 0)
+    }
+
     func testNineBanksWrap() {
         XCTAssertEqual(RedMulECycleModel.nineBanks(from: 0), 0x01FF)
         XCTAssertEqual(RedMulECycleModel.nineBanks(from: 7), 0xFF80)
