@@ -325,11 +325,6 @@ public final class RedMulE: Device {
             computable = false
         }
         if computable {
-            if let e = RedMulE.deadlockDiagnosis(shape, matmul: operation == .matmul,
-                                                 outcome: outcome(shape, matmul: operation == .matmul, x: r[RedMulERegister.xAddress] ?? 0,
-                                                                  w: r[RedMulERegister.wAddress] ?? 0, z: r[RedMulERegister.zAddress] ?? 0)) {
-                errors.append(e)
-            }
             if operation.isMinMax && shape.n % 4 != 0 {
                 warnings.append("\(operation.name) with N mod 4 ≠ 0: the zero padding lanes take part in the \(operation == .addMax || operation == .mulMax || operation == .minMax ? "max" : "min")")
             }
@@ -349,6 +344,12 @@ public final class RedMulE: Device {
                                        shape.m, shape.m, shape.paddedRows - 1, p.zPadding.lowerBound, p.zPadding.upperBound - 1))
             }
             if !errors.contains(where: { $0.contains("outside TCDM") }) { plan = p }
+        }
+        // Deadlocks, from the cycle model: for a job whose operands fit in the TCDM (the others
+        // cannot run; their shapes may be far larger than any that can).
+        if let plan, let e = RedMulE.deadlockDiagnosis(shape, matmul: operation == .matmul,
+                                                       outcome: outcome(shape, matmul: operation == .matmul, x: plan.x, w: plan.w, z: plan.z)) {
+            errors.append(e)
         }
         for w in warnings { report(.warning, "\(describeHart(hart)): job \(ctx.jobID) (\(job)): \(w)") }
         if !errors.isEmpty {
