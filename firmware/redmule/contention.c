@@ -8,6 +8,10 @@
  *   2. after redmule_priority_first(): RedMulE wins, the job takes its idle time exactly, and
  *      the polling cores wait for the bank instead (TCDM stalls in --stats).
  *
+ * The cores see `running` change when their turns let them (docs/platform.md §2): how long they
+ * poll, and so how often RedMulE is refused, depends on --quantum (at the default 256: 493
+ * refusals; 181 with --quantum 1).
+ *
  * Each line `job <n> <cycles>` gives the cycles from TRIGGER to completion as core 0 sees them
  * (mcycle around TRIGGER and the event wait). Exit codes: 0; 1 if the first job was faster than
  * the second (with --no-tcdm-contention both take the same time).
