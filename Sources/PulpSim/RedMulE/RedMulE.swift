@@ -426,7 +426,7 @@ public final class RedMulE: Device {
         let cfg = RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: operation != .matmul, x: plan.x, w: plan.w, z: plan.z)
         if contended, let arbiter, hciControl() & (1 << 8) != 0 {
             // RedMulE first (HCI invert_prio): never refused, it holds the banks of each request.
-            arbiter.hold(from: startCycle, banks: trace(cfg).map { $0 == RedMulECycleModel.noRequest ? 0 : RedMulECycleModel.nineBanks(from: Int($0)) })
+            arbiter.hold(from: startCycle, banks: RedMulECycleModel.heldBanks(trace(cfg)))
             token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
         } else if contended, let arbiter {
             live = LiveJob(cfg: cfg, trace: trace(cfg), model: nil, start: startCycle, cursor: startCycle, predicted: endCycle)

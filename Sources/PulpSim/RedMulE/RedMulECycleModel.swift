@@ -12,8 +12,9 @@
 // Names follow the RTL's signals, and counters have the RTL's widths (a 4-bit counter wraps at
 // 16: with the port's requests delayed, the Z buffer's fill counter can run past its end and
 // wrap, as on the RTL). The configuration is what `redmule_tiler` derives from M, N, K.
-// Checked against the RTL under Verilator on 14,511 job shapes (Tests/Vectors/redmule): every
-// completion count, and every deadlock.
+// Checked against the RTL under Verilator (Tests/Vectors/redmule: rtl-cycles.csv,
+// rtl-cycles-ops.csv, rtl-refusals.csv): every completion count and request count, with and
+// without refused requests, and every deadlock.
 
 /// The tiler's registers for one job (`redmule_tiler`).
 struct RedMulETilerConfig: Equatable {
@@ -672,10 +673,10 @@ struct RedMulECycleModel: Equatable {
         return (.completes(cycles: model.cycle, requests: requests), banks)
     }
 
-    /// The banks the port asks in each cycle of a job on an idle TCDM (as `idleRun`'s trace):
-    /// the 9 consecutive banks from the bank of each request's address.
-    static func heldBanks(_ cfg: RedMulETilerConfig) -> [UInt16] {
-        idleRun(cfg, trace: true).trace.map { $0 == noRequest ? 0 : nineBanks(from: Int($0)) }
+    /// The banks the port asks in each cycle of a trace (`idleRun`): the 9 consecutive banks
+    /// from the bank of each request's address.
+    static func heldBanks(_ trace: [UInt8]) -> [UInt16] {
+        trace.map { $0 == noRequest ? 0 : nineBanks(from: Int($0)) }
     }
 
     /// The 9 banks of a wide access from bank `first` (16 banks, wrapping).

@@ -89,7 +89,8 @@ final class RedMulEContentionTests: XCTestCase {
     func testInvertedPriorityHoldsTheNineBanks() throws {
         let (machine, redmule, arbiter) = try setUp(invert: true)
         let first = firstRequest()
-        let held = RedMulECycleModel.heldBanks(RedMulETilerConfig(m: 12, n: 16, k: 16, x: 0x1000_0000, w: 0x1000_0240, z: 0x1000_0480))
+        let cfg = RedMulETilerConfig(m: 12, n: 16, k: 16, x: 0x1000_0000, w: 0x1000_0240, z: 0x1000_0480)
+        let held = RedMulECycleModel.heldBanks(RedMulECycleModel.idleRun(cfg, trace: true).trace)
         let offset = Int(first.cycle - 2035)
         XCTAssertEqual(held[offset], 0x01FF)
         let waits = held[offset...].prefix { $0 & (1 << 8) != 0 }.count
