@@ -2,9 +2,11 @@
 """pulpsim benchmark harness: runs self-checking firmware workloads and reports MIPS, then the
 cost of tracing.
 
-Each workload runs --runs times (default 5); the table shows the median simulation time that
-pulpsim reports in its JSON result (wall_seconds: loading excluded) and the median of the whole
-process wall time. A workload that does not exit 0 fails the benchmark.
+Each workload runs --runs times (default 5), the workloads taking turns round by round; the
+table shows the median simulation time that pulpsim reports in its JSON result (wall_seconds:
+loading excluded) and the median of the whole process wall time, then what the TCDM contention
+model costs (each workload against its `-nobank` twin run with --no-tcdm-contention). A workload
+that does not exit 0 fails the benchmark.
 
 The DMA table runs firmware/dma/dma-basic (each power of two from 1 B to 8 KiB copied each way and
 timed by the firmware with mcycle, from before the first command word to after the wait) on both
@@ -172,21 +174,36 @@ def main():
     ap.add_argument("--trace-dir", help="where the trace files go (default: a temporary directory)")
     args = ap.parse_args()
     print(f"{'workload':<17} {'platform':<13} {'instructions':>13} {'sim s':>8} {'wall s':>8} {'MIPS':>8}  (median of {args.runs})")
-    for name, platform, elf, extra in WORKLOADS:
-        if args.only and name not in args.only:
-            continue
+    chosen = [w for w in WORKLOADS if not args.only or w[0] in args.only]
+    for _, _, elf, _ in chosen:
         if not (ROOT / elf).exists():
             sys.exit(f"bench: missing {elf}: run `make firmware` first")
-        sims, walls, instructions = [], [], None
-        for _ in range(args.runs):
+    # Round by round, every workload once per round, so that a drift of the machine's speed
+    # affects every workload alike (the comparisons below are between workloads).
+    sims = {w[0]: [] for w in chosen}
+    walls = {w[0]: [] for w in chosen}
+    counts = {}
+    for _ in range(args.runs):
+        for name, platform, elf, extra in chosen:
             result, wall = run_once(args.pulpsim, platform, elf, extra)
-            if instructions is not None and result["instructions"] != instructions:
+            if name in counts and result["instructions"] != counts[name]:
                 sys.exit(f"bench: {name}: instruction count changed between runs (not deterministic)")
-            instructions = result["instructions"]
-            sims.append(result["wall_seconds"])
-            walls.append(wall)
-        sim, wall = statistics.median(sims), statistics.median(walls)
-        print(f"{name:<17} {platform:<13} {instructions:>13} {sim:>8.3f} {wall:>8.3f} {instructions / sim / 1e6:>8.1f}")
+            counts[name] = result["instructions"]
+            sims[name].append(result["wall_seconds"])
+            walls[name].append(wall)
+    median = {}
+    for name, platform, _, _ in chosen:
+        sim, wall = statistics.median(sims[name]), statistics.median(walls[name])
+        median[name] = sim
+        print(f"{name:<17} {platform:<13} {counts[name]:>13} {sim:>8.3f} {wall:>8.3f} {counts[name] / sim / 1e6:>8.1f}")
+    # What modelling TCDM bank conflicts (and RedMulE's port on the banks) costs: the same run
+    # with and without it (`--no-tcdm-contention`), same instructions.
+    pairs = [(n, n + "-nobank") for n in median if n + "-nobank" in median]
+    if pairs:
+        print("\nTCDM contention model: simulation time with it against without (--no-tcdm-contention), medians")
+        for on, off in pairs:
+            cost = median[on] / median[off] - 1
+            print(f"{on:<17} {median[on]:.3f} s vs {median[off]:.3f} s: {100 * cost:+.1f} %")
     if not args.no_dma:
         dma_bandwidth(args)
     if not args.no_trace:

@@ -53,7 +53,7 @@ extension Execution {
         case .fsw:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 4) else { return .leave(.slowPath) }
-            p.storeBytes(of: f[e.rs2], toByteOffset: 0, as: UInt32.self); advance(e)
+            storeWord(p, f[e.rs2]); advance(e)
             misaligned(address, 4)
         case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS, .fcvtSW, .fcvtSWU:
             let rmField = e.pointee.rm == 7 ? UInt8(truncatingIfNeeded: core.pointee.frm) : e.pointee.rm

@@ -102,16 +102,16 @@ extension Execution {
         case .sb:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 1) else { return .leave(.slowPath) }
-            p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self); advance(e)
+            storeByte(p, x[e.rs2]); advance(e)
         case .sh:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 2) else { return .leave(.slowPath) }
-            p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), toByteOffset: 0, as: UInt16.self); advance(e)
+            storeHalf(p, x[e.rs2]); advance(e)
             misaligned(address, 2)
         case .sw:
             let address = x[e.rs1] &+ e.imm
             guard let p = storePointer(address, 4) else { return .leave(.slowPath) }
-            p.storeBytes(of: x[e.rs2], toByteOffset: 0, as: UInt32.self); advance(e)
+            storeWord(p, x[e.rs2]); advance(e)
             misaligned(address, 4)
         case .addi: x[e.rd] = x[e.rs1] &+ e.imm; advance(e)
         case .slti: x[e.rd] = Int32(bitPattern: x[e.rs1]) < e.pointee.imm ? 1 : 0; advance(e)

@@ -127,11 +127,14 @@ struct Execution {
     let budget: Int
     var remaining: Int
     /// The TCDM accesses of this turn go to the arbiter (Kernel/TCDMArbiter.swift) when other
-    /// cores are running: its log of this hart (nil: not logged), the turn's first cycle, and
-    /// which 1 MiB segments are TCDM.
-    let tcdmLog: UnsafeMutablePointer<TCDMLog>?
-    let logBase: UInt64
-    let tcdmSegments: UnsafeMutablePointer<UInt8>
+    /// cores are running: the records of this hart's log (nil: not logged), its next free
+    /// record (written back at the end of the turn), and the turn's first cycle plus its budget
+    /// less the log's shift (`TCDMLog`), so that an access's record is
+    /// `(logCycle − remaining + stalls) << 4 | bank`. (The hart's shift does not change during
+    /// its turn: the arbiter settles between turns.)
+    let logRecords: UnsafeMutablePointer<UInt64>?
+    var logTail: Int
+    let logCycle: UInt64
 
     @inline(__always) mutating func advance(_ e: Entry) { pc = e.next(pc) }
 
@@ -178,16 +181,20 @@ struct Execution {
         let segment = segments[Int(address >> 20)]
         let offset = address & 0xFFFFF
         guard offset &+ size <= segment.limit else { return nil }
-        if _slowPath(tcdmLog != nil) { logAccess(address, size) }
+        if _slowPath(logRecords != nil) && segment.tcdm != 0 { logAccess(address, size) }
         stalls &+= UInt64(segment.latency)
         return segment.base.unsafelyUnwrapped + Int(offset)
     }
 
-    /// Logs a TCDM access for the arbiter (`logTCDMAccess`) at the instruction's cycle with the
-    /// stalls so far. (Not a mutating call: the loop's state stays in registers.)
-    @inline(__always) func logAccess(_ address: UInt32, _ size: UInt32) {
-        logTCDMAccess(tcdmLog.unsafelyUnwrapped, tcdmSegments, address, size,
-                      cycle: logBase &+ UInt64(budget &- remaining) &+ stalls)
+    /// Logs a TCDM access for the arbiter at the instruction's cycle with the stalls so far:
+    /// its record, and for an access across a word boundary the second transfer's a cycle
+    /// later to the next bank.
+    @inline(__always) mutating func logAccess(_ address: UInt32, _ size: UInt32) {
+        let records = logRecords.unsafelyUnwrapped
+        let base = logCycle &- UInt64(remaining) &+ stalls
+        records[logTail & TCDMArbiter.mask] = base << 4 | UInt64((address >> 2) & 15)
+        logTail &+= 1
+        if _slowPath((address & 3) &+ size > 4) { logTail = logSecondTransfer(records, logTail, base, address) }
     }
 
     /// RAM to store `size` bytes to, or nil: not RAM, a page holding decoded code, or the
@@ -198,7 +205,7 @@ struct Execution {
         guard offset &+ size <= segment.limit,
               (codePages[Int(address >> 12)] | codePages[Int((address &+ size &- 1) >> 12)]) == 0,
               (address &+ 3) &- watchStart >= watchSpan else { return nil }
-        if _slowPath(tcdmLog != nil) { logAccess(address, size) }
+        if _slowPath(logRecords != nil) && segment.tcdm != 0 { logAccess(address, size) }
         stalls &+= UInt64(segment.latency)
         return segment.base.unsafelyUnwrapped + Int(offset)
     }
@@ -214,11 +221,11 @@ struct Execution {
     }
 }
 
-/// Logs a TCDM access for the arbiter (Kernel/TCDMArbiter.swift) if `address` is in the TCDM.
-@inline(never) func logTCDMAccess(_ log: UnsafeMutablePointer<TCDMLog>, _ tcdmSegments: UnsafeMutablePointer<UInt8>,
-                                  _ address: UInt32, _ size: UInt32, cycle: UInt64) {
-    guard tcdmSegments[Int(address >> 20)] != 0 else { return }
-    appendTCDMAccess(log, address, size, cycle: cycle)
+/// Logs the second transfer of an access across a word boundary (a cycle after the first, to the
+/// next bank) at `tail`; returns the next free record. (Out of the loop: it is rare.)
+@inline(never) func logSecondTransfer(_ records: UnsafeMutablePointer<UInt64>, _ tail: Int, _ base: UInt64, _ address: UInt32) -> Int {
+    records[tail & TCDMArbiter.mask] = (base &+ 1) << 4 | UInt64(((address >> 2) &+ 1) & 15)
+    return tail &+ 1
 }
 
 /// Appends a TCDM access to a core's log: its cycle and bank, and for an access across a word
@@ -242,6 +249,17 @@ struct Execution {
 /// takes one.
 @inline(__always) func misalignedCycles(_ address: UInt32, _ size: UInt32) -> UInt32 {
     (address & 3) &+ size > 4 ? 1 : 0
+}
+
+/// The fast path's stores. (Wrappers forced inline: the optimiser inlines `storeBytes` into
+/// these small functions first, while it may leave it out of line in the interpreter loop,
+/// which is past its inlining size limits.)
+@inline(__always) func storeWord(_ p: UnsafeMutableRawPointer, _ value: UInt32) { p.storeBytes(of: value, as: UInt32.self) }
+@inline(__always) func storeHalf(_ p: UnsafeMutableRawPointer, _ value: UInt32) {
+    p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
+}
+@inline(__always) func storeByte(_ p: UnsafeMutableRawPointer, _ value: UInt32) {
+    p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
 }
 
 @inline(__always) func fastPointer(_ segments: UnsafeMutablePointer<Segment>, _ address: UInt32,
@@ -314,6 +332,7 @@ final class Interpreter {
         for i in 0..<Bus.segmentCount {
             if let base = bus.segments[i].base, bus.segments[i].limit > 0, base >= start && base < end { tcdmSegments[i] = 1 }
         }
+        bus.markTCDM(start: start, end: end)
     }
 
     /// Whether `address` is in the TCDM, in any of its views (test-and-set ones included).
@@ -577,7 +596,8 @@ final class Interpreter {
         var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments(for: hart.index), codePages: codePages,
                           cost: tables.cost, slowPath: tables.slowPath, decoded: cache, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
                           pc: core.pointee.pc, jumpedTo: core.pointee.jumpedTo, budget: budget, remaining: budget,
-                          tcdmLog: L.on ? log : nil, logBase: core.pointee.cycle, tcdmSegments: tcdmSegments)
+                          logRecords: L.on ? log?.pointee.records : nil, logTail: L.on ? log?.pointee.tail ?? 0 : 0,
+                          logCycle: L.on ? core.pointee.cycle &+ UInt64(budget) &- (log?.pointee.shift ?? 0) : 0)
         var end = QuantumEnd.budget
         let valueTable = C.on ? tables.capturedValue : nil
         var count = 0
@@ -657,6 +677,7 @@ final class Interpreter {
         }
         core.pointee.pc = s.pc
         core.pointee.jumpedTo = s.jumpedTo
+        if L.on, let log { log.pointee.tail = s.logTail }
         let executed = UInt64(budget - s.remaining)
         core.pointee.instret &+= executed
         core.pointee.cycle &+= executed &+ s.stalls

@@ -105,6 +105,11 @@ final class TCDMArbiter {
     private(set) var watching = false
     private(set) var watchFrom: UInt64 = 0
     static let watchSpan = 1 << 14
+    /// The longest stretch of cycles a collision search looks at, and its slots (cycle × bank)
+    /// with the stamp of the search that last met them (`firstCollision`).
+    static let collisionSpan = 1 << 10
+    let occupancy: UnsafeMutablePointer<UInt32>
+    private var stamp: UInt32 = 0
     let requested: UnsafeMutablePointer<UInt16>
     /// Banks RedMulE holds (HCI priority inverted): per cycle of each registered window, and
     /// the span the windows cover (`heldFrom ..< heldUntil`; empty: none).
@@ -135,6 +140,8 @@ final class TCDMArbiter {
         granted.initialize(repeating: 0, count: TCDMArbiter.banks)
         conflicts = .allocate(capacity: TCDMArbiter.banks)
         conflicts.initialize(repeating: 0, count: TCDMArbiter.banks)
+        occupancy = .allocate(capacity: TCDMArbiter.collisionSpan * TCDMArbiter.banks)
+        occupancy.initialize(repeating: 0, count: TCDMArbiter.collisionSpan * TCDMArbiter.banks)
         requested = .allocate(capacity: TCDMArbiter.watchSpan)
         requested.initialize(repeating: 0, count: TCDMArbiter.watchSpan)
     }
@@ -149,6 +156,7 @@ final class TCDMArbiter {
         granted.deallocate()
         conflicts.deallocate()
         requested.deallocate()
+        occupancy.deallocate()
     }
 
     /// Free records in `hart`'s log.
@@ -158,9 +166,10 @@ final class TCDMArbiter {
     /// awake core (which may still make accesses from there on); with `final`, every logged
     /// access (the run is over). A lost arbitration moves the losing core's cycle on by one.
     ///
-    /// Cycle by cycle where cores collide; a stretch in which one core alone has accesses, or
-    /// in which no two cores ask the same bank in the same cycle, is settled in one go (the
-    /// stretches looked at grow while they are free of collisions and shrink when not).
+    /// Stretch by stretch: the first cycle in which two masters ask the same bank is looked for
+    /// (`firstCollision`), every access before it is served in one go master by master, that
+    /// cycle is arbitrated, and the search goes on from the earliest access left. Cycles in
+    /// which RedMulE may hold banks are arbitrated one by one.
     func resolve(before bound: UInt64, final: Bool = false) {
         let next = self.next
         let scan = scanMask
@@ -184,10 +193,10 @@ final class TCDMArbiter {
         var frontier = UInt64.max
         var frontierKnown = final
         let holding = heldUntil != 0
-        var window: UInt64 = 4
+        var window: UInt64 = 16
         while true {
-            // The earliest pending access, the cores that have one then, and the next cycle after.
-            var first = UInt64.max, second = UInt64.max
+            // The earliest pending access and the masters that have one then.
+            var first = UInt64.max
             var at: UInt64 = 0
             var each = scan
             while each != 0 {
@@ -195,13 +204,10 @@ final class TCDMArbiter {
                 each &= each &- 1
                 let t = next[h]
                 if t < first {
-                    second = first
                     first = t
                     at = UInt64(1) << UInt64(h)
                 } else if t == first {
                     at |= UInt64(1) << UInt64(h)
-                } else if t < second {
-                    second = t
                 }
             }
             if first == .max {
@@ -214,45 +220,52 @@ final class TCDMArbiter {
                 frontierKnown = true
                 if first >= frontier { releaseHolds(frontier); applyStalls(); return }
             }
-            // Cycles in which RedMulE may hold banks are settled one by one; the runs below
-            // stop before them.
+            // Cycles in which RedMulE may hold banks are settled one by one; the stretches
+            // below stop before them.
             var stop = frontier
             if holding {
                 if first >= heldFrom && first < heldUntil {
-                    window = 4
                     arbitrate(first, at)
                     continue
                 }
                 if first < heldFrom && heldFrom < frontier { stop = heldFrom }
             }
-            if at & (at &- 1) == 0 {
-                // One core alone until `second`: every access of it before then is served.
-                grantRun(at.trailingZeroBitCount, before: min(second, stop))
-                continue
-            }
-            if !sameBank(at) {
-                // No collision in `first`: look for the first one in the next `window` cycles
-                // and serve everything before it.
-                let end = first &+ window < stop ? first &+ window : stop
-                let collision = firstCollision(from: first, before: end)
-                if collision == first {
-                    // (Never for accesses logged one per master and cycle; if it were, serve
-                    // `first` bank by bank so that the loop goes on.)
-                    window = 4
-                    arbitrate(first, at)
-                    continue
-                }
+            // From `cursor` (no access pending before it) to `stop`: look for the first
+            // collision in the next `window` cycles, serve everything before it, arbitrate it,
+            // and go on from the earliest access left. (The window grows while it finds no
+            // collision and is twice the stretch served when it does.)
+            var cursor = first
+            while cursor < stop {
+                let end = stop &- cursor > window ? cursor &+ window : stop
+                let collision = firstCollision(from: cursor, before: end)
                 var served = scan
                 while served != 0 {
                     let h = served.trailingZeroBitCount
                     served &= served &- 1
                     if next[h] < collision { grantRun(h, before: collision) }
                 }
-                window = collision == end ? min(window << 1, 64) : max(window >> 1, 4)
-                continue
+                if collision == end {
+                    window = min(window << 1, UInt64(TCDMArbiter.collisionSpan))
+                } else {
+                    window = min(max((collision &- cursor) << 1, 16), UInt64(TCDMArbiter.collisionSpan))
+                    var asking: UInt64 = 0
+                    var m = scan
+                    while m != 0 {
+                        let h = m.trailingZeroBitCount
+                        m &= m &- 1
+                        if next[h] == collision { asking |= UInt64(1) << UInt64(h) }
+                    }
+                    arbitrate(collision, asking)
+                }
+                var earliest = UInt64.max
+                var m = scan
+                while m != 0 {
+                    let h = m.trailingZeroBitCount
+                    m &= m &- 1
+                    earliest = min(earliest, next[h])
+                }
+                cursor = earliest
             }
-            window = 4
-            arbitrate(first, at)
         }
     }
 
@@ -289,50 +302,41 @@ final class TCDMArbiter {
         }
     }
 
-    /// Whether two of the cores in `asking` ask the same bank (their next accesses).
-    @inline(__always) private func sameBank(_ asking: UInt64) -> Bool {
-        var seen: UInt32 = 0
-        var m = asking
-        while m != 0 {
-            let bit = UInt32(1) << UInt32(nextBank[m.trailingZeroBitCount])
-            if seen & bit != 0 { return true }
-            seen |= bit
-            m &= m &- 1
-        }
-        return false
-    }
-
-    /// The first cycle in [start, end) (end − start ≤ 64) in which two cores ask the same bank,
-    /// or `end`. No access is served.
+    /// The first cycle in [start, end) (end − start ≤ `collisionSpan`) in which two masters ask
+    /// the same bank, or `end`. No access is served. Each search marks the (cycle, bank) slots
+    /// it meets with a new stamp in `occupancy`, so that nothing needs clearing between searches.
     private func firstCollision(from start: UInt64, before end: UInt64) -> UInt64 {
-        var occupied = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
-                        UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        var limit = end
-        return withUnsafeMutableBytes(of: &occupied) { raw -> UInt64 in
-            let banks = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
-            var each = scanMask
-            while each != 0 {
-                let h = each.trailingZeroBitCount
-                each &= each &- 1
-                var t = next[h]
-                guard t < limit else { continue }
-                let log = logs[h]
-                var head = log.head
-                var bank = nextBank[h]
-                while true {
-                    let bit = UInt64(1) << (t &- start)
-                    if banks[bank] & bit != 0 { limit = t; break }
-                    banks[bank] |= bit
-                    head &+= 1
-                    if head == log.tail { break }
-                    let record = log.records[head & TCDMArbiter.mask]
-                    t = (record >> 4) &+ log.shift
-                    if t >= limit { break }
-                    bank = Int(record & 15)
-                }
-            }
-            return limit
+        stamp &+= 1
+        if stamp == 0 {
+            occupancy.update(repeating: 0, count: TCDMArbiter.collisionSpan * TCDMArbiter.banks)
+            stamp = 1
         }
+        let stamp = self.stamp, occupancy = self.occupancy
+        let spanMask = UInt64(TCDMArbiter.collisionSpan - 1)
+        var limit = end
+        var each = scanMask
+        while each != 0 {
+            let h = each.trailingZeroBitCount
+            each &= each &- 1
+            var t = next[h]
+            guard t < limit else { continue }
+            let log = logs + h
+            let records = log.pointee.records, tail = log.pointee.tail, shift = log.pointee.shift
+            var head = log.pointee.head
+            var bank = nextBank[h]
+            while true {
+                let slot = Int(truncatingIfNeeded: (t & spanMask) << 4) | bank
+                if occupancy[slot] == stamp { limit = t; break }
+                occupancy[slot] = stamp
+                head &+= 1
+                if head == tail { break }
+                let record = records[head & TCDMArbiter.mask]
+                t = (record >> 4) &+ shift
+                if t >= limit { break }
+                bank = Int(record & 15)
+            }
+        }
+        return limit
     }
 
     /// Serves core `h`'s accesses before cycle `limit` (no other core asks before then).

@@ -24,8 +24,11 @@ public struct MappedRegion {
     /// Bytes from the segment start that are plain RAM (0 = none: use the slow path).
     @usableFromInline var limit: UInt32
     /// Extra cycles an access here costs the harts using this table (a cluster core's access to
-    /// L2: `MachineOptions.l2Latency`); 0 for the TCDM and everything else.
-    @usableFromInline var latency: UInt32 = 0
+    /// L2: `MachineOptions.l2Latency`, at most 1000); 0 for the TCDM and everything else.
+    @usableFromInline var latency: UInt16 = 0
+    /// 1 where the RAM is the TCDM (`markTCDM`): the interpreter logs the cores' accesses here
+    /// for the TCDM arbiter. (Beside `latency`, so that the segment stays 16 bytes.)
+    @usableFromInline var tcdm: UInt16 = 0
     @usableFromInline init(base: UnsafeMutableRawPointer?, limit: UInt32) { self.base = base; self.limit = limit }
 }
 
@@ -87,14 +90,22 @@ public final class Bus {
         var index = Int(start >> 20)
         let end = UInt64(start) + UInt64(size)
         while index < Bus.segmentCount && UInt64(index) << 20 < end {
-            segments[index].latency = cycles
+            segments[index].latency = UInt16(clamping: cycles)
             index += 1
+        }
+    }
+
+    /// Marks the shared table's segments whose RAM lies in [start, end) as the TCDM (after
+    /// every map: mapping RAM over a segment clears its mark).
+    func markTCDM(start: UnsafeMutableRawPointer, end: UnsafeMutableRawPointer) {
+        for i in 0..<Bus.segmentCount {
+            if let base = segments[i].base, segments[i].limit > 0, base >= start && base < end { segments[i].tcdm = 1 }
         }
     }
 
     /// The extra cycles `hart`'s access to `address` costs (`setAccessLatency`).
     @inline(__always) func accessLatency(_ address: UInt32, hart: Int) -> UInt32 {
-        segments(for: hart)[Int(address >> Bus.segmentShift)].latency
+        UInt32(segments(for: hart)[Int(address >> Bus.segmentShift)].latency)
     }
 
     /// The fast-path table `hart` uses.
