@@ -37,6 +37,11 @@
  *                                banks while a job runs refuses its requests, which the RTL
  *                                does not survive at some points (the job never ends:
  *                                docs/platform.md §7.5).
+ *   redmule_max_stall(n)         (pulp-cluster) CLUSTER_CFG bits 7:0, the HCI's
+ *                                low_prio_max_stall: after n cycles in a row in which both
+ *                                RedMulE and a core, external port or DMA port ask the TCDM,
+ *                                the side with the lower priority has every bank for a cycle
+ *                                (0, the reset value: never). Read when a job starts.
  *
  * XIF (custom instructions, every core; completion as above):
  *   redmule_xif_mcnfig(m, n, k)                   mcnfig: rs1 -> MCFG0, rs2 -> MCFG1
@@ -207,12 +212,18 @@ static inline void redmule_soft_clear(void)
 }
 
 #ifndef REDMULE_TB
-/* Cluster control's CLUSTER_CFG: bits 10:0 are the HCI control, bit 8 invert_prio. */
+/* Cluster control's CLUSTER_CFG: bits 10:0 are the HCI control, bit 8 invert_prio, bits 7:0
+ * low_prio_max_stall. */
 #define REDMULE_CLUSTER_CFG     0x10200018u
 static inline void redmule_priority_first(void)
 {
     volatile uint32_t *cfg = (volatile uint32_t *)(uintptr_t)REDMULE_CLUSTER_CFG;
     *cfg = *cfg | (1u << 8);
+}
+static inline void redmule_max_stall(uint32_t n)
+{
+    volatile uint32_t *cfg = (volatile uint32_t *)(uintptr_t)REDMULE_CLUSTER_CFG;
+    *cfg = (*cfg & ~0xFFu) | (n & 0xFFu);
 }
 #endif
 

@@ -100,6 +100,11 @@ public final class RedMulE: Device {
         /// Requests granted and refused so far; refusals in a row, and whether that was reported.
         var accesses: UInt64 = 0, refused: UInt64 = 0
         var refusedInARow = 0, starving = false
+        /// HCI control when the job started: `low_prio_max_stall` (0: off) and `invert_prio`; and
+        /// the RTL's count of consecutive cycles in which both branches asked (`hci_arbiter`'s
+        /// `ls_stall_ctr`). With a maximum, the job runs on its model from its start.
+        var maxStall = 0, inverted = false
+        var stallCount = 0
     }
     var live: LiveJob?
     /// The longest the model goes without a settled view of the banks.
@@ -424,14 +429,22 @@ public final class RedMulE: Device {
                                             plan.yRange.upperBound - 1, plan.zRange.lowerBound, plan.zRange.upperBound - 1))
         let token: UInt64
         let cfg = RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: operation != .matmul, x: plan.x, w: plan.w, z: plan.z)
-        if contended, let arbiter, hciControl() & (1 << 8) != 0 {
+        let hci = hciControl()
+        let maxStall = Int(hci & 0xFF), inverted = hci & (1 << 8) != 0
+        if contended, let arbiter, inverted && maxStall == 0 {
             // RedMulE first (HCI invert_prio): never refused, it holds the banks of each request.
             arbiter.hold(from: startCycle, banks: RedMulECycleModel.heldBanks(trace(cfg)))
             token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
         } else if contended, let arbiter {
-            live = LiveJob(cfg: cfg, trace: trace(cfg), model: nil, start: startCycle, cursor: startCycle, predicted: endCycle)
+            var j = LiveJob(cfg: cfg, trace: trace(cfg), model: maxStall > 0 ? RedMulECycleModel(cfg) : nil, start: startCycle,
+                            cursor: startCycle, predicted: endCycle)
+            j.maxStall = maxStall
+            j.inverted = inverted
             arbiter.watch(from: startCycle)
-            let first = endCycle > startCycle + RedMulE.endgame ? min(endCycle - RedMulE.endgame, startCycle + RedMulE.syncInterval) : startCycle + 2
+            let bound = prepareStallWindow(j)
+            live = j
+            var first = endCycle > startCycle + RedMulE.endgame ? min(endCycle - RedMulE.endgame, startCycle + RedMulE.syncInterval) : startCycle + 2
+            first = min(first, bound)
             token = context.schedule(at: first) { [unowned self] in self.sync() }
         } else {
             token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
@@ -473,9 +486,13 @@ public final class RedMulE: Device {
             while j.cursor < now && !model.finished && !model.stuck {
                 let asked = arbiter.take(j.cursor)
                 var granted = true
+                // HCI low_prio_max_stall: after that many cycles in a row in which both branches
+                // asked, the losing one has every bank for a cycle (`prepareStallWindow`).
+                let override = j.maxStall > 0 && j.stallCount >= j.maxStall
                 if let r = model.request() {
                     let bank = Int(r.address >> 2) & 15
-                    if asked & (UInt16(1) << UInt16(bank)) != 0 {
+                    j.stallCount = override ? 0 : asked != 0 ? j.stallCount + 1 : 0
+                    if j.inverted ? override : !override && asked & (UInt16(1) << UInt16(bank)) != 0 {
                         granted = false
                         tcdmStallCycles += 1
                         j.refused += 1
@@ -488,6 +505,8 @@ public final class RedMulE: Device {
                         j.accesses += 1
                         j.refusedInARow = 0
                     }
+                } else {
+                    j.stallCount = 0
                 }
                 model.clock(granted: granted)
                 j.cursor += 1
@@ -525,9 +544,40 @@ public final class RedMulE: Device {
         }
         live = j
         job.end = j.predicted
-        let next = now + RedMulE.endgame >= j.predicted ? now + 2 : min(j.predicted - RedMulE.endgame, now + RedMulE.syncInterval)
+        var next = now + RedMulE.endgame >= j.predicted ? now + 2 : min(j.predicted - RedMulE.endgame, now + RedMulE.syncInterval)
+        next = min(next, prepareStallWindow(j))
         job.token = context.schedule(at: max(now + 1, next)) { [unowned self] in self.sync() }
         running = job
+    }
+
+    /// With HCI `low_prio_max_stall`, what the arbiter needs before it settles the cycles from
+    /// the live job's cursor on (nothing there is settled yet), and the cycle by which the job
+    /// must look again: the earliest cycle in which the count of consecutive cycles in which
+    /// both branches asked can reach the maximum (it grows by at most one a cycle).
+    /// `hci_arbiter`: in such a cycle the losing branch has every bank and the other is refused
+    /// on all of them. With the reset priority RedMulE then has the cycle: every core, external
+    /// port and DMA port asking any bank waits (all 16 banks held). With `invert_prio` RedMulE
+    /// holds the banks of its requests in the other cycles (its requests until then, the model
+    /// stepped ahead with every one granted), and in that cycle is refused.
+    private func prepareStallWindow(_ j: LiveJob) -> UInt64 {
+        guard j.maxStall > 0, let model = j.model, let arbiter else { return .max }
+        let overrideNow = j.stallCount >= j.maxStall
+        let first = overrideNow ? j.cursor + 1 : j.cursor
+        let count = overrideNow ? j.maxStall : j.maxStall - j.stallCount
+        if !j.inverted {
+            if overrideNow { arbiter.hold(from: j.cursor, banks: [0xFFFF]) }
+            return first + UInt64(count)
+        }
+        var ahead = model
+        if overrideNow { _ = ahead.request(); ahead.clock(granted: false) }
+        var banks: [UInt8] = []
+        banks.reserveCapacity(count)
+        for _ in 0..<count {
+            banks.append(ahead.request().map { UInt8((Int($0.address) >> 2) & 15) } ?? RedMulECycleModel.noRequest)
+            ahead.clock(granted: true)
+        }
+        arbiter.hold(from: first, banks: RedMulECycleModel.heldBanks(banks))
+        return first + UInt64(count)
     }
 
     /// The live job is over: its completion, `modelCycles` cycles of the model from its start

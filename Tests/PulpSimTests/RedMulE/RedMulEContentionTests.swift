@@ -12,14 +12,14 @@ import XCTest
 final class RedMulEContentionTests: XCTestCase {
     /// A 12×16×16 GEMM triggered at 2003 with ARITH at 2000 (so it starts at 2035), X at the
     /// TCDM's start; the cores are far ahead (nothing of theirs left to settle).
-    func setUp(invert: Bool = false) throws -> (Machine, RedMulE, TCDMArbiter) {
+    func setUp(invert: Bool = false, maxStall: UInt32 = 0) throws -> (Machine, RedMulE, TCDMArbiter) {
         var options = MachineOptions(platform: .pulpCluster)
         options.echoOutput = false
         let machine = try Machine(options: options)
         let redmule = try XCTUnwrap(machine.redmule)
         let arbiter = try XCTUnwrap(machine.arbiter)
         for h in machine.harts { h.core.pointee.cycle = 1_000_000 }
-        if invert { redmule.hciControl = { 1 << 8 } }
+        redmule.hciControl = { (invert ? 1 << 8 : 0) | maxStall }
         var context = AccessContext(hart: 0, cycle: 1000)
         machine.now = 1000
         func write(_ offset: UInt32, _ value: UInt32) { _ = redmule.write(offset: offset, size: 4, value: value, context: &context) }
@@ -118,6 +118,72 @@ final class RedMulEContentionTests: XCTestCase {
                       "\(machine.diagnostics.map(\.message))")
     }
 
+    /// The job's requests on an idle TCDM (first bank per cycle from its start), and the offset
+    /// of its first request.
+    func idleTrace() -> (trace: [UInt8], first: Int) {
+        let cfg = RedMulETilerConfig(m: 12, n: 16, k: 16, x: 0x1000_0000, w: 0x1000_0240, z: 0x1000_0480)
+        let trace = RedMulECycleModel.idleRun(cfg, trace: true).trace
+        return (trace, trace.firstIndex { $0 != RedMulECycleModel.noRequest }!)
+    }
+
+    /// HCI low_prio_max_stall = 2 with the reset priority: a DMA port asks bank 0 in 12 cycles
+    /// from the cycle of RedMulE's first request. RedMulE's requests go to banks 0, 0, 0, 8, 8,
+    /// 8, 0, 0, 0 (checked below). After 2 cycles in which both branches asked, RedMulE has every
+    /// bank for a cycle and the port waits (each such cycle moves the port's later accesses on):
+    ///   requests 1-3 (bank 0): refused twice each, granted in the third cycle (port waits);
+    ///   4-5 (bank 8): granted, both branches asked; 6: granted in the override (port waits);
+    ///   7-8 (bank 0): refused twice each, granted in the third (port waits after 7);
+    ///   9: granted, the port done.
+    /// 10 refusals (179 cycles), the port waits 5 times; without the maximum the first request
+    /// is refused 12 times (181) and the port never waits.
+    func testMaxStallGivesRedMulEACycleAfterThatManyRefusals() throws {
+        let first = firstRequest()
+        let (trace, offset) = idleTrace()
+        XCTAssertEqual(trace[offset..<(offset + 9)].map { Int($0) }, [0, 0, 0, 8, 8, 8, 0, 0, 0])
+        for (maxStall, completion, refused, portWaits) in [(UInt32(2), UInt64(179), UInt64(10), UInt64(5)), (0, 181, 12, 0)] {
+            let (machine, redmule, arbiter) = try setUp(maxStall: maxStall)
+            for i in 0..<12 { arbiter.append(master: TCDMArbiter.dmaPorts, cycle: first.cycle + UInt64(i), bank: 0) }
+            XCTAssertEqual(try runToCompletion(machine, redmule), completion, "max stall \(maxStall)")
+            arbiter.resolve(before: .max, final: true)
+            XCTAssertEqual(redmule.tcdmStallCycles, refused, "max stall \(maxStall)")
+            XCTAssertEqual(arbiter.stalls(TCDMArbiter.dmaPorts), portWaits, "max stall \(maxStall)")
+        }
+    }
+
+    /// With the reset priority and low_prio_max_stall = 2, a core-side access on a bank RedMulE
+    /// does not use still counts: two cycles in which both branches ask, and in the third
+    /// RedMulE has every bank, so a port asking then waits a cycle although its bank is free.
+    func testMaxStallCountsAnyRequestOfBothBranches() throws {
+        let (machine, redmule, arbiter) = try setUp(maxStall: 2)
+        let first = firstRequest()
+        let (trace, offset) = idleTrace()
+        XCTAssertTrue((0..<3).allSatisfy { trace[offset + $0] != RedMulECycleModel.noRequest })  // (RedMulE asks in all 3)
+        XCTAssertTrue((0..<3).allSatisfy { RedMulECycleModel.nineBanks(from: Int(trace[offset + $0])) & (1 << 12) == 0 })
+        for i in 0..<3 { arbiter.append(master: TCDMArbiter.dmaPorts, cycle: first.cycle + UInt64(i), bank: 12) }
+        XCTAssertEqual(try runToCompletion(machine, redmule), 169)
+        arbiter.resolve(before: .max, final: true)
+        XCTAssertEqual(redmule.tcdmStallCycles, 0)
+        XCTAssertEqual(arbiter.stalls(TCDMArbiter.dmaPorts), 1)
+    }
+
+    /// invert_prio with low_prio_max_stall = 2: a DMA port asking bank 8, one of the 9 banks of
+    /// RedMulE's first request, waits while RedMulE holds it, at most 2 cycles: in the third
+    /// the count gives the cores' branch every bank, the port goes through and RedMulE's
+    /// request of that cycle is refused (one cycle later: 170).
+    func testMaxStallInvertedGivesTheCoresACycle() throws {
+        let (machine, redmule, arbiter) = try setUp(invert: true, maxStall: 2)
+        let first = firstRequest()
+        let (trace, offset) = idleTrace()
+        let held = RedMulECycleModel.heldBanks(trace)
+        XCTAssertTrue((0..<2).allSatisfy { held[offset + $0] & (1 << 8) != 0 })  // (bank 8 held in both)
+        XCTAssertNotEqual(trace[offset + 2], RedMulECycleModel.noRequest)  // (RedMulE asks in the third)
+        arbiter.append(master: TCDMArbiter.dmaPorts, cycle: first.cycle, bank: 8)
+        XCTAssertEqual(try runToCompletion(machine, redmule), 170)
+        arbiter.resolve(before: .max, final: true)
+        XCTAssertEqual(arbiter.stalls(TCDMArbiter.dmaPorts), 2)
+        XCTAssertEqual(redmule.tcdmStallCycles, 1)
+    }
+
     /// A soft clear abandons a job holding banks: from then on nobody waits for it.
     func testSoftClearReleasesTheHeldBanks() throws {
         let (machine, redmule, arbiter) = try setUp(invert: true)
@@ -138,9 +204,10 @@ final class RedMulEContentionTests: XCTestCase {
     }
 
     /// firmware/redmule/contention.c: RedMulE against 7 cores polling a TCDM word. With the reset
-    /// priority the first job is refused and slower than on an idle TCDM; after
-    /// `redmule_priority_first` the second takes exactly its idle duration and the polling cores
-    /// wait for RedMulE's banks instead; without contention both take the idle duration.
+    /// priority the first job is refused and slower than on an idle TCDM; with
+    /// `redmule_max_stall(4)` the second is refused less and faster; after
+    /// `redmule_priority_first` the third takes exactly its idle duration and the polling cores
+    /// wait for RedMulE's banks instead; without contention all take the idle duration.
     func testPollingCoresAgainstRedMulE() throws {
         let elf = Paths.firmware("pulp-cluster", "redmule-contention")
         try requireFirmware(elf)
@@ -154,14 +221,22 @@ final class RedMulEContentionTests: XCTestCase {
         let redmule = try XCTUnwrap(contended["redmule"] as? [String: Any])
         let busy = try XCTUnwrap(redmule["busy_cycles"] as? Int), refused = try XCTUnwrap(redmule["tcdm_stall_cycles"] as? Int)
         XCTAssertGreaterThan(refused, 0)
-        XCTAssertGreaterThan(busy, 2 * Int(idle), "the first job is slower")
+        XCTAssertGreaterThan(busy, 3 * Int(idle), "the first jobs are slower")
+        // Each job's cycles from TRIGGER to completion as core 0 measures them.
+        let lines = try runCLI(["run", "--quiet", elf]).stdout.split(separator: "\n").filter { $0.hasPrefix("job ") }
+        let jobs = lines.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
+        XCTAssertEqual(jobs.count, 3, "\(lines)")
+        if jobs.count == 3 {
+            XCTAssertGreaterThan(jobs[0], jobs[1], "the max stall lets RedMulE through")
+            XCTAssertGreaterThan(jobs[1], jobs[2], "RedMulE first: its idle duration")
+        }
         let harts = try XCTUnwrap(contended["harts"] as? [[String: Any]])
         for h in harts.dropFirst() {
             let stalls = try XCTUnwrap(h["stalls"] as? [String: Any])
             XCTAssertGreaterThan(try XCTUnwrap(stalls["tcdm"] as? Int), 0)
         }
         let free = try XCTUnwrap(try json(["--no-tcdm-contention"])["redmule"] as? [String: Any])
-        XCTAssertEqual(free["busy_cycles"] as? Int, 2 * Int(idle))
+        XCTAssertEqual(free["busy_cycles"] as? Int, 3 * Int(idle))
         XCTAssertEqual(free["tcdm_stall_cycles"] as? Int, 0)
     }
 }
