@@ -8,15 +8,19 @@
  *   2. the same with redmule_max_stall(4): after 4 cycles in a row in which both sides asked,
  *      RedMulE has every bank for a cycle — refused less often, the job is faster than job 1;
  *   3. after redmule_priority_first(): RedMulE wins, the job takes its idle time exactly, and
- *      the polling cores wait for the bank instead (TCDM stalls in --stats).
+ *      the polling cores wait for the bank instead (TCDM stalls in --stats);
+ *   4. the same with redmule_max_stall(4): after 4 cycles in a row in which both sides asked,
+ *      the cores have every bank for a cycle and RedMulE's request then is refused — the job
+ *      is slower than job 3.
  *
  * The cores see `running` change when their turns let them (docs/platform.md §2): how long they
- * poll, and so how often RedMulE is refused, depends on --quantum (at the default 256: 493
- * refusals in job 1 and 219 in job 2; 181 and 105 with --quantum 1).
+ * poll, and so how often RedMulE is refused, depends on --quantum (806 refusals in all at the
+ * default 256, 318 with --quantum 1).
  *
  * Each line `job <n> <cycles>` gives the cycles from TRIGGER to completion as core 0 sees them
- * (mcycle around TRIGGER and the event wait). Exit codes: 0; 1 if a job was faster than the
- * one after it (with --no-tcdm-contention all take the same time).
+ * (mcycle around TRIGGER and the event wait). Exit codes: 0; 1 if job 1 was faster than job 2,
+ * job 2 faster than job 3 or job 4 faster than job 3 (with --no-tcdm-contention all take the
+ * same time).
  */
 #include "example.h"
 
@@ -46,16 +50,18 @@ int main(void)
 {
     unsigned core = get_core_id();
     uint8_t *x = 0, *w = 0, *y = 0;
-    uint32_t cycles[3];
+    uint32_t cycles[4];
     if (core == 0)
         rm_setup_job(pool, M, N, K, REDMULE_FLOAT16, 77, &x, &w, &y);
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 4; round++) {
         if (core == 0 && round == 1)
             redmule_max_stall(4);
         if (core == 0 && round == 2) {
             redmule_max_stall(0);
             redmule_priority_first();
         }
+        if (core == 0 && round == 3)
+            redmule_max_stall(4);
         running = 2;
         synch_barrier();
         if (core != 0) {
@@ -73,7 +79,7 @@ int main(void)
     }
     if (core != 0)
         return 0;
-    for (int round = 0; round < 3; round++)
+    for (int round = 0; round < 4; round++)
         printf("job %d %u\n", round + 1, (unsigned)cycles[round]);
-    return cycles[0] >= cycles[1] && cycles[1] >= cycles[2] ? 0 : 1;
+    return cycles[0] >= cycles[1] && cycles[1] >= cycles[2] && cycles[3] >= cycles[2] ? 0 : 1;
 }
