@@ -46,7 +46,7 @@ extension Execution {
         case .flw:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 4) else { return .leave(.slowPath) }
-            f[e.rd] = p.loadUnaligned(as: UInt32.self); advance(e)
+            f[e.rd] = loadWord(p); advance(e)
             misaligned(address, 4)
             loadHazard(e)
             dirtyFloatState(C.self)

@@ -79,13 +79,13 @@ extension Execution {
         case .lh:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 2) else { return .leave(.slowPath) }
-            x[e.rd] = MemoryAccess.extend(UInt32(p.loadUnaligned(as: UInt16.self)), size: 2, signed: true); advance(e)
+            x[e.rd] = MemoryAccess.extend(UInt32(loadHalf(p)), size: 2, signed: true); advance(e)
             misaligned(address, 2)
             loadHazard(e)
         case .lw:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 4) else { return .leave(.slowPath) }
-            x[e.rd] = p.loadUnaligned(as: UInt32.self); advance(e)
+            x[e.rd] = loadWord(p); advance(e)
             misaligned(address, 4)
             loadHazard(e)
         case .lbu:
@@ -96,7 +96,7 @@ extension Execution {
         case .lhu:
             let address = x[e.rs1] &+ e.imm
             guard let p = loadPointer(address, 2) else { return .leave(.slowPath) }
-            x[e.rd] = UInt32(p.loadUnaligned(as: UInt16.self)); advance(e)
+            x[e.rd] = UInt32(loadHalf(p)); advance(e)
             misaligned(address, 2)
             loadHazard(e)
         case .sb:

@@ -251,9 +251,11 @@ struct Execution {
     (address & 3) &+ size > 4 ? 1 : 0
 }
 
-/// The fast path's stores. (Wrappers forced inline: the optimiser inlines `storeBytes` into
-/// these small functions first, while it may leave it out of line in the interpreter loop,
-/// which is past its inlining size limits.)
+/// The fast path's loads and stores. (Wrappers forced inline: the optimiser inlines
+/// `loadUnaligned` and `storeBytes` into these small functions first, while it may leave them
+/// out of line in the interpreter loops, which are past its inlining size limits.)
+@inline(__always) func loadWord(_ p: UnsafeMutableRawPointer) -> UInt32 { p.loadUnaligned(as: UInt32.self) }
+@inline(__always) func loadHalf(_ p: UnsafeMutableRawPointer) -> UInt16 { p.loadUnaligned(as: UInt16.self) }
 @inline(__always) func storeWord(_ p: UnsafeMutableRawPointer, _ value: UInt32) { p.storeBytes(of: value, as: UInt32.self) }
 @inline(__always) func storeHalf(_ p: UnsafeMutableRawPointer, _ value: UInt32) {
     p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
