@@ -63,7 +63,9 @@ struct TCDMLog {
     var pending: Int { tail &- head }
 }
 
-/// Settles the cores' logged TCDM accesses bank by bank, cycle by cycle.
+/// Settles the cores' logged TCDM accesses bank by bank, cycle by cycle. (Its scalar state is
+/// read and written on every settling step and never held across a call: no run-time
+/// exclusivity checks, `@exclusivity(unchecked)`.)
 final class TCDMArbiter {
     static let banks = 16
     static let capacity = 1 << 12
@@ -77,7 +79,7 @@ final class TCDMArbiter {
     /// stalls move their cycle counts).
     let coreCount: Int
     /// The masters the scans visit: the cores, and the other masters while they have records.
-    private(set) var scanMask: UInt64
+    @exclusivity(unchecked) private(set) var scanMask: UInt64
     let coreMask: UInt64
     /// The first of the DMA's 4 TCDM ports (two read ports, then two write ports), if any.
     static let dmaPorts = 12
@@ -92,9 +94,9 @@ final class TCDMArbiter {
     /// Per master other than cores: its last logged record's cycle, less its shift then (`append`).
     private var lastBase = [UInt64](repeating: 0, count: 64)
     /// Cores that lost an arbitration in this `resolve` (bit h).
-    private var stalled: UInt64 = 0
+    @exclusivity(unchecked) private var stalled: UInt64 = 0
     /// A log is more than half full: the run loop settles before the next turn.
-    var pressing = false
+    @exclusivity(unchecked) var pressing = false
     /// Per core: the cycle of its oldest access not yet settled (`UInt64.max`: none), and its bank.
     let next: UnsafeMutablePointer<UInt64>
     let nextBank: UnsafeMutablePointer<Int>
@@ -102,19 +104,20 @@ final class TCDMArbiter {
     let conflicts: UnsafeMutablePointer<UInt64>
     /// While set, settled requests of cycles from `watchFrom` on mark their banks in `requested`
     /// (a ring of `watchSpan` cycles; its reader keeps within that span).
-    private(set) var watching = false
-    private(set) var watchFrom: UInt64 = 0
+    @exclusivity(unchecked) private(set) var watching = false
+    @exclusivity(unchecked) private(set) var watchFrom: UInt64 = 0
     static let watchSpan = 1 << 14
     /// The longest stretch of cycles a collision search looks at, and its slots (cycle × bank)
     /// with the stamp of the search that last met them (`firstCollision`).
     static let collisionSpan = 1 << 10
     let occupancy: UnsafeMutablePointer<UInt32>
-    private var stamp: UInt32 = 0
+    @exclusivity(unchecked) private var stamp: UInt32 = 0
     let requested: UnsafeMutablePointer<UInt16>
     /// Banks RedMulE holds (HCI priority inverted): per cycle of each registered window, and
     /// the span the windows cover (`heldFrom ..< heldUntil`; empty: none).
     private var heldWindows: [(from: UInt64, banks: [UInt16])] = []
-    private(set) var heldFrom: UInt64 = .max, heldUntil: UInt64 = 0
+    @exclusivity(unchecked) private(set) var heldFrom: UInt64 = .max
+    @exclusivity(unchecked) private(set) var heldUntil: UInt64 = 0
 
     /// `dma`: the DMA's ports take part (16 masters); else the cores alone.
     init(cores coreCount: Int, dma: Bool, cores: UnsafeMutablePointer<UnsafeMutablePointer<HartCore>>) {

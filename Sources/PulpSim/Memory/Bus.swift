@@ -43,8 +43,10 @@ public final class Bus {
     static let segmentCount = 1 << (32 - 20)
 
     /// Stores in [watchStart, watchStart + watchSpan) are reported to `watchHandler` after they land.
-    public var watchStart: UInt32 = 0
-    public var watchSpan: UInt32 = 0
+    /// (These and the private alias are read each time the interpreter loop starts: plain values
+    /// that nothing holds an access to, so without the run-time exclusivity check.)
+    @exclusivity(unchecked) public var watchStart: UInt32 = 0
+    @exclusivity(unchecked) public var watchSpan: UInt32 = 0
     public var watchHandler: ((UInt32, Int, inout AccessContext) -> Void)?
 
     /// A window of the address space that one hart sees differently: the `pulp` fabric
@@ -56,9 +58,9 @@ public final class Bus {
         public let target: UInt32
         public let hidden: UInt32
     }
-    public private(set) var privateAlias: PrivateAlias?
+    @exclusivity(unchecked) public private(set) var privateAlias: PrivateAlias?
     /// The fast-path table of the hart with the private alias.
-    @usableFromInline private(set) var privateSegments: UnsafeMutablePointer<Segment>?
+    @exclusivity(unchecked) @usableFromInline private(set) var privateSegments: UnsafeMutablePointer<Segment>?
 
     public init() {
         segments = .allocate(capacity: Bus.segmentCount)
