@@ -17,6 +17,11 @@ public enum Binary32 {
         (exponentField(a) &- 1) < 254 && (exponentField(b) &- 1) < 254
     }
 
+    /// True for a normal number or a zero.
+    @inlinable @inline(__always) static func normalOrZero(_ x: UInt32) -> Bool {
+        (exponentField(x) &- 1) < 254 || x & 0x7FFF_FFFF == 0
+    }
+
     /// Accepts a host result only if it is a finite binary32 strictly above the smallest normal in
     /// magnitude: then the exact value is normal too and neither underflow nor overflow can arise.
     @inlinable @inline(__always) static func isNormalResult(_ r: Float) -> Bool {
@@ -59,7 +64,9 @@ public enum Binary32 {
     @inlinable public static func fusedMultiplyAdd(_ a: UInt32, _ b: UInt32, _ c: UInt32, negateProduct: Bool,
                                                    negateAddend: Bool, _ mode: RoundingMode,
                                                    _ flags: inout FPFlags) -> UInt32 {
-        if mode == .nearestEven && bothNormal(a, b) && (exponentField(c) &- 1) < 254 {
+        // (Zeros are exact too: with a zero factor the product is a signed zero and the sum the
+        // addend; with a zero addend the sum is the product. A zero result takes the soft path.)
+        if mode == .nearestEven && normalOrZero(a) && normalOrZero(b) && normalOrZero(c) {
             var product = Double(Float(bitPattern: a)) * Double(Float(bitPattern: b))  // exact
             if negateProduct { product = -product }
             var addend = Double(Float(bitPattern: c))
@@ -108,8 +115,47 @@ public enum Binary32 {
         return format.squareRoot(a, mode, &flags)
     }
 
+    /// fcvt.w[u].s. Fast path: a normal or zero operand whose rounding to an integer (exact in
+    /// binary32: the host's `rounded` in the instruction's mode) lies in the result's range;
+    /// inexact when rounding changed it. Everything else (NaN, infinities, subnormals, out of
+    /// range, a negative value for an unsigned result) takes the soft path.
     @inlinable public static func toInt32(_ a: UInt32, signed: Bool, _ mode: RoundingMode, _ flags: inout FPFlags) -> UInt32 {
-        format.toInt32(a, signed: signed, mode, &flags)
+        if (exponentField(a) &- 1) < 254 || a & 0x7FFF_FFFF == 0 {
+            let value = Float(bitPattern: a)
+            let rule: FloatingPointRoundingRule
+            switch mode {
+            case .nearestEven: rule = .toNearestOrEven
+            case .towardZero: rule = .towardZero
+            case .down: rule = .down
+            case .up: rule = .up
+            case .nearestMaxMagnitude: rule = .toNearestOrAwayFromZero
+            }
+            let r = value.rounded(rule)
+            let inRange = signed ? (r >= -2147483648.0 && r < 2147483648.0) : (r >= 0 && r < 4294967296.0 && a & 0x8000_0000 == 0)
+            if inRange {
+                if r != value { flags.insert(.inexact) }
+                return signed ? UInt32(bitPattern: Int32(r)) : UInt32(r)
+            }
+        }
+        return format.toInt32(a, signed: signed, mode, &flags)
+    }
+
+    // Comparisons and min/max (the soft path's, forced inline here so that they are compiled
+    // for binary32 once, whatever the size of the caller).
+    @inlinable @inline(__always) public static func equal(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+        format.equal(a, b, &flags)
+    }
+    @inlinable @inline(__always) public static func less(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+        format.less(a, b, &flags)
+    }
+    @inlinable @inline(__always) public static func lessOrEqual(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+        format.lessOrEqual(a, b, &flags)
+    }
+    @inlinable @inline(__always) public static func minimumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
+        format.minimumNumber(a, b, &flags)
+    }
+    @inlinable @inline(__always) public static func maximumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
+        format.maximumNumber(a, b, &flags)
     }
 
     @inlinable public static func fromInt32(_ v: UInt32, signed: Bool, _ mode: RoundingMode, _ flags: inout FPFlags) -> UInt32 {

@@ -43,15 +43,15 @@ public struct FPFlags: OptionSet, Sendable, Hashable {
         }
     }
 
-    @inlinable public var bias: Int32 { Int32((1 << (exponentBits - 1)) - 1) }
-    @inlinable public var maxExponentField: UInt32 { UInt32((1 << exponentBits) - 1) }
-    @inlinable public var width: Int { 1 + exponentBits + fractionBits }
-    @inlinable public var signBit: UInt32 { UInt32(1) << UInt32(exponentBits + fractionBits) }
-    @inlinable public var fractionMask: UInt32 { (UInt32(1) << UInt32(fractionBits)) - 1 }
-    @inlinable public var infinity: UInt32 { maxExponentField << UInt32(fractionBits) }
+    @inlinable @inline(__always) public var bias: Int32 { Int32((1 << (exponentBits - 1)) - 1) }
+    @inlinable @inline(__always) public var maxExponentField: UInt32 { UInt32((1 << exponentBits) - 1) }
+    @inlinable @inline(__always) public var width: Int { 1 + exponentBits + fractionBits }
+    @inlinable @inline(__always) public var signBit: UInt32 { UInt32(1) << UInt32(exponentBits + fractionBits) }
+    @inlinable @inline(__always) public var fractionMask: UInt32 { (UInt32(1) << UInt32(fractionBits)) - 1 }
+    @inlinable @inline(__always) public var infinity: UInt32 { maxExponentField << UInt32(fractionBits) }
     /// The canonical quiet NaN: positive, exponent all ones, only the fraction MSB set.
-    @inlinable public var canonicalNaN: UInt32 { infinity | (UInt32(1) << UInt32(fractionBits - 1)) }
-    @inlinable public var largestFinite: UInt32 { infinity - 1 }
+    @inlinable @inline(__always) public var canonicalNaN: UInt32 { infinity | (UInt32(1) << UInt32(fractionBits - 1)) }
+    @inlinable @inline(__always) public var largestFinite: UInt32 { infinity - 1 }
 
     // Computed (and inlinable) so that uses constant-fold instead of going through a lazy global.
     @inlinable public static var binary32: FloatFormat { FloatFormat(exponentBits: 8, fractionBits: 23) }
@@ -70,15 +70,15 @@ public enum FloatClass: Int, Sendable {
 }
 
 extension FloatFormat {
-    @inlinable public func isNaN(_ x: UInt32) -> Bool {
+    @inlinable @inline(__always) public func isNaN(_ x: UInt32) -> Bool {
         (x & ~signBit) > infinity
     }
-    @inlinable public func isSignalingNaN(_ x: UInt32) -> Bool {
+    @inlinable @inline(__always) public func isSignalingNaN(_ x: UInt32) -> Bool {
         isNaN(x) && (x & (UInt32(1) << UInt32(fractionBits - 1))) == 0
     }
-    @inlinable public func isInfinite(_ x: UInt32) -> Bool { (x & ~signBit) == infinity }
-    @inlinable public func isZero(_ x: UInt32) -> Bool { (x & ~signBit) == 0 }
-    @inlinable public func isNegative(_ x: UInt32) -> Bool { (x & signBit) != 0 }
+    @inlinable @inline(__always) public func isInfinite(_ x: UInt32) -> Bool { (x & ~signBit) == infinity }
+    @inlinable @inline(__always) public func isZero(_ x: UInt32) -> Bool { (x & ~signBit) == 0 }
+    @inlinable @inline(__always) public func isNegative(_ x: UInt32) -> Bool { (x & signBit) != 0 }
 
     public func classify(_ x: UInt32) -> FloatClass {
         let negative = isNegative(x)

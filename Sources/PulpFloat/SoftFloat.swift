@@ -314,7 +314,7 @@ extension FloatFormat {
     // MARK: Comparisons, min/max, sign injection
 
     /// Quiet equality (invalid only for signaling NaNs).
-    @inlinable public func equal(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+    @inlinable @inline(__always) public func equal(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
         if isNaN(a) || isNaN(b) {
             if isSignalingNaN(a) || isSignalingNaN(b) { flags.insert(.invalid) }
             return false
@@ -323,19 +323,19 @@ extension FloatFormat {
     }
 
     /// Signaling less-than (invalid for any NaN).
-    @inlinable public func less(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+    @inlinable @inline(__always) public func less(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
         if isNaN(a) || isNaN(b) { flags.insert(.invalid); return false }
         return orderedLess(a, b)
     }
 
     /// Signaling less-or-equal (invalid for any NaN).
-    @inlinable public func lessOrEqual(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+    @inlinable @inline(__always) public func lessOrEqual(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
         if isNaN(a) || isNaN(b) { flags.insert(.invalid); return false }
         return a == b || (isZero(a) && isZero(b)) || orderedLess(a, b)
     }
 
     /// Total order on non-NaN values where −0 and +0 compare equal.
-    @inlinable func orderedLess(_ a: UInt32, _ b: UInt32) -> Bool {
+    @inlinable @inline(__always) func orderedLess(_ a: UInt32, _ b: UInt32) -> Bool {
         let na = isNegative(a), nb = isNegative(b)
         if na != nb { return na && !(isZero(a) && isZero(b)) }
         return na ? (a > b) : (a < b)
@@ -343,7 +343,7 @@ extension FloatFormat {
 
     /// IEEE 754-2008 minNum/ 754-2019 minimumNumber as RISC-V F 2.2 defines fmin: −0 < +0, a single
     /// NaN operand yields the other, two NaNs the canonical NaN, sNaN raises invalid.
-    @inlinable public func minimumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
+    @inlinable @inline(__always) public func minimumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
         if isSignalingNaN(a) || isSignalingNaN(b) { flags.insert(.invalid) }
         if isNaN(a) { return isNaN(b) ? canonicalNaN : b }
         if isNaN(b) { return a }
@@ -352,7 +352,7 @@ extension FloatFormat {
     }
 
     /// maximumNumber counterpart of `minimumNumber` (+0 > −0).
-    @inlinable public func maximumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
+    @inlinable @inline(__always) public func maximumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
         if isSignalingNaN(a) || isSignalingNaN(b) { flags.insert(.invalid) }
         if isNaN(a) { return isNaN(b) ? canonicalNaN : b }
         if isNaN(b) { return a }

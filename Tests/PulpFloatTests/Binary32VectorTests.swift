@@ -87,15 +87,22 @@ final class Binary32VectorTests: XCTestCase {
     func testMinMax() throws {
         try check("fmin.s") { v, fl in f.minimumNumber(v.operands[0], v.operands[1], &fl) }
         try check("fmax.s") { v, fl in f.maximumNumber(v.operands[0], v.operands[1], &fl) }
+        try check("fmin.s") { v, fl in Binary32.minimumNumber(v.operands[0], v.operands[1], &fl) }
+        try check("fmax.s") { v, fl in Binary32.maximumNumber(v.operands[0], v.operands[1], &fl) }
     }
     func testCompare() throws {
         try check("feq.s") { v, fl in f.equal(v.operands[0], v.operands[1], &fl) ? 1 : 0 }
         try check("flt.s") { v, fl in f.less(v.operands[0], v.operands[1], &fl) ? 1 : 0 }
         try check("fle.s") { v, fl in f.lessOrEqual(v.operands[0], v.operands[1], &fl) ? 1 : 0 }
+        try check("feq.s") { v, fl in Binary32.equal(v.operands[0], v.operands[1], &fl) ? 1 : 0 }
+        try check("flt.s") { v, fl in Binary32.less(v.operands[0], v.operands[1], &fl) ? 1 : 0 }
+        try check("fle.s") { v, fl in Binary32.lessOrEqual(v.operands[0], v.operands[1], &fl) ? 1 : 0 }
     }
     func testConvertToInteger() throws {
         try check("fcvt.w.s") { v, fl in Binary32.toInt32(v.operands[0], signed: true, v.rm, &fl) }
         try check("fcvt.wu.s") { v, fl in Binary32.toInt32(v.operands[0], signed: false, v.rm, &fl) }
+        try check("fcvt.w.s") { v, fl in f.toInt32(v.operands[0], signed: true, v.rm, &fl) }
+        try check("fcvt.wu.s") { v, fl in f.toInt32(v.operands[0], signed: false, v.rm, &fl) }
     }
     func testConvertFromInteger() throws {
         try check("fcvt.s.w") { v, fl in Binary32.fromInt32(v.operands[0], signed: true, v.rm, &fl) }

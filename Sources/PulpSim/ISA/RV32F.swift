@@ -91,13 +91,12 @@ extension Execution {
         case .fsgnjx: f[e.rd] = f[e.rs1] ^ (f[e.rs2] & 0x8000_0000); advance(e); dirtyFloatState(C.self)
         case .fmin, .fmax, .feq, .flt, .fle:
             var flags = FPFlags()
-            let format = FloatFormat.binary32
             switch e.pointee.operation {
-            case .fmin: f[e.rd] = format.minimumNumber(f[e.rs1], f[e.rs2], &flags)
-            case .fmax: f[e.rd] = format.maximumNumber(f[e.rs1], f[e.rs2], &flags)
-            case .feq: x[e.rd] = format.equal(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
-            case .flt: x[e.rd] = format.less(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
-            default: x[e.rd] = format.lessOrEqual(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
+            case .fmin: f[e.rd] = Binary32.minimumNumber(f[e.rs1], f[e.rs2], &flags)
+            case .fmax: f[e.rd] = Binary32.maximumNumber(f[e.rs1], f[e.rs2], &flags)
+            case .feq: x[e.rd] = Binary32.equal(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
+            case .flt: x[e.rd] = Binary32.less(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
+            default: x[e.rd] = Binary32.lessOrEqual(f[e.rs1], f[e.rs2], &flags) ? 1 : 0
             }
             accrue(flags, writesF: e.pointee.operation == .fmin || e.pointee.operation == .fmax, C.self)
             advance(e)
