@@ -140,21 +140,21 @@ public enum Binary32 {
         return format.toInt32(a, signed: signed, mode, &flags)
     }
 
-    // Comparisons and min/max (the soft path's, forced inline here so that they are compiled
-    // for binary32 once, whatever the size of the caller).
-    @inlinable @inline(__always) public static func equal(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+    // Comparisons and min/max: the soft path's, compiled here for binary32 (its constants folded)
+    // and called out of line, which keeps the interpreter loops that use them small.
+    @inline(never) public static func equal(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
         format.equal(a, b, &flags)
     }
-    @inlinable @inline(__always) public static func less(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+    @inline(never) public static func less(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
         format.less(a, b, &flags)
     }
-    @inlinable @inline(__always) public static func lessOrEqual(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
+    @inline(never) public static func lessOrEqual(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> Bool {
         format.lessOrEqual(a, b, &flags)
     }
-    @inlinable @inline(__always) public static func minimumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
+    @inline(never) public static func minimumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
         format.minimumNumber(a, b, &flags)
     }
-    @inlinable @inline(__always) public static func maximumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
+    @inline(never) public static func maximumNumber(_ a: UInt32, _ b: UInt32, _ flags: inout FPFlags) -> UInt32 {
         format.maximumNumber(a, b, &flags)
     }
 
