@@ -184,6 +184,32 @@ final class RedMulEContentionTests: XCTestCase {
         XCTAssertEqual(redmule.tcdmStallCycles, 1)
     }
 
+    /// Every maximum, either priority, against DMA ports asking pseudo-random banks: the job
+    /// completes on time by its model (no late completion), no sooner than on an idle TCDM, and
+    /// two runs agree.
+    func testMaxStallSettingsCompleteDeterministically() throws {
+        let first = firstRequest()
+        for maxStall in [UInt32(1), 3, 255] {
+            for invert in [false, true] {
+                var outcomes: [[UInt64]] = []
+                for _ in 0..<2 {
+                    let (machine, redmule, arbiter) = try setUp(invert: invert, maxStall: maxStall)
+                    var x: UInt32 = 12345
+                    for i in 0..<400 {
+                        x = x &* 1664525 &+ 1013904223
+                        guard (x >> 16) % 100 < 30 else { continue }
+                        arbiter.append(master: TCDMArbiter.dmaPorts + Int(x >> 30), cycle: first.cycle + UInt64(i), bank: Int(x >> 8) & 15)
+                    }
+                    let cycles = try runToCompletion(machine, redmule)
+                    arbiter.resolve(before: .max, final: true)
+                    XCTAssertGreaterThanOrEqual(cycles, 169, "max stall \(maxStall), invert \(invert)")
+                    outcomes.append([cycles, redmule.tcdmStallCycles] + (12..<16).map { arbiter.stalls($0) })
+                }
+                XCTAssertEqual(outcomes[0], outcomes[1], "max stall \(maxStall), invert \(invert)")
+            }
+        }
+    }
+
     /// A soft clear abandons a job holding banks: from then on nobody waits for it.
     func testSoftClearReleasesTheHeldBanks() throws {
         let (machine, redmule, arbiter) = try setUp(invert: true)
