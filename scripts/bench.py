@@ -8,6 +8,13 @@ loading excluded) and the median of the whole process wall time, then what the T
 model costs (each workload against its `-nobank` twin run with --no-tcdm-contention). A workload
 that does not exit 0 fails the benchmark.
 
+The single-hart spike workloads also run on QEMU (`qemu-system-riscv32 -machine spike -bios none
+-kernel ELF`, the same ELFs, in the same rounds); the table compares whole-command wall times
+(start-up included on both sides) and MIPS for the instruction count pulpsim reports, which QEMU
+retires too (`make qemu-bench QEMU_BENCH_ICOUNT=1` in firmware/ shows QEMU's own count). The spike
+linker script gives `.tohost` a page of its own: QEMU maps its HTIF device over that page, and
+every other access to it would take QEMU's slow I/O path.
+
 The DMA table runs firmware/dma/dma-basic (each power of two from 1 B to 8 KiB copied each way and
 timed by the firmware with mcycle, from before the first command word to after the wait) on both
 DMA front ends and shows bytes per cycle against the bandwidth model's peak of one 8-byte AXI
@@ -22,7 +29,7 @@ writing the trace) and the trace size; the text formats also to /dev/null (">nul
 the simulator's own cost without the file system's.
 
     python3 scripts/bench.py [--pulpsim .build/release/pulpsim] [--runs 5] [--only intbench]
-                             [--no-dma] [--no-trace] [--trace-dir /dev/shm]
+                             [--no-dma] [--no-trace] [--no-qemu] [--trace-dir /dev/shm]
 """
 import argparse
 import json
@@ -171,6 +178,7 @@ def main():
     ap.add_argument("--only", action="append", help="run only this workload (repeatable)")
     ap.add_argument("--no-dma", action="store_true", help="skip the DMA bandwidth table")
     ap.add_argument("--no-trace", action="store_true", help="skip the trace cost table")
+    ap.add_argument("--no-qemu", action="store_true", help="skip the comparison with QEMU")
     ap.add_argument("--trace-dir", help="where the trace files go (default: a temporary directory)")
     args = ap.parse_args()
     print(f"{'workload':<17} {'platform':<13} {'instructions':>13} {'sim s':>8} {'wall s':>8} {'MIPS':>8}  (median of {args.runs})")
@@ -196,6 +204,24 @@ def main():
         sim, wall = statistics.median(sims[name]), statistics.median(walls[name])
         median[name] = sim
         print(f"{name:<17} {platform:<13} {counts[name]:>13} {sim:>8.3f} {wall:>8.3f} {counts[name] / sim / 1e6:>8.1f}")
+    # The single-hart workloads on QEMU, same ELFs, same rounds (the spike machine: HTIF).
+    qemu = shutil.which("qemu-system-riscv32")
+    compared = [(n, e) for n, p, e, x in chosen if p == "spike" and not x]
+    if compared and not args.no_qemu:
+        if not qemu:
+            print("\nQEMU: qemu-system-riscv32 not found (scripts/setup.sh installs it); no comparison")
+        else:
+            qemu_walls = {n: [] for n, _ in compared}
+            for _ in range(args.runs):
+                for name, elf in compared:
+                    qemu_walls[name].append(timed([qemu, "-machine", "spike", "-nographic", "-bios", "none",
+                                                   "-kernel", elf])[0])
+            print(f"\nagainst QEMU (qemu-system-riscv32 -machine spike, TCG), whole-command wall time, median of {args.runs}")
+            print(f"{'workload':<17} {'pulpsim s':>10} {'QEMU s':>8} {'pulpsim MIPS':>13} {'QEMU MIPS':>10} {'x QEMU':>7}")
+            for name, _ in compared:
+                ours, theirs = statistics.median(walls[name]), statistics.median(qemu_walls[name])
+                print(f"{name:<17} {ours:>10.3f} {theirs:>8.3f} {counts[name] / ours / 1e6:>13.1f} "
+                      f"{counts[name] / theirs / 1e6:>10.1f} {theirs / ours:>7.2f}")
     # What modelling TCDM bank conflicts (and RedMulE's port on the banks) costs: the same run
     # with and without it (`--no-tcdm-contention`), same instructions.
     pairs = [(n, n + "-nobank") for n in median if n + "-nobank" in median]
