@@ -191,7 +191,7 @@ struct Execution {
     /// later to the next bank.
     @inline(__always) mutating func logAccess(_ address: UInt32, _ size: UInt32) {
         let records = logRecords.unsafelyUnwrapped
-        let base = logCycle &- UInt64(remaining) &+ stalls
+        let base = logCycle &- UInt64(truncatingIfNeeded: remaining) &+ stalls
         records[logTail & TCDMArbiter.mask] = base << 4 | UInt64((address >> 2) & 15)
         logTail &+= 1
         if _slowPath((address & 3) &+ size > 4) { logTail = logSecondTransfer(records, logTail, base, address) }

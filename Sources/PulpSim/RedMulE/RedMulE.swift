@@ -244,32 +244,29 @@ public final class RedMulE: Device {
     // MARK: Jobs
 
     /// How a job of this shape runs on an idle TCDM, from the cycle model of the RTL's control
-    /// path (docs/platform.md §7.5, §7.6), computed once per shape and operation kind.
-    /// With the operands' addresses, the same run also gives the job's trace (`trace`).
+    /// path (docs/platform.md §7.5, §7.6), computed once per shape and operation kind in the
+    /// process (`RedMulEIdleRuns`). With the operands' addresses, the same run also gives the
+    /// job's trace (`trace`).
     func outcome(_ shape: RedMulEShape, matmul: Bool, x: UInt32 = 0, w: UInt32 = 0, z: UInt32 = 0) -> RedMulECycleModel.Outcome {
         let key = TimingKey(shape: shape, loadsY: !matmul)
-        if let known = outcomes[key] { return known }
+        if let known = RedMulEIdleRuns.shared.outcome(key) { return known }
         let cfg = RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: !matmul, x: x, w: w, z: z)
         let run = RedMulECycleModel.idleRun(cfg, trace: arbiter != nil)
         let result = run.outcome
-        if arbiter != nil, case .completes = result { storeTrace(run.trace, for: cfg) }
-        outcomes[key] = result
+        if arbiter != nil, case .completes = result { RedMulEIdleRuns.shared.store(trace: run.trace, for: TraceKey(cfg)) }
+        RedMulEIdleRuns.shared.store(outcome: result, for: key)
         return result
     }
     struct TimingKey: Hashable { let shape: RedMulEShape, loadsY: Bool }
-    var outcomes: [TimingKey: RedMulECycleModel.Outcome] = [:]
 
     /// A completing job's requests on an idle TCDM, cycle by cycle (`RedMulECycleModel.idleRun`),
-    /// computed once per shape and operand alignment (their banks).
+    /// computed once per shape and operand alignment (their banks) in the process.
     func trace(_ cfg: RedMulETilerConfig) -> [UInt8] {
-        if let known = traces[TraceKey(cfg)] { return known }
+        let key = TraceKey(cfg)
+        if let known = RedMulEIdleRuns.shared.trace(key) { return known }
         let run = RedMulECycleModel.idleRun(cfg, trace: true)
-        storeTrace(run.trace, for: cfg)
+        RedMulEIdleRuns.shared.store(trace: run.trace, for: key)
         return run.trace
-    }
-    private func storeTrace(_ trace: [UInt8], for cfg: RedMulETilerConfig) {
-        if traces.count >= 64 { traces.removeAll() }
-        traces[TraceKey(cfg)] = trace
     }
     struct TraceKey: Hashable {
         let m: Int, n: Int, k: Int, loadsY: Bool, banks: [Int]
@@ -277,7 +274,6 @@ public final class RedMulE: Device {
             m = cfg.m; n = cfg.n; k = cfg.k; loadsY = cfg.loadsY; banks = [cfg.x & 63, cfg.w & 63, cfg.z & 63]
         }
     }
-    var traces: [TraceKey: [UInt8]] = [:]
 
     /// The error for a job the RTL deadlocks on (docs/platform.md §7.6), from the cycle model.
     static func deadlockDiagnosis(_ shape: RedMulEShape, matmul: Bool, outcome: RedMulECycleModel.Outcome) -> String? {
@@ -766,5 +762,40 @@ public enum RedMulETiming {
     public static func duration(_ s: RedMulEShape, matmul: Bool = false) -> UInt64? {
         guard s.m > 0, s.n > 0, s.k > 0 else { return nil }
         return RedMulECycleModel.idleCycles(RedMulETilerConfig(m: s.m, n: s.n, k: s.k, loadsY: !matmul)).map { duration(modelCycles: $0) }
+    }
+}
+
+/// The cycle model's runs on an idle TCDM, shared by every machine of the process: a pure
+/// function of the job's configuration, worth keeping across machines (a regression run, the
+/// Python API or a fuzzer builds many; a large job's run takes seconds). Bounded: outcomes by
+/// count, traces by bytes; past a bound the store starts again.
+final class RedMulEIdleRuns: @unchecked Sendable {
+    static let shared = RedMulEIdleRuns()
+    static let outcomeLimit = 4096
+    static let traceByteLimit = 64 << 20
+    private let lock = NSLock()
+    private var outcomes: [RedMulE.TimingKey: RedMulECycleModel.Outcome] = [:]
+    private var traces: [RedMulE.TraceKey: [UInt8]] = [:]
+    private var traceBytes = 0
+
+    func outcome(_ key: RedMulE.TimingKey) -> RedMulECycleModel.Outcome? { lock.withLock { outcomes[key] } }
+
+    func store(outcome: RedMulECycleModel.Outcome, for key: RedMulE.TimingKey) {
+        lock.withLock {
+            if outcomes.count >= RedMulEIdleRuns.outcomeLimit { outcomes.removeAll() }
+            outcomes[key] = outcome
+        }
+    }
+
+    func trace(_ key: RedMulE.TraceKey) -> [UInt8]? { lock.withLock { traces[key] } }
+
+    func store(trace: [UInt8], for key: RedMulE.TraceKey) {
+        lock.withLock {
+            if traceBytes + trace.count > RedMulEIdleRuns.traceByteLimit || traces.count >= 256 {
+                traces.removeAll()
+                traceBytes = 0
+            }
+            if traces.updateValue(trace, forKey: key) == nil { traceBytes += trace.count }
+        }
     }
 }
