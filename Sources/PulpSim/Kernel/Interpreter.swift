@@ -296,9 +296,6 @@ final class Interpreter {
     static let breakpointMarker: UInt8 = 0xFE
     static let traceTriggerMarker: UInt8 = 0xFD
 
-    /// One byte per 1 MiB segment: 1 where the fast path's RAM is the TCDM (the performance
-    /// counters tell loads and stores outside it).
-    let tcdmSegments: UnsafeMutablePointer<UInt8>
     /// The TCDM, if the platform has one.
     private(set) var tcdm: TCDM?
 
@@ -315,13 +312,11 @@ final class Interpreter {
         // Zeroed pages from the system, touched only where code is decoded.
         codePages = calloc(1 << 20, 1)!.bindMemory(to: UInt8.self, capacity: 1 << 20)
         captured = .allocate(capacity: Interpreter.captureCapacity)
-        tcdmSegments = calloc(Bus.segmentCount, 1)!.bindMemory(to: UInt8.self, capacity: Bus.segmentCount)
     }
 
     deinit {
         free(cache)
         free(codePages)
-        free(tcdmSegments)
         captured.deallocate()
         tables.free()
     }
@@ -331,10 +326,7 @@ final class Interpreter {
         self.tcdm = tcdm
         guard let tcdm else { return }
         let start = tcdm.storage.bytes, end = tcdm.storage.bytes + tcdm.storage.size
-        for i in 0..<Bus.segmentCount {
-            if let base = bus.segments[i].base, bus.segments[i].limit > 0, base >= start && base < end { tcdmSegments[i] = 1 }
-        }
-        bus.markTCDM(start: start, end: end)
+        bus.markTCDM(start: start, end: end)  // (`Segment.tcdm`: the arbiter's logging, the counters)
     }
 
     /// Whether `address` is in the TCDM, in any of its views (test-and-set ones included).
@@ -605,7 +597,6 @@ final class Interpreter {
         var count = 0
         let totals = K.on ? hart.eventTotals : nil
         let eventTraits = K.on ? tables.events : nil
-        let tcdm = K.on ? tcdmSegments : nil
 
         // The budget is in cycles: the loop goes on while instructions retired plus stall cycles
         // stay below it (`remaining` counts down per retired instruction, so that is
@@ -654,7 +645,7 @@ final class Interpreter {
                     totals.unsafelyUnwrapped[EventTotals.jumpHazardCycles] &+= 1
                 }
                 if e.pointee.length == 2 { index |= EventTotals.compressed }
-                if traits & EventTraits.memory != 0 && tcdm.unsafelyUnwrapped[Int(address >> 20)] == 0 {
+                if traits & EventTraits.memory != 0 && s.segments[Int(address >> 20)].tcdm == 0 {
                     index |= EventTotals.external
                     // The round trip to a slower memory (L2) is a cause of its own.
                     let wait = UInt64(s.segments[Int(address >> 20)].latency)

@@ -27,7 +27,8 @@ public struct MappedRegion {
     /// L2: `MachineOptions.l2Latency`, at most 1000); 0 for the TCDM and everything else.
     @usableFromInline var latency: UInt16 = 0
     /// 1 where the RAM is the TCDM (`markTCDM`): the interpreter logs the cores' accesses here
-    /// for the TCDM arbiter. (Beside `latency`, so that the segment stays 16 bytes.)
+    /// for the TCDM arbiter, and the performance counters tell loads and stores outside it.
+    /// (Beside `latency`, so that the segment stays 16 bytes.)
     @usableFromInline var tcdm: UInt16 = 0
     @usableFromInline init(base: UnsafeMutableRawPointer?, limit: UInt32) { self.base = base; self.limit = limit }
 }
@@ -97,11 +98,13 @@ public final class Bus {
         }
     }
 
-    /// Marks the shared table's segments whose RAM lies in [start, end) as the TCDM (after
-    /// every map: mapping RAM over a segment clears its mark).
+    /// Marks the segments whose RAM lies in [start, end) as the TCDM, in the shared table and
+    /// the private one (after every map: mapping RAM over a segment clears its mark).
     func markTCDM(start: UnsafeMutableRawPointer, end: UnsafeMutableRawPointer) {
-        for i in 0..<Bus.segmentCount {
-            if let base = segments[i].base, segments[i].limit > 0, base >= start && base < end { segments[i].tcdm = 1 }
+        for table in [segments, privateSegments].compactMap({ $0 }) {
+            for i in 0..<Bus.segmentCount {
+                if let base = table[i].base, table[i].limit > 0, base >= start && base < end { table[i].tcdm = 1 }
+            }
         }
     }
 
