@@ -45,6 +45,8 @@
 // RedMulE's branch wins instead: RedMulE is never refused, and holds the 9 banks of each of its
 // requests in its cycle (`hold`: the job's requests, known at its start); whoever else asks one
 // of them then waits and retries the next cycle (the bank's round-robin state unchanged).
+// With `low_prio_max_stall` set, RedMulE registers its holds window by window as its job runs
+// (RedMulE.prepareStallWindow), before the arbiter settles those cycles.
 //
 // Records are `(cycle − shift) << 4 | bank`, with `shift` the stall cycles the arbiter had
 // added to the core when the access was logged; the access's cycle is then the record's plus
@@ -113,7 +115,7 @@ final class TCDMArbiter {
     let occupancy: UnsafeMutablePointer<UInt32>
     @exclusivity(unchecked) private var stamp: UInt32 = 0
     let requested: UnsafeMutablePointer<UInt16>
-    /// Banks RedMulE holds (HCI priority inverted): per cycle of each registered window, and
+    /// Banks RedMulE holds (HCI priority inverted, or a max-stall turn): per cycle of each registered window, and
     /// the span the windows cover (`heldFrom ..< heldUntil`; empty: none).
     private var heldWindows: [(from: UInt64, banks: [UInt16])] = []
     @exclusivity(unchecked) private(set) var heldFrom: UInt64 = .max
@@ -494,7 +496,8 @@ final class TCDMArbiter {
         return banks
     }
 
-    /// RedMulE holds `banks[i]` in cycle `from + i` (HCI priority inverted). Windows that every
+    /// RedMulE holds `banks[i]` in cycle `from + i` (HCI priority inverted, or every bank in a
+    /// cycle that HCI `low_prio_max_stall` gives it). Windows that every
     /// access yet to be settled comes after are dropped.
     func hold(from: UInt64, banks: [UInt16]) {
         var low = frontier(.max)
