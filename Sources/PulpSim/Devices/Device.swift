@@ -73,6 +73,9 @@ public final class DeviceContext {
     /// The cluster cycle of the access or timed event being processed.
     public var now: UInt64 { machine.scheduler.now }
 
+    /// The scheduler's quantum: how far the harts run ahead of each other (docs/platform.md §2).
+    public var quantum: UInt64 { machine.scheduler.quantum }
+
     /// Calls `action` when simulated time reaches `cycle`; returns a token for `cancel`.
     @discardableResult
     public func schedule(at cycle: UInt64, _ action: @escaping () -> Void) -> UInt64 {

@@ -2,9 +2,9 @@
 // (docs/platform.md §7.1, §7.2, §7.4, §7.5, §7.6).
 //
 // Two job contexts; ACQUIRE hands out job ids, job registers go to the context being programmed,
-// TRIGGER commits it (a write of 0 also starts it). A started job reads its operands from TCDM at
-// its start cycle, and its results land in TCDM, with the completion event, at the cycle the
-// timing model gives. Misprogramming that the RTL cannot survive is an error (the run stops,
+// TRIGGER commits it (a write of 0 also starts it). A started job runs on the cycle model of the
+// RTL (`RedMulECycleModel`): its reads and Z stores reach the TCDM at the cycles of its port's
+// requests (`RedMulEDataFlow`), and the completion event comes at the cycle the model gives. Misprogramming that the RTL cannot survive is an error (the run stops,
 // unless `--redmule-errors=warn`, in which case the job is computed as intended); suspicious but
 // deterministic cases are warnings.
 
@@ -73,9 +73,20 @@ public final class RedMulE: Device {
         let start: UInt64
         /// The completion (on its cycle model: as predicted so far).
         var end: UInt64
-        let writes: [(UInt32, [UInt8])]
     }
     var running: RunningJob?
+    /// The running job's data: its operands as read and its results as stored, request by request
+    /// (docs/platform.md §7.4).
+    var flow: RedMulEDataFlow?
+    /// For a job that follows its requests on an idle TCDM (no live model: no arbiter, or RedMulE
+    /// first): those requests (`RedMulECycleModel.requestCode`), the next one to apply, and the
+    /// event that applies them as time passes.
+    var flowCodes: [UInt32] = []
+    var flowCursor = 0
+    var flowToken: UInt64?
+    /// How often a running job's reads and stores are brought up to date with the cores' time:
+    /// the scheduler's quantum, at most 256 cycles (docs/platform.md §7.4).
+    var dataInterval: UInt64 { max(1, min(context.quantum, 256)) }
 
     /// The TCDM arbiter, when the banks are contended: the running job's requests then wait for
     /// the cores' and the DMA's (docs/platform.md §7.5).
@@ -89,8 +100,10 @@ public final class RedMulE: Device {
     struct LiveJob {
         let cfg: RedMulETilerConfig
         /// The job's requests on an idle TCDM (`RedMulECycleModel.idleRun`), followed as long as
-        /// none is refused; the model, from the first refusal on.
+        /// none is refused (their first banks, and the requests as `requestCode`s); the model,
+        /// from the first refusal on.
         let trace: [UInt8]
+        let codes: [UInt32]
         var model: RedMulECycleModel?
         /// The cycle of the model's first cycle, and the next cycle to step.
         let start: UInt64
@@ -225,7 +238,10 @@ public final class RedMulE: Device {
 
     func softClear(wipe: Bool) {
         if let running { context.cancel(running.token) }
+        if let token = flowToken { context.cancel(token); flowToken = nil }
         running = nil
+        flow = nil
+        flowCodes = []
         if live != nil { live = nil; arbiter?.watch(from: nil) }
         arbiter?.releaseHolds(from: now)  // (a job holding banks, HCI invert_prio, holds them no more)
         queued = nil
@@ -251,13 +267,27 @@ public final class RedMulE: Device {
         let key = TimingKey(shape: shape, loadsY: !matmul)
         if let known = RedMulEIdleRuns.shared.outcome(key) { return known }
         let cfg = RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: !matmul, x: x, w: w, z: z)
-        let run = RedMulECycleModel.idleRun(cfg, trace: arbiter != nil)
+        let run = RedMulECycleModel.idleRun(cfg, trace: arbiter != nil, codes: true)
         let result = run.outcome
-        if arbiter != nil, case .completes = result { RedMulEIdleRuns.shared.store(trace: run.trace, for: TraceKey(cfg)) }
+        if case .completes = result {
+            if arbiter != nil { RedMulEIdleRuns.shared.store(trace: run.trace, for: TraceKey(cfg)) }
+            RedMulEIdleRuns.shared.store(codes: run.codes, for: key)
+        }
         RedMulEIdleRuns.shared.store(outcome: result, for: key)
         return result
     }
     struct TimingKey: Hashable { let shape: RedMulEShape, loadsY: Bool }
+
+    /// A completing job's requests on an idle TCDM, cycle by cycle, as `requestCode`s (offsets
+    /// from the matrices' addresses), computed once per shape and operation kind in the process.
+    func requestCodes(_ shape: RedMulEShape, matmul: Bool) -> [UInt32] {
+        let key = TimingKey(shape: shape, loadsY: !matmul)
+        if let known = RedMulEIdleRuns.shared.codes(key) { return known }
+        let run = RedMulECycleModel.idleRun(RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: !matmul), trace: false, codes: true)
+        guard case .completes = run.outcome else { return [] }
+        RedMulEIdleRuns.shared.store(codes: run.codes, for: key)
+        return run.codes
+    }
 
     /// A completing job's requests on an idle TCDM, cycle by cycle (`RedMulECycleModel.idleRun`),
     /// computed once per shape and operand alignment (their banks) in the process.
@@ -389,17 +419,20 @@ public final class RedMulE: Device {
     }
     var queued: Pending?
 
-    /// Starts a job: reads its operands now, schedules its completion (docs/platform.md §7.5 timing).
+    /// Starts a job: its data flow (the operands as the TCDM holds them now, until its reads come),
+    /// its requests in time and its completion (docs/platform.md §7.4, §7.5).
     private func startJob(_ p: Pending) {
         let index = p.context, hart = p.hart, shape = p.shape, operation = p.operation, format = p.format
         let job = describeJob(contexts[index])
         let startCycle = max(now + 7, p.arithAt + 35)
         var duration: UInt64 = 0, accesses: UInt64 = 0
+        var completes = false
         if p.plan != nil {
             switch outcome(shape, matmul: operation == .matmul) {
             case .completes(let cycles, let requests):
                 duration = RedMulETiming.duration(modelCycles: cycles)
                 accesses = UInt64(requests)
+                completes = true
             case .deadlocks:
                 // Computed as intended under --redmule-errors=warn (§7.6): it takes its compute
                 // cycles, 4 per row of W and output tile, and a prologue.
@@ -407,11 +440,13 @@ public final class RedMulE: Device {
             }
         }
         let endCycle = startCycle + duration
-        let writes = p.plan.map { compute(plan: $0, operation: operation, format: format) } ?? []
         let id = p.id
+        flow = nil
+        flowCodes = []
+        flowCursor = 0
         guard let plan = p.plan else {
             let token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
-            running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle, writes: [])
+            running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle)
             runningTitle = "job \(id): empty"
             runningAccesses = 0
             return
@@ -427,12 +462,16 @@ public final class RedMulE: Device {
         let cfg = RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: operation != .matmul, x: plan.x, w: plan.w, z: plan.z)
         let hci = hciControl()
         let maxStall = Int(hci & 0xFF), inverted = hci & (1 << 8) != 0
+        flow = RedMulEDataFlow(plan: plan, operation: operation, format: format, frozen: zOverlapsInputs(plan), port: port)
+        let codes = completes ? requestCodes(shape, matmul: operation == .matmul) : []
+        var followsCodes = true
         if contended, let arbiter, inverted && maxStall == 0 {
             // RedMulE first (HCI invert_prio): never refused, it holds the banks of each request.
             arbiter.hold(from: startCycle, banks: RedMulECycleModel.heldBanks(trace(cfg)))
             token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
         } else if contended, let arbiter {
-            var j = LiveJob(cfg: cfg, trace: trace(cfg), model: maxStall > 0 ? RedMulECycleModel(cfg) : nil, start: startCycle,
+            followsCodes = false
+            var j = LiveJob(cfg: cfg, trace: trace(cfg), codes: codes, model: maxStall > 0 ? RedMulECycleModel(cfg) : nil, start: startCycle,
                             cursor: startCycle, predicted: endCycle)
             j.maxStall = maxStall
             j.inverted = inverted
@@ -440,12 +479,16 @@ public final class RedMulE: Device {
             let bound = prepareStallWindow(j)
             live = j
             var first = endCycle > startCycle + RedMulE.endgame ? min(endCycle - RedMulE.endgame, startCycle + RedMulE.syncInterval) : startCycle + 2
-            first = min(first, bound)
+            first = min(first, bound, startCycle + dataInterval)
             token = context.schedule(at: first) { [unowned self] in self.sync() }
         } else {
             token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
         }
-        running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle, writes: writes)
+        if followsCodes && !codes.isEmpty {
+            flowCodes = codes
+            flowToken = context.schedule(at: min(startCycle + dataInterval, endCycle)) { [unowned self] in self.flowSync() }
+        }
+        running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle)
         runningTitle = "job \(id): \(operation.name) \(format.name) \(shape.m)x\(shape.n)x\(shape.k)"
         runningAccesses = accesses
         totalFMAs += UInt64(shape.m * shape.n4 * shape.k)
@@ -470,7 +513,10 @@ public final class RedMulE: Device {
                 break
             }
             _ = arbiter.take(j.cursor)
-            if bank != RedMulECycleModel.noRequest { j.accesses += 1 }
+            if bank != RedMulECycleModel.noRequest {
+                j.accesses += 1
+                if i < j.codes.count { flow?.apply(code: j.codes[i], port: port, hart: job.hart) }
+            }
             j.cursor += 1
         }
         if j.model == nil && Int(j.cursor - j.start) == j.trace.count {
@@ -500,6 +546,7 @@ public final class RedMulE: Device {
                     } else {
                         j.accesses += 1
                         j.refusedInARow = 0
+                        flow?.apply(r, port: port, hart: job.hart)
                     }
                 } else {
                     j.stallCount = 0
@@ -510,7 +557,10 @@ public final class RedMulE: Device {
             j.model = model
         }
         if var model = j.model, model.finished {
-            if model.request() != nil { j.accesses += 1 }  // (the cycle after FINISHED, §7.5)
+            if let r = model.request() {  // (the cycle after FINISHED, §7.5)
+                j.accesses += 1
+                flow?.apply(r, port: port, hart: job.hart)
+            }
             finishLive(j, modelCycles: model.cycle)
             return
         }
@@ -541,7 +591,7 @@ public final class RedMulE: Device {
         live = j
         job.end = j.predicted
         var next = now + RedMulE.endgame >= j.predicted ? now + 2 : min(j.predicted - RedMulE.endgame, now + RedMulE.syncInterval)
-        next = min(next, prepareStallWindow(j))
+        next = min(next, prepareStallWindow(j), now + dataInterval)
         job.token = context.schedule(at: max(now + 1, next)) { [unowned self] in self.sync() }
         running = job
     }
@@ -592,11 +642,36 @@ public final class RedMulE: Device {
         }
     }
 
+    /// Applies the requests of a job that follows its idle run (`flowCodes`) up to now, and comes
+    /// back `dataInterval` cycles later while some are left.
+    private func flowSync() {
+        flowToken = nil
+        guard let job = running, flow != nil else { return }
+        advanceFlow(before: now, hart: job.hart, start: job.start)
+        if flowCursor < flowCodes.count {
+            flowToken = context.schedule(at: now + dataInterval) { [unowned self] in self.flowSync() }
+        }
+    }
+
+    /// The requests of `flowCodes` in the cycles before `cycle`.
+    private func advanceFlow(before cycle: UInt64, hart: Int, start: UInt64) {
+        while flowCursor < flowCodes.count && start + UInt64(flowCursor) < cycle {
+            let code = flowCodes[flowCursor]
+            if code != RedMulECycleModel.noRequestCode { flow?.apply(code: code, port: port, hart: hart) }
+            flowCursor += 1
+        }
+    }
+
     private func complete() {
         guard let job = running else { return }
-        for (address, bytes) in job.writes {
-            bytes.withUnsafeBytes { _ = port.write(address, $0, hart: job.hart) }
+        if let token = flowToken { context.cancel(token); flowToken = nil }
+        advanceFlow(before: .max, hart: job.hart, start: job.start)
+        if var f = flow, f.stores < f.storesDue {
+            // A job that ended without its requests (an RTL deadlock, computed as intended).
+            f.storeAll(port: port, hart: job.hart)
         }
+        flow = nil
+        flowCodes = []
         running = nil
         contexts[job.context].triggered = false
         finishedCount = min(finishedCount + 1, 2)
@@ -653,52 +728,6 @@ public final class RedMulE: Device {
         return String(format: "%@ %@, M=%d N=%d K=%d, X=0x%08x W=0x%08x Z=0x%08x", op.name, fmt.name, mcfg0 & 0xFFFF,
                       (r[RedMulERegister.mcfg1] ?? 0) & 0xFFFF, mcfg0 >> 16, r[RedMulERegister.xAddress] ?? 0,
                       r[RedMulERegister.wAddress] ?? 0, r[RedMulERegister.zAddress] ?? 0)
-    }
-
-    /// Reads the operands now and returns the bytes to store at completion.
-    private func compute(plan: MemoryPlan, operation: RedMulEOperation, format: RedMulEFormat) -> [(UInt32, [UInt8])] {
-        let s = plan.shape
-        func load(_ base: UInt32, rows: Int, cols: Int) -> [UInt16] {
-            // The matrix's bytes through the port (inside TCDM: the plan checked its footprint).
-            let extent = redmuleElementOffset(row: rows - 1, col: cols - 1, cols: cols, format: format) + format.bytesPerElement
-            var bytes = [UInt8](repeating: 0, count: extent)
-            bytes.withUnsafeMutableBytes { _ = port.read(base, into: $0, hart: -1) }
-            var out = [UInt16](repeating: 0, count: rows * cols)
-            bytes.withUnsafeBytes { p in
-                for r in 0..<rows {
-                    for c in 0..<cols {
-                        let at = redmuleElementOffset(row: r, col: c, cols: cols, format: format)
-                        let raw = format.bytesPerElement == 2 ? p.loadUnaligned(fromByteOffset: at, as: UInt16.self)
-                            : UInt16(p[at])
-                        out[r * cols + c] = RedMulEEngine.toHalf(raw, format: format)
-                    }
-                }
-            }
-            return out
-        }
-        let x = load(plan.x, rows: s.m, cols: s.n)
-        let w = load(plan.w, rows: s.n, cols: s.k)
-        let y = load(plan.z, rows: s.m, cols: s.k)
-        let z = RedMulEEngine.compute(operation: operation, shape: s, x: x, w: w, y: y)
-        // Z rows in the stored format; FP8 chunks have their upper 16 bytes zeroed.
-        let rowBytes = 2 * s.k
-        var image = [UInt8](repeating: 0, count: s.m * rowBytes)
-        if format.bytesPerElement == 2 {
-            for i in 0..<z.count { image[2 * i] = UInt8(z[i] & 0xFF); image[2 * i + 1] = UInt8(z[i] >> 8) }
-        } else {
-            for r in 0..<s.m {
-                for c in 0..<s.k {
-                    image[redmuleElementOffset(row: r, col: c, cols: s.k, format: format)] =
-                        UInt8(RedMulEEngine.fromHalf(z[r * s.k + c], format: format))
-                }
-            }
-        }
-        var writes: [(UInt32, [UInt8])] = [(plan.z, image)]
-        if s.paddedRows > s.m {
-            let stale = [UInt8](repeating: 0xFF, count: (s.paddedRows - s.m) * rowBytes)
-            writes.append((plan.z &+ UInt32(s.m * rowBytes), stale))
-        }
-        return writes
     }
 
     /// State summary for reports and debugger `monitor` commands.
@@ -776,7 +805,8 @@ final class RedMulEIdleRuns: @unchecked Sendable {
     private let lock = NSLock()
     private var outcomes: [RedMulE.TimingKey: RedMulECycleModel.Outcome] = [:]
     private var traces: [RedMulE.TraceKey: [UInt8]] = [:]
-    private var traceBytes = 0
+    private var codes: [RedMulE.TimingKey: [UInt32]] = [:]
+    private var traceBytes = 0, codeBytes = 0
 
     func outcome(_ key: RedMulE.TimingKey) -> RedMulECycleModel.Outcome? { lock.withLock { outcomes[key] } }
 
@@ -788,6 +818,18 @@ final class RedMulEIdleRuns: @unchecked Sendable {
     }
 
     func trace(_ key: RedMulE.TraceKey) -> [UInt8]? { lock.withLock { traces[key] } }
+
+    func codes(_ key: RedMulE.TimingKey) -> [UInt32]? { lock.withLock { codes[key] } }
+
+    func store(codes list: [UInt32], for key: RedMulE.TimingKey) {
+        lock.withLock {
+            if codeBytes + 4 * list.count > RedMulEIdleRuns.traceByteLimit || codes.count >= 256 {
+                codes.removeAll()
+                codeBytes = 0
+            }
+            if codes.updateValue(list, forKey: key) == nil { codeBytes += 4 * list.count }
+        }
+    }
 
     func store(trace: [UInt8], for key: RedMulE.TraceKey) {
         lock.withLock {

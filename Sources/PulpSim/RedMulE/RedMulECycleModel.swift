@@ -151,9 +151,16 @@ struct CycleMux: Equatable {
 struct RedMulEPortRequest: Equatable {
     enum Stream: Int { case x, w, y, z }
     let stream: Stream
+    /// The byte address of the first element the request carries (its address generator's):
+    /// a row's 16-element chunk from there.
+    let start: UInt32
     /// Word-aligned byte address; the port is 288 bits wide (9 words from there).
-    let address: UInt32
+    var address: UInt32 { start & ~3 }
     var isWrite: Bool { stream == .z }
+    init(stream: Stream, start: Int) {
+        self.stream = stream
+        self.start = UInt32(truncatingIfNeeded: start)
+    }
 }
 
 struct RedMulECycleModel: Equatable {
@@ -350,11 +357,11 @@ struct RedMulECycleModel: Equatable {
         comb = c
         guard c.outReq else { return nil }
         switch c.ldstWinner {
-        case 0: return RedMulEPortRequest(stream: .x, address: UInt32(truncatingIfNeeded: xSrc.outgoing.first) & ~3)
-        case 1: return RedMulEPortRequest(stream: .w, address: UInt32(truncatingIfNeeded: wSrc.outgoing.first) & ~3)
+        case 0: return RedMulEPortRequest(stream: .x, start: xSrc.outgoing.first)
+        case 1: return RedMulEPortRequest(stream: .w, start: wSrc.outgoing.first)
         default:
-            if c.yzWinner == 0 { return RedMulEPortRequest(stream: .y, address: UInt32(truncatingIfNeeded: ySrc.outgoing.first) & ~3) }
-            return RedMulEPortRequest(stream: .z, address: UInt32(truncatingIfNeeded: zSink.outgoing.first) & ~3)
+            if c.yzWinner == 0 { return RedMulEPortRequest(stream: .y, start: ySrc.outgoing.first) }
+            return RedMulEPortRequest(stream: .z, start: zSink.outgoing.first)
         }
     }
 
@@ -653,24 +660,36 @@ struct RedMulECycleModel: Equatable {
 
     /// No request in a cycle of a `trace`.
     static let noRequest: UInt8 = 0xFF
+    /// No request in a cycle of `codes`.
+    static let noRequestCode = UInt32.max
 
-    /// A job on an idle TCDM, and with `trace` the first bank of the port's request in each of
-    /// its cycles (`noRequest`: none), from the controller's STARTING state through the cycle
-    /// after FINISHED (`cycles + 1` entries; empty for a deadlock).
-    static func idleRun(_ cfg: RedMulETilerConfig, trace: Bool) -> (outcome: Outcome, trace: [UInt8]) {
+    /// A request as `codes` keep it: the offset of its first element from its matrix's address
+    /// (X_ADDR; W_ADDR; Z_ADDR for Y and Z), times 4, plus its stream (0 X, 1 W, 2 Y, 3 Z).
+    @inline(__always) static func requestCode(_ r: RedMulEPortRequest, _ cfg: RedMulETilerConfig) -> UInt32 {
+        let base = r.stream == .x ? cfg.x : r.stream == .w ? cfg.w : cfg.z
+        return UInt32(truncatingIfNeeded: Int(r.start) &- base) << 2 | UInt32(r.stream.rawValue)
+    }
+
+    /// A job on an idle TCDM, from the controller's STARTING state through the cycle after
+    /// FINISHED (`cycles + 1` entries; empty for a deadlock): with `trace` the first bank of the
+    /// port's request in each of its cycles (`noRequest`: none), with `codes` the request
+    /// (`requestCode`; `noRequestCode`: none).
+    static func idleRun(_ cfg: RedMulETilerConfig, trace: Bool, codes: Bool = false) -> (outcome: Outcome, trace: [UInt8], codes: [UInt32]) {
         var model = RedMulECycleModel(cfg)
         let bound = 8 * cfg.wRowsIter * cfg.xRowsIter * cfg.wColsIter + 1000
         var requests = 0
         var banks: [UInt8] = []
+        var requestCodes: [UInt32] = []
         while true {
             let r = model.request()
             if r != nil { requests += 1 }
             if trace { banks.append(r.map { UInt8(($0.address >> 2) & 15) } ?? noRequest) }
+            if codes { requestCodes.append(r.map { requestCode($0, cfg) } ?? noRequestCode) }
             if model.finished { break }
             model.clock(granted: true)
-            if model.stuck || model.cycle > bound { return (.deadlocks(model.stuckDescription), []) }
+            if model.stuck || model.cycle > bound { return (.deadlocks(model.stuckDescription), [], []) }
         }
-        return (.completes(cycles: model.cycle, requests: requests), banks)
+        return (.completes(cycles: model.cycle, requests: requests), banks, requestCodes)
     }
 
     /// The banks the port asks in each cycle of a trace (`idleRun`): the 9 consecutive banks

@@ -52,7 +52,7 @@ final class ExamplesTests: XCTestCase {
     }
 
     func testRedMulEExamples() throws {
-        for name in ["gemm-fp16", "gemm-fp8", "gemm-ops", "gemm-tiled", "gemm-concurrent", "gemm-vs-sw", "gemm-xif", "registers"] {
+        for name in ["gemm-fp16", "gemm-fp8", "gemm-ops", "gemm-tiled", "gemm-concurrent", "gemm-vs-sw", "gemm-xif", "registers", "dataflow"] {
             // The offload instructions are an option of pulp-cluster's cores (docs/platform.md §7.7).
             let r = try run("redmule-\(name)", ["--json"] + (name == "gemm-xif" ? ["--isa", "rv32imfc_xredmule"] : []))
             XCTAssertEqual(r.status, 0, "\(name): \(r.stderr.suffix(2000))")
@@ -68,6 +68,29 @@ final class ExamplesTests: XCTestCase {
         let vs = try run("redmule-gemm-vs-sw")
         XCTAssertEqual(vs.status, 0, vs.stderr)
         XCTAssertTrue(vs.stdout.lowercased().contains("speed"), vs.stdout)
+    }
+
+    /// firmware/redmule/dataflow.c: a store to X after TRIGGER, before RedMulE reads those rows,
+    /// is used; Z rows are in the TCDM while the job still runs (the first one early, the last
+    /// one not yet). With every scheduling of the data: the cycle model live against the cores
+    /// (default), the idle run followed (no contention), and the data brought up to date every
+    /// cycle (--quantum 1).
+    func testRedMulEDataMovesInTime() throws {
+        for extra in [[], ["--no-tcdm-contention"], ["--quantum", "1"], ["--quantum", "7", "--no-tcdm-contention"]] {
+            let r = try run("redmule-dataflow", ["--quiet"] + extra)
+            XCTAssertEqual(r.status, 0, "\(extra): \(r.stdout) \(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("late X store used: yes\n"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("last row pending: yes\n"), r.stdout)
+            func number(after prefix: String) -> Int? {
+                r.stdout.split(separator: "\n").first { $0.hasPrefix(prefix) }
+                    .flatMap { Int($0.dropFirst(prefix.count).prefix { $0.isNumber }) }
+            }
+            let first = try XCTUnwrap(number(after: "first Z row after "), r.stdout)
+            let done = try XCTUnwrap(number(after: "completion after "), r.stdout)
+            // 32 output tiles: the first tile's rows are stored within the first tenth of the job
+            // (the data is brought up to date at least every 256 cycles).
+            XCTAssertLessThan(first, done / 10 + 256, "\(extra): \(r.stdout)")
+        }
     }
 
     func testTimingMeasuredByFirmware() throws {
