@@ -44,6 +44,13 @@ public struct MemoryPort {
         reaches(address, count: count) ? bus.hostPointer(address, count: count) : nil
     }
 
+    /// Host memory for [address, address + count), if the master reaches all of it: for a master
+    /// that reads a range again and again (RedMulE's operands during a job). Writes must go
+    /// through `write`.
+    func hostBytes(_ address: UInt32, count: Int) -> UnsafeRawPointer? {
+        reachable(address, count: count).map { UnsafeRawPointer($0) }
+    }
+
     /// Reads `buffer.count` bytes from `address`; false if they are not all reachable.
     @discardableResult
     public func read(_ address: UInt32, into buffer: UnsafeMutableRawBufferPointer, hart: Int) -> Bool {

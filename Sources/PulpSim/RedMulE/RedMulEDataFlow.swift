@@ -44,6 +44,21 @@ struct RedMulEDataFlow {
         x = snapshot(plan.x, s.m * 2 * s.n)
         w = snapshot(plan.w, s.n * 2 * s.k)
         y = operation == .matmul ? [] : snapshot(plan.z, s.m * 2 * s.k)
+        xMemory = port.hostBytes(plan.x, count: x.count)
+        wMemory = port.hostBytes(plan.w, count: w.count)
+        yMemory = y.isEmpty ? nil : port.hostBytes(plan.z, count: y.count)
+        (toHalf, fromHalf) = format == .float8 ? Self.e5m2 : format == .float8Alt ? Self.e4m3 : ([], [])
+    }
+    /// The operands in the TCDM (they lie in it: the job's plan checked that), read directly.
+    private let xMemory: UnsafeRawPointer?, wMemory: UnsafeRawPointer?, yMemory: UnsafeRawPointer?
+    /// FP8 formats: every element's binary16 value, and every binary16's rounding to the format
+    /// (`RedMulEEngine.toHalf`, `fromHalf`), once per process.
+    private let toHalf: [UInt16]
+    private let fromHalf: [UInt8]
+    static let e5m2 = tables(.float8), e4m3 = tables(.float8Alt)
+    static func tables(_ format: RedMulEFormat) -> ([UInt16], [UInt8]) {
+        ((0..<256).map { RedMulEEngine.toHalf(UInt16($0), format: format) },
+         (0..<65536).map { UInt8(truncatingIfNeeded: RedMulEEngine.fromHalf(UInt16($0), format: format)) })
     }
 
     /// A granted request, as `RedMulECycleModel.requestCode` encodes it (offset from its matrix).
@@ -51,9 +66,9 @@ struct RedMulEDataFlow {
     mutating func apply(code: UInt32, port: MemoryPort, hart: Int) {
         let offset = Int(code >> 2), s = plan.shape
         switch code & 3 {
-        case 0: if !frozen { Self.read(&x, base: plan.x, offset: offset, rowBytes: 2 * s.n, rows: s.m, port: port) }
-        case 1: if !frozen { Self.read(&w, base: plan.w, offset: offset, rowBytes: 2 * s.k, rows: s.n, port: port) }
-        case 2: if !frozen && operation != .matmul { Self.read(&y, base: plan.z, offset: offset, rowBytes: 2 * s.k, rows: s.m, port: port) }
+        case 0: if !frozen { Self.read(&x, from: xMemory, offset: offset, rowBytes: 2 * s.n, rows: s.m) }
+        case 1: if !frozen { Self.read(&w, from: wMemory, offset: offset, rowBytes: 2 * s.k, rows: s.n) }
+        case 2: if !frozen { Self.read(&y, from: yMemory, offset: offset, rowBytes: 2 * s.k, rows: s.m) }
         default: store(offset: offset, port: port, hart: hart)
         }
     }
@@ -66,14 +81,13 @@ struct RedMulEDataFlow {
 
     /// A read of the chunk at `offset` (the row's logical bytes from there, up to 32; rows past
     /// the matrix — W's padding rows, Y's past M — carry nothing the results use).
-    private static func read(_ shadow: inout [UInt8], base: UInt32, offset: Int, rowBytes: Int, rows: Int, port: MemoryPort) {
-        guard rowBytes > 0 else { return }
+    @inline(__always)
+    private static func read(_ shadow: inout [UInt8], from memory: UnsafeRawPointer?, offset: Int, rowBytes: Int, rows: Int) {
+        guard let memory, rowBytes > 0 else { return }
         let row = offset / rowBytes
         guard row < rows else { return }
         let end = min(offset + 32, (row + 1) * rowBytes)
-        shadow.withUnsafeMutableBytes { b in
-            _ = port.read(base &+ UInt32(offset), into: UnsafeMutableRawBufferPointer(rebasing: b[offset..<end]), hart: -1)
-        }
+        shadow.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: offset).copyMemory(from: memory + offset, byteCount: end - offset) }
     }
 
     /// A store of the Z chunk at `offset`: the row's results (0xFF bytes for the padding rows
@@ -99,31 +113,50 @@ struct RedMulEDataFlow {
 
     /// The results of output tile (row tile, column tile) from the operands as last read.
     private mutating func computeTile(row rowTile: Int, column columnTile: Int) {
-        let s = plan.shape
+        let s = plan.shape, n = s.n, k = s.k
         let r0 = 12 * rowTile, c0 = 16 * columnTile
-        let rows = min(12, s.m - r0), cols = min(16, s.k - c0)
-        func element(_ shadow: [UInt8], row: Int, col: Int, cols: Int) -> UInt16 {
-            let at = redmuleElementOffset(row: row, col: col, cols: cols, format: format)
-            let raw = format.bytesPerElement == 2 ? UInt16(shadow[at]) | UInt16(shadow[at + 1]) << 8 : UInt16(shadow[at])
-            return RedMulEEngine.toHalf(raw, format: format)
-        }
-        var xs = [UInt16](repeating: 0, count: rows * s.n)
-        for r in 0..<rows { for c in 0..<s.n { xs[r * s.n + c] = element(x, row: r0 + r, col: c, cols: s.n) } }
-        var ws = [UInt16](repeating: 0, count: s.n * cols)
-        for d in 0..<s.n { for c in 0..<cols { ws[d * cols + c] = element(w, row: d, col: c0 + c, cols: s.k) } }
+        let rows = min(12, s.m - r0), cols = min(16, k - c0)
+        var xs = [UInt16](repeating: 0, count: rows * n)
+        var ws = [UInt16](repeating: 0, count: n * cols)
         var ys = [UInt16](repeating: 0, count: rows * cols)
-        if operation != .matmul {
-            for r in 0..<rows { for c in 0..<cols { ys[r * cols + c] = element(y, row: r0 + r, col: c0 + c, cols: s.k) } }
+        // Element (row, col) of a matrix with `cols` columns: FP16 little-endian at 2·(row·cols +
+        // col); FP8 at row·2·cols + 32·(col / 16) + col mod 16, through `toHalf` (§7.3 layout).
+        let wide = format.bytesPerElement == 2
+        toHalf.withUnsafeBufferPointer { table in
+            func gather(_ shadow: [UInt8], _ out: inout [UInt16], rows: Range<Int>, columns: Range<Int>, width: Int) {
+                shadow.withUnsafeBytes { b in
+                    out.withUnsafeMutableBytes { o in
+                        var i = 0
+                        for r in rows {
+                            if wide {  // (a row's columns are contiguous, little-endian like the host)
+                                o.baseAddress!.advanced(by: 2 * i).copyMemory(from: b.baseAddress! + 2 * (r * width + columns.lowerBound),
+                                                                              byteCount: 2 * columns.count)
+                                i += columns.count
+                                continue
+                            }
+                            for c in columns {
+                                o.storeBytes(of: table[Int(b[r * 2 * width + 32 * (c / 16) + c % 16])], toByteOffset: 2 * i, as: UInt16.self)
+                                i += 1
+                            }
+                        }
+                    }
+                }
+            }
+            gather(x, &xs, rows: r0..<(r0 + rows), columns: 0..<n, width: n)
+            gather(w, &ws, rows: 0..<n, columns: c0..<(c0 + cols), width: k)
+            if operation != .matmul { gather(y, &ys, rows: r0..<(r0 + rows), columns: c0..<(c0 + cols), width: k) }
         }
-        let z = RedMulEEngine.compute(operation: operation, shape: RedMulEShape(m: rows, n: s.n, k: cols), x: xs, w: ws, y: ys)
-        for i in 0..<tileBytes.count { tileBytes[i] = 0 }  // (FP8: a chunk's upper 16 bytes are 0)
-        for r in 0..<rows {
-            for c in 0..<cols {
-                let v = z[r * cols + c]
-                if format.bytesPerElement == 2 {
-                    tileBytes[r * 32 + 2 * c] = UInt8(v & 0xFF); tileBytes[r * 32 + 2 * c + 1] = UInt8(v >> 8)
-                } else {
-                    tileBytes[r * 32 + c] = UInt8(RedMulEEngine.fromHalf(v, format: format))
+        let z = RedMulEEngine.compute(operation: operation, shape: RedMulEShape(m: rows, n: n, k: cols), x: xs, w: ws, y: ys)
+        tileBytes.withUnsafeMutableBytes { t in
+            t.initializeMemory(as: UInt8.self, repeating: 0)  // (FP8: a chunk's upper 16 bytes are 0)
+            for r in 0..<rows {
+                for c in 0..<cols {
+                    let v = z[r * cols + c]
+                    if wide {
+                        t.storeBytes(of: v, toByteOffset: r * 32 + 2 * c, as: UInt16.self)
+                    } else {
+                        t[r * 32 + c] = fromHalf[Int(v)]
+                    }
                 }
             }
         }
