@@ -1,6 +1,6 @@
 # Fault-injection programs for the simulator's own tests: bare assembly, no crt0 (so no trap
 # handler), linked at the start of each platform's code memory.
-FAULT_TESTS := fault-illegal fault-store fault-loop fault-wfi fault-irq fault-trap-storm trace-classes trace-fflags-order exit-eoc \
+FAULT_TESTS := fault-illegal fault-store fault-loop fault-wfi fault-irq fault-trap-storm trace-classes trace-fflags-order trace-smc exit-eoc \
   misaligned-cycles core-cycles ready-loop fault-xpulp fault-null-call elw boot-vectors boot-vectors-storm spin-flag \
   tcdm-banks l2-latency
 FAULT_TEXT_spike := 0x80000000

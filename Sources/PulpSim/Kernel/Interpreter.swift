@@ -344,8 +344,13 @@ final class Interpreter {
     /// tracer installation then cost nothing).
     private var decodedSinceFlush = false
 
+    /// Counts the changes to code the decode cache was told of (flushes and invalidations): a
+    /// binary trace encoder that remembers instruction words by pc forgets them when it changes.
+    private(set) var codeChanges: UInt64 = 0
+
     func flushDecodeCache() {
         guard decodedSinceFlush else { return }
+        codeChanges &+= 1
         cache.update(repeating: .empty, count: 1 << Interpreter.cacheBits)
         codePages.update(repeating: 0, count: 1 << 20)
         decodedSinceFlush = false
@@ -359,6 +364,7 @@ final class Interpreter {
     /// Drops decoded instructions overlapping [address, address + size).
     func invalidate(_ address: UInt32, size: Int) {
         guard size > 0 else { return }
+        codeChanges &+= 1
         // Instructions starting up to 2 bytes before the range may overlap it, and a load's
         // hazard cycles depend on the two instructions after it (`loadHazard`): loads starting
         // up to 10 bytes before the range may have looked at it; a jalr's on the instruction

@@ -176,6 +176,11 @@ extension Machine {
             // Records straight from the capture into the output.
             let room = count * BinaryTrace.maxCapturedRecord
             guard let first = tracer.reserveRecords(hart: index, bytes: room) else { return }
+            let encoder = tracer.binaryEncoder
+            if tracer.binaryCodeChanges != interpreter.codeChanges {
+                encoder.forgetWords(harts: harts.count)
+                tracer.binaryCodeChanges = interpreter.codeChanges
+            }
             var sink = BinaryCaptureSink(machine: self, tracer: tracer, encoder: tracer.binaryEncoder, hart: index, room: room, first: first)
             forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle, into: &sink)
             tracer.commitRecords(hart: index, bytes: sink.out - sink.first, records: sink.written)
@@ -241,11 +246,16 @@ extension Machine {
             self.hart = hart; self.room = room; self.first = first; out = first
         }
 
+        /// The encoder's table has the instruction word at `pc` (the same word: the tables are
+        /// forgotten when code changes): it need not be read.
+        @inline(__always) func knowsWord(hart: Int, pc: UInt32) -> Bool { encoder.knowsWord(hart: hart, pc: pc) }
+
         @inline(__always)
-        mutating func take(_ r: CapturedInstruction, _ d: DecodedInstruction, _ t: UInt8, _ start: UInt64, _ word: UInt32) {
+        mutating func take(_ r: CapturedInstruction, _ d: DecodedInstruction, _ t: UInt8, _ start: UInt64, _ word: UInt32, known: Bool) {
             if _slowPath(r.cycleOffset & CapturedInstruction.dirtiedFS != 0 || t & TraceTraits.writesBase != 0) {
                 // The record that makes the FP state dirty also shows mstatus: the general path.
                 tracer.commitRecords(hart: hart, bytes: out - first, records: written)
+                let word = known ? machine.instructionWord(at: r.pc) ?? 0 : word
                 machine.formatCaptured(tracer, hart, r, d, t, start, word)
                 first = tracer.reserveRecords(hart: hart, bytes: room).unsafelyUnwrapped
                 out = first
@@ -253,7 +263,7 @@ extension Machine {
                 return
             }
             out += encoder.encodeCaptured(into: out, hart: hart, cycle: start, pc: r.pc, word: word, compressed: d.length == 2,
-                                          traits: t, rd: d.rd, value: r.value, aux: r.aux)
+                                          traits: t, rd: d.rd, value: r.value, aux: r.aux, wordKnown: known)
             written += 1
         }
     }
@@ -262,7 +272,9 @@ extension Machine {
     struct ClosureSink: CapturedSink {
         let body: (CapturedInstruction, DecodedInstruction, UInt8, UInt64, UInt32) -> Void
         @inline(__always)
-        mutating func take(_ r: CapturedInstruction, _ d: DecodedInstruction, _ t: UInt8, _ start: UInt64, _ word: UInt32) {
+        func knowsWord(hart: Int, pc: UInt32) -> Bool { false }
+        @inline(__always)
+        mutating func take(_ r: CapturedInstruction, _ d: DecodedInstruction, _ t: UInt8, _ start: UInt64, _ word: UInt32, known: Bool) {
             body(r, d, t, start, word)
         }
     }
@@ -302,12 +314,15 @@ extension Machine {
                 guard number >= threshold, tracer.wants(hart: index, pc: r.pc, instret: number, cycle: start) else { continue }
             }
             let word: UInt32
-            if let p = fastPointer(bus.segments, r.pc, UInt32(d.length)) {
+            let known = sink.knowsWord(hart: index, pc: r.pc)
+            if known {
+                word = 0
+            } else if let p = fastPointer(bus.segments, r.pc, UInt32(d.length)) {
                 word = d.length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
             } else {
                 word = instructionWord(at: r.pc) ?? 0
             }
-            sink.take(r, d, t, start, word)
+            sink.take(r, d, t, start, word, known: known)
         }
         if timing { timeline?.hartTCDMAccesses += tcdmAccesses }
     }
@@ -421,5 +436,7 @@ struct CSRWrites {
 
 /// What receives the instructions of a capture (`Machine.forEachCaptured`).
 protocol CapturedSink {
-    mutating func take(_ r: CapturedInstruction, _ d: DecodedInstruction, _ t: UInt8, _ start: UInt64, _ word: UInt32)
+    /// Whether the sink has no use for the instruction word at `pc` (`take` then gets 0, `known`).
+    func knowsWord(hart: Int, pc: UInt32) -> Bool
+    mutating func take(_ r: CapturedInstruction, _ d: DecodedInstruction, _ t: UInt8, _ start: UInt64, _ word: UInt32, known: Bool)
 }

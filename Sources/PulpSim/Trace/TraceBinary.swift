@@ -86,6 +86,17 @@ struct BinaryTraceEncoder {
         words.deallocate()
     }
 
+    /// Forgets every remembered instruction word (code may have changed): each pc's word goes
+    /// into the trace again the next time it runs.
+    func forgetWords(harts: Int) {
+        words.update(repeating: BinaryTrace.emptyEntry, count: harts * BinaryTrace.tableSize)
+    }
+
+    /// Whether `hart`'s table holds the word at `pc` (with code unchanged since, the word there).
+    @inline(__always) func knowsWord(hart: Int, pc: UInt32) -> Bool {
+        (words + (hart << BinaryTrace.tableBits) + BinaryTrace.tableIndex(pc)).pointee >> 32 == UInt64(pc)
+    }
+
     static func header(harts: Int, merged: Bool, elfPath: String) -> [UInt8] {
         let path = Array(elfPath.utf8.prefix(0xFFFF))
         let version = harts > BinaryTrace.compactHarts ? BinaryTrace.wideVersion : BinaryTrace.version
@@ -101,7 +112,7 @@ struct BinaryTraceEncoder {
     /// advances the hart's state; returns the bytes written.
     @inline(__always)
     func encodeHead(into p: UnsafeMutablePointer<UInt8>, hart: Int, cycle: UInt64, pc: UInt32, word: UInt32,
-                    compressed: Bool) -> Int {
+                    compressed: Bool, wordKnown: Bool = false) -> Int {
         let state = states + hart
         let raw = UnsafeMutableRawPointer(p)
         var tag = UInt8(hart & 7)
@@ -118,7 +129,7 @@ struct BinaryTraceEncoder {
         }
         let slot = words + (hart << BinaryTrace.tableBits) + BinaryTrace.tableIndex(pc)
         let entry = UInt64(pc) << 32 | UInt64(word)
-        if slot.pointee != entry {
+        if !wordKnown && slot.pointee != entry {
             slot.pointee = entry
             tag |= 0x10
             raw.storeBytes(of: word.littleEndian, toByteOffset: n, as: UInt32.self)
@@ -174,9 +185,9 @@ struct BinaryTraceEncoder {
     /// write), the x or f register, then the memory access.
     @inline(__always)
     func encodeCaptured(into p: UnsafeMutablePointer<UInt8>, hart: Int, cycle: UInt64, pc: UInt32, word: UInt32,
-                        compressed: Bool, traits: UInt8, rd: UInt8, value: UInt32, aux: UInt32) -> Int {
+                        compressed: Bool, traits: UInt8, rd: UInt8, value: UInt32, aux: UInt32, wordKnown: Bool) -> Int {
         let raw = UnsafeMutableRawPointer(p)
-        var n = encodeHead(into: p, hart: hart, cycle: cycle, pc: pc, word: word, compressed: compressed)
+        var n = encodeHead(into: p, hart: hart, cycle: cycle, pc: pc, word: word, compressed: compressed, wordKnown: wordKnown)
         var effects: UInt8 = 0
         // The register: x (not the x0 sink) or f.
         var register: UInt8 = 0xFF

@@ -392,6 +392,9 @@ public final class Tracer {
     }
 
     var binaryEncoder: BinaryTraceEncoder { binary.unsafelyUnwrapped }
+    /// The interpreter's count of code changes when the binary encoder's word tables were last
+    /// checked (`Interpreter.codeChanges`, `BinaryTraceEncoder.forgetWords`).
+    var binaryCodeChanges: UInt64 = 0
 
     /// The pulpsim line of a captured instruction (cycle, the Spike line, the annotation), written
     /// where `beginRecord` said; returns its length.

@@ -194,8 +194,10 @@ final class TraceTests: XCTestCase {
         let mutex = Paths.firmware("pulp-cluster", "mutex-counter")
         let redmule = Paths.firmware("pulp-cluster", "redmule-timing")
         let memory = Paths.firmware("spike", "isa-rv32i-mem")
-        for elf in [classes, fp, mutex, redmule, memory] { try requireFirmware(elf) }
+        let smc = Paths.firmware("spike", "trace-smc")
+        for elf in [classes, fp, mutex, redmule, memory, smc] { try requireFirmware(elf) }
         try assertBinaryRoundTrip("spike", memory)                       // byte and half loads and stores
+        try assertBinaryRoundTrip("spike", smc)                          // code rewritten: words remembered by pc forgotten
         try assertBinaryRoundTrip("spike", classes)                      // every instruction class, boot ROM
         try assertBinaryRoundTrip("spike", fp)                           // FP with flags, f0 writes
         try assertBinaryRoundTrip("pulp-cluster", mutex)                 // 8 harts merged in time order, events
