@@ -13,6 +13,12 @@
 /// Operations the interpreter executes (compressed instructions decode to these as well).
 /// Adding one: a case here, its descriptor row and semantics in its extension's file, a test.
 public enum Operation: UInt8, Sendable, CaseIterable {
+    /// The raw value as a table index, read from the value's representation: the cases have no
+    /// explicit raw values, so each case's tag is its raw value (OperationTests checks every
+    /// case). The synthesised `rawValue` getter is not always inlined into the interpreter's
+    /// larger loops.
+    @inline(__always) var index: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
     // Ordered as the interpreter tries the extensions (RV32I, F, M, Zba, Zbb), so that the
     // optimiser's merged jump table starts at 0; the slow-path operations and `illegal` last.
     // RV32I

@@ -65,9 +65,39 @@ extension UnsafeMutablePointer where Pointee == DecodedInstruction {
 
 /// Whether a specialisation of the interpreter loop records what each retired instruction did
 /// (for traces). The untraced specialisation compiles to the plain loop.
-protocol CaptureMode { static var on: Bool { get } }
-enum NoCapture: CaptureMode { @inline(__always) static var on: Bool { false } }
-enum CaptureRetired: CaptureMode { @inline(__always) static var on: Bool { true } }
+protocol CaptureMode {
+    static var on: Bool { get }
+    /// The loop writes binary trace records itself (`executeEncoding`) instead of recording.
+    static var encodes: Bool { get }
+}
+enum NoCapture: CaptureMode {
+    @inline(__always) static var on: Bool { false }
+    @inline(__always) static var encodes: Bool { false }
+}
+enum CaptureRetired: CaptureMode {
+    @inline(__always) static var on: Bool { true }
+    @inline(__always) static var encodes: Bool { false }
+}
+enum EncodeBinary: CaptureMode {
+    @inline(__always) static var on: Bool { true }
+    @inline(__always) static var encodes: Bool { true }
+}
+
+/// What the loop needs to write binary trace records itself (an unfiltered binary trace, no
+/// timeline): the encoder, the hart's number in the trace, where the records go (advanced as
+/// they are written), and whether the loop stopped after an instruction whose record needs the
+/// general path (it made the FP state dirty, or writes its base register): that one is in
+/// `captured[0]`.
+struct LoopEncoding {
+    let encoder: BinaryTraceEncoder
+    let hart: Int
+    let traits: UnsafeMutablePointer<UInt8>
+    /// The address space as the traces read instruction words (`Machine.forEachCaptured`).
+    let segments: UnsafeMutablePointer<Segment>
+    var out: UnsafeMutablePointer<UInt8>
+    var records = 0
+    var general = false
+}
 
 /// Whether a specialisation of the interpreter loop counts performance-counter events
 /// (ISA/PerformanceCounters.swift). Only harts with an enabled counter that needs them run it:
@@ -587,10 +617,46 @@ final class Interpreter {
         executeLoop(hart, budget: budget, CaptureRetired.self, CountEvents.self, LogTCDM.self, into: captured, log: log)
     }
 
+    /// One retired instruction's binary record, at `encoding.out` (advanced past it). (Out of
+    /// line: the loop is past the optimiser's inlining limits anyway, and stays small.)
+    @inline(never)
+    func encodeRetired(_ encoding: UnsafeMutablePointer<LoopEncoding>, pc: UInt32, entry e: Entry, traits: UInt8, value: UInt32,
+                       aux: UInt32, cycle: UInt64) {
+        let enc = encoding.pointee.encoder, hart = encoding.pointee.hart
+        let length = e.pointee.length
+        let known = enc.knowsWord(hart: hart, pc: pc)
+        var word: UInt32 = 0
+        if !known {
+            if let p = fastPointer(encoding.pointee.segments, pc, UInt32(length)) {
+                word = length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
+            } else {
+                word = instructionWord(at: pc) ?? 0
+            }
+        }
+        let out = encoding.pointee.out
+        encoding.pointee.out = out + enc.encodeCaptured(into: out, hart: hart, cycle: cycle, pc: pc, word: word, compressed: length == 2,
+                                                        traits: traits, rd: e.pointee.rd, value: value, aux: aux, wordKnown: known)
+    }
+
+    /// `executeCapturing` for an unfiltered binary trace: the loop writes each record where
+    /// `encoding.out` says (room for `budget` records of `BinaryTrace.maxCapturedRecord`), as
+    /// `Machine.emitCaptured` would from the capture, but without recording and reading back.
+    @inline(never)
+    func executeEncoding(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?,
+                         encoding: UnsafeMutablePointer<LoopEncoding>) -> QuantumEnd {
+        if _slowPath(hart.core.pointee.countsEvents) {
+            return executeLoop(hart, budget: budget, EncodeBinary.self, CountEvents.self, LogTCDM.self, into: captured, log: log,
+                               encoding: encoding)
+        }
+        return executeLoop(hart, budget: budget, EncodeBinary.self, NoCount.self, LogTCDM.self, into: captured, log: log,
+                           encoding: encoding)
+    }
+
     @inline(__always)
     func executeLoop<C: CaptureMode, K: CountMode, L: LogMode>(_ hart: Hart, budget: Int, _: C.Type, _: K.Type, _: L.Type,
                                                    into records: UnsafeMutablePointer<CapturedInstruction>?,
-                                                   log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
+                                                   log: UnsafeMutablePointer<TCDMLog>?,
+                                                   encoding: UnsafeMutablePointer<LoopEncoding>? = nil) -> QuantumEnd {
         let core = hart.core
         let cache = self.cache, cacheMask = self.cacheMask
         var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments(for: hart.index), codePages: codePages,
@@ -600,6 +666,11 @@ final class Interpreter {
                           logCycle: L.on ? core.pointee.cycle &+ UInt64(budget) &- (log?.pointee.shift ?? 0) : 0)
         var end = QuantumEnd.budget
         let valueTable = C.on ? tables.capturedValue : nil
+        // Binary records written as instructions retire (`encodeRetired`, out of line: the loop
+        // stays as small as the capturing one).
+        let traceTraits = C.encodes ? encoding.unsafelyUnwrapped.pointee.traits : nil
+        var general = false
+        let firstCycle = core.pointee.cycle
         var count = 0
         let totals = K.on ? hart.eventTotals : nil
         let eventTraits = K.on ? tables.events : nil
@@ -664,15 +735,35 @@ final class Interpreter {
             }
             if C.on {
                 // Retired on the fast path: record it.
-                let source = valueTable.unsafelyUnwrapped[Int(op.rawValue)]
+                let source = valueTable.unsafelyUnwrapped[op.index]
                 let register = (source & 1) != 0 ? e.rs2 : e.rd
                 let value = s.x[register &+ Int(source >> 1) &* 33]
-                let offset = UInt32(truncatingIfNeeded: UInt64(budget &- s.remaining) &+ startStalls) | s.dirtied
-                records.unsafelyUnwrapped[count] = CapturedInstruction(pc: pc, value: value, aux: s.aux, cycleOffset: offset)
-                count &+= 1
-                s.dirtied = 0
+                if C.encodes {
+                    let traits = traceTraits.unsafelyUnwrapped[op.index]
+                    if _slowPath(s.dirtied != 0 || traits & TraceTraits.writesBase != 0) {
+                        // Its record needs the general path: recorded, and the loop stops after it.
+                        let offset = UInt32(truncatingIfNeeded: UInt64(budget &- s.remaining) &+ startStalls) | s.dirtied
+                        records.unsafelyUnwrapped[0] = CapturedInstruction(pc: pc, value: value, aux: s.aux, cycleOffset: offset)
+                        s.dirtied = 0
+                        general = true
+                        s.remaining &-= 1
+                        break loop
+                    }
+                    let start = firstCycle &+ UInt64(budget &- s.remaining) &+ startStalls
+                    encodeRetired(encoding.unsafelyUnwrapped, pc: pc, entry: e, traits: traits, value: value, aux: s.aux, cycle: start)
+                    count &+= 1
+                } else {
+                    let offset = UInt32(truncatingIfNeeded: UInt64(budget &- s.remaining) &+ startStalls) | s.dirtied
+                    records.unsafelyUnwrapped[count] = CapturedInstruction(pc: pc, value: value, aux: s.aux, cycleOffset: offset)
+                    count &+= 1
+                    s.dirtied = 0
+                }
             }
             s.remaining &-= 1
+        }
+        if C.encodes {
+            encoding.unsafelyUnwrapped.pointee.records = count
+            encoding.unsafelyUnwrapped.pointee.general = general
         }
         core.pointee.pc = s.pc
         core.pointee.jumpedTo = s.jumpedTo

@@ -274,10 +274,19 @@ extension Machine {
                 if !debug.watching {
                     // Batches on the capturing fast path; what leaves it goes through stepTraced.
                     let before = hart.instret
-                    let end = interpreter.executeCapturing(hart, budget: min(slice, Interpreter.captureCapacity), log: log)
-                    let count = Int(hart.instret &- before)
-                    left -= count
-                    if count > 0 { emitCaptured(hart, count: count, instret: before, cycle: cycle) }
+                    let budget = min(slice, Interpreter.captureCapacity)
+                    let end: QuantumEnd
+                    if let tracer, tracer.format == .binary, timeline == nil, tracer.tracesAll(hart: hart.index),
+                       traceThreshold[hart.index] <= before {
+                        // An unfiltered binary trace: the loop writes the records itself.
+                        end = executeEncodingBinary(hart, tracer, budget: budget, log: log, cycle: cycle)
+                        left -= Int(hart.instret &- before)
+                    } else {
+                        end = interpreter.executeCapturing(hart, budget: budget, log: log)
+                        let count = Int(hart.instret &- before)
+                        left -= count
+                        if count > 0 { emitCaptured(hart, count: count, instret: before, cycle: cycle) }
+                    }
                     if end == .budget { continue }
                 }
                 if !stepTraced(hart, shared: shared, left: &left, order: order, horizon: horizon) { return }

@@ -154,6 +154,28 @@ extension Machine {
                         fflags: hart.fflags, address: address, storeValue: storeValue)
     }
 
+    /// Runs `hart` on the loop that writes binary records itself (`Interpreter.executeEncoding`):
+    /// an unfiltered binary trace without a timeline, `cycle` the hart's cycle now. An instruction
+    /// whose record needs the general path ends the batch and is traced from its capture.
+    func executeEncodingBinary(_ hart: Hart, _ tracer: Tracer, budget: Int, log: UnsafeMutablePointer<TCDMLog>?,
+                               cycle: UInt64) -> QuantumEnd {
+        let index = hart.index
+        let room = budget * BinaryTrace.maxCapturedRecord
+        guard let first = tracer.reserveRecords(hart: index, bytes: room) else {
+            return interpreter.executeCapturing(hart, budget: budget, log: log)  // (no output: nothing to write)
+        }
+        let encoder = tracer.binaryEncoder
+        if tracer.binaryCodeChanges != interpreter.codeChanges {
+            encoder.forgetWords(harts: harts.count)
+            tracer.binaryCodeChanges = interpreter.codeChanges
+        }
+        var encoding = LoopEncoding(encoder: encoder, hart: index, traits: interpreter.tables.trace, segments: bus.segments, out: first)
+        let end = withUnsafeMutablePointer(to: &encoding) { interpreter.executeEncoding(hart, budget: budget, log: log, encoding: $0) }
+        tracer.commitRecords(hart: index, bytes: encoding.out - first, records: encoding.records)
+        if encoding.general { emitCaptured(hart, count: 1, instret: hart.instret &- 1, cycle: cycle) }
+        return end
+    }
+
     /// Traces the instructions `executeCapturing` recorded in `interpreter.captured`: `count` of them,
     /// the first being the hart's instruction number `instret`, starting at cycle `cycle` + offset.
     func emitCaptured(_ hart: Hart, count: Int, instret: UInt64, cycle: UInt64) {

@@ -34,6 +34,12 @@ final class OneInstruction {
 }
 
 final class InstructionSetTests: XCTestCase {
+    /// `Operation.index` reads the raw value from the representation: every case's tag must be
+    /// its raw value.
+    func testOperationIndexIsTheRawValue() {
+        for op in Operation.allCases { XCTAssertEqual(op.index, Int(op.rawValue), "\(op)") }
+    }
+
     /// A word matching `d` with rd = x5, rs1 = x6, rs2 = x7, rs3 = x8 where the fields are free
     /// and a legal rounding mode (rne).
     func word(_ d: InstructionDescriptor) -> UInt32 {
