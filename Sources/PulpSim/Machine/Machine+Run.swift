@@ -131,7 +131,9 @@ extension Machine {
                 spinCheckAt = total &+ spinInterval
             }
             rounds &+= 1
-            if let check = signalCheck {  // every round: a traced round can take long
+            // Every 16 rounds (a round is at most 65,536 cycles of one hart), and every traced
+            // round (which can take long).
+            if rounds & 15 == 0 || state.pointee.observing, let check = signalCheck {
                 let signal = check()
                 if signal != 0 { control.finish(.interrupted(signal: signal)) }
             }

@@ -93,7 +93,8 @@ public final class Machine {
     /// The hart whose turn ran last (the one that ended the run, when it exited).
     var lastTurnHart = -1
     /// Settles the cluster cores' TCDM bank conflicts (nil: no TCDM, one core, or turned off).
-    private(set) var arbiter: TCDMArbiter? = nil
+    /// (Read every turn and set once when the machine is built: no run-time exclusivity check.)
+    @exclusivity(unchecked) private(set) var arbiter: TCDMArbiter? = nil
     let debug = DebugState()
     let interpreter: Interpreter
     public private(set) var symbols = SymbolTable([])
@@ -137,11 +138,13 @@ public final class Machine {
     /// Addresses where execution stops before executing (debugger breakpoints, run-until).
     public var breakpoints: Set<UInt32> { debug.breakpoints }
     /// The Perfetto timeline being recorded (see `setTimeline`).
-    public private(set) var timeline: Timeline?
+    /// (This and the next two are read every turn and set only between runs: no run-time
+    /// exclusivity checks.)
+    @exclusivity(unchecked) public private(set) var timeline: Timeline?
     /// The instruction tracer, when tracing (see `setTracer`).
-    public internal(set) var tracer: Tracer?
+    @exclusivity(unchecked) public internal(set) var tracer: Tracer?
     /// Per hart: instructions retired before which tracing stays off (post-mortem replays).
-    var traceThreshold: [UInt64] = []
+    @exclusivity(unchecked) var traceThreshold: [UInt64] = []
     /// Cluster cycle of the access or event being processed.
     public var now: UInt64 {
         get { scheduler.now }
