@@ -12,11 +12,17 @@
  *      every result is the canonical NaN 0x7E00. Core 0 polls Z[0][0] until it changes, notes
  *      the cycles since TRIGGER and whether the last element Z[47][127] is still 0x7E01, then
  *      waits for the completion event; all of Z must then be 0x7E00.
+ *   3. A soft clear during a job. The same job again from Y = 0x7E01; as soon as Z[0][0] has
+ *      changed, core 0 writes SOFT_CLEAR, then waits longer than the whole job takes: the rows
+ *      stored before the clear stay, the last row is never written, STATUS is 0 and no
+ *      completion event comes.
  *
  * Output: "late X store used: yes", "first Z row after <n> cycles, last row pending: yes",
- * "completion after <m> cycles". Exit codes: 0 pass; 1 Z rows 36..47 differ from rows 0..11;
- * 2 Z[0][0] changed only at the completion or the last element was already written; 3 a Z
- * element is not 0x7E00 after the second job.
+ * "completion after <m> cycles", "soft clear: first row kept, last row never written".
+ * Exit codes: 0 pass; 1 Z rows 36..47 differ from rows 0..11; 2 Z[0][0] changed only at the
+ * completion or the last element was already written; 3 a Z element is not 0x7E00 after the
+ * second job; 4 after the soft clear the first row was lost, the last row written, STATUS not 0
+ * or a completion event came.
  */
 #include "example.h"
 
@@ -80,5 +86,20 @@ int main(void)
             printf("Z[%lu] = 0x%04x\n", (unsigned long)i, (unsigned)z[i]);
             return 3;
         }
-    return 0;
+
+    /* 3. A soft clear while the job runs. */
+    for (uint32_t i = 0; i < M * K; i++)
+        z[i] = 0x7E01;
+    redmule_event_clear();
+    redmule_offload(x, w, y, M, N, K, REDMULE_GEMM, REDMULE_FLOAT16);
+    while (z[0] == 0x7E01)
+        ;
+    redmule_soft_clear();
+    unsigned long t1 = cycles();
+    while (cycles() - t1 < 2 * done)
+        ;
+    int kept = z[0] == 0x7E00 && z[M * K - 1] == 0x7E01;
+    int quiet = redmule_status() == 0 && (redmule_eu_read(REDMULE_EU_BUFFER) & (1u << REDMULE_EVENT)) == 0;
+    printf("soft clear: %s\n", kept && quiet ? "first row kept, last row never written" : "wrong");
+    return kept && quiet ? 0 : 4;
 }

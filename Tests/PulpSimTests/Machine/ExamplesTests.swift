@@ -72,7 +72,8 @@ final class ExamplesTests: XCTestCase {
 
     /// firmware/redmule/dataflow.c: a store to X after TRIGGER, before RedMulE reads those rows,
     /// is used; Z rows are in the TCDM while the job still runs (the first one early, the last
-    /// one not yet). With every scheduling of the data: the cycle model live against the cores
+    /// one not yet); a soft clear during a job keeps the rows stored and stores no more. With
+    /// every scheduling of the data: the cycle model live against the cores
     /// (default), the idle run followed (no contention), and the data brought up to date every
     /// cycle (--quantum 1).
     func testRedMulEDataMovesInTime() throws {
@@ -81,6 +82,7 @@ final class ExamplesTests: XCTestCase {
             XCTAssertEqual(r.status, 0, "\(extra): \(r.stdout) \(r.stderr)")
             XCTAssertTrue(r.stdout.contains("late X store used: yes\n"), r.stdout)
             XCTAssertTrue(r.stdout.contains("last row pending: yes\n"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("soft clear: first row kept, last row never written\n"), r.stdout)
             func number(after prefix: String) -> Int? {
                 r.stdout.split(separator: "\n").first { $0.hasPrefix(prefix) }
                     .flatMap { Int($0.dropFirst(prefix.count).prefix { $0.isNumber }) }
