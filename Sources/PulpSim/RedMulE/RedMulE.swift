@@ -4,8 +4,9 @@
 // Two job contexts; ACQUIRE hands out job ids, job registers go to the context being programmed,
 // TRIGGER commits it (a write of 0 also starts it). A started job runs on the cycle model of the
 // RTL (`RedMulECycleModel`): its reads and Z stores reach the TCDM at the cycles of its port's
-// requests (`RedMulEDataFlow`), and the completion event comes at the cycle the model gives. Misprogramming that the RTL cannot survive is an error (the run stops,
-// unless `--redmule-errors=warn`, in which case the job is computed as intended); suspicious but
+// requests (`RedMulEDataFlow`), and the completion event comes at the cycle the model gives.
+// Misprogramming that the RTL cannot survive is an error (the run stops, unless
+// `--redmule-errors=warn`, in which case the job is computed as intended); suspicious but
 // deterministic cases are warnings.
 
 import Foundation
