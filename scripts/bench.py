@@ -49,6 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKLOADS = [
     ("intbench", "spike", "firmware/build/spike/bench-intbench.elf", []),
     ("fpbench", "spike", "firmware/build/spike/bench-fpbench.elf", []),
+    # CoreMark-style: linked lists, int16 matrices, a state machine over text, CRC-16
+    ("listbench", "spike", "firmware/build/spike/bench-listbench.elf", []),
     # 8 harts computing (aggregate MIPS; target >= 70% of intbench's single-hart MIPS)
     ("cluster-8", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster.elf", []),
     # the same without TCDM bank conflicts (what the arbiter costs: its per-hart buffers 4 KiB

@@ -2,11 +2,12 @@
 #
 #   make build/spike/bench-intbench.elf    integer workload  (~437 M instructions)
 #   make build/spike/bench-fpbench.elf     single-precision   (~462 M instructions)
-#   make qemu-bench                        build both for spike and run them on QEMU
+#   make build/spike/bench-listbench.elf   CoreMark-style     (~434 M instructions)
+#   make qemu-bench                        build them for spike and run them on QEMU
 #
-# Both are single-hart spike programs; -DITERATIONS=n in BENCH_CFLAGS_<name> shortens a run.
+# All are single-hart spike programs; -DITERATIONS=n in BENCH_CFLAGS_<name> shortens a run.
 
-BENCHES += intbench fpbench
+BENCHES += intbench fpbench listbench
 
 QEMU_BENCH := $(BENCHES:%=$(BUILD)/spike/bench-%.elf)
 QEMU_BENCH_TIMEOUT ?= 120
@@ -29,3 +30,7 @@ qemu-bench: $(QEMU_BENCH)
 # Cluster workloads (pulp-cluster, all harts or hart 0 alone with the others asleep).
 $(call FW_PROGRAM,pulp-cluster,bench-cluster,bench/cluster.c,-Ihal -DITERATIONS=400)
 $(call FW_PROGRAM,pulp-cluster,bench-cluster-solo,bench/cluster.c,-Ihal -DITERATIONS=3200 -DSOLO)
+
+# listbench, 4 iterations (~3.6 M instructions): checked by firmware/tests.toml on every run of
+# the suite (the full benchmark takes too long on a debug build).
+$(call FW_PROGRAM,spike,bench-listbench-short,bench/listbench.c,-Ibench -DITERATIONS=4)
