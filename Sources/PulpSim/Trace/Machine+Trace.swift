@@ -164,16 +164,24 @@ extension Machine {
         guard let first = tracer.reserveRecords(hart: index, bytes: room) else {
             return interpreter.executeCapturing(hart, budget: budget, log: log)  // (no output: nothing to write)
         }
-        let encoder = tracer.binaryEncoder
-        if tracer.binaryCodeChanges != interpreter.codeChanges {
-            encoder.forgetWords(harts: harts.count)
-            tracer.binaryCodeChanges = interpreter.codeChanges
-        }
+        let encoder = binaryEncoderForBatch(tracer)
         var encoding = LoopEncoding(encoder: encoder, hart: index, traits: interpreter.tables.trace, segments: bus.segments, out: first)
         let end = withUnsafeMutablePointer(to: &encoding) { interpreter.executeEncoding(hart, budget: budget, log: log, encoding: $0) }
         tracer.commitRecords(hart: index, bytes: encoding.out - first, records: encoding.records)
         if encoding.general { emitCaptured(hart, count: 1, instret: hart.instret &- 1, cycle: cycle) }
         return end
+    }
+
+    /// The binary encoder for a batch of records: its remembered instruction words forgotten if
+    /// code changed since the last batch (within a batch it cannot: stores to code leave the fast
+    /// path).
+    func binaryEncoderForBatch(_ tracer: Tracer) -> BinaryTraceEncoder {
+        let encoder = tracer.binaryEncoder
+        if tracer.binaryCodeChanges != interpreter.codeChanges {
+            encoder.forgetWords(harts: harts.count)
+            tracer.binaryCodeChanges = interpreter.codeChanges
+        }
+        return encoder
     }
 
     /// Traces the instructions `executeCapturing` recorded in `interpreter.captured`: `count` of them,
@@ -198,12 +206,8 @@ extension Machine {
             // Records straight from the capture into the output.
             let room = count * BinaryTrace.maxCapturedRecord
             guard let first = tracer.reserveRecords(hart: index, bytes: room) else { return }
-            let encoder = tracer.binaryEncoder
-            if tracer.binaryCodeChanges != interpreter.codeChanges {
-                encoder.forgetWords(harts: harts.count)
-                tracer.binaryCodeChanges = interpreter.codeChanges
-            }
-            var sink = BinaryCaptureSink(machine: self, tracer: tracer, encoder: tracer.binaryEncoder, hart: index, room: room, first: first)
+            var sink = BinaryCaptureSink(machine: self, tracer: tracer, encoder: binaryEncoderForBatch(tracer), hart: index, room: room,
+                                         first: first)
             forEachCaptured(tracer, hart, count: count, instret: instret, cycle: cycle, into: &sink)
             tracer.commitRecords(hart: index, bytes: sink.out - sink.first, records: sink.written)
         case .spike:
