@@ -10,14 +10,22 @@ FILTER ?=
 FUZZ_SECONDS ?= 30
 FUZZ_TIMEOUT ?= 10
 FUZZ_TARGETS := elf gdb trace-decode cli-options devices instructions
-FUZZ_BUILD := .build-fuzz
+# FUZZ_TRACE_CMP=0 builds the targets with edge coverage only, without comparison tracing
+# (-sanitize-coverage=edge,inline-8bit-counters,pc-table), into a build folder of its own: about
+# twice the executions per second where the simulator's models run many comparisons per input
+# (devices: the RedMulE and DMA cycle models), for long runs of the targets whose inputs the
+# generator structures anyway.
+FUZZ_TRACE_CMP ?= 1
+COMMA := ,
+FUZZ_BUILD := $(if $(filter 0,$(FUZZ_TRACE_CMP)),.build-fuzz-edge,.build-fuzz)
 # What the fuzzers find lives outside SwiftPM's scratch path (SwiftPM owns and prunes
 # $(FUZZ_BUILD)/artifacts, which once swallowed libFuzzer's findings).
 FUZZ_WORK := .build-fuzz-work
 FUZZ_SWIFT_FLAGS := --package-path Fuzz --scratch-path $(FUZZ_BUILD) -c release \
-	--sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
+	--sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address \
+	$(if $(filter 0,$(FUZZ_TRACE_CMP)),-Xswiftc -sanitize-coverage=edge$(COMMA)inline-8bit-counters$(COMMA)pc-table)
 
-.PHONY: help setup build release firmware test unit-test test-firmware qemu-diff spike-compare bench demo fp-vectors redmule-vectors \
+.PHONY: help setup build release firmware test unit-test test-firmware qemu-diff spike-compare bench bench-baseline demo fp-vectors redmule-vectors \
 	clean test-asan test-tsan fuzz fuzz-build fuzz-seeds fuzz-firmware fuzz-replay $(addprefix fuzz-,$(FUZZ_TARGETS))
 
 # Durations: measured on the 2-core development machine (shared, so give or take a third).
@@ -39,7 +47,8 @@ help:
 	@echo "make qemu-diff       only the QEMU differential programs, 2 x $(QEMU_DIFF_COUNT) (≈ 45 s; QEMU_DIFF_COUNT=N)"
 	@echo "make spike-compare SPIKE=/path/to/spike"
 	@echo "                     Spike-format traces against Spike's own (not timed: Spike is not installed here)"
-	@echo "make bench           release benchmarks: MIPS, trace costs, RedMulE engine (≈ 1 min; 2.5 min from clean)"
+	@echo "make bench           release benchmarks: MIPS, trace costs, RedMulE engine, against the build before"
+	@echo "                     the cycle model (bench-baseline) (≈ 2 min; 5 min from clean)"
 	@echo "make firmware        cross-compile every firmware program into firmware/build/ (≈ 10 s)"
 	@echo "make build           debug build of pulpsim (≈ 35 s from clean)"
 	@echo "make release         optimised build, .build/release/pulpsim (≈ 1 min from clean)"
@@ -49,7 +58,8 @@ help:
 	@echo "make fuzz            every fuzz target from its corpus, FUZZ_SECONDS (default 30) each (≈ 3.5 min);"
 	@echo "                     make fuzz-elf, fuzz-gdb, fuzz-trace-decode, fuzz-cli-options, fuzz-devices,"
 	@echo "                     fuzz-instructions: one target (docs/robustness.md); make fuzz-seeds regenerates"
-	@echo "                     the seed corpora"
+	@echo "                     the seed corpora; FUZZ_TRACE_CMP=0: edge coverage only (devices: about twice"
+	@echo "                     the executions per second); FUZZ_FLAGS: more libFuzzer flags (-fork=2)"
 	@echo "make fuzz-replay     the instructions target's corpus (seeds and found) on QEMU and pulpsim, compared"
 	@echo "make setup           install the toolchain and Python oracles (apt, pip)"
 	@echo "make clean           remove the build folders and firmware/build"
@@ -68,18 +78,19 @@ firmware:
 
 unit-test: firmware
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build $(if $(FILTER),--filter '$(FILTER)')
+	$(SWIFT) test --skip-build --parallel --num-workers $(JOBS) $(if $(FILTER),--filter '$(FILTER)')
 
 # The Swift tests, and the pulpsim binary they run, built with AddressSanitizer (leaks checked in
 # the test process; Tests/lsan.supp: XCTest's own) or ThreadSanitizer.
 test-asan: firmware
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp $(SWIFT) test --skip-build --sanitize=address \
-		--scratch-path .build-asan $(if $(FILTER),--filter '$(FILTER)')
+		--scratch-path .build-asan --parallel --num-workers $(JOBS) $(if $(FILTER),--filter '$(FILTER)')
 
 test-tsan: firmware
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan $(if $(FILTER),--filter '$(FILTER)')
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --parallel --num-workers $(JOBS) \
+		$(if $(FILTER),--filter '$(FILTER)')
 
 qemu-diff: build
 	python3 Tests/qemudiff/qemudiff.py --count $(QEMU_DIFF_COUNT) --jobs $(JOBS) --pulpsim $(PULPSIM_DEBUG)
@@ -110,10 +121,26 @@ $(PYENV)/.installed: python/pyproject.toml $(wildcard python/pulpsim/*.py)
 	$(PYENV)/bin/python -m pip install -q --no-deps ./python
 	touch $@
 
-bench: release firmware
+bench: release firmware bench-baseline
 	$(SWIFT) build -c release --product pulpsim-engine-bench
-	python3 scripts/bench.py --pulpsim $(PULPSIM_RELEASE)
+	python3 scripts/bench.py --pulpsim $(PULPSIM_RELEASE) $$(test -x $(BASELINE_BIN) && echo --baseline $(BASELINE_BIN))
 	.build/release/pulpsim-engine-bench
+
+# The simulator before the cycle model of the silicon (CPI 1 plus fixed penalties, no TCDM bank
+# conflicts, RedMulE's data moved at its trigger and completion), built from this repository's
+# history into $(BASELINE): `make bench` compares the same workloads against it. (A clone without
+# that commit, a shallow one, benchmarks without it.)
+BASELINE_REV ?= c76fbae
+BASELINE := .build-baseline
+BASELINE_BIN := $(BASELINE)/build/release/pulpsim
+bench-baseline:
+	@if git cat-file -e $(BASELINE_REV)^{commit} 2>/dev/null; then \
+		if [ "$$(cat $(BASELINE)/rev 2>/dev/null)" != "$$(git rev-parse $(BASELINE_REV))" ]; then \
+			rm -rf $(BASELINE)/src && mkdir -p $(BASELINE)/src && \
+			git archive $(BASELINE_REV) | tar -x -C $(BASELINE)/src && git rev-parse $(BASELINE_REV) > $(BASELINE)/rev; \
+		fi; \
+		$(SWIFT) build -c release --product pulpsim --package-path $(BASELINE)/src --scratch-path $(BASELINE)/build; \
+	else echo "bench-baseline: commit $(BASELINE_REV) is not in this clone; benchmarking without the baseline"; fi
 
 demo: release firmware
 	$(PULPSIM_RELEASE) run --stats firmware/build/pulp-cluster/redmule-gemm-vs-sw.elf
@@ -138,7 +165,7 @@ fuzz-$(1): fuzz-build
 	mkdir -p $(FUZZ_WORK)/corpus/$(1) $(FUZZ_WORK)/findings/$(1)
 	SWIFT_BACKTRACE=enable=no $(FUZZ_BUILD)/release/fuzz-$(1) $(FUZZ_WORK)/corpus/$(1) Fuzz/corpus/$(1) \
 		-dict=Fuzz/dict/$(1).dict -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
-		-artifact_prefix=$(FUZZ_WORK)/findings/$(1)/ -print_final_stats=1
+		-artifact_prefix=$(FUZZ_WORK)/findings/$(1)/ -print_final_stats=1 $(FUZZ_FLAGS)
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
 

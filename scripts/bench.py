@@ -28,8 +28,13 @@ untraced run, the median CPU time of all the process's threads (the simulator an
 writing the trace) and the trace size; the text formats also to /dev/null (">null"), which is
 the simulator's own cost without the file system's.
 
+With --baseline, the workloads that take no options also run on another pulpsim binary (`make
+bench-baseline` builds the commit before the cycle model of the silicon: CPI 1 plus fixed
+penalties, no bank conflicts) in the same rounds, and a table compares the simulation times.
+
     python3 scripts/bench.py [--pulpsim .build/release/pulpsim] [--runs 5] [--only intbench]
                              [--no-dma] [--no-trace] [--no-qemu] [--trace-dir /dev/shm]
+                             [--baseline .build-baseline/release/pulpsim]
 """
 import argparse
 import json
@@ -182,6 +187,9 @@ def main():
     ap.add_argument("--no-trace", action="store_true", help="skip the trace cost table")
     ap.add_argument("--no-qemu", action="store_true", help="skip the comparison with QEMU")
     ap.add_argument("--trace-dir", help="where the trace files go (default: a temporary directory)")
+    ap.add_argument("--baseline", help="a pulpsim binary built from an earlier commit (`make bench-baseline` "
+                    "builds the one before the cycle model): the workloads without options run on it too, "
+                    "in the same rounds, and the table compares simulation times")
     args = ap.parse_args()
     print(f"{'workload':<17} {'platform':<13} {'instructions':>13} {'sim s':>8} {'wall s':>8} {'MIPS':>8}  (median of {args.runs})")
     chosen = [w for w in WORKLOADS if not args.only or w[0] in args.only]
@@ -193,6 +201,8 @@ def main():
     sims = {w[0]: [] for w in chosen}
     walls = {w[0]: [] for w in chosen}
     counts = {}
+    baselined = [w for w in chosen if not w[3]] if args.baseline else []
+    baseline_sims = {w[0]: [] for w in baselined}
     for _ in range(args.runs):
         for name, platform, elf, extra in chosen:
             result, wall = run_once(args.pulpsim, platform, elf, extra)
@@ -201,6 +211,12 @@ def main():
             counts[name] = result["instructions"]
             sims[name].append(result["wall_seconds"])
             walls[name].append(wall)
+        for name, platform, elf, _ in baselined:
+            result, _ = run_once(args.baseline, platform, elf, [])
+            if result["instructions"] != counts[name]:
+                sys.exit(f"bench: {name}: the baseline retires {result['instructions']} instructions, "
+                         f"pulpsim {counts[name]}: not the same work")
+            baseline_sims[name].append(result["wall_seconds"])
     median = {}
     for name, platform, _, _ in chosen:
         sim, wall = statistics.median(sims[name]), statistics.median(walls[name])
@@ -232,6 +248,13 @@ def main():
         for on, off in pairs:
             cost = median[on] / median[off] - 1
             print(f"{on:<17} {median[on]:.3f} s vs {median[off]:.3f} s: {100 * cost:+.1f} %")
+    # Against an earlier build (the same ELFs and instructions; each simulator with its own model).
+    if baselined:
+        print(f"\nagainst the baseline {args.baseline}: simulation time, medians of {args.runs}")
+        for name, _, _, _ in baselined:
+            base = statistics.median(baseline_sims[name])
+            print(f"{name:<17} {median[name]:.3f} s vs {base:.3f} s: {100 * (median[name] / base - 1):+.1f} % "
+                  f"({counts[name] / median[name] / 1e6:.1f} vs {counts[name] / base / 1e6:.1f} MIPS)")
     if not args.no_dma:
         dma_bandwidth(args)
     if not args.no_trace:
