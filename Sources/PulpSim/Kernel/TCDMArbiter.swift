@@ -317,29 +317,31 @@ final class TCDMArbiter {
             stamp = 1
         }
         let stamp = self.stamp, occupancy = self.occupancy
-        let spanMask = UInt64(TCDMArbiter.collisionSpan - 1)
+        // A record `(cycle − shift) << 4 | bank` plus `shift << 4` is `cycle << 4 | bank`: its
+        // slot is that masked, and it comes before the limit if it is below `limit << 4`.
+        let slotMask = UInt64(TCDMArbiter.collisionSpan << 4 - 1)
         var limit = end
         var each = scanMask
         while each != 0 {
             let h = each.trailingZeroBitCount
             each &= each &- 1
-            var t = next[h]
+            let t = next[h]
             guard t < limit else { continue }
             let log = logs + h
-            let records = log.pointee.records, tail = log.pointee.tail, shift = log.pointee.shift
+            let records = log.pointee.records, tail = log.pointee.tail, shift = log.pointee.shift << 4
             var head = log.pointee.head
-            var bank = nextBank[h]
+            var access = t << 4 | UInt64(nextBank[h])
+            var bound = limit << 4
             while true {
-                let slot = Int(truncatingIfNeeded: (t & spanMask) << 4) | bank
-                if occupancy[slot] == stamp { limit = t; break }
+                let slot = Int(truncatingIfNeeded: access & slotMask)
+                if occupancy[slot] == stamp { bound = access & ~15; break }
                 occupancy[slot] = stamp
                 head &+= 1
                 if head == tail { break }
-                let record = records[head & TCDMArbiter.mask]
-                t = (record >> 4) &+ shift
-                if t >= limit { break }
-                bank = Int(record & 15)
+                access = records[head & TCDMArbiter.mask] &+ shift
+                if access >= bound { break }
             }
+            limit = bound >> 4
         }
         return limit
     }
