@@ -3,11 +3,20 @@
 
 import Foundation
 
+/// "0x0000abcd": a 32-bit value as eight hex digits (what `String(format: "0x%08x")` gives,
+/// without Foundation's formatter: trap events of a traced run use it).
+func hex08(_ v: UInt32) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = [48, 120]  // "0x"
+    for shift in stride(from: 28, through: 0, by: -4) { text.append(digits[Int(v >> UInt32(shift) & 15)]) }
+    return String(decoding: text, as: UTF8.self)
+}
+
 extension Machine {
     /// "0x80000124 <main+0x10>: lw a0,0(a1)" for the instruction at `pc`.
     public func describeInstruction(at pc: UInt32) -> String {
         let where_ = symbols.describe(pc)
-        let location = String(format: "0x%08x", pc) + (where_.isEmpty ? "" : " <\(where_)>")
+        let location = hex08(pc) + (where_.isEmpty ? "" : " <\(where_)>")
         guard let word = instructionWord(at: pc) else { return "\(location): (not fetchable)" }
         let width = Decoder.isFullLength(word) ? 8 : 4
         let hexWord = String(word, radix: 16)
@@ -194,7 +203,7 @@ extension RunResult {
             "mips": (mips * 100).rounded() / 100,
             "harts": harts.map { h in
                 var entry: [String: Any] = ["hart": h.hart, "mhartid": Int(h.mhartid), "instructions": h.instructions, "cycles": h.cycles,
-                                            "pc": String(format: "0x%08x", h.pc), "state": h.state]
+                                            "pc": hex08(h.pc), "state": h.state]
                 if let stalls = h.stalls { entry["stalls"] = Dictionary(uniqueKeysWithValues: stalls.entries) }
                 return entry
             },
@@ -221,19 +230,19 @@ extension RunResult {
         }
         if case .trapStorm(let t, let count) = reason {
             object["trap"] = ["hart": t.hart, "cause": t.cause.description, "mcause": Int(t.cause.rawValue),
-                              "pc": String(format: "0x%08x", t.pc), "tval": String(format: "0x%08x", t.tval), "storm": Int(count)]
+                              "pc": hex08(t.pc), "tval": hex08(t.tval), "storm": Int(count)]
         }
         if case .unhandledTrap(let t) = reason {
             object["trap"] = ["hart": t.hart, "cause": t.cause.description, "mcause": Int(t.cause.rawValue),
-                              "pc": String(format: "0x%08x", t.pc), "tval": String(format: "0x%08x", t.tval)]
+                              "pc": hex08(t.pc), "tval": hex08(t.tval)]
         }
         if case .unhandledInterrupt(let hart, let mcause, let pc) = reason {
-            object["trap"] = ["hart": hart, "cause": "interrupt", "mcause": Int(mcause), "pc": String(format: "0x%08x", pc)]
+            object["trap"] = ["hart": hart, "cause": "interrupt", "mcause": Int(mcause), "pc": hex08(pc)]
         }
         if case .deadlock(let s) = reason {
-            object["sleeping"] = s.filter { !$0.spinning }.map { ["hart": $0.hart, "pc": String(format: "0x%08x", $0.pc),
+            object["sleeping"] = s.filter { !$0.spinning }.map { ["hart": $0.hart, "pc": hex08($0.pc),
                                                                   "symbol": $0.symbol, "waiting_on": $0.reason] }
-            let spinning = s.filter(\.spinning).map { ["hart": $0.hart, "pc": String(format: "0x%08x", $0.pc),
+            let spinning = s.filter(\.spinning).map { ["hart": $0.hart, "pc": hex08($0.pc),
                                                        "symbol": $0.symbol, "loop": $0.reason] as [String: Any] }
             if !spinning.isEmpty { object["spinning"] = spinning }
         }

@@ -390,7 +390,7 @@ extension Machine {
     /// Takes a synchronous trap at the hart's pc; false when the run ends (no handler).
     func raise(_ hart: Hart, cause: TrapCause, tval: UInt32) -> Bool {
         if tracer != nil {
-            traceEvent(hart: hart.index, source: "trap", message: String(format: "%@ at pc 0x%08x, tval 0x%08x", cause.description, hart.pc, tval))
+            traceEvent(hart: hart.index, source: "trap", message: "\(cause.description) at pc \(hex08(hart.pc)), tval \(hex08(tval))")
         }
         return takeTrap(hart, cause: cause, tval: tval)
     }
