@@ -194,6 +194,9 @@ public func pulpsim_set_option(_ handle: UnsafeMutableRawPointer?, _ name: Unsaf
     case "redmule_errors":
         guard let v = RedMulEErrorPolicy(rawValue: value) else { return bad("error or warn") }
         o.redmuleErrors = v
+    case "redmule_padding":
+        guard let v = RedMulEPaddingCheck(rawValue: value) else { return bad("read, always or off") }
+        o.redmulePadding = v
     case "dma_errors":
         guard let v = DMAErrorPolicy(rawValue: value) else { return bad("error or warn") }
         o.dmaErrors = v

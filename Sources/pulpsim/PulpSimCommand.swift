@@ -30,6 +30,7 @@ struct PulpSimCommand: ParsableCommand {
 
 extension PlatformKind: ExpressibleByArgument {}
 extension RedMulEErrorPolicy: ExpressibleByArgument {}
+extension RedMulEPaddingCheck: ExpressibleByArgument {}
 extension DMAErrorPolicy: ExpressibleByArgument {}
 extension DMAFrontEndKind: ExpressibleByArgument {}
 extension TraceFormat: ExpressibleByArgument {}
@@ -99,6 +100,9 @@ struct Run: ParsableCommand {
 
     @Option(help: "RedMulE misprogramming the RTL cannot survive: 'error' stops the run (exit 122), 'warn' reports it and computes the job as intended.")
     var redmuleErrors: RedMulEErrorPolicy = .error
+
+    @Option(help: "Z rows a RedMulE job with M not a multiple of 12 overwrites past row M: 'read' warns when a core, a DMA transfer or a later job reads one before anything writes it (default), 'always' at the first such job, 'off' never.")
+    var redmulePadding: RedMulEPaddingCheck = .read
 
     @Option(help: "Programming model of the cluster DMA (pulp-cluster): 'mchan' (MCHAN v7, the default) or 'idma' (iDMA with the two-stream reg32_3d front end, as the open runtime's pulp_cluster driver programs it).")
     var dma: DMAFrontEndKind = .mchan
@@ -240,6 +244,7 @@ struct Run: ParsableCommand {
         options.maxCycles = try Run.parseCount(maxCycles, "--max-cycles")
         options.timeout = timeout
         options.redmuleErrors = redmuleErrors
+        options.redmulePadding = redmulePadding
         options.dmaErrors = dmaErrors
         options.platform.dma = dma
         options.stdoutPrefix = stdoutPrefix

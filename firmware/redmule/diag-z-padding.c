@@ -5,9 +5,10 @@
  * (redmule_z_size).
  *
  * Job 1: GEMM Float16 20 x 32 x 32 (rows 20..23 overwritten); job 2: GEMM Float8 30 x 16 x 16
- * (rows 30..35). The warning is printed once per run, so only for job 1.
+ * (rows 30..35). The program reads those rows to check them, before anything writes them:
+ * pulpsim warns at that read, once per job (--redmule-padding=always: once, at job 1).
  *
- * pulpsim: one warning, the run goes on. Exit 0 if both results match the reference, the
+ * pulpsim: two warnings, the run goes on. Exit 0 if both results match the reference, the
  * padding rows hold 0xFF and the bytes after them are unchanged; for job j: 10*j + 1 result
  * differs, 10*j + 2 a padding byte is not 0xFF, 10*j + 3 bytes after the padding rows changed.
  */

@@ -10,7 +10,7 @@
 #
 # Both are part of `make all` when pulp-cluster is among the selected platforms.
 
-REDMULE_EXAMPLES := gemm-fp16 gemm-fp8 gemm-ops gemm-tiled gemm-concurrent gemm-vs-sw gemm-xif contention dataflow \
+REDMULE_EXAMPLES := gemm-fp16 gemm-fp8 gemm-ops gemm-tiled gemm-concurrent gemm-vs-sw gemm-xif contention dataflow padding \
                     timing registers
 # A job whose shape and operands the host writes before running (python/tests/test_redmule.py).
 REDMULE_EXAMPLES += host-gemm

@@ -511,6 +511,7 @@ final class DMAEngine {
             default: bytes.initializeMemory(as: UInt8.self, repeating: 0)
             }
             if r.destination.kind == .memory { _ = port(r.destination).write(to, UnsafeRawBufferPointer(bytes), hart: r.hart) }
+            if let padding, padding.active { notePadding(r, from: from, to: to, count: n) }
             position += UInt64(n)
         }
         let moved = end - t.landed
@@ -521,6 +522,19 @@ final class DMAEngine {
     }
 
     private func port(_ side: DMAPattern) -> MemoryPort { side.space == .tcdm ? tcdmPort : externalPort }
+
+    /// RedMulE's Z padding rows watched until read (RedMulE/RedMulEPadding.swift): a transfer's
+    /// TCDM reads of them are reported, its TCDM writes end their watch.
+    var padding: RedMulEPadding?
+
+    private func notePadding(_ r: DMARequest, from: UInt32, to: UInt32, count: Int) {
+        guard let padding else { return }
+        if r.source.kind == .memory && r.source.space == .tcdm, let (region, byte) = padding.read(from, count: count) {
+            context.report(.warning, String(format: "%@: DMA transfer %d reads byte 0x%08x, in a padding row that RedMulE %@ stored by cycle %llu and nothing has written since: it holds stale data (pulpsim: 0xFF)",
+                                            context.describeHart(r.hart), r.id, byte, region.summary, region.cycle))
+        }
+        if r.destination.kind == .memory && r.destination.space == .tcdm { padding.wrote(to, count: count) }
+    }
 
     // MARK: The TCDM ports in the interconnect
 

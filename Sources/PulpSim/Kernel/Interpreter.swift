@@ -107,10 +107,27 @@ enum NoCount: CountMode { @inline(__always) static var on: Bool { false } }
 enum CountEvents: CountMode { @inline(__always) static var on: Bool { true } }
 
 /// Whether a specialisation of the interpreter loop can log TCDM accesses for the arbiter
-/// (Kernel/TCDMArbiter.swift). The plain loop cannot: it then does no logging work at all.
-protocol LogMode { static var on: Bool { get } }
-enum NoLog: LogMode { @inline(__always) static var on: Bool { false } }
-enum LogTCDM: LogMode { @inline(__always) static var on: Bool { true } }
+/// (Kernel/TCDMArbiter.swift), and whether it sends the accesses in the interpreter's read
+/// watch (`Interpreter.readWatch`) to the slow path. The plain loop does neither: it then does
+/// no logging or watching work at all; the plain loop of a hart whose TCDM accesses are logged
+/// (`LogOnly`) does not watch, the others (traces, counters, the plain loop while a watch is
+/// set) do both.
+protocol LogMode {
+    static var on: Bool { get }
+    static var watches: Bool { get }
+}
+enum NoLog: LogMode {
+    @inline(__always) static var on: Bool { false }
+    @inline(__always) static var watches: Bool { false }
+}
+enum LogOnly: LogMode {
+    @inline(__always) static var on: Bool { true }
+    @inline(__always) static var watches: Bool { false }
+}
+enum LogTCDM: LogMode {
+    @inline(__always) static var on: Bool { true }
+    @inline(__always) static var watches: Bool { true }
+}
 
 /// One instruction retired on the fast path while tracing: with its decoded form, enough to
 /// rebuild its trace line.
@@ -144,6 +161,11 @@ struct Execution {
     /// Stores into [watchStart, watchStart + watchSpan - 3) take the slow path (HTIF `tohost`).
     let watchStart: UInt32
     let watchSpan: UInt32
+    /// Loads and stores whose address, its top four bits cleared, is in [readWatchStart,
+    /// readWatchStart + readWatchSpan) take the slow path (`Interpreter.readWatch`; span 0:
+    /// none, and always so in the specialisations that do not watch).
+    let readWatchStart: UInt32
+    let readWatchSpan: UInt32
     var pc: UInt32
     var stalls: UInt64 = 0
     /// Where the last jump, taken branch or trap landed (`HartCore.jumpedTo`): a `jalr` there was
@@ -211,9 +233,15 @@ struct Execution {
         let segment = segments[Int(address >> 20)]
         let offset = address & 0xFFFFF
         guard offset &+ size <= segment.limit else { return nil }
+        if _slowPath(readWatchSpan != 0) && watched(address) { return nil }
         if _slowPath(logRecords != nil) && segment.tcdm != 0 { logAccess(address, size) }
         stalls &+= UInt64(segment.latency)
         return segment.base.unsafelyUnwrapped + Int(offset)
+    }
+
+    /// The access goes to the slow path, which sees every access to the watched bytes.
+    @inline(__always) func watched(_ address: UInt32) -> Bool {
+        ((address & Interpreter.readWatchMask) &- readWatchStart) < readWatchSpan
     }
 
     /// Logs a TCDM access for the arbiter at the instruction's cycle with the stalls so far:
@@ -235,6 +263,7 @@ struct Execution {
         guard offset &+ size <= segment.limit,
               (codePages[Int(address >> 12)] | codePages[Int((address &+ size &- 1) >> 12)]) == 0,
               (address &+ 3) &- watchStart >= watchSpan else { return nil }
+        if _slowPath(readWatchSpan != 0) && watched(address) { return nil }
         if _slowPath(logRecords != nil) && segment.tcdm != 0 { logAccess(address, size) }
         stalls &+= UInt64(segment.latency)
         return segment.base.unsafelyUnwrapped + Int(offset)
@@ -324,6 +353,13 @@ final class Interpreter {
     let captured: UnsafeMutablePointer<CapturedInstruction>
 
     static let breakpointMarker: UInt8 = 0xFE
+    /// Accesses the slow path must see (RedMulE's Z padding rows not written since, RedMulE/
+    /// RedMulEPadding.swift): their addresses with the top four bits cleared (so that the TCDM's
+    /// aliases 0x1000_0000 and 0x0000_0000 fall together), from `start`, `span` bytes; span 0:
+    /// none. The loop reads it when a hart's turn starts; an access it sends to the slow path
+    /// for nothing (another memory at the same low address bits) is merely slower.
+    @exclusivity(unchecked) var readWatch: (start: UInt32, span: UInt32) = (0, 0)
+    static let readWatchMask: UInt32 = 0x0FFF_FFFF
     static let traceTriggerMarker: UInt8 = 0xFD
 
     /// The TCDM, if the platform has one.
@@ -580,6 +616,7 @@ final class Interpreter {
     @inline(__always)
     func execute(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>? = nil) -> QuantumEnd {
         if _slowPath(hart.core.pointee.countsEvents) { return executeCounting(hart, budget: budget, log: log) }
+        if _slowPath(readWatch.span != 0) { return executePlainWatching(hart, budget: budget, log: log) }
         if let log { return executePlainLogging(hart, budget: budget, log: log) }
         return executePlain(hart, budget: budget)
     }
@@ -599,6 +636,12 @@ final class Interpreter {
 
     @inline(never)
     func executePlainLogging(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>) -> QuantumEnd {
+        executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogOnly.self, into: nil, log: log)
+    }
+
+    /// The plain loop while a read watch is set: the watched accesses go to the slow path.
+    @inline(never)
+    func executePlainWatching(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
         executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogTCDM.self, into: nil, log: log)
     }
 
@@ -661,6 +704,7 @@ final class Interpreter {
         let cache = self.cache, cacheMask = self.cacheMask
         var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments(for: hart.index), codePages: codePages,
                           cost: tables.cost, slowPath: tables.slowPath, decoded: cache, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
+                          readWatchStart: L.watches ? readWatch.start : 0, readWatchSpan: L.watches ? readWatch.span : 0,
                           pc: core.pointee.pc, jumpedTo: core.pointee.jumpedTo, budget: budget, remaining: budget,
                           logRecords: L.on ? log?.pointee.records : nil, logTail: L.on ? log?.pointee.tail ?? 0 : 0,
                           logCycle: L.on ? core.pointee.cycle &+ UInt64(budget) &- (log?.pointee.shift ?? 0) : 0)

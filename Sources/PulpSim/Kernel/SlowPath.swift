@@ -19,7 +19,7 @@ protocol HartEnvironment: AnyObject {
     /// An instruction for the coprocessor (XIF); false if none takes it (illegal instruction).
     func offload(_ request: OffloadRequest, hart: Hart) -> Bool
     /// `hart` accessed the TCDM (RAM or a test-and-set view) at its cycle on the slow path.
-    func noteTCDMAccess(_ hart: Hart, address: UInt32, size: Int)
+    func noteTCDMAccess(_ hart: Hart, address: UInt32, size: Int, write: Bool)
 }
 
 /// One instruction on the slow path: the hart, its decoded form and descriptor.
@@ -94,7 +94,7 @@ struct SlowStep {
         }
         if access.addressing == .postIncrement { hart.x[Int(d.rs1)] = address &+ UInt32(bitPattern: d.imm) }
         let tcdm = interpreter.isTCDM(physical)
-        if tcdm { environment.noteTCDMAccess(hart, address: physical, size: size) }
+        if tcdm { environment.noteTCDMAccess(hart, address: physical, size: size, write: access.kind == .store) }
         // An access across a word boundary costs a second bus transaction.
         return retire(UInt64(misalignedCycles(address, UInt32(size))),
                       external: hart.core.pointee.countsEvents && !tcdm,

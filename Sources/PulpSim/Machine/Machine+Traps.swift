@@ -24,7 +24,16 @@ extension Machine: HartEnvironment {
 
     /// A TCDM access of the slow path (Xpulp loads and stores, the test-and-set views, ...) goes
     /// to the arbiter like the fast path's, while other cores run.
-    func noteTCDMAccess(_ hart: Hart, address: UInt32, size: Int) {
+    func noteTCDMAccess(_ hart: Hart, address: UInt32, size: Int, write: Bool) {
+        if let redmule = parts.redmule, redmule.padding.active {
+            // (The interpreter sends the accesses near watched padding rows here.)
+            if write {
+                redmule.padding.wrote(address, count: size)
+            } else if let (region, byte) = redmule.padding.read(address, count: size) {
+                redmule.report(.warning, String(format: "%@: loads byte 0x%08x, in a padding row that %@ stored by cycle %llu and nothing has written since: it holds stale data (pulpsim: 0xFF)",
+                                                describeHart(hart.index), byte, region.summary, region.cycle))
+            }
+        }
         guard slowPathShared, let log = tcdmLog(hart, shared: true) else { return }
         appendTCDMAccess(log, address, UInt32(size), cycle: hart.cycle)
     }

@@ -25,6 +25,9 @@ public struct MachineOptions: Sendable {
     public var redmuleErrors: RedMulEErrorPolicy = .error
     /// Whether DMA misprogramming stops the run (`warn`: the transfer is dropped).
     public var dmaErrors: DMAErrorPolicy = .error
+    /// When RedMulE's Z padding rows (M mod 12 ≠ 0) are reported: when read before written
+    /// (`read`), at the first such job (`always`) or never (RedMulE/RedMulEPadding.swift).
+    public var redmulePadding: RedMulEPaddingCheck = .read
     /// Print device (RedMulE, DMA) warnings and errors on stderr as they happen.
     public var printDiagnostics = false
     /// Count every hart's stall cycles by cause (`RunResult` hart summaries, `--stats`); the
@@ -204,6 +207,14 @@ public final class Machine {
             ? TCDMArbiter(cores: p.harts, dma: parts.dma != nil, cores: scheduler.cores) : nil
         if let arbiter, let dma = parts.dma { dma.engine.attach(arbiter: arbiter) }
         if let arbiter, let redmule = parts.redmule { redmule.attach(arbiter: arbiter) }
+        // Padding rows watched until read: the interpreter sends the accesses near them to its
+        // slow path, and the DMA reports its TCDM reads and writes.
+        if let redmule = parts.redmule {
+            redmule.paddingCheck = options.redmulePadding
+            // (Weak: the interpreter holds the bus, which holds RedMulE and so this closure.)
+            redmule.padding.onChange = { [weak interpreter] in interpreter?.readWatch = ($0, $1) }
+            if let dma = parts.dma { dma.engine.padding = redmule.padding }
+        }
         // Reset state (mstatus.MPP = 3, ...) from the start; loading an ELF resets them again.
         for h in harts { h.reset(pc: 0) }
     }
@@ -240,6 +251,8 @@ public final class Machine {
         self.image = image
         symbols = SymbolTable(image.symbols)
         interpreter.flushDecodeCache()
+        // (A new program: no padding rows of an earlier one are watched.)
+        parts.redmule?.padding.clear()
         // HTIF, when the ELF has tohost (docs/platform.md §6).
         if let symbol = symbols.symbol(named: "tohost"), bus.hostPointer(symbol.address, count: 4) != nil {
             let narrow = symbol.size == 4 || bus.hostPointer(symbol.address, count: 8) == nil
@@ -372,7 +385,10 @@ public final class Machine {
     public func readMemory(_ address: UInt32, count: Int) -> [UInt8]? { bus.readBytes(address, count: count) }
     @discardableResult public func writeMemory(_ address: UInt32, _ bytes: [UInt8]) -> Bool {
         let ok = bus.writeBytes(address, bytes)
-        if ok { interpreter.noteWrite(address, size: bytes.count) }
+        if ok {
+            interpreter.noteWrite(address, size: bytes.count)
+            if let padding = parts.redmule?.padding, padding.active, interpreter.isTCDM(address) { padding.wrote(address, count: bytes.count) }
+        }
         return ok
     }
     public func readWord(_ address: UInt32) -> UInt32? { bus.read32(address) }

@@ -64,6 +64,10 @@ public final class RedMulE: Device {
     var finishedCount: UInt32 = 0
     var softClearSinceLastJob = true
     var warnedOverwrite = false
+    /// The Z padding rows of jobs with M mod 12 ≠ 0, watched until read (`--redmule-padding`,
+    /// RedMulE/RedMulEPadding.swift).
+    var paddingCheck: RedMulEPaddingCheck = .read
+    let padding = RedMulEPadding()
 
     struct RunningJob {
         let context: Int
@@ -370,7 +374,7 @@ public final class RedMulE: Device {
                 errors.append(String(format: "%@ bytes 0x%08llx-0x%08llx lie outside TCDM", what, range.lowerBound, range.upperBound - 1))
             }
             if zOverlapsInputs(p) { errors.append("Z overlaps X or W: the result would depend on timing") }
-            if shape.m % 12 != 0 && !warnedOverwrite {
+            if shape.m % 12 != 0 && paddingCheck == .always && !warnedOverwrite {
                 warnedOverwrite = true
                 warnings.append(String(format: "M = %d is not a multiple of 12: rows %d..%d of Z (0x%08llx-0x%08llx) are overwritten with stale data (pulpsim writes 0xFF); leave room for them",
                                        shape.m, shape.m, shape.paddedRows - 1, p.zPadding.lowerBound, p.zPadding.upperBound - 1))
@@ -409,6 +413,21 @@ public final class RedMulE: Device {
             return
         }
         startJob(pending)
+    }
+
+    /// A job starting reads, as X, W or Y, padding rows an earlier job stored and nothing has
+    /// written since: the warning of `--redmule-padding=read`.
+    func checkOperands(_ plan: MemoryPlan, operation: RedMulEOperation, job: UInt32, hart: Int) {
+        guard padding.active else { return }
+        let s = plan.shape
+        var operands = [("X", plan.x, s.m * 2 * s.n), ("W", plan.w, s.n * 2 * s.k)]
+        if operation != .matmul { operands.append(("Y", plan.z, s.m * 2 * s.k)) }
+        for (name, base, bytes) in operands {
+            guard let (region, address) = padding.read(base, count: bytes) else { continue }
+            report(.warning, String(format: "%@: job %d reads byte 0x%08x as %@ (row %d), a padding row that %@ stored by cycle %llu and nothing has written since: it holds stale data (pulpsim: 0xFF)",
+                                    describeHart(hart), job, address, name, Int(address &- base) / (name == "X" ? 2 * s.n : 2 * s.k),
+                                    region.summary, region.cycle))
+        }
     }
 
     /// A triggered job waiting to start.
@@ -463,7 +482,13 @@ public final class RedMulE: Device {
         let cfg = RedMulETilerConfig(m: shape.m, n: shape.n, k: shape.k, loadsY: operation != .matmul, x: plan.x, w: plan.w, z: plan.z)
         let hci = hciControl()
         let maxStall = Int(hci & 0xFF), inverted = hci & (1 << 8) != 0
+        checkOperands(plan, operation: operation, job: id, hart: hart)
         flow = RedMulEDataFlow(plan: plan, operation: operation, format: format, frozen: zOverlapsInputs(plan), port: port)
+        if paddingCheck == .read {
+            flow!.padding = padding
+            flow!.job = id
+            flow!.cycle = { [unowned self] in self.context.now }
+        }
         let codes = completes ? requestCodes(shape, matmul: operation == .matmul) : []
         var followsCodes = true
         if contended, let arbiter, inverted && maxStall == 0 {

@@ -28,6 +28,11 @@ struct RedMulEDataFlow {
     private var tileBytes = [UInt8](repeating: 0, count: 12 * 32)
     /// Z row chunks stored, of `12·⌈M/12⌉·⌈K/16⌉`.
     private(set) var stores = 0
+    /// With `--redmule-padding=read`: where the job's padding rows (past M) are watched, the
+    /// job's number, and the cycle now.
+    var padding: RedMulEPadding?
+    var job: UInt32 = 0
+    var cycle: () -> UInt64 = { 0 }
     var storesDue: Int { plan.shape.paddedRows * plan.shape.columnTiles }
 
     init(plan: MemoryPlan, operation: RedMulEOperation, format: RedMulEFormat, frozen: Bool, port: MemoryPort) {
@@ -99,9 +104,17 @@ struct RedMulEDataFlow {
         guard row < s.paddedRows else { return }
         let end = min(offset + 32, (row + 1) * rowBytes)
         stores += 1
+        padding?.wrote(plan.z &+ UInt32(offset), count: end - offset)
         if row >= s.m {
             let stale = [UInt8](repeating: 0xFF, count: end - offset)
             stale.withUnsafeBytes { _ = port.write(plan.z &+ UInt32(offset), $0, hart: hart) }
+            if let padding {
+                let rows = plan.zPadding, plan = self.plan, job = self.job
+                padding.stored(job: job, summary: String(format: "job %d (M = %d is not a multiple of 12: rows %d..%d of Z, 0x%08llx-0x%08llx)",
+                                                         job, s.m, s.m, s.paddedRows - 1, rows.lowerBound, rows.upperBound - 1),
+                               region: UInt32(truncatingIfNeeded: rows.lowerBound), regionCount: Int(rows.count),
+                               address: plan.z &+ UInt32(offset), count: end - offset, cycle: cycle())
+            }
             return
         }
         if tile.row != row / 12 || tile.column != column { computeTile(row: row / 12, column: column) }

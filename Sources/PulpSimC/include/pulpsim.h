@@ -90,6 +90,8 @@ void pulpsim_destroy(pulpsim_machine *m);
  *   stdout_prefix      "[hart N] " before each output line
  *   print_diagnostics  RedMulE and DMA warnings on stderr
  *   redmule_errors     "error" (misprogramming stops the run; default) or "warn"
+ *   redmule_padding    "read" (default), "always" or "off": when RedMulE's Z padding rows are
+ *                      reported (docs/platform.md §7.4)
  *   dma_errors         "error" or "warn"
  *   dma                the cluster DMA's programming model: "mchan" or "idma"
  * Booleans: 1/0, true/false, yes/no, on/off. Returns PULPSIM_OK or an error. */

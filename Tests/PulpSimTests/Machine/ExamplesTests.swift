@@ -143,6 +143,43 @@ final class ExamplesTests: XCTestCase {
         ("minmax-padding", 0, 0, "N mod 4"),
     ]
 
+    /// firmware/redmule/padding.c: the Z rows past M that jobs with M mod 12 ≠ 0 overwrite are
+    /// reported when something reads them before anything writes them — a DMA transfer (job B)
+    /// and a later job reading them as X (job D) — and not when nothing reads them (A) or the
+    /// core writes them first (E); the same under every scheduling and with a trace. `always`
+    /// warns once, at the first such job; `off` never. The gemm-vs-sw demo, which leaves room
+    /// for its rows and never reads them, stays silent.
+    func testRedMulEPaddingRowsAreReportedWhenRead() throws {
+        func warnings(_ r: (status: Int32, stdout: String, stderr: String)) -> [String] {
+            r.stderr.split(separator: "\n").map(String.init).filter { $0.contains("warning") }
+        }
+        for extra in [[], ["--no-tcdm-contention"], ["--quantum", "1"], ["--trace-file", "/dev/null", "--trace-format", "binary"],
+                      ["--redmule-padding", "read", "--trace-file", "/dev/null", "--trace-format", "spike"]] {
+            let r = try run("redmule-padding", ["--quiet"] + extra)
+            XCTAssertEqual(r.status, 0, "\(extra): \(r.stdout) \(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("redmule-padding: PASS"), r.stdout)
+            let w = warnings(r)
+            XCTAssertEqual(w.count, 2, "\(extra): \(w)")
+            XCTAssertTrue(w.first?.contains("DMA transfer") == true && w.first?.contains("reads byte 0x") == true, "\(extra): \(w)")
+            XCTAssertTrue(w.last?.contains("as X (row 0), a padding row that job") == true, "\(extra): \(w)")
+            XCTAssertTrue(w.allSatisfy { $0.contains("M = 20 is not a multiple of 12: rows 20..23 of Z") && $0.contains("hart 0 at pc 0x") }, "\(w)")
+            // The warnings come where the program reads: after B's results, before D's.
+            let b = r.stderr.range(of: "DMA transfer")!, d = r.stderr.range(of: "as X")!
+            XCTAssertLessThan(b.lowerBound, d.lowerBound)
+        }
+        let always = try run("redmule-padding", ["--quiet", "--redmule-padding", "always"])
+        XCTAssertEqual(always.status, 0, always.stderr)
+        XCTAssertEqual(warnings(always).count, 1, always.stderr)
+        XCTAssertTrue(always.stderr.contains("M = 20 is not a multiple of 12: rows 20..23 of Z"), always.stderr)
+        let off = try run("redmule-padding", ["--quiet", "--redmule-padding", "off"])
+        XCTAssertEqual(off.status, 0, off.stderr)
+        XCTAssertEqual(warnings(off), [])
+        let demo = try run("redmule-gemm-vs-sw", ["--quiet"])
+        XCTAssertEqual(demo.status, 0, demo.stderr)
+        XCTAssertEqual(warnings(demo), [], "the demo leaves room for its padding rows and never reads them")
+        XCTAssertEqual(warnings(try run("redmule-gemm-vs-sw", ["--quiet", "--redmule-padding", "always"])).count, 1)
+    }
+
     func testEveryDiagnostic() throws {
         for (name, strict, lenient, text) in Self.diagnostics {
             let r = try run("redmule-diag-\(name)", ["--history", "0"])
