@@ -44,6 +44,9 @@ final class RedMulEPadding {
         let cycle: UInt64
     }
     private(set) var regions: [Region] = []
+    /// The most jobs whose rows are watched at once: past it the oldest job's watch ends (a
+    /// long run of jobs that each leave rows on memory nobody reads keeps the watch small).
+    static let regionLimit = 64
     /// Told the span of addresses the watched bytes lie in (masked start, byte count; 0: none).
     var onChange: ((UInt32, UInt32) -> Void)?
     var active: Bool { !regions.isEmpty }
@@ -56,6 +59,7 @@ final class RedMulEPadding {
         let base = Self.masked(start)
         var index = regions.firstIndex { $0.job == job && $0.start == base }
         if index == nil {
+            if regions.count >= Self.regionLimit { regions.removeFirst() }
             regions.append(Region(job: job, summary: summary(), start: base, count: regionCount,
                                   live: [UInt64](repeating: 0, count: (regionCount + 63) / 64), cycle: cycle))
             index = regions.count - 1

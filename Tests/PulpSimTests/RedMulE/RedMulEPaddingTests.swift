@@ -43,4 +43,15 @@ final class RedMulEPaddingTests: XCTestCase {
         XCTAssertEqual(p.read(0x1000_03FE, count: 4)?.region.job, 3)
         XCTAssertFalse(p.active)
     }
+
+    func testTheOldestJobsWatchEndsPastTheLimit() {
+        let p = RedMulEPadding()
+        for job in 0...UInt32(RedMulEPadding.regionLimit) {
+            let start = 0x1000_0000 + job * 64
+            p.stored(job: job, summary: "job \(job)", region: start, regionCount: 32, address: start, count: 32, cycle: UInt64(job))
+        }
+        XCTAssertEqual(p.regions.count, RedMulEPadding.regionLimit)
+        XCTAssertNil(p.read(0x1000_0000, count: 4))
+        XCTAssertEqual(p.read(0x1000_0040, count: 4)?.region.job, 1)
+    }
 }
