@@ -458,7 +458,7 @@ final class Interpreter {
     /// (stores by the slow path, devices and the debugger).
     @inline(__always) func noteWrite(_ address: UInt32, size: Int) {
         guard size > 0 && (size >= 4096 || touchesCode(address, size: UInt32(size))) else { return }
-        for view in bus.views(of: address) { invalidate(view, size: size) }
+        bus.forEachView(of: address) { invalidate($0, size: size) }
     }
 
     /// The decoded instruction at `pc` from the cache, decoding it on a miss; nil if it cannot
@@ -483,10 +483,11 @@ final class Interpreter {
         // A load's hazard cycles come from the two instructions after it, a jalr's from the one
         // before it; they count as code too (a store to them drops the entry: `invalidate`).
         let isLoad = tables.loadDestination[Int(d.operation.rawValue)] != 0
-        for view in bus.views(of: pc) {  // a store through any view of this memory drops it
+        let codePages = self.codePages, jalr = d.operation == .jalr
+        bus.forEachView(of: pc) { view in  // a store through any view of this memory drops it
             codePages[Int(view >> 12)] = 1
             codePages[Int((view &+ (isLoad ? Interpreter.lookAhead : 3)) >> 12)] = 1
-            if d.operation == .jalr { codePages[Int((view &- 4) >> 12)] = 1 }  // (its predecessor)
+            if jalr { codePages[Int((view &- 4) >> 12)] = 1 }  // (its predecessor)
         }
         decodedSinceFlush = true
         if isLoad {

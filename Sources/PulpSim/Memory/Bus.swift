@@ -168,16 +168,23 @@ public final class Bus {
     /// Every address at which the RAM byte at `address` is seen (itself first; just `address`
     /// if it is not RAM): the TCDM and its alias, for instance.
     func views(of address: UInt32) -> [UInt32] {
-        guard let r = region(containing: address), case .ram(let ram, let offset) = r.kind else { return [address] }
+        var views: [UInt32] = []
+        forEachView(of: address) { views.append($0) }
+        return views
+    }
+
+    /// `body` for each address of `views(of:)`, `address` first, without building the list (the
+    /// decoder asks for every instruction it decodes).
+    @inline(__always) func forEachView(of address: UInt32, _ body: (UInt32) -> Void) {
+        body(address)
+        guard let r = region(containing: address), case .ram(let ram, let offset) = r.kind else { return }
         let at = offset + Int(address - r.start)
-        var views = [address]
         for other in regions where other.start != r.start {
             guard case .ram(let o, let otherOffset) = other.kind, o === ram,
                   at >= otherOffset, at - otherOffset < Int(other.size) else { continue }
-            views.append(other.start + UInt32(at - otherOffset))
+            body(other.start + UInt32(at - otherOffset))
         }
-        if let alias = privateAlias, address &- alias.target < alias.size { views.append(address &- alias.target) }
-        return views
+        if let alias = privateAlias, address &- alias.target < alias.size { body(address &- alias.target) }
     }
 
     /// Host pointer for `count` bytes of RAM at `address`, or nil if not entirely in one RAM region.
