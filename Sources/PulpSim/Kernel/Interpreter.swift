@@ -353,6 +353,7 @@ final class Interpreter {
     let captured: UnsafeMutablePointer<CapturedInstruction>
 
     static let breakpointMarker: UInt8 = 0xFE
+    static let traceTriggerMarker: UInt8 = 0xFD
     /// Accesses the slow path must see (RedMulE's Z padding rows not written since, RedMulE/
     /// RedMulEPadding.swift): their addresses with the top four bits cleared (so that the TCDM's
     /// aliases 0x1000_0000 and 0x0000_0000 fall together), from `start`, `span` bytes; span 0:
@@ -360,7 +361,6 @@ final class Interpreter {
     /// for nothing (another memory at the same low address bits) is merely slower.
     @exclusivity(unchecked) var readWatch: (start: UInt32, span: UInt32) = (0, 0)
     static let readWatchMask: UInt32 = 0x0FFF_FFFF
-    static let traceTriggerMarker: UInt8 = 0xFD
 
     /// The TCDM, if the platform has one.
     private(set) var tcdm: TCDM?
