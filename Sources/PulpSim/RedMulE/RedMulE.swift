@@ -68,6 +68,8 @@ public final class RedMulE: Device {
     /// RedMulE/RedMulEPadding.swift).
     var paddingCheck: RedMulEPaddingCheck = .read
     let padding = RedMulEPadding()
+    /// Jobs started with a data flow, for telling their padding rows apart.
+    var jobsStarted: UInt64 = 0
 
     struct RunningJob {
         let context: Int
@@ -487,6 +489,8 @@ public final class RedMulE: Device {
         if paddingCheck == .read {
             flow!.padding = padding
             flow!.job = id
+            jobsStarted &+= 1
+            flow!.serial = jobsStarted
             flow!.cycle = { [unowned self] in self.context.now }
         }
         let codes = completes ? requestCodes(shape, matmul: operation == .matmul) : []

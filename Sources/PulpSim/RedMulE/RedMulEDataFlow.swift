@@ -32,6 +32,8 @@ struct RedMulEDataFlow {
     /// job's number, and the cycle now.
     var padding: RedMulEPadding?
     var job: UInt32 = 0
+    /// The job's serial number in the run (the RTL's job ids repeat).
+    var serial: UInt64 = 0
     var cycle: () -> UInt64 = { 0 }
     var storesDue: Int { plan.shape.paddedRows * plan.shape.columnTiles }
 
@@ -110,7 +112,7 @@ struct RedMulEDataFlow {
             stale.withUnsafeBytes { _ = port.write(plan.z &+ UInt32(offset), $0, hart: hart) }
             if let padding {
                 let rows = plan.zPadding, plan = self.plan, job = self.job
-                padding.stored(job: job, summary: String(format: "job %d (M = %d is not a multiple of 12: rows %d..%d of Z, 0x%08llx-0x%08llx)",
+                padding.stored(job: serial, summary: String(format: "job %d (M = %d is not a multiple of 12: rows %d..%d of Z, 0x%08llx-0x%08llx)",
                                                          job, s.m, s.m, s.paddedRows - 1, rows.lowerBound, rows.upperBound - 1),
                                region: UInt32(truncatingIfNeeded: rows.lowerBound), regionCount: Int(rows.count),
                                address: plan.z &+ UInt32(offset), count: end - offset, cycle: cycle())

@@ -32,7 +32,8 @@ public enum RedMulEPaddingCheck: String, Sendable, CaseIterable {
 final class RedMulEPadding {
     /// One job's padding rows: the bytes stored and not written since.
     struct Region {
-        let job: UInt32
+        /// The job's serial number (`stored`).
+        let job: UInt64
         /// "job 3 (M = 64 is not a multiple of 12: rows 64..71 of Z, 0x10008000-0x100087ff)".
         let summary: String
         let start: UInt32
@@ -53,11 +54,16 @@ final class RedMulEPadding {
 
     static func masked(_ address: UInt32) -> UInt32 { address & Interpreter.readWatchMask }
 
-    /// The job stored `count` padding bytes from `address`: they are watched from now on.
-    func stored(job: UInt32, summary: @autoclosure () -> String, region start: UInt32, regionCount: Int,
+    /// The job stored `count` padding bytes from `address` (in its padding rows, `regionCount`
+    /// bytes from `start`): they are watched from now on. `job` tells jobs apart (a serial number:
+    /// the RTL's job ids repeat).
+    func stored(job: UInt64, summary: @autoclosure () -> String, region start: UInt32, regionCount: Int,
                 address: UInt32, count: Int, cycle: UInt64) {
         let base = Self.masked(start)
-        var index = regions.firstIndex { $0.job == job && $0.start == base }
+        let lo = max(UInt64(Self.masked(address)), UInt64(base))
+        let hi = min(UInt64(Self.masked(address)) + UInt64(max(count, 0)), UInt64(base) + UInt64(max(regionCount, 0)))
+        guard lo < hi else { return }
+        var index = regions.firstIndex { $0.job == job && $0.start == base && $0.count == regionCount }
         if index == nil {
             if regions.count >= Self.regionLimit { regions.removeFirst() }
             regions.append(Region(job: job, summary: summary(), start: base, count: regionCount,
@@ -65,8 +71,7 @@ final class RedMulEPadding {
             index = regions.count - 1
         }
         let i = index!
-        let first = Int(Self.masked(address) &- base)
-        for b in max(0, first)..<min(regions[i].count, first + count) where regions[i].live[b >> 6] & (1 << UInt64(b & 63)) == 0 {
+        for b in Int(lo - UInt64(base))..<Int(hi - UInt64(base)) where regions[i].live[b >> 6] & (1 << UInt64(b & 63)) == 0 {
             regions[i].live[b >> 6] |= 1 << UInt64(b & 63)
             regions[i].liveCount += 1
         }

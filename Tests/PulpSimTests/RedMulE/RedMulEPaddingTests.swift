@@ -48,10 +48,24 @@ final class RedMulEPaddingTests: XCTestCase {
         let p = RedMulEPadding()
         for job in 0...UInt32(RedMulEPadding.regionLimit) {
             let start = 0x1000_0000 + job * 64
-            p.stored(job: job, summary: "job \(job)", region: start, regionCount: 32, address: start, count: 32, cycle: UInt64(job))
+            p.stored(job: UInt64(job), summary: "job \(job)", region: start, regionCount: 32, address: start, count: 32, cycle: UInt64(job))
         }
         XCTAssertEqual(p.regions.count, RedMulEPadding.regionLimit)
         XCTAssertNil(p.read(0x1000_0000, count: 4))
         XCTAssertEqual(p.read(0x1000_0040, count: 4)?.region.job, 1)
+    }
+
+    /// Found by the devices fuzzer: two jobs with the same RTL id whose padding rows start at the
+    /// same address, the second's larger (another M and K), trapped on a backwards range.
+    func testJobsWithTheSameIdAndPaddingStartAreWatchedApart() {
+        let p = RedMulEPadding()
+        p.stored(job: 1, summary: "job 0 (M = 20)", region: 0x1000_0280, regionCount: 64, address: 0x1000_0280, count: 32, cycle: 1)
+        p.stored(job: 2, summary: "job 0 (M = 10)", region: 0x1000_0280, regionCount: 128, address: 0x1000_02E4, count: 28, cycle: 2)
+        XCTAssertEqual(p.regions.count, 2)
+        XCTAssertEqual(p.read(0x1000_02F0, count: 4)?.region.summary, "job 0 (M = 10)")
+        // A chunk reported outside its region stores nothing (and does not trap).
+        p.stored(job: 3, summary: "job 0", region: 0x1000_0400, regionCount: 32, address: 0x1000_0300, count: 32, cycle: 3)
+        XCTAssertNil(p.read(0x1000_0300, count: 32))
+        XCTAssertEqual(p.regions.map(\.job), [1], "job 2's region ended with its read; job 3 stored nothing")
     }
 }
