@@ -1,8 +1,8 @@
 # Benchmarks, included by ../Makefile (see its header for the contract). See README.md here.
 #
-#   make build/spike/bench-intbench.elf    integer workload  (~437 M instructions)
+#   make build/spike/bench-intbench.elf    integer workload  (~438 M instructions)
 #   make build/spike/bench-fpbench.elf     single-precision   (~462 M instructions)
-#   make build/spike/bench-listbench.elf   CoreMark-style     (~434 M instructions)
+#   make build/spike/bench-listbench.elf   CoreMark-style     (~426 M instructions)
 #   make qemu-bench                        build them for spike and run them on QEMU
 #
 # All are single-hart spike programs; -DITERATIONS=n in BENCH_CFLAGS_<name> shortens a run.

@@ -24,8 +24,7 @@
  */
 #include <stdint.h>
 
-#include "platform.h"
-#include "printf.h"
+#include "bench.h"
 
 #ifndef ITERATIONS
 #define ITERATIONS 120
@@ -369,40 +368,27 @@ static int part_cvt(void)
 
 /* ---------------------------------------------------------------- main */
 
-int main(void)
+static int setup(void)
 {
-    unsigned long long c0 = plat_cycles64();
-    unsigned long long t0 = plat_instret64();
-
     rng_state = 0x2545F491u;
     signature = 0x811C9DC5u;
+    return 0;
+}
 
-    for (int it = 0; it < ITERATIONS; it++) {
-        if (!part_sgemm()) {
-            printf("fpbench: FAIL sgemm (iteration %d)\n", it);
-            return FAIL_SGEMM;
-        }
-        if (!part_div()) {
-            printf("fpbench: FAIL fdiv (iteration %d)\n", it);
-            return FAIL_DIV;
-        }
-        if (!part_sqrt()) {
-            printf("fpbench: FAIL fsqrt (iteration %d)\n", it);
-            return FAIL_SQRT;
-        }
-        if (!part_minmax()) {
-            printf("fpbench: FAIL fmin/fmax (iteration %d)\n", it);
-            return FAIL_MINMAX;
-        }
-        if (!part_cvt()) {
-            printf("fpbench: FAIL fcvt (iteration %d)\n", it);
-            return FAIL_CVT;
-        }
-    }
+static const struct bench_part parts[] = {
+    { "sgemm", part_sgemm, FAIL_SGEMM },
+    { "fdiv", part_div, FAIL_DIV },
+    { "fsqrt", part_sqrt, FAIL_SQRT },
+    { "fmin/fmax", part_minmax, FAIL_MINMAX },
+    { "fcvt", part_cvt, FAIL_CVT },
+};
 
-    unsigned long long insns = plat_instret64() - t0;
-    unsigned long long cycles = plat_cycles64() - c0;
+int main(void)
+{
+    int code = bench_run("fpbench", parts, (int)(sizeof parts / sizeof parts[0]), ITERATIONS, setup);
+    if (code)
+        return code;
     printf("fpbench: PASS iterations=%d signature=0x%08x\n", ITERATIONS, (unsigned)signature);
-    printf("fpbench: instret=%llu cycles=%llu\n", insns, cycles);
+    bench_print_counts("fpbench");
     return 0;
 }

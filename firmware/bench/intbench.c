@@ -22,8 +22,7 @@
  */
 #include <stdint.h>
 
-#include "platform.h"
-#include "printf.h"
+#include "bench.h"
 
 #ifndef ITERATIONS
 #define ITERATIONS 110
@@ -478,11 +477,8 @@ static int part_muldiv(void)
 
 /* ---------------------------------------------------------------- main */
 
-int main(void)
+static int setup(void)
 {
-    unsigned long long c0 = plat_cycles64();
-    unsigned long long t0 = plat_instret64();
-
     rng_state = 0x9E3779B9u;
     signature = 0x811C9DC5u;
     crc_table_init();
@@ -490,29 +486,22 @@ int main(void)
         printf("intbench: FAIL crc32 check value\n");
         return FAIL_CRC;
     }
+    return 0;
+}
 
-    for (int it = 0; it < ITERATIONS; it++) {
-        if (!part_crc()) {
-            printf("intbench: FAIL crc32 (iteration %d)\n", it);
-            return FAIL_CRC;
-        }
-        if (!part_sort()) {
-            printf("intbench: FAIL sort (iteration %d)\n", it);
-            return FAIL_SORT;
-        }
-        if (!part_matmul()) {
-            printf("intbench: FAIL matmul (iteration %d)\n", it);
-            return FAIL_MATMUL;
-        }
-        if (!part_muldiv()) {
-            printf("intbench: FAIL muldiv (iteration %d)\n", it);
-            return FAIL_MULDIV;
-        }
-    }
+static const struct bench_part parts[] = {
+    { "crc32", part_crc, FAIL_CRC },
+    { "sort", part_sort, FAIL_SORT },
+    { "matmul", part_matmul, FAIL_MATMUL },
+    { "muldiv", part_muldiv, FAIL_MULDIV },
+};
 
-    unsigned long long insns = plat_instret64() - t0;
-    unsigned long long cycles = plat_cycles64() - c0;
+int main(void)
+{
+    int code = bench_run("intbench", parts, (int)(sizeof parts / sizeof parts[0]), ITERATIONS, setup);
+    if (code)
+        return code;
     printf("intbench: PASS iterations=%d signature=0x%08x\n", ITERATIONS, (unsigned)signature);
-    printf("intbench: instret=%llu cycles=%llu\n", insns, cycles);
+    bench_print_counts("intbench");
     return 0;
 }

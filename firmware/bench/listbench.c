@@ -22,8 +22,7 @@
  */
 #include <stdint.h>
 
-#include "platform.h"
-#include "printf.h"
+#include "bench.h"
 
 #ifndef ITERATIONS
 #define ITERATIONS 480
@@ -320,29 +319,25 @@ static int part_state(void)
     return 1;
 }
 
-int main(void)
+static int setup(void)
 {
-    unsigned long long c0 = plat_cycles64();
-    unsigned long long t0 = plat_instret64();
     rng_state = 0x2545F491u;
     signature = 0xFFFF;
-    for (int it = 0; it < ITERATIONS; it++) {
-        if (!part_lists()) {
-            printf("listbench: FAIL lists (iteration %d)\n", it);
-            return FAIL_LIST;
-        }
-        if (!part_matrices()) {
-            printf("listbench: FAIL matrices (iteration %d)\n", it);
-            return FAIL_MATRIX;
-        }
-        if (!part_state()) {
-            printf("listbench: FAIL state machine (iteration %d)\n", it);
-            return FAIL_STATE;
-        }
-    }
-    unsigned long long insns = plat_instret64() - t0;
-    unsigned long long cycles = plat_cycles64() - c0;
+    return 0;
+}
+
+static const struct bench_part parts[] = {
+    { "lists", part_lists, FAIL_LIST },
+    { "matrices", part_matrices, FAIL_MATRIX },
+    { "state machine", part_state, FAIL_STATE },
+};
+
+int main(void)
+{
+    int code = bench_run("listbench", parts, (int)(sizeof parts / sizeof parts[0]), ITERATIONS, setup);
+    if (code)
+        return code;
     printf("listbench: PASS iterations=%d signature=0x%04x\n", ITERATIONS, (unsigned)signature);
-    printf("listbench: instret=%llu cycles=%llu\n", insns, cycles);
+    bench_print_counts("listbench");
     return 0;
 }
