@@ -74,6 +74,9 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("no-tcdm-contention"), help: "Serve every TCDM access at once, as if each core had banks of its own (by default the cluster cores' accesses to the 16 banks are arbitrated round-robin, and a core that loses waits a cycle).")
     var noTCDMContention = false
 
+    @Flag(name: .customLong("no-block-execution"), help: "Run the fast path one instruction at a time instead of by blocks of straight-line code (slower; the results are the same: for checking and debugging the simulator).")
+    var noBlockExecution = false
+
     @Option(name: .customLong("l2-latency"), help: "Extra cycles of a cluster core's load or store to L2, the round trip through the cluster bus and the SoC interconnect (0-1000; default 14 on pulp-cluster and pulp, where an L2 load then takes 15 cycles and a TCDM load 1; the fabric controller's L2 accesses take 1).")
     var l2Latency: Int?
 
@@ -250,6 +253,7 @@ struct Run: ParsableCommand {
         options.stdoutPrefix = stdoutPrefix
         options.countStalls = stats
         options.tcdmContention = !noTCDMContention
+        options.blockExecution = !noBlockExecution
         options.l2Latency = l2Latency
         return options
     }

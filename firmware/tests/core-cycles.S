@@ -257,13 +257,31 @@ target24:
 1:
     END 33, 5
 
+    # 34. A CSR read (on the slow path) writing the jalr's register right before it: the jalr
+    #     waits (csrr 1, the wait 1, the jalr 2).
+    la t3, 1f
+    csrw mscratch, t3
+    BEGIN
+    csrr t3, mscratch
+    jalr x0, 0(t3)
+1:
+    END 34, 4
+
+    # 35. The write and the jalr as the 32nd and 33rd instructions of a straight run (block
+    #     execution runs at most 32 in a block, so the jalr starts the next one): it waits
+    #     (31 + 1, the wait 1, the jalr 2).
+    la t3, 1f
+    BEGIN
+    .rept 31
+    addi a3, a3, 1
+    .endr
+    addi t3, t3, 0
+    jalr x0, 0(t3)
+1:
+    END 35, 35
+
     li a7, 0
-fail:
-    slli a7, a7, 1
-    ori a7, a7, 1
-    la t2, tohost
-    sw a7, 0(t2)
-1:  j 1b
+#include "exit-a7.inc"
 
     .data
     .align 4

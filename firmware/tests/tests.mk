@@ -2,12 +2,12 @@
 # handler), linked at the start of each platform's code memory.
 FAULT_TESTS := fault-illegal fault-store fault-loop fault-wfi fault-irq fault-trap-storm trace-classes trace-fflags-order trace-smc exit-eoc \
   misaligned-cycles core-cycles ready-loop fault-xpulp fault-null-call elw boot-vectors boot-vectors-storm spin-flag \
-  tcdm-banks l2-latency
+  tcdm-banks l2-latency smc-blocks
 FAULT_TEXT_spike := 0x80000000
 FAULT_TEXT_pulp-cluster := 0x1C000000
 
 define FAULT_RULE
-$(BUILD)/$1/$2.elf: tests/$2.S tests/tests.mk
+$(BUILD)/$1/$2.elf: tests/$2.S tests/tests.mk tests/exit-a7.inc
 	@mkdir -p $$(@D)
 	$$(CC) $$(ARCHFLAGS) -nostdlib -static -Wl,-N -Wl,-Ttext=$$(FAULT_TEXT_$1) -Wl,--no-warn-rwx-segments $$< -o $$@
 TARGETS += $(BUILD)/$1/$2.elf

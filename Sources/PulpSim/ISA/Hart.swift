@@ -68,8 +68,11 @@ public struct HartCore {
     /// led to an instruction fetch from an unmapped address.
     public var lastJalrFrom: UInt32 = 0
     /// Where the last jump, taken branch, trap entry, `mret` or reset landed: a `jalr` there did
-    /// not follow the instruction before it in the pipeline (`Interpreter.jalrWaits`).
+    /// not follow the instruction before it in the pipeline (`Execution.jalrWaits`).
     public var jumpedTo: UInt32 = 0
+    /// The instruction the hart retired last (as decoded), for a `jalr` right after it in the
+    /// next turn (`Execution.jalrWaits`); the interpreter's loops keep it in a local meanwhile.
+    public var lastRetired = DecodedInstruction.empty
     public var lastJalrTarget: UInt32 = 0
     /// Whether the scheduler may run the hart (mirrors `Hart.state == .running`).
     public var awake = true

@@ -322,10 +322,17 @@ struct OperationTables {
     /// Loads: the file of the loaded register, 1 x or 2 f (`Interpreter.loadHazard`); 0 otherwise.
     let loadDestination: UnsafeMutablePointer<UInt8>
     /// 1 for the operations that write an x register through the ALU port (all but loads and
-    /// jumps): a `jalr` right after one, through that register, waits a cycle (`Interpreter.jalrWaits`).
+    /// jumps): a `jalr` right after one, through that register, waits a cycle (`Execution.jalrWaits`).
     let writeHazard: UnsafeMutablePointer<UInt8>
+    /// Non-zero for the operations a block ends with (`Interpreter.formBlock`): 2 for jumps and
+    /// branches (they set pc and go on to the next block themselves), 1 for the slow path's and
+    /// `illegal` (markers included; they leave the loop).
+    let endsBlock: UnsafeMutablePointer<UInt8>
 
     init() {
+        endsBlock = .allocate(capacity: 256)
+        endsBlock.initialize(repeating: 0, count: 256)
+        endsBlock[Int(Operation.illegal.rawValue)] = 1
         loadDestination = .allocate(capacity: 256)
         loadDestination.initialize(repeating: 0, count: 256)
         writeHazard = .allocate(capacity: 256)
@@ -344,6 +351,8 @@ struct OperationTables {
             let op = Int(d.operation.rawValue)
             cost[op] = d.cost.extraCycles
             slowPath[op] = d.path == .slow ? 1 : 0
+            if d.path == .slow { endsBlock[op] = 1 }
+            if d.cost == .jump || d.cost == .branch { endsBlock[op] = 2 }
             events[op] = EventTraits.of(d)
             if d.memory?.kind == .load { loadDestination[op] = d.writes == .f ? 2 : 1 }
             if d.writes == .x && d.memory == nil && d.cost != .jump { writeHazard[op] = 1 }
@@ -373,6 +382,7 @@ struct OperationTables {
         events.deallocate()
         loadDestination.deallocate()
         writeHazard.deallocate()
+        endsBlock.deallocate()
     }
 }
 

@@ -53,18 +53,18 @@ extension Execution {
     @_transparent mutating func rv32i(_ op: Operation, _ e: Entry) -> Step {
         switch op {
         case .lui: x[e.rd] = e.imm; advance(e)
-        case .auipc: x[e.rd] = pc &+ e.imm; advance(e)
-        case .jal: x[e.rd] = pc &+ e.length; pc = pc &+ e.imm; addCost(e); fetchAlignment(pc)
+        case .auipc: x[e.rd] = here(e) &+ e.imm; advance(e)
+        case .jal: x[e.rd] = here(e) &+ e.length; pc = here(e) &+ e.imm; addCost(e); fetchAlignment(pc); goOn()
         case .jalr:
             let target = (x[e.rs1] &+ e.imm) & ~1
-            // Waiting for the instruction before it (`Interpreter.jalrWaits`), unless a jump got here.
-            if _slowPath(e.pointee.rs3 != 0) && jumpedTo != pc { stalls &+= 1 }
-            x[e.rd] = pc &+ e.length
-            core.pointee.lastJalrFrom = pc
+            if _slowPath(jalrWaits(e)) { stalls &+= 1 }
+            x[e.rd] = here(e) &+ e.length
+            core.pointee.lastJalrFrom = here(e)
             core.pointee.lastJalrTarget = target
             pc = target
             addCost(e)
             fetchAlignment(target)
+            goOn()
         case .beq: branch(e, x[e.rs1] == x[e.rs2])
         case .bne: branch(e, x[e.rs1] != x[e.rs2])
         case .blt: branch(e, Int32(bitPattern: x[e.rs1]) < Int32(bitPattern: x[e.rs2]))

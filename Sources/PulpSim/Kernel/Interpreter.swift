@@ -7,7 +7,8 @@
 // raw pointers. Whatever needs more than a register file and plain RAM — device accesses, CSRs,
 // system instructions, traps, sleeping — leaves the loop with a `QuantumEnd` and is finished by
 // the slow path (SlowPath.swift). A store into a 4 KiB page that holds decoded instructions also
-// takes the slow path, which drops them.
+// takes the slow path, which drops them. Untraced and uncounted, the loop runs blocks of
+// straight-line code copied from the cache (`executeBlocks`), with the same results.
 
 import Foundation
 
@@ -46,6 +47,14 @@ enum Step: Equatable {
 
 /// A decode-cache slot, as the semantics read it.
 typealias Entry = UnsafeMutablePointer<DecodedInstruction>
+
+/// A slot of the block table: the block's first pc (odd: empty) and its first instruction in
+/// the arena.
+struct Block: @unchecked Sendable {
+    var tag: UInt32
+    var first: UnsafeMutablePointer<DecodedInstruction>?
+    static let empty = Block(tag: 1, first: nil)
+}
 
 /// Field access straight from a decode-cache slot, so each case loads only what it uses.
 extension UnsafeMutablePointer where Pointee == DecodedInstruction {
@@ -146,9 +155,15 @@ struct CapturedInstruction {
     var cycleOffset: UInt32
 }
 
+/// Whether a specialisation of the interpreter loop runs blocks (`Interpreter.executeBlocks`):
+/// pc is then not kept per instruction (`Execution.advance`).
+protocol BlockMode { static var on: Bool { get } }
+enum SingleSteps: BlockMode { @inline(__always) static var on: Bool { false } }
+enum InBlocks: BlockMode { @inline(__always) static var on: Bool { true } }
+
 /// What the semantics work on while the interpreter runs one hart: registers, pc, the memory
 /// fast path, and what they report back. A local of the loop, kept in machine registers.
-struct Execution {
+struct Execution<B: BlockMode> {
     let x: UnsafeMutablePointer<UInt32>
     let f: UnsafeMutablePointer<UInt32>
     let core: UnsafeMutablePointer<HartCore>
@@ -158,6 +173,19 @@ struct Execution {
     let slowPath: UnsafeMutablePointer<UInt8>
     /// The decode cache (`fetchAlignment` reads a jump target's length from it).
     let decoded: UnsafeMutablePointer<DecodedInstruction>
+    /// Block execution: the block table, the entry to run next (jumps and branches look up the
+    /// block they go to), and the entry that stands for a block not in the table
+    /// (`Interpreter.missEntry`).
+    let blocks: UnsafeMutablePointer<Block>
+    var next: Entry
+    let miss: Entry
+    /// The instruction retired last (`jalrWaits`): the entry the loop ran before this one, or at
+    /// the start of a turn the hart's `lastRetired`. In block execution, set only where a block
+    /// is entered neither by a jump nor by a branch (the turn's start, a block's end entry): a
+    /// jalr further in a block knows the instruction before it (`Interpreter.formBlock`), and
+    /// one a jump or branch leads to is not reached from its predecessor (`jumpedTo`).
+    var prev: Entry
+    let writeHazard: UnsafeMutablePointer<UInt8>
     /// Stores into [watchStart, watchStart + watchSpan - 3) take the slow path (HTIF `tohost`).
     let watchStart: UInt32
     let watchSpan: UInt32
@@ -188,7 +216,41 @@ struct Execution {
     var logTail: Int
     let logCycle: UInt64
 
-    @inline(__always) mutating func advance(_ e: Entry) { pc = e.next(pc) }
+    /// pc moves on to the next instruction; not in block execution (`B`), where pc is not kept
+    /// per instruction: the loop sets it to the pc after the block before running it, and to an
+    /// instruction's own when it stops there; jumps and taken branches set it. The semantics read
+    /// an instruction's address through `here`, never from `pc`.
+    @inline(__always) mutating func advance(_ e: Entry) { if !B.on { pc = e.next(pc) } }
+
+    /// The address of the instruction running (`e`): its entry's tag in block execution, where pc
+    /// is not kept; pc otherwise (in a register; the same value).
+    @inline(__always) func here(_ e: Entry) -> UInt32 { B.on ? e.pointee.tag : pc }
+
+    /// Whether the `jalr` `e` waits a cycle for the instruction before it: CV32E40P
+    /// (docs/source/pipeline.rst, "Hazards": "Jump register (jalr) data hazard in case that a
+    /// jalr depends on the result of an immediately preceding instruction";
+    /// rtl/cv32e40p_controller.sv, `jr_stall` on `regfile_alu_we_fw_i && reg_d_alu_is_reg_a_i`):
+    /// the jalr waits in decode while an instruction writing its register through the ALU port
+    /// (`OperationTables.writeHazard`: the computational instructions, multiply and divide,
+    /// FP-to-integer moves, compares and conversions, CSR reads) is in execute. The common case
+    /// is a call the linker did not relax: `auipc ra, ...; jalr ra, ...(ra)`. (A load before it
+    /// is the load's hazard, `Interpreter.loadHazard`.) The instruction before it is the one the
+    /// hart retired last (`prev`), and it is before it in the pipeline unless the jalr was
+    /// reached by a jump, taken branch, trap entry or `mret` (`jumpedTo`).
+    @inline(__always) func jalrWaits(_ e: Entry) -> Bool {
+        if B.on && e.pointee.rs3 != Interpreter.jalrFirstInBlock { return e.pointee.rs3 != 0 && jumpedTo != here(e) }
+        let register = e.pointee.rs1
+        return prev.pointee.rd == register && register != 0 && jumpedTo != here(e)
+            && writeHazard[Int(prev.pointee.operation.rawValue)] != 0
+    }
+
+    /// Block execution: pc has just been set by a jump or branch; what runs next is the first
+    /// instruction of the block at pc, or the miss entry if there is none yet.
+    @inline(__always) mutating func goOn() {
+        guard B.on else { return }
+        let b = blocks + Int((pc >> 1) & Interpreter.blockMask)
+        next = b.pointee.tag == pc ? b.pointee.first.unsafelyUnwrapped : miss
+    }
 
     /// Why the loop stops at an operation no extension's fast semantics handles: a marker, an
     /// illegal word, a slow-path operation, or one without semantics.
@@ -201,11 +263,36 @@ struct Execution {
         return .leave(slowPath[Int(op.rawValue)] != 0 ? .slowPath : .unimplemented(op))
     }
 
+    /// Runs the entry's instruction without capture: the extensions' semantics in turn (the
+    /// optimiser folds the chain into jump tables), or why the loop leaves at it. (`executeLoop`
+    /// writes the chain out: through this function its capturing loops took 3.4 % more host
+    /// instructions.)
+    @inline(__always) mutating func semantics(_ e: Entry) -> Step {
+        typealias C = NoCapture
+        let op = e.pointee.operation
+        let step: Step
+        if case let r = rv32i(op, e), r.handled { step = r }
+        else if case let r = rv32f(op, e, C.self), r.handled { step = r }
+        else if case let r = rv32m(op, e), r.handled { step = r }
+        else if case let r = zba(op, e), r.handled { step = r }
+        else if case let r = zbb(op, e), r.handled { step = r }
+        else { step = leave(op, e) }
+        return step
+    }
+
     /// The cycles the instruction's cost class adds (its descriptor's `cost`).
     @inline(__always) mutating func addCost(_ e: Entry) { stalls &+= UInt64(cost[Int(e.pointee.operation.rawValue)]) }
 
     @inline(__always) mutating func branch(_ e: Entry, _ taken: Bool) {
-        if taken { pc = pc &+ e.imm; addCost(e); fetchAlignment(pc) } else { advance(e) }
+        if taken { pc = here(e) &+ e.imm; addCost(e); fetchAlignment(pc); goOn() }
+        else if B.on {
+            // The next block: a jalr first in it follows the branch, which writes no register
+            // (`jalrWaits`: as if reached by a jump, which comes to the same).
+            pc = e.pointee.tag &+ e.length
+            jumpedTo = pc
+            goOn()
+        }
+        else { advance(e) }
     }
 
     /// One more cycle when a jump or taken branch lands on a 32-bit instruction that is not
@@ -352,6 +439,37 @@ final class Interpreter {
     static let captureCapacity = 4096
     let captured: UnsafeMutablePointer<CapturedInstruction>
 
+    // Blocks (`executeBlocks`): straight-line runs of decoded instructions, copied one after
+    // the other into `arena` and found by their first pc in a direct-mapped table.
+    static let blockBits = 14
+    static let blockMask: UInt32 = (1 << UInt32(blockBits)) - 1
+    /// The most instructions in a block, and the most bytes they span.
+    static let maxBlock = 32
+    static let maxBlockBytes: UInt32 = 4 * UInt32(maxBlock)
+    static let arenaCapacity = 1 << 17
+    let blocks: UnsafeMutablePointer<Block>
+    let arena: UnsafeMutablePointer<DecodedInstruction>
+    /// The entry the block loop runs when the block it goes to is not in the table: it leaves,
+    /// and the loop forms the block.
+    let missEntry: UnsafeMutablePointer<DecodedInstruction>
+    /// Markers (`specIndex` of `illegal` entries) of the block loop's own entries: a block's end
+    /// that goes on to the next block, and the miss entry.
+    static let blockEndMarker: UInt8 = 0xFC
+    static let blockMissMarker: UInt8 = 0xFB
+    /// A jalr's `rs3` in a block (`formBlock`): whether the instruction before it in the block
+    /// writes its register through the ALU port (1) or not (0), or this value: it is the block's
+    /// first, and the loop knows the instruction before it (`Execution.prev`).
+    static let jalrFirstInBlock: UInt8 = 2
+    /// `OperationTables.endsBlock` of jumps and branches (others that end a block: 1).
+    static let endsByJump: UInt8 = 2
+    /// Entries of `arena` in use (the table is emptied when it is full).
+    private var arenaUsed = 0
+    /// Whether any block was formed since the table was last emptied.
+    private var blocksSinceFlush = false
+    /// Whether the plain loops run blocks (`MachineOptions.blockExecution`); the instructions,
+    /// cycles and everything else are the same either way.
+    var blockExecution = true
+
     static let breakpointMarker: UInt8 = 0xFE
     static let traceTriggerMarker: UInt8 = 0xFD
     /// Accesses the slow path must see (RedMulE's Z padding rows not written since, RedMulE/
@@ -378,9 +496,20 @@ final class Interpreter {
         // Zeroed pages from the system, touched only where code is decoded.
         codePages = calloc(1 << 20, 1)!.bindMemory(to: UInt8.self, capacity: 1 << 20)
         captured = .allocate(capacity: Interpreter.captureCapacity)
+        // (Zeroed likewise: only the slot of pc 0 needs the odd empty tag.)
+        blocks = calloc(1 << Interpreter.blockBits, MemoryLayout<Block>.stride)!
+            .bindMemory(to: Block.self, capacity: 1 << Interpreter.blockBits)
+        blocks[0] = .empty
+        arena = .allocate(capacity: Interpreter.arenaCapacity)
+        missEntry = .allocate(capacity: 1)
+        missEntry.initialize(to: DecodedInstruction(tag: 1, imm: 0, operation: .illegal, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0,
+                                                    length: 0, specIndex: Interpreter.blockMissMarker))
     }
 
     deinit {
+        free(blocks)
+        arena.deallocate()
+        missEntry.deallocate()
         free(cache)
         free(codePages)
         captured.deallocate()
@@ -420,6 +549,15 @@ final class Interpreter {
         cache.update(repeating: .empty, count: 1 << Interpreter.cacheBits)
         codePages.update(repeating: 0, count: 1 << 20)
         decodedSinceFlush = false
+        flushBlocks()
+    }
+
+    /// Empties the block table (its entries are copies of decoded instructions).
+    func flushBlocks() {
+        guard blocksSinceFlush else { return }
+        blocks.update(repeating: .empty, count: 1 << Interpreter.blockBits)
+        arenaUsed = 0
+        blocksSinceFlush = false
     }
 
     /// True if [address, address + size) touches a page holding decoded instructions.
@@ -433,10 +571,9 @@ final class Interpreter {
         codeChanges &+= 1
         // Instructions starting up to 2 bytes before the range may overlap it, and a load's
         // hazard cycles depend on the two instructions after it (`loadHazard`): loads starting
-        // up to 10 bytes before the range may have looked at it; a jalr's on the instruction
-        // before it (`jalrWaits`): a jalr up to 4 bytes after the range may have.
+        // up to 10 bytes before the range may have looked at it.
         let first = (address & ~1) &- Interpreter.lookBehind
-        let count = (UInt64(size) + 1 + UInt64(Interpreter.lookBehind) + 4) / 2 + 1
+        let count = (UInt64(size) + 1 + UInt64(Interpreter.lookBehind)) / 2 + 1
         if count > UInt64(1) << Interpreter.cacheBits {
             // More addresses than slots: several may share a slot, so compare every slot's tag
             // with the range (odd tags mark empty slots).
@@ -445,6 +582,7 @@ final class Interpreter {
                 let tag = cache[slot].tag
                 if tag & 1 == 0 && UInt64(tag &- first) <= span { cache[slot] = .empty }
             }
+            flushBlocks()
             return
         }
         for i in 0..<count {
@@ -452,6 +590,57 @@ final class Interpreter {
             let slot = Int((pc >> 1) & cacheMask)
             if cache[slot].tag == pc { cache[slot] = .empty }
         }
+        // The blocks holding a dropped instruction: those starting up to a block's length before it.
+        guard blocksSinceFlush else { return }
+        let blockCount = count + UInt64(Interpreter.maxBlockBytes / 2)
+        if blockCount > UInt64(1) << Interpreter.blockBits { flushBlocks(); return }
+        let blockFirst = first &- Interpreter.maxBlockBytes
+        for i in 0..<blockCount {
+            let pc = blockFirst &+ 2 &* UInt32(i)
+            let slot = Int((pc >> 1) & Interpreter.blockMask)
+            if blocks[slot].tag == pc { blocks[slot] = .empty }
+        }
+    }
+
+    /// Forms the block starting at `pc` in its slot: the decoded instructions from `pc` on (from
+    /// the decode cache, decoding what is missing), up to and including the first that jumps,
+    /// branches, or leaves the loop (illegal, markers, slow-path operations), at most `maxBlock`,
+    /// stopping before one that cannot be fetched; its first instruction, or nil if that cannot
+    /// be fetched. (What is decoded does not depend on when: a decoded instruction is a function
+    /// of the memory, which drops it when it changes.)
+    @inline(never)
+    func formBlock(_ pc: UInt32, in slot: UnsafeMutablePointer<Block>) -> UnsafeMutablePointer<DecodedInstruction>? {
+        if arenaUsed &+ Interpreter.maxBlock &+ 1 > Interpreter.arenaCapacity { flushBlocks() }
+        let start = arena + arenaUsed
+        var at = pc
+        var count = 0
+        while count < Interpreter.maxBlock {
+            let e = cache + Int((at >> 1) & cacheMask)
+            if e.pointee.tag != at {
+                guard let d = fetchAndDecode(at) else { break }
+                e.pointee = d
+            }
+            start[count] = e.pointee
+            if e.pointee.operation == .jalr {
+                let register = e.pointee.rs1, before = start[max(count - 1, 0)]
+                start[count].rs3 = count == 0 ? Interpreter.jalrFirstInBlock
+                    : register != 0 && before.rd == register && tables.writeHazard[Int(before.operation.rawValue)] != 0 ? 1 : 0
+            }
+            count += 1
+            at = at &+ UInt32(e.pointee.length)
+            if tables.endsBlock[Int(e.pointee.operation.rawValue)] != 0 { break }
+        }
+        guard count > 0 else { return nil }
+        if tables.endsBlock[Int(start[count - 1].operation.rawValue)] != Interpreter.endsByJump {
+            // Not ended by a jump or branch: an entry that goes on to the block at `at`.
+            start[count] = DecodedInstruction(tag: at, imm: 0, operation: .illegal, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0,
+                                              length: 0, specIndex: Interpreter.blockEndMarker)
+            arenaUsed &+= 1
+        }
+        arenaUsed &+= count
+        blocksSinceFlush = true
+        slot.pointee = Block(tag: pc, first: start)
+        return start
     }
 
     /// Drops decoded instructions of [address, address + size) if any page of it holds code
@@ -480,22 +669,19 @@ final class Interpreter {
             word |= high << 16
         }
         var d = Decoder.decode(word, at: pc, extensions: extensions)
-        // A load's hazard cycles come from the two instructions after it, a jalr's from the one
-        // before it; they count as code too (a store to them drops the entry: `invalidate`).
+        // A load's hazard cycles come from the two instructions after it; they count as code too
+        // (a store to them drops the entry: `invalidate`).
         let isLoad = tables.loadDestination[Int(d.operation.rawValue)] != 0
-        let codePages = self.codePages, jalr = d.operation == .jalr
+        let codePages = self.codePages
         bus.forEachView(of: pc) { view in  // a store through any view of this memory drops it
             codePages[Int(view >> 12)] = 1
             codePages[Int((view &+ (isLoad ? Interpreter.lookAhead : 3)) >> 12)] = 1
-            if jalr { codePages[Int((view &- 4) >> 12)] = 1 }  // (its predecessor)
         }
         decodedSinceFlush = true
         if isLoad {
             let hazard = loadHazard(d, at: pc)
             d.rs3 = hazard.cycles
             d.rm = hazard.jumpStalls
-        } else if d.operation == .jalr {
-            d.rs3 = jalrWaits(d, at: pc)
         }
         if let marker = debug.marker(at: pc) {
             d.operation = .illegal
@@ -549,43 +735,6 @@ final class Interpreter {
         return after.operation == .jalr && after.rs1 == register ? (1, 1) : (0, 0)
     }
 
-    /// Whether a `jalr` at `pc` waits a cycle for the instruction before it: CV32E40P
-    /// (docs/source/pipeline.rst, "Hazards": "Jump register (jalr) data hazard in case that a
-    /// jalr depends on the result of an immediately preceding instruction";
-    /// rtl/cv32e40p_controller.sv, `jr_stall` on `regfile_alu_we_fw_i && reg_d_alu_is_reg_a_i`):
-    /// the jalr waits in decode while an instruction writing its register through the ALU port
-    /// (`OperationTables.writeHazard`: the computational instructions, multiply and divide,
-    /// FP-to-integer moves, compares and conversions, CSR reads) is in execute. The common case
-    /// is a call the linker did not relax: `auipc ra, ...; jalr ra, ...(ra)`. (A load before it
-    /// is the load's hazard, `loadHazard`.)
-    ///
-    /// Worked out when the jalr is decoded (1 in its entry's `rs3`, which a jalr does not use);
-    /// the loop charges it only when the jalr was reached from the instruction before it, not by
-    /// a jump, taken branch or trap (`Execution.jumpedTo`). The instruction before it is the one
-    /// ending at `pc`: the decode cache's entry at pc − 4 or pc − 2 that ends there (it ran just
-    /// before, in the usual case), else whichever of the two reads as a whole instruction ending
-    /// there (a 32-bit one at pc − 4 whose first halfword says so, or a compressed one at
-    /// pc − 2); when both do, either writing the register counts.
-    func jalrWaits(_ jalr: DecodedInstruction, at pc: UInt32) -> UInt8 {
-        let register = jalr.rs1
-        guard register != 0 else { return 0 }
-        func writes(_ d: DecodedInstruction) -> Bool {
-            tables.writeHazard[Int(d.operation.rawValue)] != 0 && d.rd == register
-        }
-        for length: UInt32 in [4, 2] {
-            let at = pc &- length
-            let entry = cache[Int((at >> 1) & cacheMask)]
-            if entry.tag == at && UInt32(entry.length) == length && entry.specIndex != Interpreter.breakpointMarker
-                && entry.specIndex != Interpreter.traceTriggerMarker {
-                return writes(entry) ? 1 : 0
-            }
-        }
-        var waits = false
-        if let low = fetchHalf(pc &- 4), Decoder.isFullLength(low), let d = peekDecode(pc &- 4), d.length == 4 { waits = writes(d) }
-        if !waits, let half = fetchHalf(pc &- 2), !Decoder.isFullLength(half), let d = peekDecode(pc &- 2) { waits = writes(d) }
-        return waits ? 1 : 0
-    }
-
     /// The instruction at `pc`, decoded without touching the cache; nil if it cannot be fetched.
     func peekDecode(_ pc: UInt32) -> DecodedInstruction? {
         guard let word = instructionWord(at: pc) else { return nil }
@@ -632,12 +781,14 @@ final class Interpreter {
 
     @inline(never)
     func executePlain(_ hart: Hart, budget: Int) -> QuantumEnd {
-        executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, NoLog.self, into: nil, log: nil)
+        if blockExecution { return executeBlocks(hart, budget: budget, NoLog.self, log: nil) }
+        return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, NoLog.self, into: nil, log: nil)
     }
 
     @inline(never)
     func executePlainLogging(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>) -> QuantumEnd {
-        executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogOnly.self, into: nil, log: log)
+        if blockExecution { return executeBlocks(hart, budget: budget, LogOnly.self, log: log) }
+        return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogOnly.self, into: nil, log: log)
     }
 
     /// The plain loop while a read watch is set: the watched accesses go to the slow path.
@@ -696,6 +847,90 @@ final class Interpreter {
                            encoding: encoding)
     }
 
+    /// Where `core` keeps the instruction its hart retired last.
+    @inline(__always) static func lastRetired(_ core: UnsafeMutablePointer<HartCore>) -> Entry {
+        (UnsafeMutableRawPointer(core) + MemoryLayout<HartCore>.offset(of: \HartCore.lastRetired)!)
+            .assumingMemoryBound(to: DecodedInstruction.self)
+    }
+
+    /// The loop's state for a turn of `hart`.
+    @inline(__always)
+    func execution<B: BlockMode, L: LogMode>(_ hart: Hart, budget: Int, _: B.Type, _: L.Type,
+                                            log: UnsafeMutablePointer<TCDMLog>?) -> Execution<B> {
+        let core = hart.core
+        return Execution<B>(x: hart.x, f: hart.f, core: core, segments: bus.segments(for: hart.index), codePages: codePages,
+                            cost: tables.cost, slowPath: tables.slowPath, decoded: cache,
+                            blocks: blocks, next: missEntry, miss: missEntry, prev: Interpreter.lastRetired(core),
+                            writeHazard: tables.writeHazard, watchStart: bus.watchStart,
+                            watchSpan: bus.watchSpan &+ 3,
+                            readWatchStart: L.watches ? readWatch.start : 0, readWatchSpan: L.watches ? readWatch.span : 0,
+                            pc: core.pointee.pc, jumpedTo: core.pointee.jumpedTo, budget: budget, remaining: budget,
+                            logRecords: L.on ? log?.pointee.records : nil, logTail: L.on ? log?.pointee.tail ?? 0 : 0,
+                            logCycle: L.on ? core.pointee.cycle &+ UInt64(budget) &- (log?.pointee.shift ?? 0) : 0)
+    }
+
+    /// What a turn did, back into the hart: pc, instructions retired and cycles, the log's tail.
+    @inline(__always)
+    func finish<B: BlockMode, L: LogMode>(_ hart: Hart, _ s: Execution<B>, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?,
+                                          last: Entry) {
+        let core = hart.core
+        core.pointee.pc = s.pc
+        core.pointee.jumpedTo = s.jumpedTo
+        core.pointee.lastRetired = last.pointee
+        if L.on, let log { log.pointee.tail = s.logTail }
+        let executed = UInt64(budget - s.remaining)
+        core.pointee.instret &+= executed
+        core.pointee.cycle &+= executed &+ s.stalls
+    }
+
+    /// The plain loop by blocks: what `executeLoop` does without capture or counting, with the
+    /// same budget test before every instruction, but run from the blocks' copies of the decoded
+    /// instructions: the entry after the one that ran, unless a jump or branch chose the first
+    /// of another block (`Execution.goOn`). No decode-cache lookup and no pc update per
+    /// instruction (`Execution.advance`), and no test for a block's end: the only branch that
+    /// depends on the program is the dispatch's (docs/architecture.md, "Block execution").
+    @inline(__always)
+    func executeBlocks<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
+        var s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
+        s.goOn()
+        var end = QuantumEnd.budget
+        var stopped = s.miss  // (the entry the loop left at, not retired)
+        while s.remaining > Int(truncatingIfNeeded: s.stalls) {
+            let e = s.next
+            s.next = e + 1
+            if case .leave(let why) = s.semantics(e) {
+                // The ends of blocks that do not end with a jump or branch, and blocks not in
+                // the table yet: not instructions, they take no budget.
+                if e.pointee.specIndex == Interpreter.blockEndMarker {
+                    s.pc = e.pointee.tag
+                    s.goOn()
+                    s.prev = e - 1  // (the block's last instruction)
+                    continue
+                }
+                if e == s.miss {
+                    let b = blocks + Int((s.pc >> 1) & Interpreter.blockMask)
+                    guard let first = formBlock(s.pc, in: b) else { s.next = s.miss; end = .trap(.instructionAccessFault, s.pc); break }
+                    s.next = first
+                    continue
+                }
+                s.pc = e.pointee.tag
+                s.next = s.miss
+                stopped = e
+                end = why
+                break
+            }
+            s.remaining &-= 1
+        }
+        // Out of budget: pc is that of the next entry (a block end's is the pc after its block);
+        // at the miss entry, the pc the jump or branch set.
+        if s.next != s.miss { s.pc = s.next.pointee.tag; stopped = s.next }
+        // The instruction retired last, as far as the next turn needs it (for a jalr it starts
+        // with, `jalrWaits`): for a jalr further in a block the entry before it, else `prev`.
+        let last = stopped.pointee.operation == .jalr && stopped.pointee.rs3 != Interpreter.jalrFirstInBlock ? stopped - 1 : s.prev
+        finish(hart, s, budget: budget, L.self, log: log, last: last)
+        return end
+    }
+
     @inline(__always)
     func executeLoop<C: CaptureMode, K: CountMode, L: LogMode>(_ hart: Hart, budget: Int, _: C.Type, _: K.Type, _: L.Type,
                                                    into records: UnsafeMutablePointer<CapturedInstruction>?,
@@ -703,12 +938,7 @@ final class Interpreter {
                                                    encoding: UnsafeMutablePointer<LoopEncoding>? = nil) -> QuantumEnd {
         let core = hart.core
         let cache = self.cache, cacheMask = self.cacheMask
-        var s = Execution(x: hart.x, f: hart.f, core: core, segments: bus.segments(for: hart.index), codePages: codePages,
-                          cost: tables.cost, slowPath: tables.slowPath, decoded: cache, watchStart: bus.watchStart, watchSpan: bus.watchSpan &+ 3,
-                          readWatchStart: L.watches ? readWatch.start : 0, readWatchSpan: L.watches ? readWatch.span : 0,
-                          pc: core.pointee.pc, jumpedTo: core.pointee.jumpedTo, budget: budget, remaining: budget,
-                          logRecords: L.on ? log?.pointee.records : nil, logTail: L.on ? log?.pointee.tail ?? 0 : 0,
-                          logCycle: L.on ? core.pointee.cycle &+ UInt64(budget) &- (log?.pointee.shift ?? 0) : 0)
+        var s = execution(hart, budget: budget, SingleSteps.self, L.self, log: log)
         var end = QuantumEnd.budget
         let valueTable = C.on ? tables.capturedValue : nil
         // Binary records written as instructions retire (`encodeRetired`, out of line: the loop
@@ -735,9 +965,9 @@ final class Interpreter {
             let startStalls = s.stalls
             if C.on { s.aux = s.x[e.rs1] &+ e.imm }
             let address = K.on ? s.x[e.rs1] &+ e.imm : 0  // of a load or store (a load may overwrite its base)
-            let arrivedByJump = K.on && s.jumpedTo == pc  // (a jalr's wait, `jalrWaits`)
 
             let op = e.pointee.operation
+            let jalrWaited = K.on && op == .jalr && s.jalrWaits(e)  // (before it runs: `prev` and `jumpedTo`)
             let step: Step
             if case let r = s.rv32i(op, e), r.handled { step = r }
             else if case let r = s.rv32f(op, e, C.self), r.handled { step = r }
@@ -749,6 +979,7 @@ final class Interpreter {
                 end = why
                 break loop
             }
+            s.prev = e
             if K.on {
                 // Retired: file it in its class and charge its extra cycles to its cost class.
                 let traits = eventTraits.unsafelyUnwrapped[Int(op.rawValue)]
@@ -761,7 +992,7 @@ final class Interpreter {
                     totals.unsafelyUnwrapped[EventTotals.loadStallCycles] &+= hazard &- jump
                     totals.unsafelyUnwrapped[EventTotals.jumpHazardCycles] &+= jump
                 }
-                else if op == .jalr && e.pointee.rs3 != 0 && !arrivedByJump {
+                else if jalrWaited {
                     // Waiting for the instruction before it is a jump stall, beside its own cycle.
                     extra &-= 1
                     totals.unsafelyUnwrapped[EventTotals.jumpHazardCycles] &+= 1
@@ -810,12 +1041,7 @@ final class Interpreter {
             encoding.unsafelyUnwrapped.pointee.records = count
             encoding.unsafelyUnwrapped.pointee.general = general
         }
-        core.pointee.pc = s.pc
-        core.pointee.jumpedTo = s.jumpedTo
-        if L.on, let log { log.pointee.tail = s.logTail }
-        let executed = UInt64(budget - s.remaining)
-        core.pointee.instret &+= executed
-        core.pointee.cycle &+= executed &+ s.stalls
+        finish(hart, s, budget: budget, L.self, log: log, last: s.prev)
         return end
     }
 }

@@ -42,6 +42,7 @@ struct SlowStep {
     /// `hazard`: a load's stall cycles caused by the instructions after it (`Interpreter.loadHazard`);
     /// `memoryWait`: a load's or store's round trip to a slower memory (`Bus.accessLatency`).
     func count(_ extraCycles: UInt64, external: Bool = false, hazard: UInt64 = 0, memoryWait: UInt64 = 0) {
+        hart.core.pointee.lastRetired = d
         hart.instret &+= 1
         hart.cycle &+= 1 &+ extraCycles &+ hazard &+ memoryWait
         hart.countRetired(interpreter.tables.events[Int(d.operation.rawValue)], length: d.length,

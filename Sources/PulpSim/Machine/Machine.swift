@@ -36,6 +36,9 @@ public struct MachineOptions: Sendable {
     /// TCDM bank conflicts between the cluster cores (Kernel/TCDMArbiter.swift); off: every
     /// access is served at once, as if each core had its own banks.
     public var tcdmContention = true
+    /// The fast path runs straight-line code as blocks (Kernel/Interpreter.swift,
+    /// `executeBlocks`); off: one decoded instruction at a time. Results are the same either way.
+    public var blockExecution = true
     /// Extra cycles of a cluster core's load or store to L2 (the round trip through the cluster
     /// bus and the SoC interconnect, docs/platform.md §1 "Memory latency"); nil: the platform's
     /// default (`Machine.defaultL2Latency` where there is an L2, else none).
@@ -194,6 +197,7 @@ public final class Machine {
         scheduler = Scheduler(harts: harts, events: events,
                               quantum: UInt64(options.quantum > 0 ? options.quantum : Machine.defaultQuantum))
         interpreter = Interpreter(bus: bus, debug: debug, extensions: platform.extensions)
+        interpreter.blockExecution = options.blockExecution
         parts = PlatformBuilder.build(platform, on: self)
         interpreter.noteTCDM(parts.tcdm)
         // The cluster cores' round trip to L2 (the pulp fabric controller has a table of its own).

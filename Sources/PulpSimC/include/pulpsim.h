@@ -85,6 +85,7 @@ void pulpsim_destroy(pulpsim_machine *m);
  *   tcdm_kib, l2_kib, ram_mib   memory sizes
  *   l2_latency         extra cycles of a cluster core's L2 access (0-1000; default 14)
  *   tcdm_contention    bank conflicts between the cluster cores (true/false; default true)
+ *   block_execution    run straight-line code by blocks (true/false; default true; same results)
  *   count_stalls       stall cycles by cause in the JSON result (true/false)
  *   echo_output        also print the firmware's output on stdout (default false)
  *   stdout_prefix      "[hart N] " before each output line

@@ -1,6 +1,7 @@
 // Determinism: every firmware program, run twice with the same options, gives the same trace
 // (every retired instruction, with its cycle, and every device event), the same JSON result and
-// the same output. A difference fails with the first differing trace line.
+// the same output. A difference fails with the first differing trace line. Block execution
+// changes none of it either.
 
 import Foundation
 import PulpSim
@@ -48,6 +49,33 @@ final class DeterminismTests: XCTestCase {
                 XCTFail("\(platform)/\(name): traces differ; first difference: " +
                         (try firstDifference(dir.appendingPathComponent("\(platform)-\(name)-0.bin").path,
                                              dir.appendingPathComponent("\(platform)-\(name)-1.bin").path)))
+            }
+        }
+    }
+
+    /// Block execution (the plain loops' default) against one instruction at a time
+    /// (`--no-block-execution`): the same JSON result (instructions, cycles, stalls, output, per
+    /// hart and device) for every program, run to its end or stopped by an instruction or cycle
+    /// limit that falls inside blocks.
+    func testBlockExecutionChangesNothing() throws {
+        let elves = try programs()
+        XCTAssertGreaterThan(elves.count, 60, "firmware not built (make firmware)")
+        for (platform, elf) in elves {
+            let name = URL(fileURLWithPath: elf).deletingPathExtension().lastPathComponent
+            var isa: [String] = name == "bitmanip" ? ["--isa", "rv32imfc_zba_zbb"]
+                : name == "redmule-gemm-xif" ? ["--isa", "rv32imfc_xredmule"] : []
+            if name.hasSuffix("-idma") { isa += ["--dma", "idma"] }
+            for limit in [["--max-instructions", "2000000"], ["--max-instructions", "77777"], ["--max-cycles", "55555"]] {
+                var results: [(status: Int32, json: String)] = []
+                for blocks in [[], ["--no-block-execution"]] {
+                    let r = try runCLI(["run", "--platform", platform, "--json", "--quiet", "--history", "0"] + limit + blocks + isa + [elf])
+                    XCTAssertTrue(r.status != 70 && r.status < 128, "\(platform)/\(name): exit \(r.status): \(r.stderr)")
+                    let json = r.stdout.replacingOccurrences(of: #""(wall_seconds|mips)":[0-9.e+-]+,?"#, with: "",
+                                                             options: .regularExpression)
+                    results.append((r.status, json))
+                }
+                XCTAssertEqual(results[0].status, results[1].status, "\(platform)/\(name) \(limit): exit status")
+                XCTAssertEqual(results[0].json, results[1].json, "\(platform)/\(name) \(limit): JSON result")
             }
         }
     }
