@@ -52,6 +52,7 @@ struct Run: ParsableCommand {
           pulpsim run --trace-file t.bin --trace-format binary app.elf   # fastest full trace; see trace-decode
           pulpsim run --gdb 3333 app.elf             # then: gdb-multiarch -ex 'target remote :3333' app.elf
           pulpsim run --timeline out.json app.elf    # open in ui.perfetto.dev
+          pulpsim run --energy gemm.elf              # energy, power, GFLOPS/W, RedMulE utilisation per job
           pulpsim run --redmule-errors=warn driver-test.elf
           pulpsim run --dma idma --stats dma-app.elf   # the iDMA programming model, DMA statistics
         """)
@@ -94,6 +95,9 @@ struct Run: ParsableCommand {
 
     @Flag(help: "Print instructions, cycles and stall cycles by cause per hart at the end (stderr; counting stalls makes the run somewhat slower); with --json, the stalls are in the JSON.")
     var stats = false
+
+    @Flag(help: "Print the energy of each hart and device, average power, GFLOPS and GFLOPS/W at the RedMulE paper's two operating points (470 MHz, 0.65 V and 613 MHz, 0.8 V), and each RedMulE job's FMA utilisation (stderr; the model is in docs/energy.md); with --json, in the JSON.")
+    var energy = false
 
     @Flag(help: "Print a JSON result on stdout at the end (firmware output goes to stderr).")
     var json = false
@@ -252,6 +256,7 @@ struct Run: ParsableCommand {
         options.platform.dma = dma
         options.stdoutPrefix = stdoutPrefix
         options.countStalls = stats
+        options.energy = energy
         options.tcdmContention = !noTCDMContention
         options.blockExecution = !noBlockExecution
         options.l2Latency = l2Latency
@@ -349,6 +354,9 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(("pulpsim: " + report + "\n").data(using: .utf8)!)
         }
         if stats { FileHandle.standardError.write(statsTable(result).data(using: .utf8)!) }
+        if let reports = result.energy, !json {
+            FileHandle.standardError.write(EnergyReport.table(reports, harts: result.harts).data(using: .utf8)!)
+        }
         // A run that went well but whose trace or timeline is incomplete must not look fine.
         throw ExitCode(outputFailed && result.exitStatus == 0 ? ExitStatus.outputError : result.exitStatus)
     }

@@ -22,11 +22,17 @@ REDMULE_PROGRAMS := $(REDMULE_EXAMPLES) $(REDMULE_DIAGS)
 REDMULE_CFLAGS := -Ihal -Iredmule
 
 $(foreach e,$(REDMULE_PROGRAMS),$(call FW_PROGRAM,pulp-cluster,redmule-$e,redmule/$e.c,$(REDMULE_CFLAGS)))
+# One GEMM in software and on RedMulE, from one source (docs/energy.md).
+$(call FW_PROGRAM,pulp-cluster,redmule-energy-sw,redmule/energy.c,$(REDMULE_CFLAGS) -DENERGY_SOFTWARE)
+$(call FW_PROGRAM,pulp-cluster,redmule-energy-redmule,redmule/energy.c,$(REDMULE_CFLAGS))
 
 # Every object depends on the headers (the .d files cover rebuilt objects only).
 $(foreach e,$(REDMULE_PROGRAMS),$(eval $(BUILD)/pulp-cluster/obj/redmule-$e/redmule/$e.o: redmule/redmule.h redmule/example.h redmule/diag-shape.inc))
 
-REDMULE_ELFS := $(REDMULE_PROGRAMS:%=$(BUILD)/pulp-cluster/redmule-%.elf)
+$(foreach e,energy-sw energy-redmule,$(eval $(BUILD)/pulp-cluster/obj/redmule-$e/redmule/energy.o: redmule/redmule.h redmule/example.h))
+
+REDMULE_ELFS := $(REDMULE_PROGRAMS:%=$(BUILD)/pulp-cluster/redmule-%.elf) $(BUILD)/pulp-cluster/redmule-energy-sw.elf \
+                $(BUILD)/pulp-cluster/redmule-energy-redmule.elf
 
 # ------------------------------------------------------------------ redmule-tb
 # Platform `redmule-tb` (docs/platform.md §8): its own crt0.S and link.ld; MMIO and XIF

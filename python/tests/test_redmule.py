@@ -164,3 +164,22 @@ def test_run_until_completion_rejects_other_kinds(machine, firmware):
     machine.load(firmware("pulp-cluster", "redmule-host-gemm"))
     with pytest.raises(PulpsimError, match="redmule"):
         machine.run(completion="fpu")
+
+
+def test_energy_report(firmware):
+    """The energy option: the job's utilisation, GFLOPS and GFLOPS/W in the result, computed by
+    hand from its cycles (docs/energy.md)."""
+    import pulpsim
+    machine = pulpsim.Machine(energy=True)
+    m = n = k = 48
+    load_gemm(machine, firmware, m, n, k, seed=7)
+    machine.run(check=True)
+    points = machine.result["energy"]["operating_points"]
+    assert [p["megahertz"] for p in points] == [470, 613]
+    job = points[1]["redmule_jobs"][0]
+    assert (job["m"], job["n"], job["k"], job["operation"], job["format"]) == (48, 48, 48, "GEMM", "Float16")
+    assert job["fmas"] == m * n * k
+    assert job["utilisation"] == pytest.approx(m * n * k / (48 * job["cycles"]), abs=1e-6)
+    assert job["gflops"] == pytest.approx(2 * m * n * k / (job["cycles"] / 613e6) / 1e9, rel=1e-3)
+    assert 500 < points[0]["redmule_jobs"][0]["gflops_per_watt"] < 755
+    assert all("activity" in h for h in machine.result["harts"])

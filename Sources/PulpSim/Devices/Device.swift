@@ -162,6 +162,12 @@ public final class DeviceContext {
         timeline.redmuleTCDMAccesses += tcdmAccesses
     }
 
+    /// A completed RedMulE job on the timeline's power counter (with the energy report on).
+    func timelineJobPower(_ job: RedMulEJobRecord) {
+        guard let timeline = machine.timeline, machine.options.energy else { return }
+        timeline.jobPower(job, picojoules: EnergyModel.standard.ownEnergy(job))
+    }
+
     /// A span on the timeline track named `track` (created on first use, one per queue of a
     /// device), with its TCDM accesses added to this device's counter; `args` are JSON members.
     public func timelineSpan(_ name: String, track: String, from start: UInt64, to end: UInt64, tcdmAccesses: UInt64 = 0,

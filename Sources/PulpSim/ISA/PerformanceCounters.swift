@@ -65,8 +65,11 @@ public enum LegacyPerformanceEvent: Int, Sendable, CaseIterable {
 
 /// Layout of a hart's event totals (`Hart.eventTotals`), kept while the hart counts events.
 enum EventTotals {
-    /// Retired instructions by class: kind | compressed | stalled | external.
-    static let other = 0, load = 1, store = 2, jump = 3, branch = 4
+    /// Retired instructions by class: kind | compressed | stalled | external. The kinds past
+    /// `branch` are for the energy model (Energy/EnergyModel.swift) and count as `other` for
+    /// the counters: fused multiply-adds (two FLOPs), the other FP arithmetic (fadd, fsub, fmul,
+    /// fdiv, fsqrt: one FLOP), and integer multiplies and divides.
+    static let other = 0, load = 1, store = 2, jump = 3, branch = 4, floatFused = 5, floatArithmetic = 6, multiplyDivide = 7
     static let compressed = 8
     /// The instruction charged extra cycles: a taken branch, a misaligned access, a jump, ...
     static let stalled = 16
@@ -101,6 +104,9 @@ enum EventTraits {
         if let m = d.memory { kind = m.kind == .load ? EventTotals.load : EventTotals.store }
         else if d.cost == .jump { kind = EventTotals.jump }
         else if d.cost == .branch { kind = EventTotals.branch }
+        else if [.fmadd, .fmsub, .fnmsub, .fnmadd].contains(d.operation) { kind = EventTotals.floatFused }
+        else if [.fadd, .fsub, .fmul, .fdiv, .fsqrt].contains(d.operation) { kind = EventTotals.floatArithmetic }
+        else if d.ext == .m { kind = EventTotals.multiplyDivide }
         return UInt8(kind) | (d.memory != nil ? memory : 0) | d.cost.rawValue << costShift
     }
 }

@@ -205,6 +205,7 @@ extension RunResult {
                 var entry: [String: Any] = ["hart": h.hart, "mhartid": Int(h.mhartid), "instructions": h.instructions, "cycles": h.cycles,
                                             "pc": hex08(h.pc), "state": h.state]
                 if let stalls = h.stalls { entry["stalls"] = Dictionary(uniqueKeysWithValues: stalls.entries) }
+                if energy != nil, let a = h.activity { entry["activity"] = Dictionary(uniqueKeysWithValues: a.entries) }
                 return entry
             },
         ]
@@ -224,6 +225,9 @@ extension RunResult {
                              "bytes_from_tcdm": d.bytesFromTCDM, "bytes_other": d.bytesOther, "busy_cycles": d.busyCycles,
                              "tcdm_stall_cycles": d.tcdmStallCycles,
                              "warnings": d.warnings, "errors": d.errors, "diagnostics": d.diagnostics] as [String: Any]
+        }
+        if let energy, !energy.isEmpty {
+            object["energy"] = ["model": "docs/energy.md", "operating_points": energy.map(\.json)] as [String: Any]
         }
         if let t = tcdm {
             object["tcdm"] = ["conflicts": t.totalConflicts, "bank_conflicts": t.conflicts, "bank_accesses": t.granted] as [String: Any]

@@ -192,6 +192,7 @@ extension Machine {
                                             errors: own.filter { $0.level == .error }.count,
                                             diagnostics: own.filter { $0.level != .note }.map { "\($0.level.rawValue): \($0.message)" })
             result.redmule?.tcdmStallCycles = redmule.tcdmStallCycles
+            result.redmule?.completedJobs = redmule.completedJobs
         }
         if let dma {
             let own = diagnostics.filter { $0.source == "dma" }
@@ -202,6 +203,9 @@ extension Machine {
                                     errors: own.filter { $0.level == .error }.count,
                                     diagnostics: own.filter { $0.level != .note }.map { "\($0.level.rawValue): \($0.message)" })
             result.dma?.tcdmStallCycles = dma.engine.tcdmStallCycles
+        }
+        if options.energy {
+            result.energy = OperatingPoint.all.compactMap { EnergyModel.standard.report(result, at: $0) }
         }
         return result
     }
@@ -234,7 +238,7 @@ extension Machine {
     func summaries() -> [HartSummary] {
         harts.map { h in
             HartSummary(hart: h.index, mhartid: h.hartID, instructions: h.instret, cycles: h.cycle, pc: h.pc, state: describeState(h),
-                        stalls: h.countsStalls ? h.stallBreakdown : nil)
+                        stalls: h.countsStalls ? h.stallBreakdown : nil, activity: h.countsStalls ? h.activity : nil)
         }
     }
 

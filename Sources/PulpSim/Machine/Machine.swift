@@ -33,6 +33,9 @@ public struct MachineOptions: Sendable {
     /// Count every hart's stall cycles by cause (`RunResult` hart summaries, `--stats`); the
     /// harts then run the interpreter's counting loop, which is slower.
     public var countStalls = false
+    /// The energy and utilisation report (`RunResult.energy`, Energy/EnergyModel.swift); it
+    /// counts events as `countStalls` does.
+    public var energy = false
     /// TCDM bank conflicts between the cluster cores (Kernel/TCDMArbiter.swift); off: every
     /// access is served at once, as if each core had its own banks.
     public var tcdmContention = true
@@ -193,7 +196,7 @@ public final class Machine {
             harts.append(Hart(index: p.harts, hartID: PlatformDescription.fabricControllerHartID))
         }
         self.harts = harts
-        for h in harts { h.countsStalls = options.countStalls }
+        for h in harts { h.countsStalls = options.countStalls || options.energy }
         scheduler = Scheduler(harts: harts, events: events,
                               quantum: UInt64(options.quantum > 0 ? options.quantum : Machine.defaultQuantum))
         interpreter = Interpreter(bus: bus, debug: debug, extensions: platform.extensions)
@@ -314,6 +317,7 @@ public final class Machine {
     /// Records a timeline of this run (nil stops recording).
     public func setTimeline(_ timeline: Timeline?) {
         self.timeline = timeline
+        if options.energy { timeline?.energyProbe = { [unowned self] cycle in self.energySoFar(cycle: cycle) } }
         for h in harts where h.state == .running { timeline?.state(hart: h.index, "running", at: h.cycle) }
         updateObservation()
     }

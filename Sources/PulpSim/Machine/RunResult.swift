@@ -112,6 +112,8 @@ public struct HartSummary: Sendable, Codable {
     public let state: String
     /// Where its cycles went, when the run counted stalls (`MachineOptions.countStalls`).
     public var stalls: StallBreakdown? = nil
+    /// Its instructions by energy class, transfers and idle cycles, likewise.
+    public var activity: HartActivity? = nil
 }
 
 /// Where a hart's cycles went besides one per retired instruction (`--stats`: the model's stall
@@ -160,6 +162,8 @@ public struct RedMulESummary: Sendable {
     public let diagnostics: [String]
     /// Cycles RedMulE's TCDM port waited for a bank another master had (docs/platform.md §7.5).
     public var tcdmStallCycles: UInt64 = 0
+    /// Every completed job.
+    public var completedJobs: [RedMulEJobRecord] = []
 }
 
 /// Cluster DMA activity over a run.
@@ -207,6 +211,8 @@ public struct RunResult: Sendable {
     /// as "pulpsim: trap warning: ..." (at most 10), and how many such traps there were.
     public var trapWarnings: [String] = []
     public var unexpectedTraps = 0
+    /// The energy report at each operating point (`MachineOptions.energy`).
+    public var energy: [EnergyReport]? = nil
 
     public var totalInstructions: UInt64 { harts.reduce(0) { $0 + $1.instructions } }
     public var cycles: UInt64 { harts.map(\.cycles).max() ?? 0 }

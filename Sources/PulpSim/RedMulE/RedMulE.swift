@@ -37,6 +37,30 @@ enum RedMulERegister {
     }
 }
 
+/// A job RedMulE ran: what it computed and when (`RedMulE.completedJobs`).
+public struct RedMulEJobRecord: Sendable, Equatable {
+    public let id: UInt32
+    /// The hart that triggered it.
+    public let hart: Int
+    public let operation: RedMulEOperation
+    public let format: RedMulEFormat
+    public let shape: RedMulEShape
+    /// False for an empty job (M, N or K = 0 under `--redmule-errors=warn`): nothing computed.
+    public let computed: Bool
+    /// The TRIGGER store, the start of its computation, and its completion event.
+    public let triggered: UInt64
+    public let start: UInt64
+    public var end: UInt64
+    /// Its TCDM requests (each 288 bits: 9 banks, docs/platform.md §7.5).
+    public var tcdmAccesses: UInt64
+    /// The multiply-accumulate steps it computed: M·N·K (padding excluded).
+    public var fmas: UInt64 { computed ? UInt64(shape.m) * UInt64(shape.n) * UInt64(shape.k) : 0 }
+    /// From TRIGGER to the completion event, as the paper and the RTL count a job.
+    public var cycles: UInt64 { end >= triggered ? end - triggered : 0 }
+    /// The share of the 48 FMA units' cycles doing useful work over `cycles`.
+    public var utilisation: Double { cycles == 0 ? 0 : Double(fmas) / (48 * Double(cycles)) }
+}
+
 /// The RedMulE accelerator.
 public final class RedMulE: Device {
     public let name = "RedMulE"
@@ -143,6 +167,9 @@ public final class RedMulE: Device {
     public private(set) var jobsCompleted = 0
     public private(set) var totalFMAs: UInt64 = 0
     public private(set) var busyCycles: UInt64 = 0
+    /// Every completed job (the energy and utilisation report, `--energy`), and the running one.
+    public private(set) var completedJobs: [RedMulEJobRecord] = []
+    var runningRecord: RedMulEJobRecord?
     /// (trigger cycle, completion cycle) of the last completed job.
     public private(set) var lastJobTiming: (trigger: UInt64, start: UInt64, end: UInt64)?
     var lastTriggerCycle: UInt64 = 0
@@ -395,7 +422,7 @@ public final class RedMulE: Device {
             if policy == .warn && empty && errors.count == 1 {
                 report(.error, message + " (--redmule-errors=warn: empty job, completes at once)")
                 startJob(Pending(context: index, id: ctx.jobID, hart: hart, plan: nil, operation: operation, format: format,
-                              shape: shape, arithAt: ctx.arithWrittenAt ?? now))
+                              shape: shape, arithAt: ctx.arithWrittenAt ?? now, triggeredAt: now))
                 return
             }
             if policy == .error || plan == nil {
@@ -408,7 +435,7 @@ public final class RedMulE: Device {
         }
         guard let plan else { return }
         let pending = Pending(context: index, id: ctx.jobID, hart: hart, plan: plan, operation: operation, format: format,
-                              shape: shape, arithAt: ctx.arithWrittenAt ?? now)
+                              shape: shape, arithAt: ctx.arithWrittenAt ?? now, triggeredAt: now)
         if running != nil {
             // Only reachable with --redmule-errors=warn: run it when the current job is done.
             queued = pending
@@ -438,6 +465,8 @@ public final class RedMulE: Device {
         let plan: MemoryPlan?
         let operation: RedMulEOperation, format: RedMulEFormat, shape: RedMulEShape
         let arithAt: UInt64
+        /// When TRIGGER was written.
+        var triggeredAt: UInt64 = 0
     }
     var queued: Pending?
 
@@ -469,6 +498,8 @@ public final class RedMulE: Device {
         guard let plan = p.plan else {
             let token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
             running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle)
+            runningRecord = RedMulEJobRecord(id: id, hart: hart, operation: operation, format: format, shape: shape, computed: false,
+                                             triggered: p.triggeredAt, start: startCycle, end: endCycle, tcdmAccesses: 0)
             runningTitle = "job \(id): empty"
             runningAccesses = 0
             return
@@ -519,6 +550,8 @@ public final class RedMulE: Device {
             flowToken = context.schedule(at: min(startCycle + dataInterval, endCycle)) { [unowned self] in self.flowSync() }
         }
         running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle)
+        runningRecord = RedMulEJobRecord(id: id, hart: hart, operation: operation, format: format, shape: shape, computed: true,
+                                         triggered: p.triggeredAt, start: startCycle, end: endCycle, tcdmAccesses: 0)
         runningTitle = "job \(id): \(operation.name) \(format.name) \(shape.m)x\(shape.n)x\(shape.k)"
         runningAccesses = accesses
         totalFMAs += UInt64(shape.m * shape.n4 * shape.k)
@@ -708,6 +741,13 @@ public final class RedMulE: Device {
         jobsCompleted += 1
         busyCycles += job.end - job.start
         lastJobTiming = (lastTriggerCycle, job.start, job.end)
+        if var record = runningRecord {
+            record.end = job.end
+            record.tcdmAccesses = runningAccesses
+            completedJobs.append(record)
+            context.timelineJobPower(record)
+            runningRecord = nil
+        }
         context.timelineSpan(runningTitle, from: job.start, to: job.end, tcdmAccesses: runningAccesses)
         context.trace(hart: job.hart, "job \(job.id) done (started at cycle \(job.start), \(job.end - job.start) cycles); completion signalled")
         signal(job.hart)

@@ -23,6 +23,11 @@ public final class Timeline {
     private var tracks: [String: Int] = [:]
     private var categories: [Int: String] = [Timeline.redmuleTrack: "redmule"]
     private var lastSample: UInt64 = 0
+    /// With the energy report on (`MachineOptions.energy`): the energy so far at the best
+    /// efficiency point, picojoules by consumer, sampled as power counters.
+    var energyProbe: ((UInt64) -> [(String, Double)])?
+    private var lastEnergy: [Double] = []
+    private var lastEnergyCycle: UInt64 = 0
     public static let redmuleTrack = 100
     let sampleInterval: UInt64
 
@@ -64,6 +69,16 @@ public final class Timeline {
         events.append(#"{"name":"\#(name)","cat":"\#(categories[track] ?? "hart")","ph":"X","pid":0,"tid":\#(track),"ts":\#(start),"dur":\#(duration)\#(args.isEmpty ? "" : ",\"args\":{\(args)}")}"#)
     }
 
+    /// RedMulE's power over a job (its steps and requests, at the best efficiency point): a
+    /// counter set at its start and cleared at its end.
+    func jobPower(_ job: RedMulEJobRecord, picojoules: Double) {
+        guard job.end > job.start else { return }
+        let milliwatts = picojoules / Double(job.end - job.start) * OperatingPoint.efficiency.megahertz / 1e3
+        let name = "RedMulE power (mW at 470 MHz, 0.65 V)"
+        events.append(#"{"name":"\#(name)","ph":"C","pid":0,"ts":\#(job.start),"args":{"RedMulE":\#((milliwatts * 1000).rounded() / 1000)}}"#)
+        events.append(#"{"name":"\#(name)","ph":"C","pid":0,"ts":\#(job.end),"args":{"RedMulE":0}}"#)
+    }
+
     /// Samples the counters if `cycle` passed the next sampling point.
     func sample(cycle: UInt64, instructions: [UInt64], force: Bool = false) {
         guard force || cycle >= lastSample + sampleInterval else { return }
@@ -72,6 +87,18 @@ public final class Timeline {
         events.append(#"{"name":"instructions","ph":"C","pid":0,"ts":\#(cycle),"args":{\#(perHart)}}"#)
         let devices = deviceTCDMAccesses.sorted { $0.key < $1.key }.map { ",\"\($0.key == "dma" ? "DMA" : $0.key)\":\($0.value)" }.joined()
         events.append(#"{"name":"TCDM accesses","ph":"C","pid":0,"ts":\#(cycle),"args":{"harts":\#(hartTCDMAccesses),"RedMulE":\#(redmuleTCDMAccesses)\#(devices)}}"#)
+        if let probe = energyProbe, cycle > lastEnergyCycle {
+            let now = probe(cycle)
+            if lastEnergy.count != now.count { lastEnergy = [Double](repeating: 0, count: now.count) }
+            // Average power over the interval: pJ per cycle × MHz = µW.
+            let mhz = OperatingPoint.efficiency.megahertz, cycles = Double(cycle - lastEnergyCycle)
+            let power = now.enumerated().map { i, e in
+                "\"\(e.0)\":\(((e.1 - lastEnergy[i]) / cycles * mhz / 1e3 * 1000).rounded() / 1000)"
+            }.joined(separator: ",")
+            events.append(#"{"name":"power (mW at 470 MHz, 0.65 V)","ph":"C","pid":0,"ts":\#(lastEnergyCycle),"args":{\#(power)}}"#)
+            lastEnergy = now.map(\.1)
+            lastEnergyCycle = cycle
+        }
         if let conflicts = tcdmConflicts {
             let banks = conflicts.enumerated().map { "\"bank \($0.offset)\":\($0.element)" }.joined(separator: ",")
             events.append(#"{"name":"TCDM bank conflicts (cycles lost)","ph":"C","pid":0,"ts":\#(cycle),"args":{\#(banks)}}"#)

@@ -87,6 +87,7 @@ void pulpsim_destroy(pulpsim_machine *m);
  *   tcdm_contention    bank conflicts between the cluster cores (true/false; default true)
  *   block_execution    run straight-line code by blocks (true/false; default true; same results)
  *   count_stalls       stall cycles by cause in the JSON result (true/false)
+ *   energy             the energy and utilisation report in the JSON result ("energy"; docs/energy.md)
  *   echo_output        also print the firmware's output on stdout (default false)
  *   stdout_prefix      "[hart N] " before each output line
  *   print_diagnostics  RedMulE and DMA warnings on stderr
