@@ -19,7 +19,7 @@ struct PulpSimCommand: ParsableCommand {
           pulpsim run --trace-file t.bin --trace-format binary app.elf && pulpsim trace-decode t.bin
 
         The exit status of `pulpsim run` is the firmware's exit code; abnormal ends have their own
-        codes: 64 usage, 65 invalid ELF, 66 unreadable input, 70 simulator error, 120 trap without
+        codes: 64 usage, 65 invalid ELF, 66 unreadable input, 70 simulator error, 119 races found (--check-races), 120 trap without
         handler, 121 deadlock, 122 RedMulE error, 123 instruction/cycle limit, 124 timeout,
         125 DMA error, 74 trace or timeline not fully written (otherwise successful run), 130/143 interrupted by SIGINT/SIGTERM (the trace and output are flushed; a second signal
         stops at once).
@@ -53,6 +53,7 @@ struct Run: ParsableCommand {
           pulpsim run --gdb 3333 app.elf             # then: gdb-multiarch -ex 'target remote :3333' app.elf
           pulpsim run --timeline out.json app.elf    # open in ui.perfetto.dev
           pulpsim run --energy gemm.elf              # energy, power, GFLOPS/W, RedMulE utilisation per job
+          pulpsim run --check-races app.elf          # data races between harts, RedMulE and the DMA (exit 119)
           pulpsim run --redmule-errors=warn driver-test.elf
           pulpsim run --dma idma --stats dma-app.elf   # the iDMA programming model, DMA statistics
         """)
@@ -95,6 +96,9 @@ struct Run: ParsableCommand {
 
     @Flag(help: "Print instructions, cycles and stall cycles by cause per hart at the end (stderr; counting stalls makes the run somewhat slower); with --json, the stalls are in the JSON.")
     var stats = false
+
+    @Flag(help: "Find data races: accesses of two masters (harts, RedMulE jobs, DMA transfers) to the same bytes of RAM, at least one a write, with no synchronisation ordering them (docs/races.md). Each race is reported once with both sides; a run that exits 0 with races exits 119. Every hart then runs one instruction at a time (much slower).")
+    var checkRaces = false
 
     @Flag(help: "Print the energy of each hart and device, average power, GFLOPS and GFLOPS/W at the RedMulE paper's two operating points (470 MHz, 0.65 V and 613 MHz, 0.8 V), and each RedMulE job's FMA utilisation (stderr; the model is in docs/energy.md); with --json, in the JSON.")
     var energy = false
@@ -257,6 +261,7 @@ struct Run: ParsableCommand {
         options.stdoutPrefix = stdoutPrefix
         options.countStalls = stats
         options.energy = energy
+        options.checkRaces = checkRaces
         options.tcdmContention = !noTCDMContention
         options.blockExecution = !noBlockExecution
         options.l2Latency = l2Latency
@@ -354,6 +359,12 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(("pulpsim: " + report + "\n").data(using: .utf8)!)
         }
         if stats { FileHandle.standardError.write(statsTable(result).data(using: .utf8)!) }
+        if let races = result.races, !json {
+            for r in races { FileHandle.standardError.write("pulpsim: \(r.description)\n".data(using: .utf8)!) }
+            if !quiet || !races.isEmpty {
+                FileHandle.standardError.write("pulpsim: race check: \(races.count) race\(races.count == 1 ? "" : "s") found\n".data(using: .utf8)!)
+            }
+        }
         if let reports = result.energy, !json {
             FileHandle.standardError.write(EnergyReport.table(reports, harts: result.harts).data(using: .utf8)!)
         }

@@ -29,7 +29,7 @@ static uint8_t l2[CORES * SLICE_L2] __attribute__((aligned(16)));
 static uint8_t expected[CORES * SLICE_L2] __attribute__((aligned(16)));
 static volatile uint32_t errors[CORES], transfers[CORES], bytes[CORES];
 /* Cycles of core 0's last transfer, from its first register access to the end of its wait. */
-static unsigned long dma_cycles;
+static unsigned long dma_cycles[CORES];   /* each core's last transfer */
 
 /* One side of a transfer: stream byte i is at base + (i / line) * stride + i % line. */
 struct side { uint8_t *base; uint32_t line, stride; };
@@ -161,7 +161,7 @@ static uint32_t transfer(unsigned core, uint32_t queue, struct side ext, struct 
         push(queue, ext, loc, n, ext2loc, event, state);
     }
     wait_id(queue, id, event);
-    dma_cycles = cycles() - t0;
+    dma_cycles[core] = cycles() - t0;
     return check(to.base, want, to_bytes, core, n, ext2loc);
 }
 
@@ -181,7 +181,7 @@ static uint32_t transfer(unsigned core, uint32_t port, struct side ext, struct s
     unsigned stream = idma_stream(dst_prot);
     if (next_random(state) % 4 != 0) idma_wait(stream, id);
     else while (!idma_done(stream, id)) {}
-    dma_cycles = cycles() - t0;
+    dma_cycles[core] = cycles() - t0;
     return check(to.base, want, to_bytes, core, n, ext2loc);
 }
 
@@ -248,7 +248,7 @@ int main(void)
             ext.line = loc.line = line;
 #endif
             bad += transfer(0, ARCHI_DMA_ADDR, ext, loc, n, ext2loc, expected, &state);
-            if (i == 0) { if (ext2loc) cycles_in = dma_cycles; else cycles_out = dma_cycles; }
+            if (i == 0) { if (ext2loc) cycles_in = dma_cycles[core]; else cycles_out = dma_cycles[core]; }
             count++;
             moved += n;
         }

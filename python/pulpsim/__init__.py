@@ -174,7 +174,7 @@ class Machine:
 
     Machine(platform="pulp-cluster", harts=8, **options): options as in pulpsim.h's
     pulpsim_set_option (quantum, max_instructions, max_cycles, timeout, tcdm_contention,
-    count_stalls, energy, echo_output, redmule_errors, dma_errors, dma, tcdm_kib, l2_kib, ram_mib, ...);
+    count_stalls, energy, check_races, echo_output, redmule_errors, dma_errors, dma, tcdm_kib, l2_kib, ram_mib, ...);
     Python booleans and numbers are fine. Use as a context manager or call close() to free the
     machine at once (otherwise it is freed when garbage-collected).
     """

@@ -116,6 +116,11 @@ final class DMAWindow: Device {
 
     func read(offset: UInt32, size: Int, context: inout AccessContext) -> UInt32? {
         guard size == 4, offset & 3 == 0, let q = queue(context) else { return nil }
+        if let races = dma.engine.races, context.hart >= 0, context.hart < races.harts {
+            // A core reading the DMA's registers sees the transfers completed so far.
+            races.cycle = dma.engine.now
+            races.acquire(context.hart, from: races.dmaDone, "DMA register read")
+        }
         return dma.frontEnd.read(queue: q, offset: offset, access: &context)
     }
 

@@ -318,6 +318,9 @@ final class DMAEngine {
     /// The TCDM through the cores' views, and everything the AXI port reaches.
     let tcdmPort: MemoryPort
     let externalPort: MemoryPort
+    /// The race detector (`--check-races`): a transfer takes its command's clock and reads and
+    /// writes its sides; its completion releases to whoever sees it.
+    var races: RaceDetector?
     /// Called at each transfer's completion cycle, after its data has landed.
     var completed: (DMATransfer) -> Void = { _ in }
     /// Timeline track names of the queues.
@@ -430,6 +433,7 @@ final class DMAEngine {
         queueCompletion[request.queue] = completion
         let transfer = DMATransfer(request: request, serial: serial, issued: issued, start: start, dataCycles: dataCycles,
                                    latency: latency, completion: completion, tcdmAccesses: accesses)
+        if let races, !request.dropped, request.length > 0 { raceTransfer(races, request) }
         if unfinished == 0 { busySince = issued }
         unfinished += 1
         pending[request.queue, default: []].append(transfer)
@@ -628,7 +632,41 @@ final class DMAEngine {
         complete(t)
     }
 
+    /// A transfer as one access of the DMA master, at a clock of its own after its command.
+    private func raceTransfer(_ races: RaceDetector, _ r: DMARequest) {
+        let d = races.dma
+        races.cycle = now
+        if r.hart >= 0 && r.hart < races.harts {
+            var command = [UInt32](repeating: 0, count: RaceDetector.maxMasters)
+            races.release(r.hart, into: &command, "DMA command (transfer id \(r.id))")
+            races.acquire(d, from: command, "command")
+        }
+        races.tick(d, "transfer id \(r.id)")
+        let own = races.clocks[d][d]
+        races.deviceSites[d, default: [:]][own] = "DMA transfer id \(r.id): \(r.summary), issued by hart \(r.hart)"
+        for (side, write) in [(r.source, false), (r.destination, true)] where side.kind == .memory {
+            let port = side.space == .tcdm ? tcdmPort : externalPort
+            var position: UInt64 = 0
+            while position < r.length {
+                let (address, run) = side.locate(position)
+                let n = max(1, min(run, r.length - position))
+                if let at = port.location(address) {
+                    races.access(d, memory: at.memory, offset: at.offset, size: Int(n), write: write, pc: own, address: address)
+                }
+                position += n
+            }
+        }
+    }
+
     private func complete(_ t: DMATransfer) {
+        if let races {
+            races.cycle = now
+            for line in 0..<32 where t.request.events & (1 << UInt32(line)) != 0 {
+                RaceDetector.join(&races.lineClocks[line], races.clocks[races.dma])
+            }
+            if t.request.fabricController { RaceDetector.join(&races.fcLineClocks[EventLine.dmaFirst], races.clocks[races.dma]) }
+            races.release(races.dma, into: &races.dmaDone, "completion of transfer id \(t.request.id)")
+        }
         // Bursts due at this very cycle land first: data before the event.
         if t.landed < t.request.length && !t.request.dropped { advance(t.request.channel.rawValue) }
         if var list = pending[t.request.queue], let i = list.firstIndex(where: { $0 === t }) {

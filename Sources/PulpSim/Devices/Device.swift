@@ -162,6 +162,9 @@ public final class DeviceContext {
         timeline.redmuleTCDMAccesses += tcdmAccesses
     }
 
+    /// The race detector, when the run checks races.
+    var races: RaceDetector? { machine.races }
+
     /// A completed RedMulE job on the timeline's power counter (with the energy report on).
     func timelineJobPower(_ job: RedMulEJobRecord) {
         guard let timeline = machine.timeline, machine.options.energy else { return }

@@ -42,6 +42,8 @@ public final class EventUnit {
         case interrupt  // wfi
     }
     var waits: [Wait?]
+    /// The race detector, told of every synchronisation (`--check-races`).
+    var races: RaceDetector?
     /// Offset of the access a core slept on, so that its retry skips the side effects.
     var pendingOffset: [UInt32?]
 
@@ -80,6 +82,7 @@ public final class EventUnit {
 
     /// The hart takes interrupt `line`: its buffer bit is cleared.
     public func acknowledgeInterrupt(core: Int, line: Int) {
+        if let races, core < races.harts { acquireLines(races, core: core, UInt32(1) << UInt32(line), "interrupt") }
         buffer[core] &= ~(UInt32(1) << UInt32(line))
     }
 
@@ -123,8 +126,12 @@ public final class EventUnit {
         case 0x00, 0x04, 0x08: return eventMask[core]
         case 0x0C, 0x10, 0x14: return irqMask[core]
         case 0x18: return waits[core] == nil || waits[core] == .interrupt ? 1 : 0  // clock gated while waiting
-        case 0x1C: return buffer[core]
-        case 0x20: return buffer[core] & eventMask[core]
+        case 0x1C:
+            if allowSleep, let races { acquireLines(races, core: core, buffer[core], "EVENT_BUFFER read") }
+            return buffer[core]
+        case 0x20:
+            if allowSleep, let races { acquireLines(races, core: core, buffer[core] & eventMask[core], "EVENT_BUFFER_MASKED read") }
+            return buffer[core] & eventMask[core]
         case 0x24: return buffer[core] & irqMask[core]
         case 0x28: return 0
         case 0x2C, 0x30, 0x34: return swEventsMask[core]
@@ -134,6 +141,10 @@ public final class EventUnit {
         case 0x80:
             if let value = dispatchQueues[core].first {
                 dispatchQueues[core].removeFirst()
+                if allowSleep, let races, core < races.harts {
+                    races.cycle = context.now
+                    races.acquire(core, from: races.dispatchClock, "dispatch pop")
+                }
                 wakeDispatchPushers()
                 return value
             }
@@ -145,9 +156,13 @@ public final class EventUnit {
         case 0x84: return dispatchTeam
         case 0xC0..<0xE0 where offset & 3 == 0:
             let m = Int((offset - 0xC0) / 4)
-            if retry, mutexes[m].owner == core { return mutexes[m].message }
+            if retry, mutexes[m].owner == core {
+                acquireMutex(core, m)
+                return mutexes[m].message
+            }
             if mutexes[m].owner == nil {
                 mutexes[m].owner = core
+                if allowSleep { acquireMutex(core, m) }
                 return mutexes[m].message
             }
             if !allowSleep { return 0 }
@@ -163,6 +178,7 @@ public final class EventUnit {
             let clear = offset >= 0x180
             if !retry {
                 let targets = swEventsMask[core] == 0 ? allCores : swEventsMask[core]
+                if allowSleep { release(core, line: e, "software event \(e)") }
                 raise(line: e, targets: targets & allCores)
             }
             return waitForEvents(core: core, clear: clear, register: "\(clear ? "TRIG_WAIT_CLEAR" : "TRIG_WAIT") \(e)",
@@ -175,10 +191,10 @@ public final class EventUnit {
             case 0x0C: return barriers[b].targetMask
             case 0x10: return 0
             case 0x14:
-                arrive(barrier: b, cores: 1 << UInt32(core))
+                arrive(barrier: b, cores: 1 << UInt32(core), by: allowSleep ? core : nil)
                 return 0
             case 0x18, 0x1C:
-                if !retry { arrive(barrier: b, cores: 1 << UInt32(core)) }
+                if !retry { arrive(barrier: b, cores: 1 << UInt32(core), by: allowSleep ? core : nil) }
                 let clear = offset & 0x1F == 0x1C
                 return waitForEvents(core: core, clear: clear,
                                      register: "barrier \(b) \(clear ? "TRIGGER_WAIT_CLEAR" : "TRIGGER_WAIT")",
@@ -193,6 +209,7 @@ public final class EventUnit {
                                sleep: inout SleepReason?, allowSleep: Bool) -> UInt32 {
         let value = buffer[core] & eventMask[core]
         if value != 0 || !allowSleep {
+            if allowSleep, value != 0, let races { acquireLines(races, core: core, value, register) }
             if clear && allowSleep { buffer[core] &= ~eventMask[core] }
             return value
         }
@@ -202,7 +219,29 @@ public final class EventUnit {
         return 0
     }
 
-    private func arrive(barrier b: Int, cores arriving: UInt32) {
+    /// `core` saw `lines` (bit i: line i) in its buffer: it acquires what was released on them.
+    private func acquireLines(_ races: RaceDetector, core: Int, _ lines: UInt32, _ how: String) {
+        races.cycle = context.now
+        var bits = lines
+        while bits != 0 {
+            let line = bits.trailingZeroBitCount
+            bits &= bits - 1
+            races.acquire(core, from: races.lineClocks[line], "\(how) returning event \(line)")
+        }
+    }
+
+    /// A core's own release on an event line (a software event it triggers).
+    private func release(_ core: Int, line: Int, _ what: String) {
+        guard let races, core < races.harts else { return }
+        races.cycle = context.now
+        races.release(core, into: &races.lineClocks[line], what)
+    }
+
+    private func arrive(barrier b: Int, cores arriving: UInt32, by core: Int? = nil) {
+        if let core, let races, core < races.harts {
+            races.cycle = context.now
+            races.release(core, into: &races.barrierClocks[b], "arrival at barrier \(b)")
+        }
         barriers[b].status |= arriving
         let bar = barriers[b]
         if arriving != 0, context.tracing {
@@ -210,6 +249,7 @@ public final class EventUnit {
         }
         if bar.triggerMask != 0 && bar.status & bar.triggerMask == bar.triggerMask {
             barriers[b].status = 0
+            if let races { RaceDetector.join(&races.lineClocks[EventLine.barrier], races.barrierClocks[b]) }
             context.trace(hart: nil, String(format: "barrier %d released: event 16 to cores 0x%02x", b, bar.targetMask))
             raise(line: EventLine.barrier, targets: bar.targetMask & allCores)
         }
@@ -217,7 +257,8 @@ public final class EventUnit {
 
     /// Writes a per-core-view register as `core`; false for a bad offset. A dispatch push into a
     /// full queue sets `sleep` (the writer stalls until a core pops).
-    func write(_ offset: UInt32, _ value: UInt32, core: Int, sleep: inout SleepReason?) -> Bool {
+    func write(_ offset: UInt32, _ value: UInt32, core: Int, sleep: inout SleepReason?, by writer: Int? = nil) -> Bool {
+        let writer = writer ?? core  // (the global view writes a core's registers for any hart)
         switch offset {
         case 0x00: eventMask[core] = value; checkWake(core)
         case 0x04: eventMask[core] &= ~value
@@ -238,6 +279,10 @@ public final class EventUnit {
                 sleep = .device("event unit DISPATCH_FIFO push (queue of core \(c) full)")
                 return true
             }
+            if let races, core < races.harts {
+                races.cycle = context.now
+                races.release(core, into: &races.dispatchClock, "dispatch push")
+            }
             for c in 0..<cores where team & (1 << UInt32(c)) != 0 {
                 dispatchQueues[c].append(value)
                 if waits[c] == .dispatchPop { wakeCore(c) }
@@ -246,6 +291,10 @@ public final class EventUnit {
         case 0x84: dispatchTeam = value
         case 0xC0..<0xE0 where offset & 3 == 0:
             let m = Int((offset - 0xC0) / 4)
+            if let races, core < races.harts {
+                races.cycle = context.now
+                races.release(core, into: &races.mutexClocks[m], "unlock of mutex \(m)")
+            }
             mutexes[m].message = value
             if mutexes[m].waiters != 0 {
                 let next = mutexes[m].waiters.trailingZeroBitCount
@@ -258,6 +307,7 @@ public final class EventUnit {
         case 0x100..<0x140 where offset & 3 == 0:
             let e = Int((offset - 0x100) / 4)
             let targets = value & 0xFF == 0 ? allCores : value & 0xFF
+            release(writer, line: e, "software event \(e)")
             raise(line: e, targets: targets & allCores)
         case 0x140..<0x1C0: break
         case 0x200..<0x300:
@@ -266,13 +316,19 @@ public final class EventUnit {
             case 0x00: barriers[b].triggerMask = value; arrive(barrier: b, cores: 0)
             case 0x04: barriers[b].status = value
             case 0x0C: barriers[b].targetMask = value
-            case 0x10: arrive(barrier: b, cores: value)
+            case 0x10: arrive(barrier: b, cores: value, by: writer)
             case 0x14, 0x18, 0x1C: break
             default: return false
             }
         default: return false
         }
         return true
+    }
+
+    private func acquireMutex(_ core: Int, _ m: Int) {
+        guard let races, core < races.harts else { return }
+        races.cycle = context.now
+        races.acquire(core, from: races.mutexClocks[m], "lock of mutex \(m)")
     }
 
     private func wakeDispatchPushers() {
@@ -366,6 +422,6 @@ final class EventUnitGlobalView: Device {
         guard size == 4, let (core, local) = map(offset) else { return false }
         var ignored: SleepReason?
         if local == 0x80 { return false }  // dispatch pushes need a core's team
-        return unit.write(local, value, core: core, sleep: &ignored)
+        return unit.write(local, value, core: core, sleep: &ignored, by: context.hart)
     }
 }

@@ -87,8 +87,18 @@ public final class FCInterruptController: Device {
         return pending == 0 ? nil : 31 - pending.leadingZeroBitCount
     }
 
+    /// The FC sees `lines` (taken, or read in STATUS): it acquires what was released on them.
+    private func acquire(_ lines: UInt32, _ how: String) {
+        guard let races = context.races, hart < races.harts, lines != 0 else { return }
+        races.cycle = context.now
+        for line in 0..<32 where lines & (1 << UInt32(line)) != 0 {
+            races.acquire(hart, from: races.fcLineClocks[line], "\(how) (FC line \(line))")
+        }
+    }
+
     /// The FC takes interrupt `line`.
     public func acknowledge(line: Int) {
+        acquire(UInt32(1) << UInt32(line), "interrupt")
         status &= ~(UInt32(1) << UInt32(line))
         acknowledged |= UInt32(1) << UInt32(line)
     }
@@ -100,7 +110,9 @@ public final class FCInterruptController: Device {
         guard size == 4 else { return nil }
         switch offset {
         case 0x00, 0x04, 0x08: return mask
-        case 0x0C, 0x10, 0x14: return status
+        case 0x0C, 0x10, 0x14:
+            if context.hart == hart { acquire(status, "STATUS read") }
+            return status
         case 0x18, 0x1C, 0x20: return acknowledged
         case 0x24: return 0
         default: return nil
@@ -113,10 +125,16 @@ public final class FCInterruptController: Device {
         case 0x00: mask = value
         case 0x04: mask |= value
         case 0x08: mask &= ~value
-        case 0x0C: status = value
-        case 0x10:
-            status |= value
-            if value != 0 { self.context.trace(hart: context.hart, String(format: "FC interrupt STATUS_SET 0x%08x", value)) }
+        case 0x0C, 0x10:
+            if let races = self.context.races, context.hart >= 0, context.hart < races.harts, value != 0 {
+                // A hart raising FC lines releases on them.
+                races.cycle = self.context.now
+                for line in 0..<32 where value & (1 << UInt32(line)) != 0 {
+                    races.release(context.hart, into: &races.fcLineClocks[line], "FC interrupt STATUS_SET line \(line)")
+                }
+            }
+            if offset == 0x0C { status = value } else { status |= value }
+            if offset == 0x10, value != 0 { self.context.trace(hart: context.hart, String(format: "FC interrupt STATUS_SET 0x%08x", value)) }
         case 0x14: status &= ~value
         case 0x18: acknowledged = value
         case 0x1C: acknowledged |= value

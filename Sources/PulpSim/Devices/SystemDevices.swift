@@ -85,6 +85,13 @@ public final class ClusterControlDevice: Device {
         for core in 0..<context.hartCount where newly & (1 << UInt32(core)) != 0 {
             let address = bootAddress(core: core)
             startedHarts |= 1 << UInt32(core)
+            if let races = context.races, hart >= 0, hart < races.harts {
+                // What the starting hart did before happens before the started core's first instruction.
+                var start = [UInt32](repeating: 0, count: RaceDetector.maxMasters)
+                races.cycle = context.now
+                races.release(hart, into: &start, "FETCH_EN of core \(core)")
+                races.acquire(core, from: start, "its start by FETCH_EN")
+            }
             if context.startCore(core, at: address) {
                 context.trace(hart: hart, String(format: "FETCH_EN: core %d starts at 0x%08x", core, address))
             }

@@ -226,6 +226,15 @@ extension RunResult {
                              "tcdm_stall_cycles": d.tcdmStallCycles,
                              "warnings": d.warnings, "errors": d.errors, "diagnostics": d.diagnostics] as [String: Any]
         }
+        if let races {
+            func side(_ a: RaceAccess) -> [String: Any] {
+                ["master": a.master, "access": a.write ? "write" : "read", "pc": hex08(a.pc), "site": a.site, "last_sync": a.lastSync]
+            }
+            object["races"] = races.map { r -> [String: Any] in
+                ["address": hex08(r.address), "size": r.size, "memory": r.memory, "cycle": r.cycle, "first": side(r.first),
+                 "second": side(r.second)]
+            }
+        }
         if let energy, !energy.isEmpty {
             object["energy"] = ["model": "docs/energy.md", "operating_points": energy.map(\.json)] as [String: Any]
         }

@@ -204,6 +204,10 @@ extension Machine {
                                     diagnostics: own.filter { $0.level != .note }.map { "\($0.level.rawValue): \($0.message)" })
             result.dma?.tcdmStallCycles = dma.engine.tcdmStallCycles
         }
+        if let races {
+            races.cycle = now
+            result.races = races.races
+        }
         if options.energy {
             result.energy = OperatingPoint.all.compactMap { EnergyModel.standard.report(result, at: $0) }
         }
@@ -259,7 +263,7 @@ extension Machine {
         var left = budget
         // Traced when this turn may produce trace lines (not for a hart filtered out, before an
         // instruction-count or cycle start point, or after the stop point).
-        var traced = state.pointee.observing && (debug.watching || timeline != nil || tracerMayTrace(hart, budget: budget))
+        var traced = state.pointee.observing && (debug.watching || races != nil || timeline != nil || tracerMayTrace(hart, budget: budget))
         let log = tcdmLog(hart, shared: shared)
         if let log {
             // Room for two records per instruction (an access across a word boundary); a log
@@ -277,7 +281,7 @@ extension Machine {
             if cycle >= horizon && left < full { return }
             let slice = min(left, Int(clamping: max(1, horizon &- cycle)))
             if traced {
-                if !debug.watching {
+                if !debug.watching && races == nil {
                     // Batches on the capturing fast path; what leaves it goes through stepTraced.
                     let before = hart.instret
                     let budget = min(slice, Interpreter.captureCapacity)

@@ -36,6 +36,9 @@ public struct MachineOptions: Sendable {
     /// The energy and utilisation report (`RunResult.energy`, Energy/EnergyModel.swift); it
     /// counts events as `countStalls` does.
     public var energy = false
+    /// The happens-before race detector over RAM (`--check-races`, Analysis/RaceDetector.swift):
+    /// every hart then runs one instruction at a time, as for a data watchpoint.
+    public var checkRaces = false
     /// TCDM bank conflicts between the cluster cores (Kernel/TCDMArbiter.swift); off: every
     /// access is served at once, as if each core had its own banks.
     public var tcdmContention = true
@@ -150,6 +153,8 @@ public final class Machine {
     /// (This and the next two are read every turn and set only between runs: no run-time
     /// exclusivity checks.)
     @exclusivity(unchecked) public private(set) var timeline: Timeline?
+    /// The race detector (`MachineOptions.checkRaces`).
+    var races: RaceDetector?
     /// The instruction tracer, when tracing (see `setTracer`).
     @exclusivity(unchecked) public internal(set) var tracer: Tracer?
     /// Per hart: instructions retired before which tracing stays off (post-mortem replays).
@@ -222,6 +227,7 @@ public final class Machine {
             redmule.padding.onChange = { [weak interpreter] in interpreter?.readWatch = ($0, $1) }
             if let dma = parts.dma { dma.engine.padding = redmule.padding }
         }
+        if options.checkRaces { startRaceDetector() }
         // Reset state (mstatus.MPP = 3, ...) from the start; loading an ELF resets them again.
         for h in harts { h.reset(pc: 0) }
     }
@@ -325,7 +331,7 @@ public final class Machine {
     /// Whether turns must go through the observing (capturing) path: tracing, watchpoints or a
     /// timeline.
     func updateObservation() {
-        scheduler.observing = tracer != nil || debug.watching || timeline != nil
+        scheduler.observing = tracer != nil || debug.watching || timeline != nil || races != nil
     }
 
     /// Timeline span name for a sleeping hart.

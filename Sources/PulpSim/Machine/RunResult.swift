@@ -97,6 +97,8 @@ public enum ExitStatus {
     public static let limitReached: Int32 = 123
     public static let timeout: Int32 = 124
     public static let dmaError: Int32 = 125
+    /// The firmware exited with 0 but the race detector found races (`--check-races`).
+    public static let racesFound: Int32 = 119
     /// Firmware exit codes above 255 cannot be represented by a process; they become this value.
     public static let firmwareCodeTooLarge: Int32 = 255
 }
@@ -213,6 +215,8 @@ public struct RunResult: Sendable {
     public var unexpectedTraps = 0
     /// The energy report at each operating point (`MachineOptions.energy`).
     public var energy: [EnergyReport]? = nil
+    /// The races found (`MachineOptions.checkRaces`; nil when not checked).
+    public var races: [RaceReport]? = nil
 
     public var totalInstructions: UInt64 { harts.reduce(0) { $0 + $1.instructions } }
     public var cycles: UInt64 { harts.map(\.cycles).max() ?? 0 }
@@ -227,7 +231,9 @@ public struct RunResult: Sendable {
     /// The process exit status this run maps to.
     public var exitStatus: Int32 {
         switch reason {
-        case .exited(let code, _): return code > 255 ? ExitStatus.firmwareCodeTooLarge : Int32(code)
+        case .exited(let code, _):
+            if code == 0, let races, !races.isEmpty { return ExitStatus.racesFound }
+            return code > 255 ? ExitStatus.firmwareCodeTooLarge : Int32(code)
         case .unhandledTrap, .unhandledInterrupt, .trapStorm: return ExitStatus.unhandledTrap
         case .deadlock: return ExitStatus.deadlock
         case .instructionLimit, .cycleLimit: return ExitStatus.limitReached

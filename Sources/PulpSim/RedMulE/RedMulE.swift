@@ -170,6 +170,10 @@ public final class RedMulE: Device {
     /// Every completed job (the energy and utilisation report, `--energy`), and the running one.
     public private(set) var completedJobs: [RedMulEJobRecord] = []
     var runningRecord: RedMulEJobRecord?
+    /// The race detector (`--check-races`): the trigger releases into the job, the job reads and
+    /// writes its operands, its completion releases to whoever sees it.
+    var races: RaceDetector?
+    var raceTrigger = [UInt32](repeating: 0, count: RaceDetector.maxMasters)
     /// (trigger cycle, completion cycle) of the last completed job.
     public private(set) var lastJobTiming: (trigger: UInt64, start: UInt64, end: UInt64)?
     var lastTriggerCycle: UInt64 = 0
@@ -212,8 +216,11 @@ public final class RedMulE: Device {
         case RedMulERegister.finished:
             let value = finishedCount
             finishedCount = 0
+            raceSawStatus(context.hart, "FINISHED")
             return value
-        case RedMulERegister.status: return statusValue
+        case RedMulERegister.status:
+            raceSawStatus(context.hart, "STATUS")
+            return statusValue
         case RedMulERegister.runningJob:
             if let running { return running.id }
             return contexts[programming].jobID
@@ -221,6 +228,34 @@ public final class RedMulE: Device {
         default:
             return contexts[programming].registers[offset] ?? 0
         }
+    }
+
+    /// A hart reading STATUS or FINISHED acquires the completed jobs.
+    private func raceSawStatus(_ hart: Int, _ register: String) {
+        guard let races, hart >= 0, hart < races.harts else { return }
+        races.cycle = now
+        races.acquire(hart, from: races.redmuleDone, "RedMulE \(register) read")
+    }
+
+    /// A job starting: RedMulE takes the trigger's clock, then reads X, W (and Y) and writes
+    /// every padded row of Z, as one master at one clock for the whole job.
+    private func raceJob(_ races: RaceDetector, _ p: Pending, plan: MemoryPlan) {
+        let r = races.redmule
+        races.cycle = now
+        races.acquire(r, from: raceTrigger, "TRIGGER")
+        races.tick(r, "start of job \(p.id)")
+        let own = races.clocks[r][r]
+        let s = p.shape, e = p.format.bytesPerElement
+        races.deviceSites[r, default: [:]][own] = String(format: "RedMulE job %u: %@ %@ %dx%dx%d, X 0x%08x W 0x%08x Y/Z 0x%08x, triggered by hart %d",
+                                                         p.id, p.operation.name, p.format.name, s.m, s.n, s.k, plan.x, plan.w, plan.z, p.hart)
+        func touch(_ base: UInt32, _ bytes: Int, write: Bool) {
+            guard bytes > 0, let at = port.location(base) else { return }
+            races.access(r, memory: at.memory, offset: at.offset, size: bytes, write: write, pc: own, address: base)
+        }
+        touch(plan.x, e * s.m * s.n, write: false)
+        touch(plan.w, e * s.n * s.k, write: false)
+        if p.operation != .matmul { touch(plan.z, e * s.m * s.k, write: false) }
+        touch(plan.z, e * s.paddedRows * s.k, write: true)
     }
 
     var statusValue: UInt32 {
@@ -352,6 +387,10 @@ public final class RedMulE: Device {
         let index = programming
         let ctx = contexts[index]
         lastTriggerCycle = now
+        if start, let races, hart >= 0, hart < races.harts {
+            races.cycle = now
+            races.release(hart, into: &raceTrigger, "RedMulE TRIGGER (job \(ctx.jobID))")
+        }
         if !viaAcquire {
             report(.note, "\(describeHart(hart)): TRIGGER without ACQUIRE (job id \(ctx.jobID))")
         }
@@ -550,6 +589,7 @@ public final class RedMulE: Device {
             flowToken = context.schedule(at: min(startCycle + dataInterval, endCycle)) { [unowned self] in self.flowSync() }
         }
         running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle)
+        if let races { raceJob(races, p, plan: plan) }
         runningRecord = RedMulEJobRecord(id: id, hart: hart, operation: operation, format: format, shape: shape, computed: true,
                                          triggered: p.triggeredAt, start: startCycle, end: endCycle, tcdmAccesses: 0)
         runningTitle = "job \(id): \(operation.name) \(format.name) \(shape.m)x\(shape.n)x\(shape.k)"
@@ -741,6 +781,11 @@ public final class RedMulE: Device {
         jobsCompleted += 1
         busyCycles += job.end - job.start
         lastJobTiming = (lastTriggerCycle, job.start, job.end)
+        if let races {
+            races.cycle = now
+            RaceDetector.join(&races.lineClocks[EventLine.redmule], races.clocks[races.redmule])
+            races.release(races.redmule, into: &races.redmuleDone, "completion of job \(job.id)")
+        }
         if var record = runningRecord {
             record.end = job.end
             record.tcdmAccesses = runningAccesses

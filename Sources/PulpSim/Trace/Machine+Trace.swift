@@ -108,6 +108,7 @@ extension Machine {
         if isFP { hart.fflags = fflagsBefore | raised }
         if end == .budget { left -= Int(hart.instret &- instretBefore) }
         if let timeline, size != 0, hart.instret != instretBefore, isTCDM(address) { timeline.hartTCDMAccesses += 1 }
+        if let races, hart.instret != instretBefore, size != 0 { raceAccess(races, hart: hart.index, address: address, size: Int(size), write: isStore, pc: pc) }
         if debug.watching, hart.instret != instretBefore, size != 0 {
             checkWatchpoints(address: address, size: size, isWrite: isStore, hart: hart.index)
             if control.end != nil { keepGoing = false }

@@ -88,6 +88,7 @@ void pulpsim_destroy(pulpsim_machine *m);
  *   block_execution    run straight-line code by blocks (true/false; default true; same results)
  *   count_stalls       stall cycles by cause in the JSON result (true/false)
  *   energy             the energy and utilisation report in the JSON result ("energy"; docs/energy.md)
+ *   check_races        the race detector: the races in the JSON result ("races"; docs/races.md)
  *   echo_output        also print the firmware's output on stdout (default false)
  *   stdout_prefix      "[hart N] " before each output line
  *   print_diagnostics  RedMulE and DMA warnings on stderr
