@@ -118,12 +118,28 @@ final class RaceTests: XCTestCase {
 
     // MARK: The repository's programs
 
-    /// Programs that race on purpose (docs/races.md), with the reason.
-    static let racyOnPurpose: [String: String] = [
-        "mutex-counter": "its third counter is incremented without a lock, to count lost updates",
-        "redmule-dataflow": "core 0 writes an operand while the job runs, to see when RedMulE reads it",
-        "eu-registers": "its checks read other cores' stamps and progress words while those cores move on",
+    /// Programs that race on purpose (docs/races.md): the variables they race on, and why. Every
+    /// other access of theirs (mutexes, test-and-set locks, barriers, events, dispatch) is clean.
+    static let racyOnPurpose: [String: (variables: [String], why: String)] = [
+        "mutex-counter": (["counter_plain"], "its third counter is incremented without a lock, to count lost updates"),
+        "redmule-dataflow": (["x"], "core 0 writes an operand while the job runs, to see when RedMulE reads it"),
+        "eu-registers": (["stamp", "pushed9"], "its checks read other cores' stamps and progress words while those cores move on"),
     ]
+
+    func testProgramsThatRaceOnPurposeRaceOnlyWhereTheyMeanTo() throws {
+        for (name, expected) in RaceTests.racyOnPurpose {
+            let (result, machine) = try runELF(Paths.firmware("pulp-cluster", name), platform: .pulpCluster,
+                                               maxInstructions: 500_000) { $0.checkRaces = true }
+            let races = try XCTUnwrap(result.races, name)
+            XCTAssertFalse(races.isEmpty, name)
+            for r in races {
+                let symbol = machine.symbols.describe(r.address).split(separator: "+").first.map(String.init) ?? ""
+                XCTAssertTrue(expected.variables.contains(symbol), "\(name): \(r.description)")
+            }
+            XCTAssertEqual(Set(races.map { machine.symbols.describe($0.address).split(separator: "+").first.map(String.init) ?? "" }),
+                           Set(expected.variables), name)
+        }
+    }
 
     func testRepositoryProgramsHaveNoRaces() throws {
         let build = Paths.root.appendingPathComponent("firmware/build")
