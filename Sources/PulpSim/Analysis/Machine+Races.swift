@@ -16,8 +16,8 @@ extension Machine {
     }
 
     /// A hart's load or store of `size` bytes at `address` (retired).
-    func raceAccess(_ races: RaceDetector, hart: Int, address: UInt32, size: Int, write: Bool, pc: UInt32) {
-        races.cycle = harts[hart].cycle
+    func raceAccess(_ races: RaceDetector, hart: Int, address: UInt32, size: Int, write: Bool, pc: UInt32, cycle: UInt64) {
+        races.cycle = cycle
         guard let region = bus.region(containing: address) else { return }
         switch region.kind {
         case .ram(let ram, let offset):

@@ -281,12 +281,12 @@ extension Machine {
             if cycle >= horizon && left < full { return }
             let slice = min(left, Int(clamping: max(1, horizon &- cycle)))
             if traced {
-                if !debug.watching && races == nil {
+                if !debug.watching {
                     // Batches on the capturing fast path; what leaves it goes through stepTraced.
                     let before = hart.instret
                     let budget = min(slice, Interpreter.captureCapacity)
                     let end: QuantumEnd
-                    if let tracer, tracer.format == .binary, timeline == nil, tracer.tracesAll(hart: hart.index),
+                    if let tracer, tracer.format == .binary, timeline == nil, races == nil, tracer.tracesAll(hart: hart.index),
                        traceThreshold[hart.index] <= before {
                         // An unfiltered binary trace: the loop writes the records itself.
                         end = executeEncodingBinary(hart, tracer, budget: budget, log: log, cycle: cycle)

@@ -37,7 +37,7 @@ public struct MachineOptions: Sendable {
     /// counts events as `countStalls` does.
     public var energy = false
     /// The happens-before race detector over RAM (`--check-races`, Analysis/RaceDetector.swift):
-    /// every hart then runs one instruction at a time, as for a data watchpoint.
+    /// every hart then runs the capturing loop, as for a trace.
     public var checkRaces = false
     /// TCDM bank conflicts between the cluster cores (Kernel/TCDMArbiter.swift); off: every
     /// access is served at once, as if each core had its own banks.

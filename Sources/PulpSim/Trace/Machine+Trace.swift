@@ -108,7 +108,9 @@ extension Machine {
         if isFP { hart.fflags = fflagsBefore | raised }
         if end == .budget { left -= Int(hart.instret &- instretBefore) }
         if let timeline, size != 0, hart.instret != instretBefore, isTCDM(address) { timeline.hartTCDMAccesses += 1 }
-        if let races, hart.instret != instretBefore, size != 0 { raceAccess(races, hart: hart.index, address: address, size: Int(size), write: isStore, pc: pc) }
+        if let races, hart.instret != instretBefore, size != 0 {
+            raceAccess(races, hart: hart.index, address: address, size: Int(size), write: isStore, pc: pc, cycle: cycleBefore)
+        }
         if debug.watching, hart.instret != instretBefore, size != 0 {
             checkWatchpoints(address: address, size: size, isWrite: isStore, hart: hart.index)
             if control.end != nil { keepGoing = false }
@@ -189,6 +191,21 @@ extension Machine {
     /// the first being the hart's instruction number `instret`, starting at cycle `cycle` + offset.
     func emitCaptured(_ hart: Hart, count: Int, instret: UInt64, cycle: UInt64) {
         let index = hart.index
+        if let races {
+            // The race detector: the batch's loads and stores in order (its synchronisation
+            // comes from the slow path, which ends a batch).
+            for i in 0..<count {
+                let r = interpreter.captured[i]
+                let slot = interpreter.cache + Int((r.pc >> 1) & interpreter.cacheMask)
+                guard let d = slot.pointee.tag == r.pc ? slot.pointee : interpreter.fetchAndDecode(r.pc) else { continue }
+                let t = interpreter.tables.trace[Int(d.operation.rawValue)]
+                let size = Int(t & TraceTraits.sizeMask)
+                guard size != 0 else { continue }
+                raceAccess(races, hart: index, address: r.aux, size: size, write: t & TraceTraits.store != 0, pc: r.pc,
+                           cycle: cycle &+ UInt64(r.cycleOffset & ~CapturedInstruction.dirtiedFS))
+            }
+            if tracer == nil && timeline == nil { return }
+        }
         // The tracer is held once for the whole batch: no reference counting per instruction.
         guard let tracer = self.tracer else {
             // A timeline without a trace: only the TCDM accesses.
