@@ -5,8 +5,8 @@
 // per transfer). Two accesses to a byte race when at least one writes, they come from different
 // masters, and neither happens before the other. Shadow memory keeps, per 32-bit word, the last
 // write (master, its clock, pc or job, the bytes written) and each master's last read. The harts'
-// accesses come one instruction at a time (the machine steps them as for a data watchpoint), in
-// the machine's execution order; devices report the ranges a job or transfer reads and writes
+// accesses come from the capturing loop's batches and the slow path (as for a trace), in the
+// machine's execution order; devices report the ranges a job or transfer reads and writes
 // when it starts. Synchronisation edges come from the event unit (barriers, mutexes, dispatch,
 // events, which also carry RedMulE's and the DMA's completions), RedMulE's and the DMA's
 // registers, the TCDM's test-and-set view, and flag spinning; the rules are in docs/races.md.
