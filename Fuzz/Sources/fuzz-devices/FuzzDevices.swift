@@ -91,6 +91,9 @@ struct DeviceProgram: FuzzProgram {
     func run(traced format: TraceFormat?) -> RunOutcome {
         var options = layout.options(harts: clusterCores, instructions: DeviceProgram.maxInstructions, cycles: DeviceProgram.maxCycles)
         options.redmuleErrors = warn ? .warn : .error
+        // The race detector and the energy report on some inputs (both runs alike).
+        options.checkRaces = memory.count % 3 == 0 || pcs.count % 2 == 0
+        options.energy = pcs.count % 3 == 1
         options.dmaErrors = warn ? .warn : .error
         options.platform.dma = dma
         options.quantum = quantum

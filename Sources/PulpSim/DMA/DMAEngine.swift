@@ -646,6 +646,13 @@ final class DMAEngine {
         races.deviceSites[d, default: [:]][own] = "DMA transfer id \(r.id): \(r.summary), issued by hart \(r.hart)"
         for (side, write) in [(r.source, false), (r.destination, true)] where side.kind == .memory {
             let port = side.space == .tcdm ? tcdmPort : externalPort
+            if r.length / max(1, side.lineLength) > 65536, let (low, high) = side.footprint(count: r.length), high > low,
+               let at = port.location(UInt32(truncatingIfNeeded: low)) {
+                // A pattern of more than 65536 lines: its footprint as one range (docs/races.md).
+                races.access(d, memory: at.memory, offset: at.offset, size: Int(min(high - low, 1 << 24)), write: write, pc: own,
+                             address: UInt32(truncatingIfNeeded: low))
+                continue
+            }
             var position: UInt64 = 0
             while position < r.length {
                 let (address, run) = side.locate(position)
