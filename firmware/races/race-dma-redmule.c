@@ -24,11 +24,7 @@ int main(void)
         z[i] = 0;
         next_tile[i] = 0x4000;
     }
-    redmule_soft_clear();
-    redmule_acquire();
-    redmule_cfg((uint32_t)x, (uint32_t)w, (uint32_t)z, DIM, DIM, DIM, REDMULE_GEMM, REDMULE_FLOAT16);
-    redmule_event_clear();
-    redmule_trigger();
+    redmule_offload(x, w, z, DIM, DIM, DIM, REDMULE_GEMM, REDMULE_FLOAT16);
     /* BUG: the next tile goes into X while the job still reads it (wait for the job first) */
     int id = plp_dma_memcpy((uint32_t)next_tile, (uint32_t)x, sizeof(x), 1);
     plp_dma_wait(id);

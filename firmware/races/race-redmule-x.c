@@ -21,11 +21,7 @@ int main(void)
             w[i] = 0x3800;   /* 0.5 */
             z[i] = 0;
         }
-        redmule_soft_clear();
-        redmule_acquire();
-        redmule_cfg((uint32_t)x, (uint32_t)w, (uint32_t)z, DIM, DIM, DIM, REDMULE_GEMM, REDMULE_FLOAT16);
-        redmule_event_clear();
-        redmule_trigger();
+        redmule_offload(x, w, z, DIM, DIM, DIM, REDMULE_GEMM, REDMULE_FLOAT16);
     }
     synch_barrier();
     if (core == 1)

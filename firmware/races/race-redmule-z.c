@@ -21,11 +21,7 @@ int main(void)
         w[i] = 0x3c00;
         z[i] = 0;
     }
-    redmule_soft_clear();
-    redmule_acquire();
-    redmule_cfg((uint32_t)x, (uint32_t)w, (uint32_t)z, DIM, DIM, DIM, REDMULE_GEMM, REDMULE_FLOAT16);
-    redmule_event_clear();
-    redmule_trigger();
+    redmule_offload(x, w, z, DIM, DIM, DIM, REDMULE_GEMM, REDMULE_FLOAT16);
     uint32_t early = z[5];       /* BUG: the job has not completed */
     redmule_wait();
     printf("race-redmule-z: Z[5] read early 0x%04x, after the job 0x%04x\n", (unsigned)early, (unsigned)z[5]);
