@@ -70,8 +70,6 @@ final class RaceDetector {
     var syncWordClocks: [Key: [UInt32]] = [:]
     /// Words whose accesses synchronise (test-and-set words, flags) and are never reported.
     var syncWords = Set<Key>()
-    /// Each hart's last access (spin detection: a load of the word it loaded just before).
-    var lastAccess: [(key: Key, load: Bool)?]
     /// Load instructions that spun (by hart and pc): flag loads, wherever they read.
     var spinLoads = Set<UInt64>()
     /// Each load instruction's last word (by hart and pc) and the hart's store count then; each
@@ -130,7 +128,6 @@ final class RaceDetector {
         fcLineClocks = .init(repeating: zero, count: 32)
         redmuleDone = zero
         dmaDone = zero
-        lastAccess = .init(repeating: nil, count: harts)
         stores = .init(repeating: 0, count: harts)
         lastHartLoad = .init(repeating: nil, count: harts)
     }
@@ -208,7 +205,6 @@ final class RaceDetector {
                 lastHartLoad[m] = (key, pc, stores[m])
                 if spinLoads.contains(site) { syncWords.insert(key) }
             }
-            lastAccess[m] = (key, !write)
             // (A flag's accesses go on through the shadow below: a load of a store made before the
             // word became a flag acquires its writer's clock there; reports on flags are dropped.)
             if syncWords.contains(key) {
@@ -267,7 +263,6 @@ final class RaceDetector {
         acquire(m, from: c, "test-and-set of \(hex08(address))")
         release(m, into: &c, "test-and-set of \(hex08(address))")
         syncWordClocks[key] = c
-        if m < harts { lastAccess[m] = (key, true) }
     }
 
     /// A store through the test-and-set view: a release of the lock word.
@@ -277,7 +272,6 @@ final class RaceDetector {
         var c = syncWordClocks[key] ?? [UInt32](repeating: 0, count: RaceDetector.maxMasters)
         release(m, into: &c, "a store to the lock at \(hex08(address))")
         syncWordClocks[key] = c
-        if m < harts { lastAccess[m] = (key, false) }
     }
 
     private func report(_ key: Key, address: UInt32, mask: UInt8,
