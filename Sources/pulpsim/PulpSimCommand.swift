@@ -54,12 +54,26 @@ struct Run: ParsableCommand {
           pulpsim run --timeline out.json app.elf    # open in ui.perfetto.dev
           pulpsim run --energy gemm.elf              # energy, power, GFLOPS/W, RedMulE utilisation per job
           pulpsim run --check-races app.elf          # data races between harts, RedMulE and the DMA (exit 119)
+          pulpsim run --snapshot-every 1e6 app.elf     # snapshots/app-c1000000.pulpsnap, ...
+          pulpsim run --restore snapshots/app-c1000000.pulpsnap --trace   # run on from there, traced
           pulpsim run --redmule-errors=warn driver-test.elf
           pulpsim run --dma idma --stats dma-app.elf   # the iDMA programming model, DMA statistics
         """)
 
-    @Argument(help: "The firmware ELF (32-bit RISC-V executable).")
-    var elf: String
+    @Argument(help: "The firmware ELF (32-bit RISC-V executable); with --restore, the snapshot's (it may be left out).")
+    var elfArgument: String?
+
+    /// The ELF given on the command line ("" with --restore alone: the snapshot names it).
+    var elf: String { elfArgument ?? "" }
+
+    @Option(name: .customLong("snapshot-every"), help: "Save a snapshot of the whole machine every this many cycles (at the first turn of a hart at or past each multiple; accepts 1e6) into --snapshot-dir; 'pulpsim run --restore FILE' runs on from one (docs/snapshots.md).")
+    var snapshotEvery: String?
+
+    @Option(name: .customLong("snapshot-dir"), help: "Directory for --snapshot-every's files, named ELF-cCYCLE.pulpsnap (created if missing; default: snapshots).")
+    var snapshotDir: String = "snapshots"
+
+    @Option(help: "Run on from a snapshot file written by --snapshot-every: the platform, harts, memories, ELF and state come from it; limits, output, trace and report options apply as given.")
+    var restore: String?
 
     @Option(help: "Platform: pulp-cluster, pulp (fabric controller + cluster), spike or redmule-tb.")
     var platform: PlatformKind = .pulpCluster
@@ -206,6 +220,36 @@ struct Run: ParsableCommand {
             throw ValidationError("the --trace-... options need --trace or --trace-file")
         }
         _ = try traceOptions(harts: platform == .pulp ? harts + 1 : harts)  // (the fabric controller comes after the cores)
+        _ = try Run.parseCount(snapshotEvery, "--snapshot-every")
+        if elfArgument == nil && restore == nil { throw ValidationError("Missing expected argument '<elf>' (or --restore FILE)") }
+        if restore != nil && checkRaces {
+            throw ValidationError("--check-races cannot start from a snapshot: it needs every synchronisation from the start of the run")
+        }
+    }
+
+    /// With --restore: the machine-shaping options given on the command line that differ from
+    /// the snapshot's, named (nil: none). Options left at their defaults take the snapshot's.
+    static func shapeDifference(given run: Run, snapshot: MachineOptions) throws -> String? {
+        let defaults = try Run.parse(["--restore", "-"]).machineOptions()
+        let given = try run.machineOptions()
+        var names: [String] = []
+        func check<T: Equatable>(_ name: String, _ key: KeyPath<MachineOptions, T>) {
+            if given[keyPath: key] != defaults[keyPath: key] && given[keyPath: key] != snapshot[keyPath: key] { names.append(name) }
+        }
+        check("--platform", \.platform.kind); check("--harts", \.platform.harts); check("--isa", \.platform.extensions)
+        check("--tcdm-kib", \.platform.tcdmSize); check("--l2-kib", \.platform.l2Size); check("--ram-mib", \.platform.ramSize)
+        check("--dma", \.platform.dma); check("--quantum", \.quantum); check("--redmule-errors", \.redmuleErrors)
+        check("--dma-errors", \.dmaErrors); check("--redmule-padding", \.redmulePadding)
+        check("--no-tcdm-contention", \.tcdmContention); check("--no-block-execution", \.blockExecution)
+        check("--l2-latency", \.l2Latency)
+        var counted: [String] = []
+        if given.countStalls && !snapshot.countStalls { counted.append("--stats") }
+        if given.energy && !snapshot.energy { counted.append("--energy") }
+        if !counted.isEmpty {
+            let list = counted.joined(separator: " and ")
+            return "the snapshot was taken without \(list), whose counts start with the run: take it with \(list)"
+        }
+        return names.isEmpty ? nil : "\(names.joined(separator: ", ")) differ\(names.count == 1 ? "s" : "") from the snapshot's: the machine's options come from the snapshot (leave them out)"
     }
 
     /// The ISA extensions of `--isa`.
@@ -280,16 +324,57 @@ struct Run: ParsableCommand {
             options.captureOutput = true
         }
         let machine: Machine
-        do {
-            machine = try Machine(options: options)
-        } catch {
-            fail("\(error)", status: ExitStatus.usage)
+        var elf = self.elf
+        if let restore {
+            do {
+                let snapshot = try SnapshotFile(path: restore)
+                elf = elfArgument ?? snapshot.elfPath
+                if let given = elfArgument, (try? ElfImage.readFile(given)) != snapshot.elf {
+                    fail("--restore: the snapshot \(restore) was taken of another ELF than \(given) (\(snapshot.elfPath))", status: ExitStatus.usage)
+                }
+                let wanted = options
+                if let shape = try Run.shapeDifference(given: self, snapshot: snapshot.options) {
+                    fail("--restore: \(shape)", status: ExitStatus.usage)
+                }
+                machine = try snapshot.machine { o in
+                    o.maxInstructions = wanted.maxInstructions; o.maxCycles = wanted.maxCycles; o.timeout = wanted.timeout
+                    o.stdoutPrefix = wanted.stdoutPrefix; o.echoOutput = wanted.echoOutput; o.captureOutput = wanted.captureOutput
+                    o.progress = wanted.progress; o.printDiagnostics = wanted.printDiagnostics
+                }
+            } catch let error as SnapshotError {
+                fail("--restore: \(error)", status: ExitStatus.cannotOpenInput)
+            } catch let error as ElfError {
+                fail("--restore: \(error)", status: ExitStatus.cannotOpenInput)
+            } catch {
+                fail("--restore: \(error)", status: ExitStatus.usage)
+            }
+        } else {
+            do {
+                machine = try Machine(options: options)
+            } catch {
+                fail("\(error)", status: ExitStatus.usage)
+            }
+            do {
+                try machine.load(path: elf)
+            } catch let error as ElfError {
+                if json { print(failureJSON(reason: "invalid-elf", message: error.description, status: statusFor(error))) }
+                fail(error.description, status: statusFor(error))
+            }
         }
-        do {
-            try machine.load(path: elf)
-        } catch let error as ElfError {
-            if json { print(failureJSON(reason: "invalid-elf", message: error.description, status: statusFor(error))) }
-            fail(error.description, status: statusFor(error))
+        if let every = try? Run.parseCount(snapshotEvery, "--snapshot-every") {
+            let directory = snapshotDir
+            do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                fail("--snapshot-dir: cannot create \(directory): \(error.localizedDescription)", status: ExitStatus.usage)
+            }
+            let stem = URL(fileURLWithPath: elf).deletingPathExtension().lastPathComponent
+            machine.snapshotEvery(every) { [unowned machine] state in
+                let path = "\(directory)/\(stem)-c\(state.cycle).pulpsnap"
+                do {
+                    try SnapshotFile(machine: machine, state: state).write(to: path)
+                } catch {
+                    FileHandle.standardError.write("pulpsim: error: \(error)\n".data(using: .utf8)!)
+                }
+            }
         }
         // An output path naming the ELF itself would destroy it.
         for (option, path) in [("--trace-file", traceFile), ("--timeline", timeline)] {
@@ -335,7 +420,7 @@ struct Run: ParsableCommand {
             }
         }
         var report = machine.report(for: result)
-        if history > 0, report != nil, !quiet || json, let image = machine.image {
+        if history > 0, report != nil, !quiet || json, restore == nil, let image = machine.image {
             switch result.reason {
             case .unhandledTrap, .unhandledInterrupt, .trapStorm, .deadlock, .instructionLimit, .cycleLimit, .timeout, .redmuleError,
                  .dmaError:

@@ -36,6 +36,8 @@ protocol DMAFrontEnd: AnyObject {
     func describeEvents(core: Int) -> String
     /// Timeline track name of a queue.
     func queueName(_ queue: Int) -> String
+    /// Snapshots: the front end's registers, ids and waits.
+    func snapshot(_ coder: inout SnapshotCoder)
 }
 
 /// The cluster DMA: its engine and its front end.
@@ -62,6 +64,12 @@ public final class ClusterDMA {
         case .idma: frontEnd = IDMA(engine: engine, context: context, cores: cores, policy: policy)
         }
         engine.trackName = { [unowned frontEnd] in frontEnd.queueName($0) }
+    }
+
+    /// Snapshots: the front end, then the engine and its transfers.
+    func snapshot(_ coder: inout SnapshotCoder) {
+        frontEnd.snapshot(&coder)
+        engine.snapshot(&coder)
     }
 
     /// Transfers completed, bytes moved, busy cycles (up to `cycle`).

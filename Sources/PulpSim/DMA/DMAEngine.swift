@@ -144,6 +144,19 @@ struct DMARequest {
     var fabricController = false
     /// Moves no data (a transfer dropped after a diagnosed error under `--dma-errors=warn`).
     var dropped = false
+
+    mutating func snapshot(_ coder: inout SnapshotCoder) {
+        coder.pod(&id); coder.pod(&queue); coder.pod(&hart)
+        var c = channel.rawValue
+        coder.pod(&c)
+        if coder.isRestoring {
+            if let ch = DMAChannel(rawValue: c) { channel = ch } else { coder.fail("the snapshot holds an unknown DMA channel") }
+        }
+        coder.pod(&source); coder.pod(&destination); coder.pod(&length)
+        coder.string(&summary)
+        coder.pod(&events); coder.pod(&targets)
+        coder.bool(&fabricController); coder.bool(&dropped)
+    }
 }
 
 /// The two directions the engine moves data in, each with its own AXI channel and TCDM ports.
@@ -203,18 +216,18 @@ public enum DMATiming {
 
 /// A transfer the engine has accepted.
 final class DMATransfer {
-    let request: DMARequest
-    let serial: UInt64
+    var request: DMARequest
+    var serial: UInt64
     /// Cycle it was accepted.
-    let issued: UInt64
+    var issued: UInt64
     /// First cycle of its data phase on its channel (later by the cycles its TCDM ports lost to
     /// bank conflicts, `DMAEngine.syncTCDM`).
     var start: UInt64
     /// `start` as scheduled at submission.
-    let nominalStart: UInt64
+    var nominalStart: UInt64
     /// Cycles of its data phase, and the latency before (reads) or after (writes) it.
-    let dataCycles: UInt64
-    let latency: UInt64
+    var dataCycles: UInt64
+    var latency: UInt64
     /// Cycle its last byte lands, and the cycle its completion is signalled (never before the
     /// previous transfer of its queue).
     var dataEnd: UInt64
@@ -224,9 +237,9 @@ final class DMATransfer {
     /// The DMA ports (0-3) its streams use.
     var ports: UInt8 = 0
     /// Bytes per burst, and bytes landed so far.
-    let burst: UInt64
+    var burst: UInt64
     var landed: UInt64 = 0
-    let tcdmAccesses: UInt64
+    var tcdmAccesses: UInt64
 
     init(request: DMARequest, serial: UInt64, issued: UInt64, start: UInt64, dataCycles: UInt64, latency: UInt64,
          completion: UInt64, tcdmAccesses: UInt64) {
@@ -251,6 +264,22 @@ final class DMATransfer {
     }
 
     var nextBurstEnd: UInt64 { min(landed + burst, request.length) }
+
+    /// A transfer a restore fills in (`snapshot`).
+    static func placeholder() -> DMATransfer {
+        let side = DMAPattern(space: .tcdm, base: 0, lineLength: 1)
+        return DMATransfer(request: DMARequest(id: 0, queue: 0, hart: 0, channel: .toTCDM, source: side, destination: side,
+                                               length: 0, summary: ""),
+                           serial: 0, issued: 0, start: 0, dataCycles: 0, latency: 0, completion: 0, tcdmAccesses: 0)
+    }
+
+    func snapshot(_ coder: inout SnapshotCoder) {
+        request.snapshot(&coder)
+        coder.pod(&serial); coder.pod(&issued); coder.pod(&start); coder.pod(&nominalStart)
+        coder.pod(&dataCycles); coder.pod(&latency); coder.pod(&dataEnd); coder.pod(&completion)
+        coder.array(&streams)
+        coder.pod(&ports); coder.pod(&burst); coder.pod(&landed); coder.pod(&tcdmAccesses)
+    }
 }
 
 /// One TCDM side of a transfer as the accesses of a pair of the DMA's 32-bit TCDM ports: the
@@ -369,8 +398,80 @@ final class DMAEngine {
         self.externalPort = externalPort
         scratch = .allocate(byteCount: Int(DMATiming.burstBytes), alignment: 8)
         tcdmMemory = tcdmPort.windows.first.flatMap { tcdmPort.location($0.lowerBound)?.memory }
+        context.eventAction = { [unowned self] event, argument, _ in self.eventAction(event, argument) }
     }
     deinit { scratch.deallocate() }
+
+    // MARK: Snapshots
+
+    /// Snapshots: the transfers in flight (each once, by serial number), the channels, the
+    /// queues and the statistics; the timed events are rebuilt from their serial numbers.
+    func snapshot(_ coder: inout SnapshotCoder) {
+        // Every transfer not yet completed is in its queue's list; the channels land some of them.
+        var live: [UInt64: DMATransfer] = [:]
+        for list in pending.values { for t in list { live[t.serial] = t } }
+        for ch in channels { for t in ch.landing { live[t.serial] = t } }
+        var serials = live.keys.sorted()
+        coder.array(&serials)
+        if coder.isRestoring { live = [:] }
+        for s in serials {
+            var t = coder.isSaving ? live[s]! : DMATransfer.placeholder()
+            t.snapshot(&coder)
+            if coder.isRestoring { live[s] = t; t = live[s]! }
+        }
+        func transfer(_ serial: UInt64) -> DMATransfer? {
+            if let t = live[serial] { return t }
+            coder.fail("the snapshot's DMA refers to a transfer it does not hold")
+            return nil
+        }
+        var queues = pending.keys.sorted()
+        var lists = queues.map { pending[$0]!.map(\.serial) }
+        coder.array(&queues)
+        coder.array(&lists, empty: []) { $0.array(&$1) }
+        if coder.isRestoring && queues.count == lists.count {
+            pending = [:]
+            for (q, l) in zip(queues, lists) { pending[q] = l.compactMap { transfer($0) } }
+        }
+        var channelCount = channels.count
+        coder.pod(&channelCount)
+        if coder.isRestoring && channelCount != channels.count { return coder.fail("the snapshot's DMA has another number of channels") }
+        for c in channels.indices {
+            coder.pod(&channels[c].freeAt)
+            coder.optional(&channels[c].token, empty: 0)
+            coder.optional(&channels[c].feedToken, empty: 0)
+            var landing = channels[c].landing.map(\.serial)
+            coder.array(&landing)
+            if coder.isRestoring { channels[c].landing = landing.compactMap { transfer($0) } }
+        }
+        coder.array(&portApplied)
+        coder.pod(&tcdmStallCycles)
+        coder.dictionary(&queueCompletion)
+        coder.dictionary(&spanEnd)
+        coder.pod(&serial)
+        coder.pod(&transfersCompleted)
+        coder.pod(&bytesToTCDM); coder.pod(&bytesFromTCDM); coder.pod(&bytesOther)
+        coder.pod(&busyCycles); coder.pod(&busySince); coder.pod(&unfinished)
+        if coder.isRestoring {
+            restoredTransfers = live
+        }
+    }
+
+    /// The transfers a restore rebuilt, by serial number, for the timed events that name them.
+    private var restoredTransfers: [UInt64: DMATransfer] = [:]
+
+    /// The action of a timed event of the engine, rebuilt after a restore.
+    func eventAction(_ event: UInt32, _ argument: UInt64) -> (() -> Void)? {
+        switch event {
+        case 0:
+            guard let t = restoredTransfers[argument] else { return nil }
+            return { [unowned self] in self.completionDue(t) }
+        case 1 where argument < UInt64(channels.count):
+            return { [unowned self] in self.burstDue(Int(argument)) }
+        case 2 where argument < UInt64(channels.count):
+            return { [unowned self] in self.feedDue(Int(argument)) }
+        default: return nil
+        }
+    }
 
     var now: UInt64 { context.now }
 
@@ -456,7 +557,7 @@ final class DMAEngine {
             if channels[channelIndex].landing.count == 1 { scheduleBurst(channelIndex) }
             feed(channelIndex)
         }
-        context.schedule(at: completion) { [unowned self] in self.completionDue(transfer) }
+        context.schedule(at: completion, event: 0, argument: transfer.serial) { [unowned self] in self.completionDue(transfer) }
         if context.tracing {
             context.trace(hart: request.hart, String(format: "%@: %@; data %llu-%llu (%llu cycles after %llu of latency), completes at cycle %llu",
                                                      describeTag(request), request.summary, start, dataEnd, dataCycles, latency, completion))
@@ -483,10 +584,18 @@ final class DMAEngine {
         if let token = channels[c].token { context.cancel(token); channels[c].token = nil }
         guard let head = channels[c].landing.first else { return }
         let at = max(head.landing(head.nextBurstEnd), now)
-        channels[c].token = context.schedule(at: at) { [unowned self] in
-            self.channels[c].token = nil
-            self.advance(c)
-        }
+        channels[c].token = context.schedule(at: at, event: 1, argument: UInt64(c)) { [unowned self] in self.burstDue(c) }
+    }
+
+    private func burstDue(_ c: Int) {
+        channels[c].token = nil
+        advance(c)
+    }
+
+    private func feedDue(_ c: Int) {
+        channels[c].feedToken = nil
+        syncTCDM()
+        feed(c)
     }
 
     /// Lands every burst of channel `c` due by now, then waits for the next one.
@@ -576,10 +685,8 @@ final class DMAEngine {
             }
         }
         guard resume != .max else { return }
-        channels[c].feedToken = context.schedule(at: max(now + 1, resume)) { [unowned self] in
-            self.channels[c].feedToken = nil
-            self.syncTCDM()
-            self.feed(c)
+        channels[c].feedToken = context.schedule(at: max(now + 1, resume), event: 2, argument: UInt64(c)) { [unowned self] in
+            self.feedDue(c)
         }
     }
 
@@ -626,7 +733,7 @@ final class DMAEngine {
     private func completionDue(_ t: DMATransfer) {
         syncTCDM()
         if t.completion > now {
-            context.schedule(at: t.completion) { [unowned self] in self.completionDue(t) }
+            context.schedule(at: t.completion, event: 0, argument: t.serial) { [unowned self] in self.completionDue(t) }
             return
         }
         complete(t)

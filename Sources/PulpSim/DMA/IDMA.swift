@@ -64,6 +64,18 @@ final class IDMA: DMAFrontEnd {
     var sleeping: [Int: String] = [:]
     var lastCompleted: [String?] = [nil, nil]
 
+    func snapshot(_ coder: inout SnapshotCoder) {
+        let portCount = ports.count
+        coder.array(&ports, empty: Port()) { $0.array(&$1.values) }
+        coder.array(&nextID); coder.array(&doneID)
+        coder.dictionary(&sleeping)
+        coder.array(&lastCompleted, empty: nil) { coder, s in coder.optional(&s, empty: "") { $0.string(&$1) } }
+        if coder.isRestoring && (ports.count != portCount || nextID.count != 2 || doneID.count != 2 || lastCompleted.count != 2
+                                 || ports.contains { $0.values.count != IDMARegister.configuration.count }) {
+            coder.fail("the snapshot's iDMA does not match this machine")
+        }
+    }
+
     init(engine: DMAEngine, context: DeviceContext, cores: Int, policy: DMAErrorPolicy) {
         self.engine = engine
         self.context = context

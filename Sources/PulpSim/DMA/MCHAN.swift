@@ -75,6 +75,21 @@ final class MCHAN: DMAFrontEnd {
         engine.completed = { [unowned self] in self.completed($0) }
     }
 
+    func snapshot(_ coder: inout SnapshotCoder) {
+        coder.array(&queues, empty: Queue()) { coder, q in
+            coder.array(&q.sequence.words); coder.pod(&q.sequence.received); coder.pod(&q.sequence.hart)
+            coder.optional(&q.lastID, empty: 0); coder.pod(&q.lastIDHart)
+            coder.optional(&q.lastCompleted, empty: "") { $0.string(&$1) }
+        }
+        coder.pod(&allocated)
+        coder.array(&active)
+        coder.dictionary(&sleeping)
+        if coder.isRestoring && (queues.count != cores + 2 || active.count != MCHAN.idCount
+                                 || queues.contains { $0.sequence.words.count != 7 }) {
+            coder.fail("the snapshot's MCHAN does not match this machine")
+        }
+    }
+
     var busy: UInt32 {
         var mask: UInt32 = 0
         for id in 0..<MCHAN.idCount where active[id] > 0 { mask |= 1 << UInt32(id) }

@@ -33,6 +33,16 @@ public final class ClusterTimer: Device {
         self.context = context
         self.name = name
         self.signal = signal
+        context.eventAction = { [unowned self] event, argument, time in
+            guard event == 0, argument < 2 else { return nil }
+            return { [unowned self] in self.match(Int(argument), at: time) }
+        }
+    }
+
+    /// Snapshots: the channels (their pending matches are in the event queue).
+    func snapshot(_ coder: inout SnapshotCoder) {
+        coder.array(&channels)
+        if coder.isRestoring && channels.count != 2 { coder.fail("the snapshot's timer does not have 2 channels") }
     }
 
     var now: UInt64 { context.now }
@@ -65,7 +75,7 @@ public final class ClusterTimer: Device {
         // (A 64-bit match can lie past the end of simulated time: then it never comes.)
         let (when, late) = now.addingReportingOverflow(ticks * ch.divider - phase)
         guard !late else { return }
-        channels[c].token = context.schedule(at: when) { [unowned self] in self.match(c, at: when) }
+        channels[c].token = context.schedule(at: when, event: 0, argument: UInt64(c)) { [unowned self] in self.match(c, at: when) }
     }
 
     private func match(_ c: Int, at time: UInt64) {

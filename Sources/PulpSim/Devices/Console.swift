@@ -39,6 +39,17 @@ public final class Console {
         }
     }
 
+    /// Snapshots: the lines each hart has begun (what was printed is output, not state).
+    func snapshot(_ coder: inout SnapshotCoder) {
+        var harts = pending.keys.sorted()
+        coder.array(&harts)
+        var lines = harts.map { pending[$0] ?? [] }
+        coder.array(&lines, empty: []) { $0.array(&$1) }
+        if coder.isRestoring && harts.count == lines.count {
+            pending = Dictionary(zip(harts, lines), uniquingKeysWith: { a, _ in a })
+        }
+    }
+
     /// Emits partial lines (end of run).
     public func flush() {
         for hart in pending.keys.sorted() where !(pending[hart]?.isEmpty ?? true) {

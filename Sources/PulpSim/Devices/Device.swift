@@ -63,9 +63,17 @@ public final class DeviceContext {
     /// The device's name in traces ("redmule", "timer", ...).
     public let source: String
 
+    /// Its index among the machine's device contexts (timed events name it, snapshots).
+    let index: Int32
+    /// Rebuilds the action of one of the device's timed events (`schedule(at:event:argument:)`)
+    /// when a snapshot is restored: given the event, its argument and its cycle.
+    var eventAction: ((_ event: UInt32, _ argument: UInt64, _ time: UInt64) -> (() -> Void)?)?
+
     init(machine: Machine, source: String) {
         self.machine = machine
         self.source = source
+        index = Int32(machine.deviceContexts.count)
+        machine.deviceContexts.append(self)
     }
 
     // MARK: Time
@@ -76,10 +84,12 @@ public final class DeviceContext {
     /// The scheduler's quantum: how far the harts run ahead of each other (docs/platform.md §2).
     public var quantum: UInt64 { machine.scheduler.quantum }
 
-    /// Calls `action` when simulated time reaches `cycle`; returns a token for `cancel`.
+    /// Calls `action` when simulated time reaches `cycle`; returns a token for `cancel`. `event`
+    /// and `argument` say which of the device's events it is, so that `eventAction` can rebuild
+    /// the action from them when a snapshot is restored.
     @discardableResult
-    public func schedule(at cycle: UInt64, _ action: @escaping () -> Void) -> UInt64 {
-        machine.events.schedule(at: cycle, action)
+    func schedule(at cycle: UInt64, event: UInt32, argument: UInt64 = 0, _ action: @escaping () -> Void) -> UInt64 {
+        machine.events.schedule(at: cycle, source: index, event: event, argument: argument, action)
     }
 
     public func cancel(_ token: UInt64) { machine.events.cancel(token) }

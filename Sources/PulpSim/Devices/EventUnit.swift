@@ -62,6 +62,42 @@ public final class EventUnit {
 
     var allCores: UInt32 { (UInt32(1) << UInt32(cores)) - 1 }
 
+    /// Snapshots: every register, barrier, mutex, dispatch queue and wait.
+    func snapshot(_ coder: inout SnapshotCoder) {
+        coder.array(&buffer); coder.array(&eventMask); coder.array(&irqMask); coder.array(&swEventsMask)
+        coder.array(&barriers); coder.array(&mutexes)
+        coder.array(&dispatchQueues, empty: []) { $0.array(&$1) }
+        coder.pod(&dispatchTeam)
+        coder.array(&waits, empty: nil) { coder, wait in
+            coder.optional(&wait, empty: .interrupt) { coder, w in
+                var kind: UInt8 = 0, flag = false, text = "", number = 0
+                switch w {
+                case .events(let clear, let register): kind = 0; flag = clear; text = register
+                case .mutex(let m): kind = 1; number = m
+                case .dispatchPop: kind = 2
+                case .dispatchPush: kind = 3
+                case .interrupt: kind = 4
+                }
+                coder.pod(&kind); coder.bool(&flag); coder.string(&text); coder.pod(&number)
+                if coder.isRestoring {
+                    switch kind {
+                    case 0: w = .events(clear: flag, register: text)
+                    case 1: w = .mutex(number)
+                    case 2: w = .dispatchPop
+                    case 3: w = .dispatchPush
+                    case 4: w = .interrupt
+                    default: coder.fail("the snapshot holds an unknown event-unit wait")
+                    }
+                }
+            }
+        }
+        coder.array(&pendingOffset)
+        if coder.isRestoring && [buffer.count, eventMask.count, irqMask.count, swEventsMask.count, dispatchQueues.count,
+                                 waits.count, pendingOffset.count].contains(where: { $0 != cores }) {
+            coder.fail("the snapshot's event unit has another number of cores")
+        }
+    }
+
     // MARK: Events
 
     /// Raises `line` on every core in `targets` (bit i = core i) and wakes those now satisfied.

@@ -55,7 +55,7 @@ final class FLLDevice: Device {
 /// unit), and that STATUS bit is cleared and its ACK bit set. A `wfi` ends when STATUS & MASK ≠ 0.
 /// Lines: 0-7 software (STATUS_SET, from the FC or from cluster cores: the cluster-to-FC
 /// notification), 10/11 the FC timer; a write to STATUS_SET is how a cluster core notifies the FC.
-public final class FCInterruptController: Device {
+public final class FCInterruptController: Device, SnapshotPart {
     public let name = "FC interrupt controller"
     let context: DeviceContext
     /// The FC's hart index.
@@ -67,6 +67,11 @@ public final class FCInterruptController: Device {
     init(context: DeviceContext, hart: Int) {
         self.context = context
         self.hart = hart
+    }
+
+    /// Snapshots: mask, pending and acknowledged lines.
+    func snapshot(_ coder: inout SnapshotCoder) {
+        coder.pod(&mask); coder.pod(&status); coder.pod(&acknowledged)
     }
 
     /// Raises `line` (a device or a STATUS_SET write); wakes the FC from `wfi` if it is enabled.

@@ -93,7 +93,7 @@ public struct ElfImage: Sendable {
 
     /// The bytes of a regular file or a pipe (`<(...)`) of at most `maxFileSize` bytes; devices,
     /// directories and sockets are refused before anything is read.
-    static func readFile(_ path: String) throws -> [UInt8] {
+    public static func readFile(_ path: String) throws -> [UInt8] {
         func unreadable(_ reason: String) -> ElfError { .unreadable(path: path, reason: reason) }
         func reason(_ error: Int32) -> String {
             switch error {

@@ -552,6 +552,26 @@ final class Interpreter {
         flushBlocks()
     }
 
+    /// Snapshots: which pages hold decoded code. Not the decoded instructions themselves (a
+    /// restore empties the caches), but a store to such a page takes the slow path, which
+    /// settles the core's TCDM accesses first: the pages are part of how a run goes on.
+    func snapshotCodePages(_ coder: inout SnapshotCoder) {
+        var pages: [UInt32] = []
+        if coder.isSaving {
+            let words = UnsafeRawPointer(codePages).assumingMemoryBound(to: UInt64.self)
+            for w in 0..<((1 << 20) / 8) where words[w] != 0 {
+                for p in (w * 8)..<(w * 8 + 8) where codePages[p] != 0 { pages.append(UInt32(p)) }
+            }
+        }
+        coder.array(&pages)
+        if coder.isRestoring {
+            decodedSinceFlush = true
+            flushDecodeCache()
+            for p in pages where p < 1 << 20 { codePages[Int(p)] = 1 }
+            decodedSinceFlush = !pages.isEmpty
+        }
+    }
+
     /// Empties the block table (its entries are copies of decoded instructions).
     func flushBlocks() {
         guard blocksSinceFlush else { return }

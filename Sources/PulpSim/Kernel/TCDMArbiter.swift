@@ -164,6 +164,43 @@ final class TCDMArbiter {
         occupancy.deallocate()
     }
 
+    /// Snapshots: every master's unsettled records and counters, the banks' round-robin state and
+    /// counts, RedMulE's watch and holds. (The collision search's scratch is cleared instead: its
+    /// stamps only mean something within one search.)
+    func snapshot(_ coder: inout SnapshotCoder) {
+        var masters = count
+        coder.pod(&masters)
+        guard masters == count else { return coder.fail("the snapshot's TCDM arbiter has another number of masters") }
+        for i in 0..<count {
+            var log = logs[i]
+            coder.pod(&log.head); coder.pod(&log.tail); coder.pod(&log.shift); coder.pod(&log.applied)
+            let pending = log.tail &- log.head
+            guard pending >= 0 && pending <= TCDMArbiter.capacity else { return coder.fail("the snapshot's TCDM log is malformed") }
+            for k in 0..<pending { coder.pod(&log.records[(log.head &+ k) & TCDMArbiter.mask]) }
+            logs[i] = log
+        }
+        coder.pod(&scanMask)
+        coder.array(&lastBase)
+        coder.pod(&stalled); coder.bool(&pressing)
+        coder.pointer(priority, count: TCDMArbiter.banks)
+        coder.pointer(priorityCycle, count: TCDMArbiter.banks)
+        coder.pointer(next, count: max(count, 1))
+        coder.pointer(nextBank, count: max(count, 1))
+        coder.pointer(granted, count: TCDMArbiter.banks)
+        coder.pointer(conflicts, count: TCDMArbiter.banks)
+        coder.bool(&watching); coder.pod(&watchFrom)
+        coder.pointer(requested, count: TCDMArbiter.watchSpan)
+        coder.pod(&stamp)
+        coder.array(&heldWindows, empty: (from: 0, banks: [])) { coder, w in
+            coder.pod(&w.from)
+            coder.array(&w.banks)
+        }
+        coder.pod(&heldFrom); coder.pod(&heldUntil)
+        if coder.isRestoring {
+            occupancy.update(repeating: 0, count: TCDMArbiter.collisionSpan * TCDMArbiter.banks)
+        }
+    }
+
     /// Free records in `hart`'s log.
     @inline(__always) func room(_ hart: Int) -> Int { TCDMArbiter.capacity &- logs[hart].pending }
 

@@ -93,6 +93,8 @@ extension Machine {
                 scheduler.fireEvents(upTo: cycle)
                 continue
             }
+            // Between two turns, time for a snapshot (`--snapshot-every`)?
+            if cycle >= snapshots.next { takePeriodicSnapshot(cycle: cycle) }
             // Run until this hart is `quantum` cycles ahead of the next one, or the next event.
             var horizon = turn.runnerUp == .max ? cycle &+ 65_536 : turn.runnerUp &+ scheduler.quantum
             horizon = min(horizon, nextEvent, maxCycles, cycleTarget)

@@ -125,9 +125,14 @@ public final class Machine {
     /// The fabric controller's interrupt controller (`pulp` only).
     public var fcInterrupts: FCInterruptController? { parts.fcInterrupts }
     /// Device diagnostics of this run (RedMulE warnings, errors, notes).
-    public private(set) var diagnostics: [DeviceDiagnostic] = []
+    public internal(set) var diagnostics: [DeviceDiagnostic] = []
     /// Where the fabric controller started each cluster core (`pulp`; nil: not started that way).
     var startedAt: [Int: UInt32] = [:]
+    /// Periodic snapshots (`--snapshot-every`, Snapshot/Machine+Snapshot.swift).
+    var snapshots = PeriodicSnapshots()
+    /// Every device's context, in the order the platform built them (timed events and snapshots
+    /// name a device by its index here).
+    var deviceContexts: [DeviceContext] = []
     /// Faults taken through the boot vector table (warned about, up to a limit).
     var unexpectedTraps = 0
     /// When set, only these harts are scheduled (debugger `vCont;c:TID`); the others stay frozen.
@@ -236,10 +241,16 @@ public final class Machine {
 
     /// Loads and validates an ELF file; harts are reset to start it.
     public func load(path: String) throws {
-        try load(ElfImage(path: path))
+        let bytes = try ElfImage.readFile(path)
+        try load(ElfImage(bytes: bytes, path: path))
+        elfBytes = bytes
     }
 
+    /// The ELF file as loaded by `load(path:)` (snapshots carry it).
+    public internal(set) var elfBytes: [UInt8]?
+
     public func load(_ image: ElfImage) throws {
+        elfBytes = nil
         // Validate every segment against the memory map before touching memory.
         for segment in image.segments {
             let start = UInt64(segment.address), end = start + UInt64(segment.memorySize)

@@ -129,15 +129,15 @@ public final class RedMulE: Device {
 
     /// The running job on its cycle model, stepped through the cycles the arbiter has settled.
     struct LiveJob {
-        let cfg: RedMulETilerConfig
+        var cfg: RedMulETilerConfig
         /// The job's requests on an idle TCDM (`RedMulECycleModel.idleRun`), followed as long as
         /// none is refused (their first banks, and the requests as `requestCode`s); the model,
         /// from the first refusal on.
-        let trace: [UInt8]
-        let codes: [UInt32]
+        var trace: [UInt8]
+        var codes: [UInt32]
         var model: RedMulECycleModel?
         /// The cycle of the model's first cycle, and the next cycle to step.
-        let start: UInt64
+        var start: UInt64
         var cursor: UInt64
         /// The completion if every request from here on is granted at once (a lower bound).
         var predicted: UInt64
@@ -183,7 +183,84 @@ public final class RedMulE: Device {
         self.port = port
         self.completion = completion
         self.policy = policy
+        context.eventAction = { [unowned self] event, _, _ in
+            switch event {
+            case RedMulE.completeEvent: return { [unowned self] in self.complete() }
+            case RedMulE.syncEvent: return { [unowned self] in self.sync() }
+            case RedMulE.flowEvent: return { [unowned self] in self.flowSync() }
+            default: return nil
+            }
+        }
     }
+
+    /// Snapshots: both register contexts, the job queued and running with its data flow and live
+    /// cycle model, the padding watch and the statistics. (The race detector's state is not
+    /// part of a snapshot: docs/snapshots.md.)
+    func snapshot(_ coder: inout SnapshotCoder) {
+        coder.string(&runningTitle)
+        coder.pod(&runningAccesses)
+        coder.array(&contexts, empty: Context()) { coder, c in
+            coder.dictionary(&c.registers)
+            coder.pod(&c.jobID)
+            coder.optional(&c.lastJobRegister, empty: 0)
+            coder.optional(&c.arithWrittenAt, empty: 0)
+            coder.bool(&c.triggered)
+        }
+        if coder.isRestoring && contexts.count != 2 { coder.fail("the snapshot's RedMulE does not have 2 register contexts") }
+        coder.pod(&programming)
+        coder.bool(&acquired)
+        coder.pod(&nextJobID); coder.pod(&finishedCount)
+        coder.bool(&softClearSinceLastJob); coder.bool(&warnedOverwrite)
+        padding.snapshot(&coder)
+        coder.pod(&jobsStarted)
+        coder.optional(&running, empty: SnapshotCoder.zeroed())
+        coder.optional(&queued, empty: SnapshotCoder.zeroed())
+        // The data flow: rebuilt from its plan, then its state.
+        var hasFlow = flow != nil
+        coder.bool(&hasFlow)
+        if hasFlow {
+            var plan = flow?.plan ?? SnapshotCoder.zeroed()
+            var operation = flow?.operation.rawValue ?? 0, format = flow?.format.rawValue ?? 0
+            var frozen = flow?.frozen ?? false, watched = flow?.padding != nil
+            coder.pod(&plan); coder.pod(&operation); coder.pod(&format); coder.bool(&frozen); coder.bool(&watched)
+            if coder.isRestoring {
+                guard coder.failure == nil, let op = RedMulEOperation(rawValue: operation), let fmt = RedMulEFormat(rawValue: format),
+                      port.hostBytes(plan.x, count: 1) != nil else {
+                    return coder.fail("the snapshot's RedMulE job does not fit this machine")
+                }
+                var f = RedMulEDataFlow(plan: plan, operation: op, format: fmt, frozen: frozen, port: port)
+                if watched {
+                    f.padding = padding
+                    f.cycle = { [unowned self] in self.context.now }
+                }
+                flow = f
+            }
+            flow!.snapshotState(&coder)
+        } else if coder.isRestoring {
+            flow = nil
+        }
+        coder.array(&flowCodes)
+        coder.pod(&flowCursor)
+        coder.optional(&flowToken, empty: 0)
+        coder.optional(&live, empty: LiveJob(cfg: SnapshotCoder.zeroed(), trace: [], codes: [], model: nil, start: 0, cursor: 0,
+                                             predicted: 0)) { coder, j in
+            coder.pod(&j.cfg)
+            coder.array(&j.trace); coder.array(&j.codes)
+            coder.optional(&j.model, empty: SnapshotCoder.zeroed())
+            coder.pod(&j.start); coder.pod(&j.cursor); coder.pod(&j.predicted)
+            coder.pod(&j.accesses); coder.pod(&j.refused); coder.pod(&j.refusedInARow); coder.bool(&j.starving)
+            coder.pod(&j.maxStall); coder.bool(&j.inverted); coder.pod(&j.stallCount)
+        }
+        coder.pod(&tcdmStallCycles); coder.pod(&lateCompletions); coder.pod(&jobsCompleted)
+        coder.pod(&totalFMAs); coder.pod(&busyCycles)
+        coder.array(&completedJobs)
+        coder.optional(&runningRecord, empty: SnapshotCoder.zeroed())
+        coder.optional(&lastJobTiming, empty: (0, 0, 0))
+        coder.pod(&lastTriggerCycle)
+    }
+
+    /// RedMulE's timed events: a job's completion, a step of its live model, its data flow.
+    static let completeEvent: UInt32 = 0, syncEvent: UInt32 = 1, flowEvent: UInt32 = 2
 
     var now: UInt64 { context.now }
 
@@ -535,7 +612,7 @@ public final class RedMulE: Device {
         flowCodes = []
         flowCursor = 0
         guard let plan = p.plan else {
-            let token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
+            let token = context.schedule(at: endCycle, event: RedMulE.completeEvent) { [unowned self] in self.complete() }
             running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle)
             runningRecord = RedMulEJobRecord(id: id, hart: hart, operation: operation, format: format, shape: shape, computed: false,
                                              triggered: p.triggeredAt, start: startCycle, end: endCycle, tcdmAccesses: 0)
@@ -568,7 +645,7 @@ public final class RedMulE: Device {
         if contended, let arbiter, inverted && maxStall == 0 {
             // RedMulE first (HCI invert_prio): never refused, it holds the banks of each request.
             arbiter.hold(from: startCycle, banks: RedMulECycleModel.heldBanks(trace(cfg)))
-            token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
+            token = context.schedule(at: endCycle, event: RedMulE.completeEvent) { [unowned self] in self.complete() }
         } else if contended, let arbiter {
             followsCodes = false
             var j = LiveJob(cfg: cfg, trace: trace(cfg), codes: codes, model: maxStall > 0 ? RedMulECycleModel(cfg) : nil, start: startCycle,
@@ -580,13 +657,13 @@ public final class RedMulE: Device {
             live = j
             var first = endCycle > startCycle + RedMulE.endgame ? min(endCycle - RedMulE.endgame, startCycle + RedMulE.syncInterval) : startCycle + 2
             first = min(first, bound, startCycle + dataInterval)
-            token = context.schedule(at: first) { [unowned self] in self.sync() }
+            token = context.schedule(at: first, event: RedMulE.syncEvent) { [unowned self] in self.sync() }
         } else {
-            token = context.schedule(at: endCycle) { [unowned self] in self.complete() }
+            token = context.schedule(at: endCycle, event: RedMulE.completeEvent) { [unowned self] in self.complete() }
         }
         if followsCodes && !codes.isEmpty {
             flowCodes = codes
-            flowToken = context.schedule(at: min(startCycle + dataInterval, endCycle)) { [unowned self] in self.flowSync() }
+            flowToken = context.schedule(at: min(startCycle + dataInterval, endCycle), event: RedMulE.flowEvent) { [unowned self] in self.flowSync() }
         }
         running = RunningJob(context: index, id: id, hart: hart, token: token, start: startCycle, end: endCycle)
         if let races { raceJob(races, p, plan: plan) }
@@ -695,7 +772,7 @@ public final class RedMulE: Device {
         job.end = j.predicted
         var next = now + RedMulE.endgame >= j.predicted ? now + 2 : min(j.predicted - RedMulE.endgame, now + RedMulE.syncInterval)
         next = min(next, prepareStallWindow(j), now + dataInterval)
-        job.token = context.schedule(at: max(now + 1, next)) { [unowned self] in self.sync() }
+        job.token = context.schedule(at: max(now + 1, next), event: RedMulE.syncEvent) { [unowned self] in self.sync() }
         running = job
     }
 
@@ -738,7 +815,7 @@ public final class RedMulE: Device {
         let end = j.start + RedMulETiming.duration(modelCycles: modelCycles)
         running!.end = max(end, now)
         if end > now {
-            running!.token = context.schedule(at: end) { [unowned self] in self.complete() }
+            running!.token = context.schedule(at: end, event: RedMulE.completeEvent) { [unowned self] in self.complete() }
         } else {
             if end < now { lateCompletions += 1 }
             complete()
@@ -752,7 +829,7 @@ public final class RedMulE: Device {
         guard let job = running, flow != nil else { return }
         advanceFlow(before: now, hart: job.hart, start: job.start)
         if flowCursor < flowCodes.count {
-            flowToken = context.schedule(at: now + dataInterval) { [unowned self] in self.flowSync() }
+            flowToken = context.schedule(at: now + dataInterval, event: RedMulE.flowEvent) { [unowned self] in self.flowSync() }
         }
     }
 

@@ -56,6 +56,21 @@ struct RedMulEDataFlow {
         yMemory = y.isEmpty ? nil : port.hostBytes(plan.z, count: y.count)
         (toHalf, fromHalf) = format == .float8 ? Self.e5m2 : format == .float8Alt ? Self.e4m3 : ([], [])
     }
+    /// Snapshots: the operands as read, the tile being stored and the stores so far (the flow is
+    /// rebuilt from its plan first: `RedMulE.snapshot`).
+    mutating func snapshotState(_ coder: inout SnapshotCoder) {
+        coder.array(&x); coder.array(&w); coder.array(&y)
+        coder.pod(&tile)
+        coder.array(&tileBytes)
+        coder.pod(&stores)
+        coder.pod(&job); coder.pod(&serial)
+        let s = plan.shape
+        if coder.isRestoring && (x.count != s.m * 2 * s.n || w.count != s.n * 2 * s.k
+                                 || y.count != (operation == .matmul ? 0 : s.m * 2 * s.k) || tileBytes.count != 12 * 32) {
+            coder.fail("the snapshot's RedMulE operands do not match its job")
+        }
+    }
+
     /// The operands in the TCDM (they lie in it: the job's plan checked that), read directly.
     private let xMemory: UnsafeRawPointer?, wMemory: UnsafeRawPointer?, yMemory: UnsafeRawPointer?
     /// FP8 formats: every element's binary16 value, and every binary16's rounding to the format

@@ -123,6 +123,24 @@ final class RedMulEPadding {
         changed()
     }
 
+    /// Snapshots: the watched regions (and the interpreter's watch span follows them).
+    func snapshot(_ coder: inout SnapshotCoder) {
+        coder.array(&regions, empty: Region(job: 0, summary: "", start: 0, count: 0, live: [], cycle: 0)) { coder, r in
+            var (job, summary, start, count, cycle) = (r.job, r.summary, r.start, r.count, r.cycle)
+            coder.pod(&job); coder.string(&summary); coder.pod(&start); coder.pod(&count); coder.pod(&cycle)
+            var live = r.live
+            coder.array(&live)
+            var liveCount = r.liveCount
+            coder.pod(&liveCount)
+            if coder.isRestoring {
+                r = Region(job: job, summary: summary, start: start, count: count, live: live, cycle: cycle)
+                r.liveCount = liveCount
+                if live.count != (max(count, 0) + 63) / 64 { coder.fail("the snapshot's padding watch is malformed") }
+            }
+        }
+        if coder.isRestoring { changed() }
+    }
+
     private func changed() {
         guard let first = regions.map(\.start).min() else { onChange?(0, 0); return }
         let end = regions.map { UInt64($0.start) + UInt64($0.count) }.max()!
