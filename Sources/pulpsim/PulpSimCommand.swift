@@ -222,6 +222,9 @@ struct Run: ParsableCommand {
         _ = try traceOptions(harts: platform == .pulp ? harts + 1 : harts)  // (the fabric controller comes after the cores)
         _ = try Run.parseCount(snapshotEvery, "--snapshot-every")
         if elfArgument == nil && restore == nil { throw ValidationError("Missing expected argument '<elf>' (or --restore FILE)") }
+        if snapshotEvery != nil && gdb != nil {
+            throw ValidationError("--snapshot-every cannot be combined with --gdb: under gdb, reverse execution keeps checkpoints of its own (monitor checkpoint-interval)")
+        }
         if restore != nil && checkRaces {
             throw ValidationError("--check-races cannot start from a snapshot: it needs every synchronisation from the start of the run")
         }

@@ -40,6 +40,8 @@ public final class GDBServer {
     var noAck = false
     var generalThread = 1   // Hg: registers, memory
     var stepThread = 1
+    /// Whether the last Hc named a thread (else reverse steps go to the thread of the last stop).
+    var stepThreadNamed = false
     /// Bytes received and not yet consumed: `inbox[inboxPosition...]`.
     var inbox: [UInt8] = []
     var inboxPosition = 0
@@ -116,6 +118,7 @@ public final class GDBServer {
         }
         machine.interruptCheck = { [unowned self] in self.pollInterrupt() }
         defer { machine.interruptCheck = nil }
+        _ = history  // (its first checkpoint: the machine as the debugger finds it)
         var lastResult: RunResult?
         while let packet = readPacket() {
             if verbose { FileHandle.standardError.write("gdb> \(String(decoding: packet, as: UTF8.self))\n".data(using: .utf8)!) }
@@ -137,7 +140,7 @@ public final class GDBServer {
     /// Handles one packet (unescaped payload bytes: `X` carries binary data).
     func handle(_ bytes: [UInt8], lastResult: inout RunResult?) -> Action {
         guard let firstByte = bytes.first else { return .reply("") }
-        if firstByte == UInt8(ascii: "X") { return .reply(writeBinaryMemory(bytes)) }
+        if firstByte == UInt8(ascii: "X") { return .reply(recordingWrite(writeBinaryMemory(bytes))) }
         let first = Character(UnicodeScalar(firstByte))
         let body = String(decoding: bytes.dropFirst(), as: UTF8.self)
         switch first {
@@ -150,13 +153,16 @@ public final class GDBServer {
             // Hg/Hc with a thread id: -1 (all) and 0 (any) keep the current thread.
             guard let operation = body.first, operation == "g" || operation == "c",
                   let tid = parseThread(body.dropFirst()) else { return .reply("E01") }
-            if operation == "g" { generalThread = tid > 0 ? tid : generalThread } else { stepThread = tid > 0 ? tid : stepThread }
+            if operation == "g" { generalThread = tid > 0 ? tid : generalThread } else {
+                stepThread = tid > 0 ? tid : stepThread
+                stepThreadNamed = tid > 0
+            }
             return .reply("OK")
         case "T":
             guard let tid = parseThread(Substring(body)), tid >= 1 else { return .reply("E01") }
             return .reply("OK")
         case "g": return .reply(readAllRegisters())
-        case "G": return .reply(writeAllRegisters(body))
+        case "G": return .reply(recordingWrite(writeAllRegisters(body)))
         case "p":
             guard let n = parseHex(Substring(body), max: UInt64(Int32.max)), let v = readRegister(Int(n), hart: hart) else {
                 return .reply("E01")
@@ -166,11 +172,15 @@ public final class GDBServer {
             let parts = body.split(separator: "=", omittingEmptySubsequences: false)
             guard parts.count == 2, let n = parseHex(parts[0], max: UInt64(Int32.max)), let v = parseHex32LE(parts[1]),
                   writeRegister(Int(n), v, hart: hart) else { return .reply("E01") }
-            return .reply("OK")
+            return .reply(recordingWrite("OK"))
         case "m": return .reply(readMemory(body))
-        case "M": return .reply(writeMemory(body))
+        case "M": return .reply(recordingWrite(writeMemory(body)))
         case "Z", "z": return .reply(breakpoint(insert: first == "Z", body))
         case "c": lastResult = resume(); return finishedOrStop(lastResult)
+        case "b":
+            // Reverse execution: bs (step back the continue thread), bc (continue back).
+            guard body == "s" || body == "c" else { return .reply("") }
+            return .reply(reverse(step: body == "s"))
         case "s": return step(hart, &lastResult)
         case "v": return vPacket(body, &lastResult)
         case "k": return .finish(nil)
@@ -215,7 +225,7 @@ public final class GDBServer {
 
     func query(_ q: String) -> String {
         if q.hasPrefix("Supported") {
-            return "PacketSize=4000;qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+;vContSupported+"
+            return "PacketSize=4000;qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+;vContSupported+;ReverseStep+;ReverseContinue+"
         }
         if q.hasPrefix("Xfer:features:read:target.xml:") {
             let range = q.dropFirst("Xfer:features:read:target.xml:".count).split(separator: ",", omittingEmptySubsequences: false)
@@ -249,7 +259,19 @@ public final class GDBServer {
                 String(format: "%@: pc 0x%08x, %llu instructions, %llu cycles, %@", machine.hartName(h.index) as NSString, h.pc,
                        h.instret, h.cycle, machine.describeState(h) as NSString)
             }.joined(separator: "\n")
-        default: text = "monitor commands: redmule, dma, eu (event unit), harts"
+        case let c where c.hasPrefix("checkpoint-interval"):
+            if let n = UInt64(c.dropFirst("checkpoint-interval".count).trimmingCharacters(in: .whitespaces)), n > 0 {
+                history.interval = n
+                text = "reverse execution: a checkpoint every \(n) cycles"
+            } else {
+                text = "usage: monitor checkpoint-interval CYCLES (at least 1; now \(history.interval))"
+            }
+        case "statehash":
+            text = String(format: "%016llx", machine.stateHash())
+        case "history":
+            text = "reverse execution: \(history.commands.count) commands, \(history.checkpoints.count) checkpoints, "
+                + "instructions \(history.start)..\(history.position), \(history.replays) replays"
+        default: text = "monitor commands: redmule, dma, eu (event unit), harts, statehash, history, checkpoint-interval CYCLES"
         }
         return hexString(text + "\n")
     }
@@ -289,7 +311,7 @@ public final class GDBServer {
     }
 
     func step(_ index: Int, _ lastResult: inout RunResult?) -> Action {
-        if let end = machine.step(hart: index) {
+        if let end = history.record(.step(hart: index), { machine.step(hart: index) }) {
             lastResult = RunResult(reason: end, harts: machine.summaries(), wallSeconds: 0, output: machine.console.captured)
             return finishedOrStop(lastResult)
         }
@@ -303,7 +325,35 @@ public final class GDBServer {
 
     func resume() -> RunResult {
         machine.watchHit = nil
-        return machine.run()
+        return history.record(.run) { machine.run() }
+    }
+
+    /// The history reverse execution goes back in (its first checkpoint: the machine as the
+    /// debugger found it).
+    lazy var history = ReverseHistory(machine: machine)
+
+    /// A reply to a write of registers or memory; a write that took place is part of the history.
+    func recordingWrite(_ reply: String) -> String {
+        if reply == "OK" { history.recordWrite() }
+        return reply
+    }
+
+    /// `bs` / `bc`: back one instruction of the continue thread, or to the last breakpoint hit.
+    func reverse(step: Bool) -> String {
+        let thread = max(0, min(machine.harts.count - 1, (stepThreadNamed ? stepThread : generalThread) - 1))
+        let landing = step ? history.stepBack(hart: thread) : history.continueBack()
+        switch landing {
+        case .at(let h):
+            generalThread = h + 1
+            return "T05thread:\(String(h + 1, radix: 16));"
+        case .breakpoint(let h):
+            generalThread = h + 1
+            return "T05swbreak:;thread:\(String(h + 1, radix: 16));"
+        case .start:
+            return "T05replaylog:begin;thread:\(String(generalThread, radix: 16));"
+        case .failed:
+            return "E0E"
+        }
     }
 
     func finishedOrStop(_ result: RunResult?) -> Action {

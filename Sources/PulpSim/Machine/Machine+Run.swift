@@ -54,7 +54,14 @@ extension Machine {
         var spinCheckAt = total &+ spinInterval
         var nextHousekeeping = total &+ (1 << 20)
 
+        var stopAt = UInt64.max  // (`.instructions`: stop there before anything else happens)
+        if case .instructions = target, let limit = instructionLimit { stopAt = limit }
         while !control.ended {
+            if total >= stopAt {
+                let h = max(0, lastTurnHart)
+                control.finish(.stopped(hart: h, pc: harts[h].pc))
+                break
+            }
             if awaited != nil && completions() != completionsBefore {
                 let h = max(0, lastTurnHart)
                 control.finish(.stopped(hart: h, pc: harts[h].pc))
@@ -265,7 +272,8 @@ extension Machine {
         var left = budget
         // Traced when this turn may produce trace lines (not for a hart filtered out, before an
         // instruction-count or cycle start point, or after the stop point).
-        var traced = state.pointee.observing && (debug.watching || races != nil || timeline != nil || tracerMayTrace(hart, budget: budget))
+        var traced = state.pointee.observing && (debug.watching || races != nil || timeline != nil || probe != nil
+                                                 || tracerMayTrace(hart, budget: budget))
         let log = tcdmLog(hart, shared: shared)
         if let log {
             // Room for two records per instruction (an access across a word boundary); a log

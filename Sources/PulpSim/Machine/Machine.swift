@@ -128,6 +128,8 @@ public final class Machine {
     public internal(set) var diagnostics: [DeviceDiagnostic] = []
     /// Where the fabric controller started each cluster core (`pulp`; nil: not started that way).
     var startedAt: [Int: UInt32] = [:]
+    /// What a replay of the debugger's history notes (Debug/ReverseExecution.swift).
+    var probe: ReplayProbe?
     /// Periodic snapshots (`--snapshot-every`, Snapshot/Machine+Snapshot.swift).
     var snapshots = PeriodicSnapshots()
     /// Every device's context, in the order the platform built them (timed events and snapshots
@@ -342,7 +344,7 @@ public final class Machine {
     /// Whether turns must go through the observing (capturing) path: tracing, watchpoints or a
     /// timeline.
     func updateObservation() {
-        scheduler.observing = tracer != nil || debug.watching || timeline != nil || races != nil
+        scheduler.observing = tracer != nil || debug.watching || timeline != nil || races != nil || probe != nil
     }
 
     /// Timeline span name for a sleeping hart.

@@ -245,3 +245,22 @@ extension PerformanceCounters {
         }
     }
 }
+
+extension Machine {
+    /// A hash of the machine's whole state (`MachineState`: every part and every memory byte),
+    /// for checking that two ways to a moment end in the same state (`monitor statehash`).
+    public func stateHash() -> UInt64 {
+        let state = saveState()
+        var coder = SnapshotCoder(canonical: true)
+        snapshotCore(&coder)
+        var h = SnapshotCoder.hash(coder.bytes)
+        for (m, pages) in state.pages.enumerated() {
+            for index in pages.keys.sorted() {
+                var tag = UInt64(m) << 32 | UInt64(index)
+                withUnsafeBytes(of: &tag) { h = SnapshotCoder.hash($0, seed: h) }
+                h = pages[index]!.withUnsafeBytes { SnapshotCoder.hash($0, seed: h) }
+            }
+        }
+        return h
+    }
+}

@@ -17,6 +17,9 @@ import Foundation
 /// Saves (`isSaving`) or restores a machine's state, field by field.
 struct SnapshotCoder {
     let isSaving: Bool
+    /// Saving for a state hash: plain-data values go in field by field, without the padding
+    /// bytes between their fields (whose contents are left over from whatever the memory held).
+    private(set) var canonical = false
     private(set) var bytes: [UInt8]
     private var offset = 0
     /// The first inconsistency met while restoring (the restore then fails with it).
@@ -27,6 +30,12 @@ struct SnapshotCoder {
         isSaving = true
         bytes = []
         bytes.reserveCapacity(1 << 16)
+    }
+
+    /// A coder that saves each value's fields, not its bytes (`Machine.stateHash`).
+    init(canonical: Bool) {
+        self.init()
+        self.canonical = canonical
     }
 
     /// A coder that restores from `bytes`.
@@ -61,7 +70,28 @@ struct SnapshotCoder {
     /// A plain-data value, as its bytes.
     mutating func pod<T>(_ value: inout T) {
         precondition(_isPOD(T.self), "snapshot: \(T.self) is not plain data")
+        if canonical { return SnapshotCoder.appendFields(value, to: &bytes) }
         withUnsafeMutableBytes(of: &value) { raw($0.baseAddress!, count: $0.count) }
+    }
+
+    /// `value`'s scalar fields, in order, each as its bytes (optionals as a flag and the value).
+    static func appendFields(_ value: Any, to out: inout [UInt8]) {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            if let child = mirror.children.first {
+                out.append(1)
+                appendFields(child.value, to: &out)
+            } else {
+                out.append(0)
+            }
+            return
+        }
+        if mirror.children.isEmpty || mirror.displayStyle == .enum {
+            func leaf<T>(_ v: T) { withUnsafeBytes(of: v) { out.append(contentsOf: $0.prefix(MemoryLayout<T>.size)) } }
+            _openExistential(value, do: leaf)
+            return
+        }
+        for child in mirror.children { appendFields(child.value, to: &out) }
     }
 
     /// `count` plain-data values at `pointer`.
@@ -96,6 +126,11 @@ struct SnapshotCoder {
                 if let base = buffer.baseAddress { memset(base, 0, n * stride) }
                 initialized = n
             }
+        }
+        if canonical, let first = array.first, MemoryLayout<T>.size != MemoryLayout<T>.stride
+            || !Mirror(reflecting: first).children.isEmpty || Mirror(reflecting: first).displayStyle == .optional {
+            for element in array { SnapshotCoder.appendFields(element, to: &bytes) }
+            return
         }
         array.withUnsafeMutableBytes { if let base = $0.baseAddress { raw(base, count: $0.count) } }
     }

@@ -45,11 +45,19 @@ public struct SnapshotFile {
 
     /// The options that shape a machine (the run's limits, output and analysis options are not).
     static func shape(_ coder: inout SnapshotCoder, _ o: inout MachineOptions) {
-        coder.pod(&o.platform.kind); coder.pod(&o.platform.harts)
+        // (Enumerations by name: a value this build does not know is refused, not trusted.)
+        func named<E: RawRepresentable>(_ value: inout E) where E.RawValue == String {
+            var name = value.rawValue
+            coder.string(&name)
+            if coder.isRestoring {
+                if let v = E(rawValue: name) { value = v } else { coder.fail("the snapshot names an unknown option value '\(name)'") }
+            }
+        }
+        named(&o.platform.kind); coder.pod(&o.platform.harts)
         coder.pod(&o.platform.tcdmSize); coder.pod(&o.platform.l2Size); coder.pod(&o.platform.ramSize)
-        coder.pod(&o.platform.extensions); coder.pod(&o.platform.dma)
+        coder.pod(&o.platform.extensions); named(&o.platform.dma)
         coder.pod(&o.quantum)
-        coder.pod(&o.redmuleErrors); coder.pod(&o.dmaErrors); coder.pod(&o.redmulePadding)
+        named(&o.redmuleErrors); named(&o.dmaErrors); named(&o.redmulePadding)
         coder.bool(&o.countStalls); coder.bool(&o.energy)
         coder.bool(&o.tcdmContention); coder.bool(&o.blockExecution)
         coder.optional(&o.l2Latency, empty: 0)

@@ -108,6 +108,9 @@ extension Machine {
         if isFP { hart.fflags = fflagsBefore | raised }
         if end == .budget { left -= Int(hart.instret &- instretBefore) }
         if let timeline, size != 0, hart.instret != instretBefore, isTCDM(address) { timeline.hartTCDMAccesses += 1 }
+        if let probe, hart.instret != instretBefore {
+            probe.note(hart: hart.index, pc: pc, instret: instretBefore, position: harts.reduce(0) { $0 &+ $1.instret } &- 1)
+        }
         if let races, hart.instret != instretBefore, size != 0 {
             raceAccess(races, hart: hart.index, address: address, size: Int(size), write: isStore, pc: pc, cycle: cycleBefore)
         }
@@ -191,6 +194,15 @@ extension Machine {
     /// the first being the hart's instruction number `instret`, starting at cycle `cycle` + offset.
     func emitCaptured(_ hart: Hart, count: Int, instret: UInt64, cycle: UInt64) {
         let index = hart.index
+        if let probe {
+            // A replay's probe (Debug/ReverseExecution.swift): the position before each instruction.
+            var position = instret
+            for h in harts where h.index != index { position &+= h.instret }
+            for i in 0..<count {
+                probe.note(hart: index, pc: interpreter.captured[i].pc, instret: instret &+ UInt64(i), position: position &+ UInt64(i))
+            }
+            if races == nil && tracer == nil && timeline == nil { return }
+        }
         if let races {
             // The race detector: the batch's loads and stores in order (its synchronisation
             // comes from the slow path, which ends a batch).

@@ -6,31 +6,10 @@ import PulpSim
 import XCTest
 
 final class GDBTests: XCTestCase {
-    /// Port 0: pulpsim listens on a port the system picks (never one in use) and names it in its
-    /// first line on stderr, which the test reads before starting gdb (no waiting on the clock).
     func testSessionWithBreakpointRegistersAndRedMulEWatchpoint() throws {
         let elf = Paths.firmware("pulp-cluster", "gdb-gemm")
         try requireFirmware(elf)
-        let sim = pulpsimProcess(["run", "--gdb", "0", "--quiet", elf])
-        let simOut = Pipe(), simErr = Pipe()
-        sim.standardOutput = simOut
-        sim.standardError = simErr
-        try sim.run()
-        let simOutput = DrainedPipe(simOut)
-        let banner = readUntil("\n", from: simErr.fileHandleForReading)
-        let simErrors = DrainedPipe(simErr)
-        let announced = "pulpsim: waiting for gdb on 127.0.0.1:"
-        guard banner.hasPrefix(announced), let port = Int(banner.dropFirst(announced.count).prefix { $0.isNumber }) else {
-            sim.terminate()
-            sim.waitUntilExit()
-            return XCTFail("pulpsim did not start its gdb server: \(banner)\(String(decoding: simErrors.wait(), as: UTF8.self))")
-        }
-        let script = NSTemporaryDirectory() + "pulpsim-gdb-\(getpid()).gdb"
-        try """
-        set architecture riscv:rv32
-        set pagination off
-        set confirm off
-        target remote :\(port)
+        let session = try GDBSession.run(elf, """
         break main thread 4
         continue
         info threads
@@ -44,21 +23,9 @@ final class GDBTests: XCTestCase {
         monitor redmule
         delete
         continue
-        """.write(toFile: script, atomically: true, encoding: .utf8)
-        let gdb = Process()
-        gdb.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        gdb.arguments = ["gdb-multiarch", "-nx", "-batch", "-x", script, elf]
-        let out = Pipe()
-        gdb.standardOutput = out
-        gdb.standardError = out
-        try gdb.run()
-        // gdb runs the script to its end (-batch) and exits; the simulator ends with the firmware.
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        gdb.waitUntilExit()
-        _ = simOutput.wait()
-        let simStderr = banner + String(decoding: simErrors.wait(), as: UTF8.self)
-        sim.waitUntilExit()
-        XCTAssertEqual(gdb.terminationStatus, 0, text)
+        """)
+        let text = session.text
+        XCTAssertEqual(session.gdbStatus, 0, text)
         XCTAssertTrue(text.contains("Thread 4") && text.contains("hit Breakpoint 1"), text)
         XCTAssertTrue(text.contains("STOPPED hart 3 pc "), text)
         XCTAssertTrue(text.contains("mhartid        0x3"), text)
@@ -68,7 +35,7 @@ final class GDBTests: XCTestCase {
         XCTAssertTrue(text.contains("Z5 4c00"), text)
         XCTAssertTrue(text.contains("completed jobs: 1"), text)                  // monitor redmule
         XCTAssertTrue(text.contains("exited normally"), text)
-        XCTAssertEqual(sim.terminationStatus, 0, simStderr)
+        XCTAssertEqual(session.simStatus, 0, session.simStderr)
     }
 
     func testMalformedPacketsGetErrorsNotCrashes() throws {
