@@ -129,9 +129,10 @@ public final class Machine {
     /// Where the fabric controller started each cluster core (`pulp`; nil: not started that way).
     var startedAt: [Int: UInt32] = [:]
     /// What a replay of the debugger's history notes (Debug/ReverseExecution.swift).
-    var probe: ReplayProbe?
-    /// Periodic snapshots (`--snapshot-every`, Snapshot/Machine+Snapshot.swift).
-    var snapshots = PeriodicSnapshots()
+    @exclusivity(unchecked) var probe: ReplayProbe?
+    /// Periodic snapshots (`--snapshot-every`, Snapshot/Machine+Snapshot.swift). (This and the
+    /// probe are read every turn and changed only between turns: no run-time exclusivity checks.)
+    @exclusivity(unchecked) var snapshots = PeriodicSnapshots()
     /// Every device's context, in the order the platform built them (timed events and snapshots
     /// name a device by its index here).
     var deviceContexts: [DeviceContext] = []

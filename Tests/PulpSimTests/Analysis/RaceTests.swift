@@ -152,7 +152,7 @@ final class RaceTests: XCTestCase {
                 if name.hasPrefix("race-") || RaceTests.racyOnPurpose[name] != nil { continue }
                 if RaceTests.racyByConstruction.contains(name) { continue }
                 let (result, _) = try runELF(dir.appendingPathComponent(file).path, platform: platform == "pulp" ? .pulp : .pulpCluster,
-                                             maxInstructions: 500_000) { $0.checkRaces = true }
+                                             maxInstructions: 250_000) { $0.checkRaces = true }
                 XCTAssertEqual(result.races?.map(\.description) ?? ["not checked"], [], "\(platform)/\(name)")
                 checked += 1
             }
