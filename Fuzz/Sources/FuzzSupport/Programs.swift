@@ -283,13 +283,14 @@ public struct RunOutcome: Equatable, CustomStringConvertible {
     public let redmule: String
     public let dma: String
 
-    public init(_ result: RunResult) {
+    /// `outputBefore`: what was printed before the run started (a run restored from a snapshot).
+    public init(_ result: RunResult, outputBefore: String = "") {
         reason = String(describing: result.reason)
         status = result.exitStatus
         harts = result.harts.map { h in
             String(format: "hart %d: %llu instructions, %llu cycles, pc 0x%08x, %@", h.hart, h.instructions, h.cycles, h.pc, h.state)
         }
-        output = result.output
+        output = outputBefore + result.output
         if let r = result.redmule {
             redmule = "jobs \(r.jobs), FMAs \(r.fmas), busy \(r.busyCycles), \(r.warnings) warnings, \(r.errors) errors: "
                 + r.diagnostics.joined(separator: " | ")

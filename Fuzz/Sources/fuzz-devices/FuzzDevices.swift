@@ -12,7 +12,10 @@
 // Oracle: nothing traps; the run ends in a documented way (never a simulator error, §6); and two
 // fresh machines given the same input end the same way (reason, exit status, each hart's
 // instructions, cycles, pc and state, output, RedMulE summary). The second run is traced (to
-// /dev/null) when the input asks, which must not change anything either.
+// /dev/null) when the input asks, which must not change anything either. Untraced inputs with
+// bit 7 of byte 1 set also check snapshots (docs/snapshots.md): a third run takes snapshots and a
+// fresh machine restored from one of them — devices and events in flight — must end the same way,
+// in the same whole state (`Machine.stateHash`).
 //
 // Input: byte 0 = platform (bits 0-1: 0 pulp-cluster, 1 spike, 2 redmule-tb, 3 pulp-cluster with
 // `--dma idma`, or `pulp` — the cluster cores and the fabric controller, each with a program —
@@ -27,7 +30,9 @@ import PulpSim
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    DeviceProgram(fuzzBytes(data, size)).runTwiceAndCompare()
+    let program = DeviceProgram(fuzzBytes(data, size))
+    program.runTwiceAndCompare()
+    if program.checksSnapshots { program.compareRestoredRun() }
     return 0
 }
 
@@ -86,6 +91,44 @@ struct DeviceProgram: FuzzProgram {
             fill[i] = UInt8(half & 0xFF); fill[i + 1] = UInt8(half >> 8)
         }
         memory.append((layout.data, fill))
+    }
+
+    /// Untraced inputs with bit 7 of byte 1 (the trace format's high bit): the snapshot oracle.
+    var checksSnapshots: Bool { !traced && (traceFormat == .jsonl || traceFormat == .binary) }
+
+    /// Runs the program taking a snapshot every 1009 cycles and keeps the third (or the last, if
+    /// fewer); a fresh machine restored from it must end as the run that took it.
+    func compareRestoredRun() {
+        var options = snapshotOptions
+        options.checkRaces = false  // (its state is not in a snapshot: docs/snapshots.md)
+        let taking = layout.machine(options, program: memory, pcs: pcs)
+        var kept: (state: MachineState, printed: String)?
+        var taken = 0
+        taking.snapshotEvery(1009) { [unowned taking] state in
+            taken += 1
+            if taken <= 3 { kept = (state, taking.console.captured) }
+        }
+        let straight = RunOutcome(taking.run())
+        guard let kept else { return }
+        let fresh = layout.machine(options, program: memory, pcs: pcs)
+        do { try fresh.restoreState(kept.state) } catch { oracleFailure("restoring a snapshot at cycle \(kept.state.cycle): \(error)") }
+        let restored = RunOutcome(fresh.run(), outputBefore: kept.printed)
+        straight.mustEqual(restored, "a run and the same run restored from its snapshot at cycle \(kept.state.cycle)")
+        // The whole state at the end too: registers, memory, every device (what a program read
+        // and dropped does not show in the outcome).
+        guard taking.stateHash() == fresh.stateHash() else {
+            oracleFailure("the run restored from its snapshot at cycle \(kept.state.cycle) ends in another state")
+        }
+    }
+
+    var snapshotOptions: MachineOptions {
+        var options = layout.options(harts: clusterCores, instructions: DeviceProgram.maxInstructions, cycles: DeviceProgram.maxCycles)
+        options.redmuleErrors = warn ? .warn : .error
+        options.dmaErrors = warn ? .warn : .error
+        options.platform.dma = dma
+        options.quantum = quantum
+        options.energy = pcs.count % 3 == 1
+        return options
     }
 
     func run(traced format: TraceFormat?) -> RunOutcome {
