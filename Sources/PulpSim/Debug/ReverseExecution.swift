@@ -16,8 +16,8 @@
 //
 // Going forward after going back runs live from there: the recorded future is dropped (a stop
 // at a point the recorded run went through without stopping changes how the harts' turns fall
-// from there on, docs/platform.md §2). A debugger write to registers or memory takes a checkpoint
-// after it, so that no replay goes through it.
+// from there on, docs/platform.md §1, "Scheduling of harts"). A debugger write to registers or
+// memory takes a checkpoint after it, so that no replay goes through it.
 
 /// What a replay notes: instructions at these pcs (by any hart), and the instruction that hart
 /// `hart` retires as its `instret`-th (counting from 0).
