@@ -201,12 +201,23 @@ final class ReverseHistory {
 
     /// Goes back to `target` and drops the history after it. `hart`: the hart whose instruction
     /// comes next (if it is at a breakpoint, it stopped there: a run from here steps it over first).
+    /// If `target` cannot be reached exactly, the machine goes back to the end of the history,
+    /// where the debugger was, and the history stays whole.
     func land(at target: UInt64, hart: Int?) -> Bool {
-        let ok = replay(from: checkpointIndex(atOrBefore: target), to: target)
+        guard replay(from: checkpointIndex(atOrBefore: target), to: target) else {
+            returnToEnd()
+            return false
+        }
         machine.debug.stoppedAtBreakpoint = []
         if let hart, machine.debug.breakpoints.contains(machine.harts[hart].pc) { machine.debug.stoppedAtBreakpoint = [hart] }
         truncate(at: position)
-        return ok
+        return true
+    }
+
+    /// Back to the end of the history (after a reverse step that could not land).
+    private func returnToEnd() {
+        let end = commands.last?.end ?? start
+        _ = replay(from: checkpointIndex(atOrBefore: end), to: end)
     }
 
     private func truncate(at t: UInt64) {
@@ -241,7 +252,7 @@ final class ReverseHistory {
         let i = checkpointIndex(atOrBefore: now, hart: hart, instret: n - 1)
         let end = i + 1 < checkpoints.count ? min(now, checkpoints[i + 1].position) : now
         guard replay(from: i, to: end, probe: probe), let t = probe.hartHit else {
-            _ = replay(from: checkpointIndex(atOrBefore: now), to: now)
+            returnToEnd()
             return .failed
         }
         return landing(land(at: t, hart: hart), hart: hart)
