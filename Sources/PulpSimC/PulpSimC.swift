@@ -148,7 +148,7 @@ private func boolean(_ text: String) -> Bool? {
 
 /// The boolean options `pulpsim_set_option` takes, by name.
 nonisolated(unsafe) private let booleanOptions: [String: WritableKeyPath<MachineOptions, Bool>] = [
-    "tcdm_contention": \.tcdmContention, "block_execution": \.blockExecution, "count_stalls": \.countStalls, "energy": \.energy, "check_races": \.checkRaces, "echo_output": \.echoOutput,
+    "tcdm_contention": \.tcdmContention, "block_execution": \.blockExecution, "compile_blocks": \.compileBlocks, "count_stalls": \.countStalls, "energy": \.energy, "check_races": \.checkRaces, "echo_output": \.echoOutput,
     "stdout_prefix": \.stdoutPrefix, "print_diagnostics": \.printDiagnostics,
 ]
 

@@ -93,6 +93,9 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("no-block-execution"), help: "Run the fast path one instruction at a time instead of by blocks of straight-line code (slower; the results are the same: for checking and debugging the simulator).")
     var noBlockExecution = false
 
+    @Flag(name: .customLong("no-jit"), help: "Run blocks from their decoded instructions instead of compiling them to host code (x86-64 Linux hosts; the results are the same: for checking and debugging the simulator).")
+    var noJIT = false
+
     @Option(name: .customLong("l2-latency"), help: "Extra cycles of a cluster core's load or store to L2, the round trip through the cluster bus and the SoC interconnect (0-1000; default 14 on pulp-cluster and pulp, where an L2 load then takes 15 cycles and a TCDM load 1; the fabric controller's L2 accesses take 1).")
     var l2Latency: Int?
 
@@ -311,6 +314,7 @@ struct Run: ParsableCommand {
         options.checkRaces = checkRaces
         options.tcdmContention = !noTCDMContention
         options.blockExecution = !noBlockExecution
+        options.compileBlocks = !noJIT
         options.l2Latency = l2Latency
         return options
     }

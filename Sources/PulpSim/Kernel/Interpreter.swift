@@ -469,6 +469,16 @@ final class Interpreter {
     /// Whether the plain loops run blocks (`MachineOptions.blockExecution`); the instructions,
     /// cycles and everything else are the same either way.
     var blockExecution = true
+    /// Whether blocks are compiled to host code as they are formed (`MachineOptions.compileBlocks`,
+    /// Kernel/BlockCompiler.swift; only where the host runs it); the results are the same either way.
+    var compileBlocks = true
+    /// The block compiler (nil where compiled code cannot run). A compiled block starts with a
+    /// header entry (`compiledMarker`, its code's place in `imm`): the block loop enters the
+    /// code there (Kernel/BlockCompiler.swift).
+    let compiler: BlockCompiler?
+    /// The block loop's state at the start of a turn, for compiled code (`CompiledBlockContext.execution`).
+    let executionTemplate: UnsafeMutablePointer<Execution<InBlocks>>
+    static let compiledMarker: UInt8 = 0xFA
 
     static let breakpointMarker: UInt8 = 0xFE
     static let traceTriggerMarker: UInt8 = 0xFD
@@ -501,6 +511,8 @@ final class Interpreter {
             .bindMemory(to: Block.self, capacity: 1 << Interpreter.blockBits)
         blocks[0] = .empty
         arena = .allocate(capacity: Interpreter.arenaCapacity)
+        compiler = BlockCompiler.make(tables: tables, blocks: blocks)
+        executionTemplate = .allocate(capacity: 1)
         missEntry = .allocate(capacity: 1)
         missEntry.initialize(to: DecodedInstruction(tag: 1, imm: 0, operation: .illegal, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0,
                                                     length: 0, specIndex: Interpreter.blockMissMarker))
@@ -510,6 +522,7 @@ final class Interpreter {
         free(blocks)
         arena.deallocate()
         missEntry.deallocate()
+        executionTemplate.deallocate()
         free(cache)
         free(codePages)
         captured.deallocate()
@@ -577,6 +590,7 @@ final class Interpreter {
         guard blocksSinceFlush else { return }
         blocks.update(repeating: .empty, count: 1 << Interpreter.blockBits)
         arenaUsed = 0
+        compiler?.reset()
         blocksSinceFlush = false
     }
 
@@ -630,8 +644,11 @@ final class Interpreter {
     /// of the memory, which drops it when it changes.)
     @inline(never)
     func formBlock(_ pc: UInt32, in slot: UnsafeMutablePointer<Block>) -> UnsafeMutablePointer<DecodedInstruction>? {
-        if arenaUsed &+ Interpreter.maxBlock &+ 1 > Interpreter.arenaCapacity { flushBlocks() }
-        let start = arena + arenaUsed
+        let compiler = compileBlocks ? self.compiler : nil
+        if arenaUsed &+ Interpreter.maxBlock &+ 2 > Interpreter.arenaCapacity || compiler?.hasRoom == false { flushBlocks() }
+        // A compiled block's header goes first (`compiledMarker`).
+        let header = arena + arenaUsed
+        let start = compiler == nil ? header : header + 1
         var at = pc
         var count = 0
         while count < Interpreter.maxBlock {
@@ -651,16 +668,24 @@ final class Interpreter {
             if tables.endsBlock[Int(e.pointee.operation.rawValue)] != 0 { break }
         }
         guard count > 0 else { return nil }
+        var used = count
         if tables.endsBlock[Int(start[count - 1].operation.rawValue)] != Interpreter.endsByJump {
             // Not ended by a jump or branch: an entry that goes on to the block at `at`.
             start[count] = DecodedInstruction(tag: at, imm: 0, operation: .illegal, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0,
                                               length: 0, specIndex: Interpreter.blockEndMarker)
-            arenaUsed &+= 1
+            used += 1
         }
-        arenaUsed &+= count
+        var first = start
+        if let compiler {
+            used += 1
+            header.pointee = DecodedInstruction(tag: pc, imm: 0, operation: .illegal, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0, length: 0,
+                                                specIndex: Interpreter.compiledMarker)
+            if compiler.compile(header, count: count, latency: bus.maxLatency) { first = header }
+        }
+        arenaUsed &+= used
         blocksSinceFlush = true
-        slot.pointee = Block(tag: pc, first: start)
-        return start
+        slot.pointee = Block(tag: pc, first: first)
+        return first
     }
 
     /// Drops decoded instructions of [address, address + size) if any page of it holds code
@@ -913,12 +938,43 @@ final class Interpreter {
     func executeBlocks<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
         var s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
         s.goOn()
+        let enter = compiler?.enter, codeBase = compiler?.base
+        executionTemplate.initialize(to: s)  // (for `compiledOperation`)
+        var context = CompiledBlockContext(x: s.x, segments: s.segments, codePages: s.codePages, remaining: 0, stalls: 0,
+                                           records: s.logRecords, tail: 0, logCycle: s.logCycle,
+                                           watchStart: s.watchStart, watchSpan: s.watchSpan, jumpedTo: 0, pc: 0, align: 0,
+                                           core: s.core, execution: executionTemplate)
         var end = QuantumEnd.budget
         var stopped = s.miss  // (the entry the loop left at, not retired)
         while s.remaining > Int(truncatingIfNeeded: s.stalls) {
             let e = s.next
             s.next = e + 1
             if case .leave(let why) = s.semantics(e) {
+                // A compiled block's header: its code runs if the budget covers its worst case
+                // (`BlockCompiler.compile`), else its entries do, from the next.
+                if e.pointee.specIndex == Interpreter.compiledMarker && e.pointee.operation == .illegal {
+                    if let enter {
+                        context.remaining = s.remaining
+                        context.stalls = s.stalls
+                        context.jumpedTo = s.jumpedTo
+                        if L.on { context.tail = s.logTail }
+                        let next = withUnsafeMutablePointer(to: &context) {
+                            enter(UnsafeMutableRawPointer($0), codeBase.unsafelyUnwrapped + Int(e.pointee.imm))
+                        }
+                        s.remaining = context.remaining
+                        s.stalls = context.stalls
+                        s.jumpedTo = context.jumpedTo
+                        if L.on { s.logTail = context.tail }
+                        if let next {
+                            s.next = next.assumingMemoryBound(to: DecodedInstruction.self)
+                        } else {
+                            s.pc = context.pc
+                            if context.align != 0 { s.fetchAlignment(s.pc) }
+                            s.goOn()
+                        }
+                    }
+                    continue
+                }
                 // The ends of blocks that do not end with a jump or branch, and blocks not in
                 // the table yet: not instructions, they take no budget.
                 if e.pointee.specIndex == Interpreter.blockEndMarker {

@@ -45,6 +45,9 @@ public struct MachineOptions: Sendable {
     /// The fast path runs straight-line code as blocks (Kernel/Interpreter.swift,
     /// `executeBlocks`); off: one decoded instruction at a time. Results are the same either way.
     public var blockExecution = true
+    /// Blocks are compiled to host code (Kernel/BlockCompiler.swift; x86-64 Linux hosts); off:
+    /// the block loop runs their decoded entries. Results are the same either way.
+    public var compileBlocks = true
     /// Extra cycles of a cluster core's load or store to L2 (the round trip through the cluster
     /// bus and the SoC interconnect, docs/platform.md §1 "Memory latency"); nil: the platform's
     /// default (`Machine.defaultL2Latency` where there is an L2, else none).
@@ -214,6 +217,7 @@ public final class Machine {
                               quantum: UInt64(options.quantum > 0 ? options.quantum : Machine.defaultQuantum))
         interpreter = Interpreter(bus: bus, debug: debug, extensions: platform.extensions)
         interpreter.blockExecution = options.blockExecution
+        interpreter.compileBlocks = options.compileBlocks
         parts = PlatformBuilder.build(platform, on: self)
         interpreter.noteTCDM(parts.tcdm)
         // The cluster cores' round trip to L2 (the pulp fabric controller has a table of its own).

@@ -96,7 +96,11 @@ public final class Bus {
             segments[index].latency = UInt16(clamping: cycles)
             index += 1
         }
+        maxLatency = max(maxLatency, UInt32(UInt16(clamping: cycles)))
     }
+
+    /// The largest `latency` of any segment (compiled blocks' worst case, Kernel/BlockCompiler.swift).
+    private(set) var maxLatency: UInt32 = 0
 
     /// Marks the segments whose RAM lies in [start, end) as the TCDM, in the shared table and
     /// the private one (after every map: mapping RAM over a segment clears its mark).

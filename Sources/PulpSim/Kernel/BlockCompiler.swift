@@ -1,0 +1,820 @@
+// Kernel: the block compiler — blocks of straight-line integer code translated to x86-64 host
+// code, run by the block loop (`Interpreter.executeBlocks`) in place of their decoded entries.
+//
+// A compiled block does exactly what the block loop would do with the same entries: the same
+// register and memory results, the same stall cycles (the static ones — load hazards, the cost
+// of a jump, a taken branch or a high multiply — as constants, the dynamic ones — the memory's
+// latency, misaligned accesses — computed as the interpreter computes them) and the same TCDM
+// log records. It covers the RV32I and RV32M operations but division, `fence` included; its
+// first operation it does not cover ends the compiled part, and the block loop runs the rest of
+// the block from its entries. Whatever the fast path cannot do — an access outside plain RAM,
+// a store into a page holding decoded code or into the watched word, a TCDM access across a
+// word boundary while accesses are logged — leaves the compiled code before that instruction
+// with everything before it done, and the block loop runs it from its entry, as it would have.
+//
+// The block loop calls compiled code only when the turn's budget covers the whole compiled part
+// in the worst case (`CompiledBlock.bound`), so a turn still stops at the exact instruction.
+// Compiled code lives as long as the block table: emptying the table (a flush, or a store into
+// code: Interpreter.invalidate) drops the blocks, and the code space is reused with the arena.
+//
+// Only on x86-64 Linux hosts, and off with `--no-jit`; elsewhere the block loop runs every
+// block from its entries, with the same results.
+
+#if arch(x86_64) && os(Linux)
+import Glibc
+#endif
+
+/// What compiled code reads and writes: the hart's registers and memory map, the turn's budget
+/// and stalls, the TCDM log, and where the last jump or branch went.
+struct CompiledBlockContext {
+    var x: UnsafeMutablePointer<UInt32>
+    var segments: UnsafeMutablePointer<Segment>
+    var codePages: UnsafeMutablePointer<UInt8>
+    /// The turn's budget left (`Execution.remaining`) and stall cycles so far (in and out).
+    var remaining: Int
+    var stalls: UInt64
+    /// The TCDM log's records (nil: accesses are not logged), its next free record (in and
+    /// out), and the turn's record cycle (`Execution.logCycle`).
+    var records: UnsafeMutablePointer<UInt64>?
+    var tail: Int
+    var logCycle: UInt64
+    /// Stores into [watchStart, watchStart + watchSpan − 3) leave the compiled code.
+    var watchStart: UInt32
+    var watchSpan: UInt32
+    /// Where the last jump or taken branch landed, or the block after a branch not taken
+    /// (`Execution.jumpedTo`; in and out), and the pc to go on at when the code returns nil.
+    var jumpedTo: UInt32
+    var pc: UInt32
+    /// With pc: 1 if a jump or taken branch went there (the block loop adds its fetch's cycle,
+    /// `Execution.fetchAlignment`), 0 after a branch not taken.
+    var align: UInt32
+    /// The hart (a jalr notes where it went: `HartCore.lastJalrFrom`, `lastJalrTarget`).
+    var core: UnsafeMutablePointer<HartCore>
+    /// The block loop's state as of the turn's start (`Execution`), for the operations compiled
+    /// code hands to their semantics (`compiledOperation`).
+    var execution: UnsafeMutablePointer<Execution<InBlocks>>
+}
+
+/// Runs the operation of `entry` for compiled code through the fast path's semantics (F
+/// arithmetic, division, Zba, Zbb): 0 when it retired (its stalls added to the context's), 1
+/// when the block loop must run it (a reserved rounding mode: it traps there).
+let compiledOperation: @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> UInt32 = { context, entry in
+    let c = context.assumingMemoryBound(to: CompiledBlockContext.self)
+    var s = c.pointee.execution.pointee
+    s.stalls = 0
+    guard case .next = s.semantics(entry.assumingMemoryBound(to: DecodedInstruction.self)) else { return 1 }
+    c.pointee.stalls &+= s.stalls
+    return 0
+}
+
+/// Enters compiled code at a block's entry (`code`): returns the entry of the block loop to go
+/// on at (an instruction the code left before, with everything before it done), or nil after a
+/// jump or branch to a block without code (`pc`, `jumpedTo`).
+typealias CompiledEntry = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPointer) -> UnsafeMutableRawPointer?
+
+enum CompiledBlock {
+    /// The most code one block takes (32 instructions of at most about 150 bytes, the exits).
+    static let maxBytes = 16384
+}
+
+/// Translates blocks into its code space (x86-64 Linux; elsewhere `make` returns nil).
+///
+/// A compiled block's code starts with the budget test: it goes on only if the turn's budget
+/// covers the worst case of all its instructions (every stall a memory access or division can
+/// add), else it returns its first instruction's entry and the block loop runs the block. A
+/// block ended by a jump or branch to a known pc goes on to the next block's code if the block
+/// table holds a compiled block there (looked up each time, so that a block dropped from the
+/// table is never entered), without returning.
+final class BlockCompiler {
+    private let space: UnsafeMutableRawPointer
+    private let capacity: Int
+    private var used = 0
+    private let tables: OperationTables
+    /// The shared entry and exit code at the start of the space.
+    private(set) var enter: CompiledEntry
+    private let leaveOffset: Int
+    private let stubBytes: Int
+    /// The block table (compiled code looks up the block it goes to).
+    private let blocks: UnsafeMutablePointer<Block>
+
+    /// A code space of `capacity` bytes, or nil where compiled code cannot run.
+    static func make(tables: OperationTables, blocks: UnsafeMutablePointer<Block>, capacity: Int = 16 << 20) -> BlockCompiler? {
+        #if arch(x86_64) && os(Linux)
+        let p = mmap(nil, capacity, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let p, p != MAP_FAILED else { return nil }
+        return BlockCompiler(space: p, capacity: capacity, tables: tables, blocks: blocks)
+        #else
+        return nil
+        #endif
+    }
+
+    private init(space: UnsafeMutableRawPointer, capacity: Int, tables: OperationTables, blocks: UnsafeMutablePointer<Block>) {
+        self.space = space
+        self.capacity = capacity
+        self.tables = tables
+        self.blocks = blocks
+        var a = X86Assembler(space: space, blocks: blocks)
+        let leave = a.stubs()
+        a.bytes.withUnsafeBytes { space.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        leaveOffset = leave
+        stubBytes = (a.bytes.count + 63) & ~63
+        used = stubBytes
+        enter = unsafeBitCast(space, to: CompiledEntry.self)
+    }
+
+    deinit {
+        #if arch(x86_64) && os(Linux)
+        munmap(space, capacity)
+        #endif
+    }
+
+    /// Whether the code space has room for another block.
+    var hasRoom: Bool { used + CompiledBlock.maxBytes <= capacity }
+
+    /// Forgets every compiled block (the block table was emptied).
+    func reset() { used = stubBytes }
+
+    /// Blocks compiled so far (tests).
+    private(set) var compiledBlocks = 0
+
+    /// The code space: a compiled block's code is at its header's `imm` from here.
+    var base: UnsafeRawPointer { UnsafeRawPointer(space) }
+
+    /// Compiles the block whose `count` entries follow its header `header` (which it fills in)
+    /// as far as it covers its operations, for memories of at most `latency` extra cycles;
+    /// false if it covers none.
+    func compile(_ header: UnsafeMutablePointer<DecodedInstruction>, count: Int, latency: UInt32) -> Bool {
+        #if arch(x86_64) && os(Linux)
+        guard hasRoom else { return false }
+        let entries = header + 1
+        var a = X86Assembler(space: space, blocks: blocks)
+        a.origin = used
+        a.leaveOffset = leaveOffset
+        a.header = UnsafeMutableRawPointer(header)
+        // Entered by a jump or taken branch, four bytes early: the cycle of fetching a 32-bit
+        // first instruction that is not word-aligned (`Execution.fetchAlignment`).
+        a.jumpedEntry(unaligned: header.pointee.tag & 2 != 0 && entries[0].length == 4)
+        let codeStart = a.bytes.count
+        // The budget test, patched once the bound is known.
+        let boundAt = a.budgetTest()
+        var covered = 0
+        var bound = 0, before = 0
+        var jumped = false
+        while covered < count {
+            let e = entries[covered]
+            guard let stalls = a.emit(e, index: covered, tables: tables) else { break }
+            // The block loop tests `remaining > stalls` before each instruction: the budget
+            // must cover the last one, after the worst case of all those before it.
+            if covered > 0 { bound += 1 + before }
+            before = Int(stalls.fixed) + (stalls.memory ? Int(latency) + 1 : 0)
+            covered += 1
+            if tables.endsBlock[Int(e.operation.rawValue)] == Interpreter.endsByJump { jumped = true; break }
+        }
+        guard covered > 0 else { return false }
+        if !jumped { a.exit(covered) }
+        a.finish()
+        a.patch(boundAt, UInt32(bound))
+        guard a.bytes.count <= CompiledBlock.maxBytes else { return false }
+        let at = space + used
+        a.bytes.withUnsafeBytes { at.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        header.pointee.imm = Int32(used + codeStart)
+        compiledBlocks += 1
+        used += (a.bytes.count + 15) & ~15
+        return true
+        #else
+        return false
+        #endif
+    }
+}
+
+// MARK: - x86-64 code
+
+/// x86-64 registers by their encoding.
+enum X86Register: UInt8 {
+    case rax = 0, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13, r14, r15
+}
+
+/// Condition codes (the low nibble of jcc and setcc).
+enum X86Condition: UInt8 {
+    case below = 0x2, aboveOrEqual = 0x3, equal = 0x4, notEqual = 0x5, belowOrEqual = 0x6, above = 0x7
+    case less = 0xC, greaterOrEqual = 0xD, lessOrEqual = 0xE
+}
+
+/// A memory operand: [base + index·scale + displacement].
+struct X86Memory {
+    var base: X86Register
+    var index: X86Register? = nil
+    var scale: UInt8 = 1
+    var displacement: Int32 = 0
+}
+
+/// Emits a block's code, or the shared entry and exit code. Registers while compiled code runs:
+///
+/// | register | holds |
+/// |---|---|
+/// | rdi | the context (`CompiledBlockContext`) |
+/// | rsi | the x registers |
+/// | r8 | the hart's segment table |
+/// | rbx | the code-page map |
+/// | r10 | the turn's stalls |
+/// | r15 | the turn's budget left, as of the block's first instruction |
+/// | r12, r13, r14 | the TCDM log's records (0: not logged), the turn's record cycle, the tail |
+/// | rbp | the code space |
+///
+/// rax, rcx, rdx, r9 and r11 are scratch. The entry code saves the caller's rbx, rbp and
+/// r12-r15 and the exit code restores them.
+struct X86Assembler {
+    typealias R = X86Register
+    var bytes: [UInt8] = []
+    let space: UnsafeMutableRawPointer
+    let blocks: UnsafeMutablePointer<Block>
+    /// Where these bytes go in the space, the shared exit's offset, the block's header.
+    var origin = 0
+    var leaveOffset = 0
+    var header: UnsafeMutableRawPointer?
+    /// What the last instruction emitted adds to the stalls besides its own cycle: a fixed
+    /// count, and whether it accesses memory (latency and misalignment).
+    var lastStalls: (fixed: UInt8, memory: Bool) = (0, false)
+    /// Jumps to the exit before instruction `index`: the rel32's position.
+    private var exits: [(at: Int, index: Int)] = []
+    /// Out-of-line code: entered by the jump whose rel32 is at `at`, going back to `back`.
+    private var cold: [(at: Int, back: Int, kind: Cold)] = []
+    private enum Cold {
+        /// One more cycle for an access across a word boundary.
+        case misaligned
+        /// The TCDM log's record of instruction `index`, an access of `size` bytes.
+        case log(index: Int, size: UInt32)
+    }
+
+    init(space: UnsafeMutableRawPointer, blocks: UnsafeMutablePointer<Block>) {
+        self.space = space
+        self.blocks = blocks
+    }
+
+    private static func offset(_ key: PartialKeyPath<CompiledBlockContext>) -> Int32 {
+        Int32(MemoryLayout<CompiledBlockContext>.offset(of: key)!)
+    }
+    private static func context(_ key: PartialKeyPath<CompiledBlockContext>) -> X86Memory {
+        X86Memory(base: .rdi, displacement: offset(key))
+    }
+    private static let segmentShift = UInt8(MemoryLayout<Segment>.stride.trailingZeroBitCount)
+    private static func segment(_ key: PartialKeyPath<Segment>) -> X86Memory {
+        X86Memory(base: .r8, index: .rax, displacement: Int32(MemoryLayout<Segment>.offset(of: key)!))
+    }
+
+    // MARK: Encoding
+
+    mutating func byte(_ v: UInt8) { bytes.append(v) }
+    mutating func dword(_ v: UInt32) {
+        for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> UInt32(8 * i))) }
+    }
+    mutating func qword(_ v: UInt64) {
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(8 * i))) }
+    }
+    /// Overwrites the 32-bit value at `at`.
+    mutating func patch(_ at: Int, _ v: UInt32) {
+        for i in 0..<4 { bytes[at + i] = UInt8(truncatingIfNeeded: v >> UInt32(8 * i)) }
+    }
+
+    private mutating func rex(w: Bool, reg: UInt8, index: UInt8, base: UInt8, byteRegister: Bool = false) {
+        let v: UInt8 = 0x40 | (w ? 8 : 0) | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1)
+        if v != 0x40 || byteRegister { byte(v) }
+    }
+
+    private mutating func modrm(_ reg: UInt8, _ m: X86Memory) {
+        let base = m.base.rawValue & 7
+        let mode: UInt8 = (m.displacement == 0 && base != 5) ? 0 : (Int8(exactly: m.displacement) != nil ? 1 : 2)
+        if let index = m.index {
+            let scale: UInt8 = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0
+            byte(mode << 6 | (reg & 7) << 3 | 4)
+            byte(scale << 6 | (index.rawValue & 7) << 3 | base)
+        } else if base == 4 {
+            byte(mode << 6 | (reg & 7) << 3 | 4)
+            byte(0x24)
+        } else {
+            byte(mode << 6 | (reg & 7) << 3 | base)
+        }
+        if mode == 1 { byte(UInt8(bitPattern: Int8(m.displacement))) } else if mode == 2 { dword(UInt32(bitPattern: m.displacement)) }
+    }
+
+    /// `opcode reg, [m]` (or `[m], reg`, as the opcode says); `byteRegister`: reg is a byte
+    /// register (spl-dil need a REX prefix).
+    private mutating func memory(_ opcode: [UInt8], _ reg: UInt8, _ m: X86Memory, w: Bool = false, operandSize16: Bool = false,
+                                 byteRegister: Bool = false) {
+        if operandSize16 { byte(0x66) }
+        rex(w: w, reg: reg, index: m.index?.rawValue ?? 0, base: m.base.rawValue, byteRegister: byteRegister && reg >= 4 && reg < 8)
+        for o in opcode { byte(o) }
+        modrm(reg, m)
+    }
+
+    /// `opcode reg, rm` between registers; `byteRegister`: rm is a byte register.
+    private mutating func registers(_ opcode: [UInt8], _ reg: UInt8, _ rm: R, w: Bool = false, byteRegister: Bool = false) {
+        rex(w: w, reg: reg, index: 0, base: rm.rawValue, byteRegister: byteRegister && rm.rawValue >= 4 && rm.rawValue < 8)
+        for o in opcode { byte(o) }
+        byte(0xC0 | (reg & 7) << 3 | (rm.rawValue & 7))
+    }
+
+    mutating func load32(_ r: R, _ m: X86Memory) { memory([0x8B], r.rawValue, m) }
+    mutating func store32(_ m: X86Memory, _ r: R) { memory([0x89], r.rawValue, m) }
+    mutating func load64(_ r: R, _ m: X86Memory) { memory([0x8B], r.rawValue, m, w: true) }
+    mutating func store64(_ m: X86Memory, _ r: R) { memory([0x89], r.rawValue, m, w: true) }
+    mutating func storeImmediate32(_ m: X86Memory, _ v: UInt32) { memory([0xC7], 0, m); dword(v) }
+    mutating func move32(_ r: R, _ v: UInt32) {
+        rex(w: false, reg: 0, index: 0, base: r.rawValue)
+        byte(0xB8 | (r.rawValue & 7)); dword(v)
+    }
+    mutating func move64(_ r: R, _ v: UInt64) {
+        rex(w: true, reg: 0, index: 0, base: r.rawValue)
+        byte(0xB8 | (r.rawValue & 7)); qword(v)
+    }
+    mutating func move32(_ d: R, _ s: R) { registers([0x89], s.rawValue, d) }
+    mutating func move64(_ d: R, _ s: R) { registers([0x89], s.rawValue, d, w: true) }
+
+    /// ALU operations: their /digit for `op r/m, imm`; `op r, r/m` is digit·8 + 3.
+    enum ALU: UInt8 {
+        case add = 0, or = 1, and = 4, sub = 5, xor = 6, cmp = 7
+        var loadOpcode: UInt8 { rawValue << 3 | 3 }
+        var storeOpcode: UInt8 { rawValue << 3 | 1 }
+    }
+    mutating func alu32(_ op: ALU, _ r: R, _ m: X86Memory) { memory([op.loadOpcode], r.rawValue, m) }
+    mutating func alu32(_ op: ALU, _ r: R, _ v: UInt32) {
+        if let small = Int8(exactly: Int32(bitPattern: v)) { registers([0x83], op.rawValue, r); byte(UInt8(bitPattern: small)) }
+        else { registers([0x81], op.rawValue, r); dword(v) }
+    }
+    mutating func alu64(_ op: ALU, _ r: R, _ v: Int32) {
+        if let small = Int8(exactly: v) { registers([0x83], op.rawValue, r, w: true); byte(UInt8(bitPattern: small)) }
+        else { registers([0x81], op.rawValue, r, w: true); dword(UInt32(bitPattern: v)) }
+    }
+    mutating func alu64(_ op: ALU, _ d: R, _ s: R) { registers([op.storeOpcode], s.rawValue, d, w: true) }
+    mutating func alu32r(_ op: ALU, _ d: R, _ s: R) { registers([op.storeOpcode], s.rawValue, d) }
+    /// `op r8, byte [m]`.
+    mutating func alu8(_ op: ALU, _ r: R, _ m: X86Memory) { memory([op.loadOpcode - 1], r.rawValue, m, byteRegister: true) }
+    /// `cmp dword [m], imm32`.
+    mutating func compare32(_ m: X86Memory, _ v: UInt32) { memory([0x81], 7, m); dword(v) }
+    /// `cmp word [m], imm8`.
+    mutating func compare16(_ m: X86Memory, _ v: Int8) { memory([0x83], 7, m, operandSize16: true); byte(UInt8(bitPattern: v)) }
+    /// `cmp byte [m], imm8`.
+    mutating func compare8(_ m: X86Memory, _ v: UInt8) { memory([0x80], 7, m); byte(v) }
+    /// `test r8, imm8` (al, cl, dl, bl or r8b-r15b).
+    mutating func testByte(_ r: R, _ v: UInt8) { registers([0xF6], 0, r); byte(v) }
+
+    enum Shift: UInt8 { case left = 4, right = 5, arithmetic = 7 }
+    mutating func shift32(_ s: Shift, _ r: R, _ amount: UInt8) { registers([0xC1], s.rawValue, r); byte(amount & 31) }
+    mutating func shift32ByCL(_ s: Shift, _ r: R) { registers([0xD3], s.rawValue, r) }
+    mutating func shift64(_ s: Shift, _ r: R, _ amount: UInt8) { registers([0xC1], s.rawValue, r, w: true); byte(amount & 63) }
+
+    mutating func multiply32(_ r: R, _ m: X86Memory) { memory([0x0F, 0xAF], r.rawValue, m) }
+    mutating func multiply64(_ d: R, _ s: R) { registers([0x0F, 0xAF], d.rawValue, s, w: true) }
+    mutating func signExtend32to64(_ r: R, _ m: X86Memory) { memory([0x63], r.rawValue, m, w: true) }
+    mutating func loadByte(_ r: R, _ m: X86Memory, signed: Bool) { memory([0x0F, signed ? 0xBE : 0xB6], r.rawValue, m) }
+    mutating func loadHalf(_ r: R, _ m: X86Memory, signed: Bool) { memory([0x0F, signed ? 0xBF : 0xB7], r.rawValue, m) }
+    mutating func storeByte(_ m: X86Memory, _ r: R) { memory([0x88], r.rawValue, m, byteRegister: true) }
+    mutating func storeHalf(_ m: X86Memory, _ r: R) { memory([0x89], r.rawValue, m, operandSize16: true) }
+    mutating func lea32(_ r: R, _ m: X86Memory) { memory([0x8D], r.rawValue, m) }
+    mutating func lea64(_ r: R, _ m: X86Memory) { memory([0x8D], r.rawValue, m, w: true) }
+    mutating func set(_ c: X86Condition, _ r: R) { registers([0x0F, 0x90 | c.rawValue], 0, r, byteRegister: true) }
+    mutating func zeroExtend8(_ d: R, _ s: R) { registers([0x0F, 0xB6], d.rawValue, s, byteRegister: true) }
+    mutating func test64(_ a: R, _ b: R) { registers([0x85], b.rawValue, a, w: true) }
+    mutating func push(_ r: R) { if r.rawValue >= 8 { byte(0x41) }; byte(0x50 | (r.rawValue & 7)) }
+    mutating func pop(_ r: R) { if r.rawValue >= 8 { byte(0x41) }; byte(0x58 | (r.rawValue & 7)) }
+
+    /// A conditional jump to a later place: the rel32's position, for `land`.
+    mutating func jump(_ c: X86Condition) -> Int { byte(0x0F); byte(0x80 | c.rawValue); dword(0); return bytes.count - 4 }
+    /// Points the jump whose rel32 is at `at` to here.
+    mutating func land(_ at: Int) { patch(at, UInt32(truncatingIfNeeded: bytes.count - (at + 4))) }
+    /// `jmp` to `offset` in these bytes.
+    mutating func jump(to offset: Int) { byte(0xE9); dword(UInt32(truncatingIfNeeded: offset - (bytes.count + 4))) }
+    /// `jmp` to the shared exit code.
+    mutating func jumpToLeave() { jump(to: leaveOffset - origin) }
+    /// `jmp rax`.
+    mutating func jumpToRAX() { byte(0xFF); byte(0xE0) }
+    /// A conditional jump to the exit before instruction `index`.
+    mutating func exit(if c: X86Condition, _ index: Int) { exits.append((jump(c), index)) }
+
+    // MARK: Entry and exit
+
+    private static let saved: [R] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
+
+    /// The shared entry (at 0: `CompiledEntry`) and exit code; the exit's offset.
+    mutating func stubs() -> Int {
+        for r in X86Assembler.saved { push(r) }
+        move64(.rax, .rsi)
+        load64(.rsi, X86Assembler.context(\.x))
+        load64(.r8, X86Assembler.context(\.segments))
+        load64(.rbx, X86Assembler.context(\.codePages))
+        load64(.r15, X86Assembler.context(\.remaining))
+        load64(.r10, X86Assembler.context(\.stalls))
+        load64(.r12, X86Assembler.context(\.records))
+        load64(.r13, X86Assembler.context(\.logCycle))
+        load64(.r14, X86Assembler.context(\.tail))
+        move64(.rbp, UInt64(UInt(bitPattern: space)))
+        jumpToRAX()
+        while bytes.count & 15 != 0 { byte(0xCC) }
+        let leave = bytes.count
+        store64(X86Assembler.context(\.remaining), .r15)
+        store64(X86Assembler.context(\.stalls), .r10)
+        store64(X86Assembler.context(\.tail), .r14)
+        for r in X86Assembler.saved.reversed() { pop(r) }
+        byte(0xC3)
+        return leave
+    }
+
+    /// The block's budget test: on only if `remaining − stalls` exceeds the bound (patched at
+    /// the position returned), else back to the block loop at the first instruction.
+    mutating func budgetTest() -> Int {
+        move64(.rax, .r15)
+        alu64(.sub, .rax, .r10)
+        registers([0x81], ALU.cmp.rawValue, .rax, w: true); dword(0)
+        let at = bytes.count - 4
+        exit(if: .lessOrEqual, 0)
+        return at
+    }
+
+    /// The entry of instruction `index` (the block loop's, after the header).
+    private func entry(_ index: Int) -> UInt64 {
+        UInt64(UInt(bitPattern: header.unsafelyUnwrapped + (index + 1) * MemoryLayout<DecodedInstruction>.stride))
+    }
+
+    /// Leaves before instruction `index` (after `index` instructions): back to the block loop at
+    /// its entry.
+    mutating func exit(_ index: Int) {
+        if index > 0 { alu64(.sub, .r15, Int32(index)) }
+        move64(.rax, entry(index))
+        jumpToLeave()
+    }
+
+    /// The four bytes before a block's code: `add r10, 1` when it is entered by a jump to a
+    /// 32-bit instruction that is not word-aligned, else a four-byte nop.
+    mutating func jumpedEntry(unaligned: Bool) {
+        if unaligned { alu64(.add, .r10, 1) } else { byte(0x0F); byte(0x1F); byte(0x40); byte(0x00) }
+        precondition(bytes.count == 4)
+    }
+
+    /// After the jump or branch that is instruction `index`, to `target` (`jumped`: a jump or
+    /// taken branch): on to the compiled block there if the block table holds one (entered
+    /// four bytes early after a jump), else back to the block loop with pc.
+    private mutating func goOn(after index: Int, to target: UInt32, jumped: Bool) {
+        alu64(.sub, .r15, Int32(index + 1))
+        storeImmediate32(X86Assembler.context(\.jumpedTo), target)
+        let slot = blocks + Int((target >> 1) & Interpreter.blockMask)
+        move64(.rax, UInt64(UInt(bitPattern: slot)))
+        compare32(X86Memory(base: .rax, displacement: X86Assembler.blockTag), target)
+        let absent = jump(.notEqual)
+        enterBlock(at: .rax, jumped: jumped)
+        land(absent)
+        storeImmediate32(X86Assembler.context(\.pc), target)
+        storeImmediate32(X86Assembler.context(\.align), jumped ? 1 : 0)
+        byte(0x31); byte(0xC0)  // xor eax, eax
+        jumpToLeave()
+    }
+
+    private static let blockTag = Int32(MemoryLayout<Block>.offset(of: \Block.tag)!)
+    private static let blockFirst = Int32(MemoryLayout<Block>.offset(of: \Block.first)!)
+
+    /// Given the block table slot in `slot` whose tag matched: jumps to its block's code if it
+    /// has some, else falls through (rax, r9 clobbered).
+    private mutating func enterBlock(at slot: R, jumped: Bool) {
+        load64(.rax, X86Memory(base: slot, displacement: X86Assembler.blockFirst))
+        compare8(X86Memory(base: .rax, displacement: Int32(MemoryLayout<DecodedInstruction>.offset(of: \DecodedInstruction.specIndex)!)),
+                 Interpreter.compiledMarker)
+        let notCompiled = jump(.notEqual)
+        signExtend32to64(.rax, X86Memory(base: .rax, displacement: Int32(MemoryLayout<DecodedInstruction>.offset(of: \DecodedInstruction.imm)!)))
+        lea64(.rax, X86Memory(base: .rbp, index: .rax, displacement: jumped ? -4 : 0))
+        jumpToRAX()
+        land(notCompiled)
+    }
+
+    /// A jalr (instruction `index`, the instruction before it in the block known): as
+    /// `Execution.rv32i` does it, then on to the compiled block at its target if there is one.
+    private mutating func emitJumpRegister(_ e: DecodedInstruction, index: Int, cost: UInt8) {
+        let here = e.tag
+        load32(.rcx, x(e.rs1))
+        if e.imm != 0 { alu32(.add, .rcx, UInt32(bitPattern: e.imm)) }
+        alu32(.and, .rcx, ~UInt32(1))
+        if e.rs3 != 0 {
+            // It waits for the instruction before it unless a jump landed on it (`jalrWaits`).
+            compare32(X86Assembler.context(\.jumpedTo), here)
+            let landed = jump(.equal)
+            alu64(.add, .r10, 1)
+            land(landed)
+        }
+        storeImmediate32(x(e.rd), here &+ UInt32(e.length))
+        load64(.r9, X86Assembler.context(\.core))
+        storeImmediate32(X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.lastJalrFrom)!)), here)
+        store32(X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.lastJalrTarget)!)), .rcx)
+        addStalls(cost)
+        alu64(.sub, .r15, Int32(index + 1))
+        store32(X86Assembler.context(\.jumpedTo), .rcx)
+        move32(.rax, .rcx)
+        shift32(.right, .rax, 1)
+        alu32(.and, .rax, Interpreter.blockMask)
+        shift64(.left, .rax, UInt8(MemoryLayout<Block>.stride.trailingZeroBitCount))
+        move64(.r9, UInt64(UInt(bitPattern: blocks)))
+        alu64(.add, .rax, .r9)
+        alu32(.cmp, .rcx, X86Memory(base: .rax, displacement: X86Assembler.blockTag))
+        let absent = jump(.notEqual)
+        enterBlock(at: .rax, jumped: true)
+        land(absent)
+        store32(X86Assembler.context(\.pc), .rcx)
+        storeImmediate32(X86Assembler.context(\.align), 1)
+        byte(0x31); byte(0xC0)  // xor eax, eax
+        jumpToLeave()
+    }
+
+    /// The exits and the out-of-line code.
+    mutating func finish() {
+        var done: [Int: Int] = [:]  // (when compiling only)
+        emitExits(&done)
+        for (at, back, kind) in cold {
+            land(at)
+            switch kind {
+            case .misaligned:
+                alu64(.add, .r10, 1)
+            case .log(let index, let size):
+                compare16(X86Assembler.segment(\Segment.tcdm), 0)
+                let notTCDM = jump(.equal)
+                if size == 4 {
+                    // Across a word boundary: two records; the block loop does it.
+                    testByte(.rcx, 3)
+                    exit(if: .notEqual, index)
+                } else if size == 2 {
+                    lea32(.r9, X86Memory(base: .rcx, displacement: 1))
+                    testByte(.r9, 3)
+                    exit(if: .equal, index)
+                }
+                // (record cycle − remaining + stalls) << 4 | bank, with remaining = r15 − index.
+                move64(.r9, .r13)
+                alu64(.sub, .r9, .r15)
+                alu64(.add, .r9, .r10)
+                if index > 0 { alu64(.add, .r9, Int32(index)) }
+                shift64(.left, .r9, 4)
+                move32(.r11, .rcx)
+                shift32(.right, .r11, 2)
+                alu32(.and, .r11, 15)
+                alu64(.or, .r9, .r11)
+                move64(.r11, .r14)
+                alu64(.and, .r11, Int32(TCDMArbiter.mask))
+                store64(X86Memory(base: .r12, index: .r11, scale: 8), .r9)
+                alu64(.add, .r14, 1)
+                land(notTCDM)
+            }
+            jump(to: back)
+        }
+        cold.removeAll()
+        emitExits(&done)  // (those of the out-of-line code)
+    }
+
+    /// The exits jumped to so far, one per instruction (`done`: where each is).
+    private mutating func emitExits(_ done: inout [Int: Int]) {
+        for (at, index) in exits {
+            if let target = done[index] { patch(at, UInt32(truncatingIfNeeded: target - (at + 4))); continue }
+            done[index] = bytes.count
+            land(at)
+            exit(index)
+        }
+        exits.removeAll()
+    }
+
+    // MARK: Instructions
+
+    private func x(_ r: UInt8) -> X86Memory { X86Memory(base: .rsi, displacement: Int32(r) * 4) }
+    /// f registers follow the x registers and the x0 sink (`Hart.f`).
+    private func f(_ r: UInt8) -> X86Memory { X86Memory(base: .rsi, displacement: (33 + Int32(r)) * 4) }
+
+    /// mstatus.FS = dirty (`Execution.dirtyFloatState`).
+    private mutating func dirtyFloatState() {
+        load64(.r9, X86Assembler.context(\.core))
+        memory([0x81], ALU.or.rawValue, X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.mstatus)!)))
+        dword(Hart.mstatusFS)
+    }
+
+    /// Instruction `index` through its semantics (`compiledOperation`); leaves before it if they
+    /// cannot run it. The call keeps the stack 16-byte aligned (the entry's return address and
+    /// six saved registers, then rdi).
+    private mutating func emitThroughSemantics(_ e: DecodedInstruction, index: Int) {
+        store64(X86Assembler.context(\.stalls), .r10)
+        push(.rdi)
+        move64(.rsi, entry(index))
+        move64(.rax, UInt64(UInt(bitPattern: unsafeBitCast(compiledOperation, to: UnsafeRawPointer.self))))
+        byte(0xFF); byte(0xD0)  // call rax
+        pop(.rdi)
+        load64(.rsi, X86Assembler.context(\.x))
+        load64(.r8, X86Assembler.context(\.segments))
+        load64(.r10, X86Assembler.context(\.stalls))
+        byte(0x85); byte(0xC0)  // test eax, eax
+        exit(if: .notEqual, index)
+    }
+
+    private mutating func addStalls(_ n: UInt8) { if n != 0 { alu64(.add, .r10, Int32(n)) } }
+
+    /// Emits instruction `index`; what it adds to the stalls besides its cycle (for the budget
+    /// test), or nil if it is not covered (nothing emitted).
+    mutating func emit(_ e: DecodedInstruction, index: Int, tables: OperationTables) -> (fixed: UInt8, memory: Bool)? {
+        let imm = UInt32(bitPattern: e.imm)
+        let here = e.tag
+        let cost = tables.cost[Int(e.operation.rawValue)]
+        var stalls: (fixed: UInt8, memory: Bool) = (0, false)
+        switch e.operation {
+        case .lui: storeImmediate32(x(e.rd), imm)
+        case .auipc: storeImmediate32(x(e.rd), here &+ imm)
+        case .addi:
+            if e.rs1 == 0 { storeImmediate32(x(e.rd), imm); break }
+            load32(.rax, x(e.rs1))
+            if imm != 0 { alu32(.add, .rax, imm) }
+            store32(x(e.rd), .rax)
+        case .xori, .ori, .andi:
+            load32(.rax, x(e.rs1))
+            alu32(e.operation == .xori ? .xor : e.operation == .ori ? .or : .and, .rax, imm)
+            store32(x(e.rd), .rax)
+        case .slti, .sltiu:
+            load32(.rcx, x(e.rs1))
+            byte(0x31); byte(0xC0)  // xor eax, eax
+            alu32(.cmp, .rcx, imm)
+            set(e.operation == .slti ? .less : .below, .rax)
+            store32(x(e.rd), .rax)
+        case .slli, .srli, .srai:
+            load32(.rax, x(e.rs1))
+            shift32(e.operation == .slli ? .left : e.operation == .srli ? .right : .arithmetic, .rax, UInt8(imm & 31))
+            store32(x(e.rd), .rax)
+        case .add, .sub, .xor, .or, .and:
+            let op: ALU = e.operation == .add ? .add : e.operation == .sub ? .sub : e.operation == .xor ? .xor
+                : e.operation == .or ? .or : .and
+            load32(.rax, x(e.rs1))
+            alu32(op, .rax, x(e.rs2))
+            store32(x(e.rd), .rax)
+        case .sll, .srl, .sra:
+            load32(.rax, x(e.rs1))
+            load32(.rcx, x(e.rs2))
+            shift32ByCL(e.operation == .sll ? .left : e.operation == .srl ? .right : .arithmetic, .rax)
+            store32(x(e.rd), .rax)
+        case .slt, .sltu:
+            load32(.rcx, x(e.rs1))
+            byte(0x31); byte(0xC0)  // xor eax, eax
+            alu32(.cmp, .rcx, x(e.rs2))
+            set(e.operation == .slt ? .less : .below, .rax)
+            store32(x(e.rd), .rax)
+        case .mul:
+            load32(.rax, x(e.rs1))
+            multiply32(.rax, x(e.rs2))
+            store32(x(e.rd), .rax)
+            addStalls(cost)
+            stalls.fixed = cost
+        case .mulh, .mulhsu, .mulhu:
+            if e.operation == .mulhu { load32(.rax, x(e.rs1)) } else { signExtend32to64(.rax, x(e.rs1)) }
+            if e.operation == .mulh { signExtend32to64(.rcx, x(e.rs2)) } else { load32(.rcx, x(e.rs2)) }
+            multiply64(.rax, .rcx)
+            shift64(.right, .rax, 32)
+            store32(x(e.rd), .rax)
+            addStalls(cost)
+            stalls.fixed = cost
+        case .fence: break
+        case .lb, .lbu, .lh, .lhu, .lw, .sb, .sh, .sw:
+            emitMemory(e, index: index)
+            let store = e.operation == .sb || e.operation == .sh || e.operation == .sw
+            stalls = (store ? 0 : e.rs3, true)
+        case .beq, .bne, .blt, .bge, .bltu, .bgeu:
+            let target = here &+ imm
+            let condition: X86Condition
+            switch e.operation {
+            case .beq: condition = .equal
+            case .bne: condition = .notEqual
+            case .blt: condition = .less
+            case .bge: condition = .greaterOrEqual
+            case .bltu: condition = .below
+            default: condition = .aboveOrEqual
+            }
+            load32(.rax, x(e.rs1))
+            alu32(.cmp, .rax, x(e.rs2))
+            let taken = jump(condition)
+            goOn(after: index, to: here &+ UInt32(e.length), jumped: false)
+            land(taken)
+            addStalls(cost)
+            goOn(after: index, to: target, jumped: true)
+        case .jal:
+            let target = here &+ imm
+            storeImmediate32(x(e.rd), here &+ UInt32(e.length))
+            addStalls(cost)
+            goOn(after: index, to: target, jumped: true)
+        case .jalr:
+            guard e.rs3 != Interpreter.jalrFirstInBlock else { return nil }  // (the block loop knows the instruction before it)
+            emitJumpRegister(e, index: index, cost: cost)
+        case .flw, .fsw:
+            emitMemory(e, index: index)
+            stalls = (e.operation == .flw ? e.rs3 : 0, true)
+        case .fsgnj, .fsgnjn, .fsgnjx:
+            load32(.rax, f(e.rs1))
+            load32(.rcx, f(e.rs2))
+            alu32(.and, .rcx, 0x8000_0000)
+            if e.operation == .fsgnjx {
+                alu32r(.xor, .rax, .rcx)
+            } else {
+                if e.operation == .fsgnjn { alu32(.xor, .rcx, 0x8000_0000) }
+                alu32(.and, .rax, 0x7FFF_FFFF)
+                alu32r(.or, .rax, .rcx)
+            }
+            store32(f(e.rd), .rax)
+            dirtyFloatState()
+        case .fmvXW:
+            load32(.rax, f(e.rs1))
+            store32(x(e.rd), .rax)
+        case .fmvWX:
+            load32(.rax, x(e.rs1))
+            store32(f(e.rd), .rax)
+            dirtyFloatState()
+        case .div, .divu, .rem, .remu, .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS,
+             .fcvtSW, .fcvtSWU, .fmin, .fmax, .feq, .flt, .fle, .fclass:
+            emitThroughSemantics(e, index: index)
+            // (A division's extra cycles depend on the divisor: at most 34, `divideCycles`.)
+            let division = e.operation == .div || e.operation == .divu || e.operation == .rem || e.operation == .remu
+            stalls.fixed = cost &+ (division ? 34 : 0)
+        default:
+            guard let ext = InstructionSet.descriptor(e.operation)?.ext, ext == .zba || ext == .zbb,
+                  tables.slowPath[Int(e.operation.rawValue)] == 0 else { return nil }
+            emitThroughSemantics(e, index: index)
+            stalls.fixed = cost
+        }
+        lastStalls = stalls
+        return stalls
+    }
+
+    /// A load or store through the memory fast path (`Execution.loadPointer`, `storePointer`):
+    /// the same tests, leaving before the instruction where the block loop would take the slow
+    /// path; the TCDM log's record and the misaligned cycle out of line.
+    private mutating func emitMemory(_ e: DecodedInstruction, index: Int) {
+        let size: UInt32, store: Bool
+        switch e.operation {
+        case .lb, .lbu: size = 1; store = false
+        case .lh, .lhu: size = 2; store = false
+        case .lw, .flw: size = 4; store = false
+        case .sb: size = 1; store = true
+        case .sh: size = 2; store = true
+        default: size = 4; store = true
+        }
+        // ecx: the address; rax: its segment's offset in the table; edx: the offset in the segment.
+        load32(.rcx, x(e.rs1))
+        if e.imm != 0 { alu32(.add, .rcx, UInt32(bitPattern: e.imm)) }
+        move32(.rax, .rcx)
+        shift32(.right, .rax, 20)
+        shift64(.left, .rax, X86Assembler.segmentShift)
+        move32(.rdx, .rcx)
+        alu32(.and, .rdx, 0xFFFFF)
+        lea32(.r11, X86Memory(base: .rdx, displacement: Int32(size)))
+        alu32(.cmp, .r11, X86Assembler.segment(\Segment.limit))
+        exit(if: .above, index)
+        if store {
+            // A page holding decoded code (the first or last byte's), or the watched word.
+            move32(.r9, .rcx)
+            shift32(.right, .r9, 12)
+            if size == 1 {
+                compare8(X86Memory(base: .rbx, index: .r9), 0)
+            } else {
+                loadByte(.r11, X86Memory(base: .rbx, index: .r9), signed: false)
+                lea32(.r9, X86Memory(base: .rcx, displacement: Int32(size) - 1))
+                shift32(.right, .r9, 12)
+                alu8(.or, .r11, X86Memory(base: .rbx, index: .r9))
+            }
+            exit(if: .notEqual, index)
+            lea32(.r9, X86Memory(base: .rcx, displacement: 3))
+            alu32(.sub, .r9, X86Assembler.context(\.watchStart))
+            alu32(.cmp, .r9, X86Assembler.context(\.watchSpan))
+            exit(if: .below, index)
+        }
+        // The TCDM log's record when accesses are logged.
+        test64(.r12, .r12)
+        let logged = jump(.notEqual)
+        cold.append((logged, bytes.count, .log(index: index, size: size)))
+        // The memory's latency, then the access.
+        loadHalf(.r11, X86Assembler.segment(\Segment.latency), signed: false)
+        alu64(.add, .r10, .r11)
+        load64(.rax, X86Assembler.segment(\Segment.base))
+        let data = X86Memory(base: .rax, index: .rdx)
+        switch e.operation {
+        case .lb: loadByte(.r11, data, signed: true)
+        case .lbu: loadByte(.r11, data, signed: false)
+        case .lh: loadHalf(.r11, data, signed: true)
+        case .lhu: loadHalf(.r11, data, signed: false)
+        case .lw: load32(.r11, data)
+        case .flw: load32(.r11, data)
+        case .fsw: load32(.r11, f(e.rs2))
+        default: load32(.r11, x(e.rs2))
+        }
+        switch e.operation {
+        case .sb: storeByte(data, .r11)
+        case .sh: storeHalf(data, .r11)
+        case .sw, .fsw: store32(data, .r11)
+        case .flw: store32(f(e.rd), .r11)
+        default: store32(x(e.rd), .r11)
+        }
+        // One more cycle across a word boundary (`misalignedCycles`), out of line.
+        if size == 4 {
+            testByte(.rcx, 3)
+            cold.append((jump(.notEqual), bytes.count, .misaligned))
+        } else if size == 2 {
+            lea32(.r9, X86Memory(base: .rcx, displacement: 1))
+            testByte(.r9, 3)
+            cold.append((jump(.equal), bytes.count, .misaligned))
+        }
+        if !store { addStalls(e.rs3) }  // the load's hazard (`Execution.loadHazard`)
+        if e.operation == .flw { dirtyFloatState() }
+    }
+}
