@@ -56,13 +56,21 @@ struct CompiledBlockContext {
 }
 
 /// Runs the operation of `entry` for compiled code through the fast path's semantics (F
-/// arithmetic, division, Zba, Zbb): 0 when it retired (its stalls added to the context's), 1
+/// arithmetic, Zba, Zbb): 0 when it retired (its stalls added to the context's), 1
 /// when the block loop must run it (a reserved rounding mode: it traps there).
 let compiledOperation: @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> UInt32 = { context, entry in
     let c = context.assumingMemoryBound(to: CompiledBlockContext.self)
     var s = c.pointee.execution.pointee
     s.stalls = 0
-    guard case .next = s.semantics(entry.assumingMemoryBound(to: DecodedInstruction.self)) else { return 1 }
+    let e = entry.assumingMemoryBound(to: DecodedInstruction.self), op = e.pointee.operation
+    // (The extensions' semantics one by one, not `Execution.semantics`: calling that here too
+    // made the optimiser take it out of the block loop.)
+    let step: Step
+    if case let r = s.rv32f(op, e, NoCapture.self), r.handled { step = r }
+    else if case let r = s.zba(op, e), r.handled { step = r }
+    else if case let r = s.zbb(op, e), r.handled { step = r }
+    else { return 1 }
+    guard case .next = step else { return 1 }
     c.pointee.stalls &+= s.stalls
     return 0
 }
@@ -721,12 +729,14 @@ struct X86Assembler {
             load32(.rax, x(e.rs1))
             store32(f(e.rd), .rax)
             dirtyFloatState()
-        case .div, .divu, .rem, .remu, .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS,
+        case .div, .divu, .rem, .remu:
+            emitDivision(e)
+            addStalls(cost)
+            stalls.fixed = cost &+ 34  // (the divisor's leading zeros: at most 34 more, `divideCycles`)
+        case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS,
              .fcvtSW, .fcvtSWU, .fmin, .fmax, .feq, .flt, .fle, .fclass:
             emitThroughSemantics(e, index: index)
-            // (A division's extra cycles depend on the divisor: at most 34, `divideCycles`.)
-            let division = e.operation == .div || e.operation == .divu || e.operation == .rem || e.operation == .remu
-            stalls.fixed = cost &+ (division ? 34 : 0)
+            stalls.fixed = cost
         default:
             guard let ext = InstructionSet.descriptor(e.operation)?.ext, ext == .zba || ext == .zbb,
                   tables.slowPath[Int(e.operation.rawValue)] == 0 else { return nil }
@@ -735,6 +745,65 @@ struct X86Assembler {
         }
         lastStalls = stalls
         return stalls
+    }
+
+    /// div, divu, rem, remu (`Execution.rv32m`): the divider's cycles from the divisor
+    /// (`divideCycles` less the instruction's own: 2 + clz(b), or for a negative signed divisor
+    /// 1 + clz(~b)), then the quotient or remainder with RISC-V's results for a zero divisor and
+    /// for −2³¹ / −1, where the host's division would fault.
+    private mutating func emitDivision(_ e: DecodedInstruction) {
+        let signed = e.operation == .div || e.operation == .rem
+        let remainder = e.operation == .rem || e.operation == .remu
+        load32(.rcx, x(e.rs2))
+        // r11 = sign of a signed divisor (0 or −1), edx = the divisor or its complement.
+        if signed {
+            move32(.r11, .rcx)
+            shift32(.arithmetic, .r11, 31)
+        } else {
+            alu32r(.xor, .r11, .r11)
+        }
+        move32(.rdx, .rcx)
+        alu32r(.xor, .rdx, .r11)
+        // r9 = the index of edx's highest set bit, −1 for 0: clz = 31 − r9.
+        registers([0x0F, 0xBD], X86Register.r9.rawValue, .rdx)  // bsr r9d, edx (ZF when edx is 0)
+        move32(.rax, UInt32.max)
+        registers([0x0F, 0x44], X86Register.r9.rawValue, .rax)  // cmovz r9d, eax
+        // extra = 2 + sign + 31 − r9
+        move32(.rax, 33)
+        alu32r(.add, .rax, .r11)
+        alu32r(.sub, .rax, .r9)
+        alu64(.add, .r10, .rax)
+        load32(.rax, x(e.rs1))
+        byte(0x85); byte(0xC9)  // test ecx, ecx
+        let byZero = jump(.equal)
+        var overflow: Int? = nil
+        if signed {
+            alu32(.cmp, .rcx, UInt32.max)
+            let notMinusOne = jump(.notEqual)
+            alu32(.cmp, .rax, 0x8000_0000)
+            overflow = jump(.equal)
+            land(notMinusOne)
+            byte(0x99)  // cdq
+            byte(0xF7); byte(0xF9)  // idiv ecx
+        } else {
+            alu32r(.xor, .rdx, .rdx)
+            byte(0xF7); byte(0xF1)  // div ecx
+        }
+        store32(x(e.rd), remainder ? .rdx : .rax)
+        byte(0xE9); dword(0)  // jmp done
+        let done = bytes.count - 4
+        // Divisor 0: quotient all ones, remainder the dividend.
+        land(byZero)
+        if remainder { store32(x(e.rd), .rax) } else { storeImmediate32(x(e.rd), UInt32.max) }
+        if let overflow {
+            byte(0xE9); dword(0)
+            let done2 = bytes.count - 4
+            // −2³¹ / −1: quotient −2³¹ (the dividend), remainder 0.
+            land(overflow)
+            if remainder { storeImmediate32(x(e.rd), 0) } else { store32(x(e.rd), .rax) }
+            land(done2)
+        }
+        land(done)
     }
 
     /// A load or store through the memory fast path (`Execution.loadPointer`, `storePointer`):

@@ -303,14 +303,7 @@ struct Execution<B: BlockMode> {
     /// usual case: jump targets are hot), else from memory.
     @inline(__always) mutating func fetchAlignment(_ target: UInt32) {
         jumpedTo = target
-        if _slowPath(target & 2 != 0) {
-            let t = decoded + Int((target >> 1) & Interpreter.cacheIndexMask)
-            if _fastPath(t.pointee.tag == target) {
-                stalls &+= UInt64(t.pointee.length >> 2)  // 4 bytes: 1, compressed: 0
-            } else if let p = fastPointer(segments, target, 2), p.load(as: UInt8.self) & 3 == 3 {
-                stalls &+= 1
-            }
-        }
+        if _slowPath(target & 2 != 0) { stalls &+= UInt64(fetchAlignmentCycles(target, decoded, segments)) }
     }
 
     /// RAM to load `size` bytes from, or nil (slow path). Adds the memory's extra cycles (a
@@ -365,6 +358,18 @@ struct Execution<B: BlockMode> {
     @inline(__always) mutating func misaligned(_ address: UInt32, _ size: UInt32) {
         stalls &+= UInt64(misalignedCycles(address, size))
     }
+}
+
+/// The cycle a jump or taken branch to `target` adds when it lands on a 32-bit instruction
+/// that is not word-aligned (`Execution.fetchAlignment`): the length from the target's
+/// decode-cache entry when it is there, else from memory (outside plain RAM: aligned).
+@inline(__always) func fetchAlignmentCycles(_ target: UInt32, _ decoded: UnsafeMutablePointer<DecodedInstruction>,
+                                            _ segments: UnsafeMutablePointer<Segment>) -> UInt32 {
+    guard target & 2 != 0 else { return 0 }
+    let t = decoded + Int((target >> 1) & Interpreter.cacheIndexMask)
+    if _fastPath(t.pointee.tag == target) { return UInt32(t.pointee.length >> 2) }  // 4 bytes: 1, compressed: 0
+    if let p = fastPointer(segments, target, 2), p.load(as: UInt8.self) & 3 == 3 { return 1 }
+    return 0
 }
 
 /// Logs the second transfer of an access across a word boundary (a cycle after the first, to the
@@ -478,6 +483,7 @@ final class Interpreter {
     let compiler: BlockCompiler?
     /// The block loop's state at the start of a turn, for compiled code (`CompiledBlockContext.execution`).
     let executionTemplate: UnsafeMutablePointer<Execution<InBlocks>>
+    let compiledContext: UnsafeMutablePointer<CompiledBlockContext>
     static let compiledMarker: UInt8 = 0xFA
 
     static let breakpointMarker: UInt8 = 0xFE
@@ -513,6 +519,7 @@ final class Interpreter {
         arena = .allocate(capacity: Interpreter.arenaCapacity)
         compiler = BlockCompiler.make(tables: tables, blocks: blocks)
         executionTemplate = .allocate(capacity: 1)
+        compiledContext = .allocate(capacity: 1)
         missEntry = .allocate(capacity: 1)
         missEntry.initialize(to: DecodedInstruction(tag: 1, imm: 0, operation: .illegal, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0,
                                                     length: 0, specIndex: Interpreter.blockMissMarker))
@@ -523,6 +530,7 @@ final class Interpreter {
         arena.deallocate()
         missEntry.deallocate()
         executionTemplate.deallocate()
+        compiledContext.deallocate()
         free(cache)
         free(codePages)
         captured.deallocate()
@@ -928,6 +936,30 @@ final class Interpreter {
         core.pointee.cycle &+= executed &+ s.stalls
     }
 
+    /// Compiled code's context for a turn (`CompiledBlockContext`, kept by the interpreter: the
+    /// block loop takes no local's address), and the turn's state for `compiledOperation`.
+    @inline(never)
+    func startCompiled(_ s: Execution<InBlocks>, _: InBlocks.Type) -> UnsafeMutablePointer<CompiledBlockContext> {
+        executionTemplate.initialize(to: s)
+        compiledContext.initialize(to: CompiledBlockContext(x: s.x, segments: s.segments, codePages: s.codePages, remaining: 0, stalls: 0,
+                                                            records: s.logRecords, tail: 0, logCycle: s.logCycle, watchStart: s.watchStart,
+                                                            watchSpan: s.watchSpan, jumpedTo: 0, pc: 0, align: 0, core: s.core,
+                                                            execution: executionTemplate))
+        return compiledContext
+    }
+
+    /// Enters the code of the compiled block whose header is `header` (`CompiledEntry`).
+    @inline(never)
+    func runCompiled(_ header: Entry, _ context: UnsafeMutablePointer<CompiledBlockContext>) -> UnsafeMutableRawPointer? {
+        let compiler = self.compiler.unsafelyUnwrapped
+        let next = compiler.enter(UnsafeMutableRawPointer(context), compiler.base + Int(header.pointee.imm))
+        if next == nil && context.pointee.align != 0 {
+            // A jump to a block without code: the cycle of fetching its first instruction.
+            context.pointee.stalls &+= UInt64(fetchAlignmentCycles(context.pointee.pc, cache, context.pointee.segments))
+        }
+        return next
+    }
+
     /// The plain loop by blocks: what `executeLoop` does without capture or counting, with the
     /// same budget test before every instruction, but run from the blocks' copies of the decoded
     /// instructions: the entry after the one that ran, unless a jump or branch chose the first
@@ -938,12 +970,7 @@ final class Interpreter {
     func executeBlocks<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
         var s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
         s.goOn()
-        let enter = compiler?.enter, codeBase = compiler?.base
-        executionTemplate.initialize(to: s)  // (for `compiledOperation`)
-        var context = CompiledBlockContext(x: s.x, segments: s.segments, codePages: s.codePages, remaining: 0, stalls: 0,
-                                           records: s.logRecords, tail: 0, logCycle: s.logCycle,
-                                           watchStart: s.watchStart, watchSpan: s.watchSpan, jumpedTo: 0, pc: 0, align: 0,
-                                           core: s.core, execution: executionTemplate)
+        let context = compiler != nil ? startCompiled(s, InBlocks.self) : nil
         var end = QuantumEnd.budget
         var stopped = s.miss  // (the entry the loop left at, not retired)
         while s.remaining > Int(truncatingIfNeeded: s.stalls) {
@@ -953,23 +980,20 @@ final class Interpreter {
                 // A compiled block's header: its code runs if the budget covers its worst case
                 // (`BlockCompiler.compile`), else its entries do, from the next.
                 if e.pointee.specIndex == Interpreter.compiledMarker && e.pointee.operation == .illegal {
-                    if let enter {
-                        context.remaining = s.remaining
-                        context.stalls = s.stalls
-                        context.jumpedTo = s.jumpedTo
-                        if L.on { context.tail = s.logTail }
-                        let next = withUnsafeMutablePointer(to: &context) {
-                            enter(UnsafeMutableRawPointer($0), codeBase.unsafelyUnwrapped + Int(e.pointee.imm))
-                        }
-                        s.remaining = context.remaining
-                        s.stalls = context.stalls
-                        s.jumpedTo = context.jumpedTo
-                        if L.on { s.logTail = context.tail }
+                    if let context {
+                        context.pointee.remaining = s.remaining
+                        context.pointee.stalls = s.stalls
+                        context.pointee.jumpedTo = s.jumpedTo
+                        if L.on { context.pointee.tail = s.logTail }
+                        let next = runCompiled(e, context)
+                        s.remaining = context.pointee.remaining
+                        s.stalls = context.pointee.stalls
+                        s.jumpedTo = context.pointee.jumpedTo
+                        if L.on { s.logTail = context.pointee.tail }
                         if let next {
                             s.next = next.assumingMemoryBound(to: DecodedInstruction.self)
                         } else {
-                            s.pc = context.pc
-                            if context.align != 0 { s.fetchAlignment(s.pc) }
+                            s.pc = context.pointee.pc
                             s.goOn()
                         }
                     }
