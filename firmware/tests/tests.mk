@@ -28,3 +28,7 @@ $(foreach p,spike pulp-cluster,$(call FW_PROGRAM,$p,perf-counters,tests/perf-cou
 $(call FW_PROGRAM,pulp,fc-cluster,tests/fc-cluster.c,-Ihal)
 # The `pulp` chip: a cluster task that never returns (a deadlock report, not a hang).
 $(call FW_PROGRAM,pulp,fc-task-hangs,tests/fc-task-hangs.c,-Ihal)
+
+# F arithmetic over operands the host writes in (the simulator's compiled FP code against the
+# SoftFloat vectors: Tests/PulpSimTests/Kernel/BlockCompilerTests.swift).
+$(call FW_PROGRAM,spike,fp-arith,tests/fp-arith.c,)

@@ -23,6 +23,7 @@
 #if arch(x86_64) && os(Linux)
 import Glibc
 #endif
+import PulpFloat
 
 /// What compiled code reads and writes: the hart's registers and memory map, the turn's budget
 /// and stalls, the TCDM log, and where the last jump or branch went.
@@ -81,15 +82,16 @@ let compiledOperation: @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRaw
 typealias CompiledEntry = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPointer) -> UnsafeMutableRawPointer?
 
 enum CompiledBlock {
-    /// The most code one block takes (32 instructions of at most about 150 bytes, the exits).
-    static let maxBytes = 16384
+    /// The most code one block takes (twice 32 instructions of at most about 200 bytes, the exits).
+    static let maxBytes = 32768
 }
 
 /// Translates blocks into its code space (x86-64 Linux; elsewhere `make` returns nil).
 ///
 /// A compiled block's code starts with the budget test: it goes on only if the turn's budget
 /// covers the worst case of all its instructions (every stall a memory access or division can
-/// add), else it returns its first instruction's entry and the block loop runs the block. A
+/// add), else it runs a second copy of the code that makes the block loop's own test before
+/// each instruction and returns to the loop where it fails. A
 /// block ended by a jump or branch to a known pc goes on to the next block's code if the block
 /// table holds a compiled block there (looked up each time, so that a block dropped from the
 /// table is never entered), without returning.
@@ -163,8 +165,8 @@ final class BlockCompiler {
         // first instruction that is not word-aligned (`Execution.fetchAlignment`).
         a.jumpedEntry(unaligned: header.pointee.tag & 2 != 0 && entries[0].length == 4)
         let codeStart = a.bytes.count
-        // The budget test, patched once the bound is known.
-        let boundAt = a.budgetTest()
+        // The budget test, patched once the bound and the checked code's place are known.
+        let test = a.budgetTest()
         var covered = 0
         var bound = 0, before = 0
         var jumped = false
@@ -180,8 +182,16 @@ final class BlockCompiler {
         }
         guard covered > 0 else { return false }
         if !jumped { a.exit(covered) }
+        // The same code with the block loop's own test before each instruction, for when the
+        // budget may not cover the worst case (the end of a turn).
+        a.land(test.short)
+        for i in 0..<covered {
+            a.exactBudgetTest(i)
+            _ = a.emit(entries[i], index: i, tables: tables)
+        }
+        if !jumped { a.exit(covered) }
         a.finish()
-        a.patch(boundAt, UInt32(bound))
+        a.patch(test.bound, UInt32(bound))
         guard a.bytes.count <= CompiledBlock.maxBytes else { return false }
         let at = space + used
         a.bytes.withUnsafeBytes { at.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
@@ -427,15 +437,23 @@ struct X86Assembler {
         return leave
     }
 
-    /// The block's budget test: on only if `remaining − stalls` exceeds the bound (patched at
-    /// the position returned), else back to the block loop at the first instruction.
-    mutating func budgetTest() -> Int {
+    /// The block's budget test: on only if `remaining − stalls` exceeds the bound (its imm32 at
+    /// `bound`, patched), else to the checked code (the jump's rel32 at `short`, landed there).
+    mutating func budgetTest() -> (bound: Int, short: Int) {
         move64(.rax, .r15)
         alu64(.sub, .rax, .r10)
         registers([0x81], ALU.cmp.rawValue, .rax, w: true); dword(0)
-        let at = bytes.count - 4
-        exit(if: .lessOrEqual, 0)
-        return at
+        let bound = bytes.count - 4
+        return (bound, jump(.lessOrEqual))
+    }
+
+    /// The block loop's test before instruction `index` (`remaining > stalls`, with remaining
+    /// r15 − index): back to the loop there if it fails.
+    mutating func exactBudgetTest(_ index: Int) {
+        move64(.rax, .r15)
+        alu64(.sub, .rax, .r10)
+        alu64(.cmp, .rax, Int32(index))
+        exit(if: .lessOrEqual, index)
     }
 
     /// The entry of instruction `index` (the block loop's, after the header).
@@ -733,7 +751,10 @@ struct X86Assembler {
             emitDivision(e)
             addStalls(cost)
             stalls.fixed = cost &+ 34  // (the divisor's leading zeros: at most 34 more, `divideCycles`)
-        case .fadd, .fsub, .fmul, .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS,
+        case .fadd, .fsub, .fmul, .fmadd, .fmsub, .fnmsub, .fnmadd:
+            emitFloatArithmetic(e, index: index)
+            stalls.fixed = cost
+        case .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS,
              .fcvtSW, .fcvtSWU, .fmin, .fmax, .feq, .flt, .fle, .fclass:
             emitThroughSemantics(e, index: index)
             stalls.fixed = cost
@@ -746,6 +767,158 @@ struct X86Assembler {
         lastStalls = stalls
         return stalls
     }
+
+    // MARK: SSE
+
+    /// An SSE operation between xmm registers (or an xmm register and a general one):
+    /// `prefix` (66, F2, F3 or none), REX (W, and for r8-r15), 0F `opcode`, ModRM.
+    private mutating func sse(_ prefix: UInt8?, _ opcode: UInt8, _ reg: UInt8, _ rm: UInt8, w: Bool = false) {
+        if let prefix { byte(prefix) }
+        rex(w: w, reg: reg, index: 0, base: rm)
+        byte(0x0F); byte(opcode)
+        byte(0xC0 | (reg & 7) << 3 | (rm & 7))
+    }
+    /// The same with a memory operand.
+    private mutating func sse(_ prefix: UInt8?, _ opcode: UInt8, _ reg: UInt8, _ m: X86Memory) {
+        if let prefix { byte(prefix) }
+        rex(w: false, reg: reg, index: m.index?.rawValue ?? 0, base: m.base.rawValue)
+        byte(0x0F); byte(opcode)
+        modrm(reg, m)
+    }
+    private mutating func widen(_ x: UInt8, _ m: X86Memory) { sse(0xF3, 0x5A, x, m) }     // cvtss2sd xmm, m32
+    private mutating func widen(_ x: UInt8, _ y: UInt8) { sse(0xF3, 0x5A, x, y) }         // cvtss2sd xmm, xmm
+    private mutating func narrow(_ x: UInt8, _ y: UInt8) { sse(0xF2, 0x5A, x, y) }        // cvtsd2ss xmm, xmm
+    private mutating func addsd(_ x: UInt8, _ y: UInt8) { sse(0xF2, 0x58, x, y) }
+    private mutating func subsd(_ x: UInt8, _ y: UInt8) { sse(0xF2, 0x5C, x, y) }
+    private mutating func mulsd(_ x: UInt8, _ y: UInt8) { sse(0xF2, 0x59, x, y) }
+    private mutating func movapd(_ x: UInt8, _ y: UInt8) { sse(0x66, 0x28, x, y) }
+    private mutating func xorpd(_ x: UInt8, _ y: UInt8) { sse(0x66, 0x57, x, y) }
+    private mutating func ucomisd(_ x: UInt8, _ y: UInt8) { sse(0x66, 0x2E, x, y) }
+    private mutating func moveToXMM(_ x: UInt8, _ r: R) { sse(0x66, 0x6E, x, r.rawValue) }             // movd xmm, r32
+    private mutating func moveFromXMM(_ r: R, _ x: UInt8, w: Bool = false) { sse(0x66, 0x7E, x, r.rawValue, w: w) }  // movd/movq r, xmm
+
+    /// Jumps to the semantics call unless f register `r` holds a normal number (or, with
+    /// `zero`, a zero): `Binary32.bothNormal`, `normalOrZero` (eax, ecx clobbered).
+    private mutating func requireNormal(_ r: UInt8, zero: Bool, _ slow: inout [Int]) {
+        load32(.rax, f(r))
+        alu32(.and, .rax, 0x7FFF_FFFF)
+        if zero {
+            lea32(.rcx, X86Memory(base: .rax, displacement: -1))
+            alu32(.cmp, .rcx, 0x007F_FFFF)
+            slow.append(jump(.below))  // a subnormal
+        } else {
+            alu32(.cmp, .rax, 0x0080_0000)
+            slow.append(jump(.below))  // a zero or a subnormal
+        }
+        alu32(.cmp, .rax, 0x7F80_0000)
+        slow.append(jump(.aboveOrEqual))  // an infinity or a NaN
+    }
+
+    /// fadd, fsub, fmul and the fused multiply-adds: `Binary32`'s host fast paths (round to
+    /// nearest even, normal operands, a normal result: the same tests, the same arithmetic in
+    /// binary64 with SSE, the same inexact test), then fflags and mstatus.FS as
+    /// `Execution.rv32f` sets them; anything else through the semantics (`compiledOperation`).
+    private mutating func emitFloatArithmetic(_ e: DecodedInstruction, index: Int) {
+        var slow: [Int] = []
+        // Round to nearest even: the instruction's mode, or frm for the dynamic one.
+        if e.rm == 7 {
+            load64(.r9, X86Assembler.context(\.core))
+            compare32(X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.frm)!)), 0)
+            slow.append(jump(.notEqual))
+        } else if e.rm != 0 {
+            emitThroughSemantics(e, index: index)
+            return
+        }
+        let fused = e.operation == .fmadd || e.operation == .fmsub || e.operation == .fnmsub || e.operation == .fnmadd
+        var inexact: [Int] = []
+        if fused {
+            for r in [e.rs1, e.rs2, e.rs3] { requireNormal(r, zero: true, &slow) }
+            // xmm0 = a·b (exact in binary64), negated for fnmsub and fnmadd; xmm2 = c, negated
+            // for fmsub and fnmadd (as sign flips of the binary32 operands: exact).
+            let negateProduct = e.operation == .fnmsub || e.operation == .fnmadd
+            let negateAddend = e.operation == .fmsub || e.operation == .fnmadd
+            load32(.rax, f(e.rs1))
+            if negateProduct { alu32(.xor, .rax, 0x8000_0000) }
+            moveToXMM(0, .rax)
+            widen(0, 0)
+            widen(1, f(e.rs2))
+            mulsd(0, 1)
+            load32(.rax, f(e.rs3))
+            if negateAddend { alu32(.xor, .rax, 0x8000_0000) }
+            moveToXMM(2, .rax)
+            widen(2, 2)
+            // xmm3 = sum; TwoSum: xmm4 = t = sum − product, xmm6 = the exact error
+            // (product − (sum − t)) + (addend − t).
+            movapd(3, 0); addsd(3, 2)
+            movapd(4, 3); subsd(4, 0)
+            movapd(5, 3); subsd(5, 4)
+            movapd(6, 0); subsd(6, 5)
+            movapd(7, 2); subsd(7, 4)
+            addsd(6, 7)
+        } else {
+            requireNormal(e.rs1, zero: false, &slow)
+            requireNormal(e.rs2, zero: false, &slow)
+            widen(0, f(e.rs1))
+            if e.operation == .fsub {
+                load32(.rax, f(e.rs2)); alu32(.xor, .rax, 0x8000_0000); moveToXMM(1, .rax); widen(1, 1)
+            } else {
+                widen(1, f(e.rs2))
+            }
+            if e.operation == .fmul {
+                mulsd(0, 1)  // exact
+            } else {
+                // The sum is exact in binary64 when the exponents differ by at most 29.
+                load32(.rax, f(e.rs1)); shift32(.right, .rax, 23); alu32(.and, .rax, 0xFF)
+                load32(.rcx, f(e.rs2)); shift32(.right, .rcx, 23); alu32(.and, .rcx, 0xFF)
+                alu32r(.sub, .rax, .rcx)
+                alu32(.add, .rax, 29)
+                alu32(.cmp, .rax, 58)
+                slow.append(jump(.above))
+                addsd(0, 1)
+            }
+            movapd(3, 0)  // xmm3: the exact result
+        }
+        // xmm1 = r = the binary32 rounding; it must be normal and above the smallest normal.
+        narrow(1, 3)
+        moveFromXMM(.rax, 1)
+        alu32(.and, .rax, 0x7FFF_FFFF)
+        alu32(.cmp, .rax, 0x0080_0000)
+        slow.append(jump(.belowOrEqual))
+        alu32(.cmp, .rax, 0x7F80_0000)
+        slow.append(jump(.aboveOrEqual))
+        var exactInDouble: Int? = nil
+        if fused {
+            // A non-zero error: r is right unless the sum lies halfway between two binary32 numbers.
+            xorpd(7, 7)
+            ucomisd(6, 7)
+            exactInDouble = jump(.equal)
+            moveFromXMM(.rax, 3, w: true)
+            alu32(.and, .rax, 0x1FFF_FFFF)
+            alu32(.cmp, .rax, 0x1000_0000)
+            slow.append(jump(.equal))
+            inexact.append(jump(.notEqual))
+        }
+        if let exactInDouble { land(exactInDouble) }
+        // Inexact when r differs from the binary64 result.
+        widen(7, 1)
+        ucomisd(7, 3)
+        inexact.append(jump(.notEqual))
+        let written = jumpForward()
+        for at in inexact { land(at) }
+        load64(.r9, X86Assembler.context(\.core))
+        memory([0x83], ALU.or.rawValue, X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.fflags)!)))
+        byte(UInt8(FPFlags.inexact.rawValue))
+        land(written)
+        sse(0x66, 0x7E, 1, f(e.rd))  // movd [f rd], xmm1
+        dirtyFloatState()
+        let done = jumpForward()
+        for at in slow { land(at) }
+        emitThroughSemantics(e, index: index)
+        land(done)
+    }
+
+    /// `jmp` to a later place: the rel32's position, for `land`.
+    private mutating func jumpForward() -> Int { byte(0xE9); dword(0); return bytes.count - 4 }
 
     /// div, divu, rem, remu (`Execution.rv32m`): the divider's cycles from the divisor
     /// (`divideCycles` less the instruction's own: 2 + clz(b), or for a negative signed divisor
@@ -790,14 +963,12 @@ struct X86Assembler {
             byte(0xF7); byte(0xF1)  // div ecx
         }
         store32(x(e.rd), remainder ? .rdx : .rax)
-        byte(0xE9); dword(0)  // jmp done
-        let done = bytes.count - 4
+        let done = jumpForward()
         // Divisor 0: quotient all ones, remainder the dividend.
         land(byZero)
         if remainder { store32(x(e.rd), .rax) } else { storeImmediate32(x(e.rd), UInt32.max) }
         if let overflow {
-            byte(0xE9); dword(0)
-            let done2 = bytes.count - 4
+            let done2 = jumpForward()
             // −2³¹ / −1: quotient −2³¹ (the dividend), remainder 0.
             land(overflow)
             if remainder { storeImmediate32(x(e.rd), 0) } else { store32(x(e.rd), .rax) }

@@ -64,3 +64,77 @@ final class BlockCompilerTests: XCTestCase {
     }
     #endif
 }
+
+/// Compiled F arithmetic (fadd, fsub, fmul and the fused multiply-adds, the host fast path inline,
+/// everything else through the semantics) against the Berkeley SoftFloat vectors, run as
+/// instructions by firmware/tests/fp-arith.c: result and fflags, with the dynamic rounding mode
+/// for every case and the static `rne` for the round-to-nearest-even ones.
+final class CompiledFloatTests: XCTestCase {
+    struct Case { let rm: UInt32; let operands: [UInt32]; let result: UInt32; let flags: UInt32; let line: Int }
+
+    func vectors(_ name: String) throws -> [Case] {
+        let url = Paths.root.appendingPathComponent("Tests/Vectors/fp32/\(name).txt")
+        var cases: [Case] = []
+        for (number, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").enumerated() where !line.hasPrefix("#") {
+            let fields = line.split(separator: " ").map { UInt32($0, radix: 16)! }
+            cases.append(Case(rm: fields[0], operands: Array(fields[1..<(fields.count - 2)]), result: fields[fields.count - 2],
+                              flags: fields[fields.count - 1], line: number + 1))
+        }
+        return cases
+    }
+
+    func check(_ name: String, operation: UInt32, compiled: Bool = true) throws {
+        let path = Paths.firmware("spike", "fp-arith")
+        let all = try vectors(name)
+        XCTAssertGreaterThan(all.count, 10_000, name)
+        // Every nearest-even case up to 4096 (the fast path's), spread over the file, and 2048 others.
+        let nearest = all.filter { $0.rm == 0 }, others = all.filter { $0.rm != 0 }
+        let chosen = stride(from: 0, to: nearest.count, by: max(1, nearest.count / 4096)).map { nearest[$0] }
+            + stride(from: 0, to: others.count, by: max(1, others.count / 2048)).map { others[$0] }
+        var failures = 0
+        for batch in stride(from: 0, to: chosen.count, by: 2048) {
+            let cases = Array(chosen[batch..<min(batch + 2048, chosen.count)])
+            var options = MachineOptions(platform: .spike)
+            options.echoOutput = false
+            options.captureOutput = true
+            options.compileBlocks = compiled
+            let machine = try Machine(options: options)
+            try machine.load(path: path)
+            let table = try XCTUnwrap(machine.address(of: "cases")), count = try XCTUnwrap(machine.address(of: "count"))
+            let op = try XCTUnwrap(machine.address(of: "operation"))
+            func words(_ values: [UInt32]) -> [UInt8] { values.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } } }
+            var bytes: [UInt8] = []
+            for c in cases { bytes += words([c.rm, c.operands[0], c.operands[1], c.operands.count > 2 ? c.operands[2] : 0, 0, 0, 0, 0]) }
+            XCTAssertTrue(machine.writeMemory(table, bytes))
+            XCTAssertTrue(machine.writeMemory(count, words([UInt32(cases.count)])))
+            XCTAssertTrue(machine.writeMemory(op, words([operation])))
+            let result = machine.run()
+            XCTAssertEqual(result.exitStatus, 0, "\(name): \(result.reason)")
+            let out = try XCTUnwrap(machine.readMemory(table, count: cases.count * 32))
+            func word(_ i: Int, _ field: Int) -> UInt32 {
+                (0..<4).reduce(UInt32(0)) { $0 | UInt32(out[i * 32 + field * 4 + $1]) << (8 * UInt32($1)) }
+            }
+            for (i, c) in cases.enumerated() {
+                var got = [(word(i, 4), word(i, 5) & 0x1F, "frm")]
+                if c.rm == 0 { got.append((word(i, 6), word(i, 7) & 0x1F, "rne")) }
+                for (value, flags, how) in got where value != c.result || flags != c.flags {
+                    failures += 1
+                    if failures <= 5 {
+                        XCTFail(String(format: "%@ line %d rm %d (%@) [%@]: got %08x flags %02x, expected %08x flags %02x", name, c.line,
+                                       c.rm, how, c.operands.map { String(format: "%08x", $0) }.joined(separator: " "), value, flags,
+                                       c.result, c.flags))
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(failures, 0, "\(name): \(failures) mismatches")
+    }
+
+    func testAdd() throws { try check("fadd.s", operation: 0) }
+    func testSubtract() throws { try check("fsub.s", operation: 1) }
+    func testMultiply() throws { try check("fmul.s", operation: 2) }
+    func testFusedMultiplyAdd() throws { try check("fmadd.s", operation: 3) }
+    func testFusedMultiplySubtract() throws { try check("fmsub.s", operation: 4) }
+    func testNegatedFusedMultiplySubtract() throws { try check("fnmsub.s", operation: 5) }
+    func testNegatedFusedMultiplyAdd() throws { try check("fnmadd.s", operation: 6) }
+}
