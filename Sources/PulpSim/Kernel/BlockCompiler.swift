@@ -754,7 +754,7 @@ struct X86Assembler {
         case .fadd, .fsub, .fmul, .fmadd, .fmsub, .fnmsub, .fnmadd:
             emitFloatArithmetic(e, index: index)
             stalls.fixed = cost
-        case .fdiv, .fsqrt, .fmadd, .fmsub, .fnmsub, .fnmadd, .fcvtWS, .fcvtWUS,
+        case .fdiv, .fsqrt, .fcvtWS, .fcvtWUS,
              .fcvtSW, .fcvtSWU, .fmin, .fmax, .feq, .flt, .fle, .fclass:
             emitThroughSemantics(e, index: index)
             stalls.fixed = cost
