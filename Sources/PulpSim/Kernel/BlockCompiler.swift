@@ -142,10 +142,11 @@ final class BlockCompiler {
     var hasRoom: Bool { used + CompiledBlock.maxBytes <= capacity }
 
     /// Forgets every compiled block (the block table was emptied).
-    func reset() { used = stubBytes }
+    func reset() { used = stubBytes; resets += 1 }
 
-    /// Blocks compiled so far (tests).
+    /// Blocks compiled so far, and how many times the code space was emptied (tests).
     private(set) var compiledBlocks = 0
+    private(set) var resets = 0
 
     /// The code space: a compiled block's code is at its header's `imm` from here.
     var base: UnsafeRawPointer { UnsafeRawPointer(space) }

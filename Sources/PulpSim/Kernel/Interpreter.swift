@@ -485,6 +485,9 @@ final class Interpreter {
     let executionTemplate: UnsafeMutablePointer<Execution<InBlocks>>
     let compiledContext: UnsafeMutablePointer<CompiledBlockContext>
     static let compiledMarker: UInt8 = 0xFA
+    /// The compiler's code space in bytes (when it is full the block table is emptied, as when
+    /// the arena is; tests make it small).
+    nonisolated(unsafe) static var compiledCodeCapacity = 16 << 20
 
     static let breakpointMarker: UInt8 = 0xFE
     static let traceTriggerMarker: UInt8 = 0xFD
@@ -517,7 +520,7 @@ final class Interpreter {
             .bindMemory(to: Block.self, capacity: 1 << Interpreter.blockBits)
         blocks[0] = .empty
         arena = .allocate(capacity: Interpreter.arenaCapacity)
-        compiler = BlockCompiler.make(tables: tables, blocks: blocks)
+        compiler = BlockCompiler.make(tables: tables, blocks: blocks, capacity: Interpreter.compiledCodeCapacity)
         executionTemplate = .allocate(capacity: 1)
         compiledContext = .allocate(capacity: 1)
         missEntry = .allocate(capacity: 1)

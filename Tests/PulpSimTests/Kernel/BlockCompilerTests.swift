@@ -62,6 +62,25 @@ final class BlockCompilerTests: XCTestCase {
             XCTAssertEqual(compiled.harts.map(\.instructions), plain.harts.map(\.instructions), name)
         }
     }
+
+    /// A code space that fills up again and again (64 KiB: a few dozen blocks) empties the
+    /// block table each time and compiles anew, with the same results.
+    func testAFullCodeSpaceStartsAgain() throws {
+        let saved = Interpreter.compiledCodeCapacity
+        Interpreter.compiledCodeCapacity = 64 << 10
+        defer { Interpreter.compiledCodeCapacity = saved }
+        for (platform, name) in [(PlatformKind.spike, "bench-intbench"), (.pulpCluster, "bench-cluster")] {
+            let path = Paths.firmware(platform.rawValue, name)
+            let (small, machine) = try runELF(path, platform: platform, maxInstructions: 2_000_000)
+            let compiler = try XCTUnwrap(machine.interpreter.compiler)
+            XCTAssertGreaterThan(compiler.resets, 3, "\(name): the code space was emptied \(compiler.resets) times")
+            Interpreter.compiledCodeCapacity = saved
+            let (plain, _) = try runELF(path, platform: platform, maxInstructions: 2_000_000) { $0.compileBlocks = false }
+            Interpreter.compiledCodeCapacity = 64 << 10
+            XCTAssertEqual(small.harts.map(\.cycles), plain.harts.map(\.cycles), name)
+            XCTAssertEqual(small.harts.map(\.instructions), plain.harts.map(\.instructions), name)
+        }
+    }
     #endif
 }
 
