@@ -1,24 +1,30 @@
-// Kernel: the block compiler — blocks of straight-line integer code translated to x86-64 host
-// code, run by the block loop (`Interpreter.executeBlocks`) in place of their decoded entries.
+// Kernel: the block compiler — blocks of straight-line code translated to x86-64 host code, run
+// by the block loop (`Interpreter.executeBlocks`) in place of their decoded entries.
 //
 // A compiled block does exactly what the block loop would do with the same entries: the same
 // register and memory results, the same stall cycles (the static ones — load hazards, the cost
 // of a jump, a taken branch or a high multiply — as constants, the dynamic ones — the memory's
-// latency, misaligned accesses — computed as the interpreter computes them) and the same TCDM
-// log records. It covers the RV32I and RV32M operations but division, `fence` included; its
-// first operation it does not cover ends the compiled part, and the block loop runs the rest of
-// the block from its entries. Whatever the fast path cannot do — an access outside plain RAM,
-// a store into a page holding decoded code or into the watched word, a TCDM access across a
-// word boundary while accesses are logged — leaves the compiled code before that instruction
-// with everything before it done, and the block loop runs it from its entry, as it would have.
+// latency, misaligned accesses, the divider's cycles, a jalr's wait, the fetch of an unaligned
+// jump target — computed as the interpreter computes them) and the same TCDM log records. RV32I
+// and RV32M are inline; so are flw, fsw, the sign injections and moves, and fadd, fsub, fmul and
+// the fused multiply-adds on `Binary32`'s host fast paths (SSE2); the rest of F and Zba/Zbb go
+// through their semantics by a call (`compiledOperation`). The first operation it does not cover
+// (CSRs, system instructions, markers, a jalr first in its block) ends the compiled part, and the
+// block loop runs the rest of the block from its entries. Whatever the fast path cannot do — an
+// access outside plain RAM, a store into a page holding decoded code or into the watched word, a
+// TCDM access across a word boundary while accesses are logged, a reserved rounding mode —
+// leaves the compiled code before that instruction with everything before it done, and the
+// block loop runs it from its entry, as it would have.
 //
-// The block loop calls compiled code only when the turn's budget covers the whole compiled part
-// in the worst case (`CompiledBlock.bound`), so a turn still stops at the exact instruction.
-// Compiled code lives as long as the block table: emptying the table (a flush, or a store into
-// code: Interpreter.invalidate) drops the blocks, and the code space is reused with the arena.
+// Each block's code tests the turn's budget against its worst case first; when it does not fit,
+// a second copy that makes the block loop's own test before each instruction runs, so a turn
+// still stops at the exact instruction. A block ended by a jump or branch goes on to the next
+// compiled block without returning, looking it up in the block table each time. Compiled code
+// lives as long as the block table: emptying the table (a flush, a full arena or code space)
+// resets the code space, and a block `Interpreter.invalidate` drops is never entered again.
 //
 // Only on x86-64 Linux hosts, and off with `--no-jit`; elsewhere the block loop runs every
-// block from its entries, with the same results.
+// block from its entries, with the same results (docs/architecture.md, "Compiled blocks").
 
 #if arch(x86_64) && os(Linux)
 import Glibc
@@ -251,9 +257,6 @@ struct X86Assembler {
     var origin = 0
     var leaveOffset = 0
     var header: UnsafeMutableRawPointer?
-    /// What the last instruction emitted adds to the stalls besides its own cycle: a fixed
-    /// count, and whether it accesses memory (latency and misalignment).
-    var lastStalls: (fixed: UInt8, memory: Bool) = (0, false)
     /// Jumps to the exit before instruction `index`: the rel32's position.
     private var exits: [(at: Int, index: Int)] = []
     /// Out-of-line code: entered by the jump whose rel32 is at `at`, going back to `back`.
@@ -765,7 +768,6 @@ struct X86Assembler {
             emitThroughSemantics(e, index: index)
             stalls.fixed = cost
         }
-        lastStalls = stalls
         return stalls
     }
 

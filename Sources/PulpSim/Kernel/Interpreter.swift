@@ -8,7 +8,8 @@
 // system instructions, traps, sleeping — leaves the loop with a `QuantumEnd` and is finished by
 // the slow path (SlowPath.swift). A store into a 4 KiB page that holds decoded instructions also
 // takes the slow path, which drops them. Untraced and uncounted, the loop runs blocks of
-// straight-line code copied from the cache (`executeBlocks`), with the same results.
+// straight-line code copied from the cache (`executeBlocks`), compiled to host code where the
+// host runs it (Kernel/BlockCompiler.swift), with the same results.
 
 import Foundation
 
