@@ -112,6 +112,8 @@ final class BlockCompiler {
     private let stubBytes: Int
     /// The block table (compiled code looks up the block it goes to).
     private let blocks: UnsafeMutablePointer<Block>
+    /// Where a block's code is assembled before it is copied into the space.
+    private let scratch: UnsafeMutablePointer<UInt8>
 
     /// A code space of `capacity` bytes, or nil where compiled code cannot run.
     static func make(tables: OperationTables, blocks: UnsafeMutablePointer<Block>, capacity: Int = 16 << 20) -> BlockCompiler? {
@@ -129,16 +131,18 @@ final class BlockCompiler {
         self.capacity = capacity
         self.tables = tables
         self.blocks = blocks
-        var a = X86Assembler(space: space, blocks: blocks)
+        scratch = .allocate(capacity: CompiledBlock.maxBytes)
+        var a = X86Assembler(space: space, blocks: blocks, buffer: scratch, capacity: CompiledBlock.maxBytes)
         let leave = a.stubs()
-        a.bytes.withUnsafeBytes { space.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        a.copy(to: space)
         leaveOffset = leave
-        stubBytes = (a.bytes.count + 63) & ~63
+        stubBytes = (a.count + 63) & ~63
         used = stubBytes
         enter = unsafeBitCast(space, to: CompiledEntry.self)
     }
 
     deinit {
+        scratch.deallocate()
         #if arch(x86_64) && os(Linux)
         munmap(space, capacity)
         #endif
@@ -164,14 +168,14 @@ final class BlockCompiler {
         #if arch(x86_64) && os(Linux)
         guard hasRoom else { return false }
         let entries = header + 1
-        var a = X86Assembler(space: space, blocks: blocks)
+        var a = X86Assembler(space: space, blocks: blocks, buffer: scratch, capacity: CompiledBlock.maxBytes)
         a.origin = used
         a.leaveOffset = leaveOffset
         a.header = UnsafeMutableRawPointer(header)
         // Entered by a jump or taken branch, four bytes early: the cycle of fetching a 32-bit
         // first instruction that is not word-aligned (`Execution.fetchAlignment`).
         a.jumpedEntry(unaligned: header.pointee.tag & 2 != 0 && entries[0].length == 4)
-        let codeStart = a.bytes.count
+        let codeStart = a.count
         // The budget test, patched once the bound and the checked code's place are known.
         let test = a.budgetTest()
         var covered = 0
@@ -199,12 +203,12 @@ final class BlockCompiler {
         if !jumped { a.exit(covered) }
         a.finish()
         a.patch(test.bound, UInt32(bound))
-        guard a.bytes.count <= CompiledBlock.maxBytes else { return false }
+        guard a.count <= CompiledBlock.maxBytes else { return false }
         let at = space + used
-        a.bytes.withUnsafeBytes { at.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        a.copy(to: at)
         header.pointee.imm = Int32(used + codeStart)
         compiledBlocks += 1
-        used += (a.bytes.count + 15) & ~15
+        used += (a.count + 15) & ~15
         return true
         #else
         return false
@@ -250,7 +254,13 @@ struct X86Memory {
 /// r12-r15 and the exit code restores them.
 struct X86Assembler {
     typealias R = X86Register
-    var bytes: [UInt8] = []
+    /// The code so far: `count` bytes at `buffer` (of which at most `capacity` are kept; the
+    /// caller refuses code longer than that).
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private(set) var count = 0
+    /// A copy of the code (tests).
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer, count: min(count, capacity))) }
     let space: UnsafeMutableRawPointer
     let blocks: UnsafeMutablePointer<Block>
     /// Where these bytes go in the space, the shared exit's offset, the block's header.
@@ -268,10 +278,17 @@ struct X86Assembler {
         case log(index: Int, size: UInt32)
     }
 
-    init(space: UnsafeMutableRawPointer, blocks: UnsafeMutablePointer<Block>) {
+    init(space: UnsafeMutableRawPointer, blocks: UnsafeMutablePointer<Block>, buffer: UnsafeMutablePointer<UInt8>, capacity: Int) {
         self.space = space
         self.blocks = blocks
+        self.buffer = buffer
+        self.capacity = capacity
+        exits.reserveCapacity(256)
+        cold.reserveCapacity(64)
     }
+
+    /// Copies the code to `destination`.
+    func copy(to destination: UnsafeMutableRawPointer) { destination.copyMemory(from: buffer, byteCount: min(count, capacity)) }
 
     private static func offset(_ key: PartialKeyPath<CompiledBlockContext>) -> Int32 {
         Int32(MemoryLayout<CompiledBlockContext>.offset(of: key)!)
@@ -286,16 +303,19 @@ struct X86Assembler {
 
     // MARK: Encoding
 
-    mutating func byte(_ v: UInt8) { bytes.append(v) }
+    mutating func byte(_ v: UInt8) {
+        if count < capacity { buffer[count] = v }
+        count += 1
+    }
     mutating func dword(_ v: UInt32) {
-        for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> UInt32(8 * i))) }
+        for i in 0..<4 { byte(UInt8(truncatingIfNeeded: v >> UInt32(8 * i))) }
     }
     mutating func qword(_ v: UInt64) {
-        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(8 * i))) }
+        for i in 0..<8 { byte(UInt8(truncatingIfNeeded: v >> UInt64(8 * i))) }
     }
     /// Overwrites the 32-bit value at `at`.
     mutating func patch(_ at: Int, _ v: UInt32) {
-        for i in 0..<4 { bytes[at + i] = UInt8(truncatingIfNeeded: v >> UInt32(8 * i)) }
+        for i in 0..<4 where at + i < capacity { buffer[at + i] = UInt8(truncatingIfNeeded: v >> UInt32(8 * i)) }
     }
 
     private mutating func rex(w: Bool, reg: UInt8, index: UInt8, base: UInt8, byteRegister: Bool = false) {
@@ -321,26 +341,32 @@ struct X86Assembler {
 
     /// `opcode reg, [m]` (or `[m], reg`, as the opcode says); `byteRegister`: reg is a byte
     /// register (spl-dil need a REX prefix).
-    private mutating func memory(_ opcode: [UInt8], _ reg: UInt8, _ m: X86Memory, w: Bool = false, operandSize16: Bool = false,
+    private mutating func memory(_ opcode: UInt16, _ reg: UInt8, _ m: X86Memory, w: Bool = false, operandSize16: Bool = false,
                                  byteRegister: Bool = false) {
         if operandSize16 { byte(0x66) }
         rex(w: w, reg: reg, index: m.index?.rawValue ?? 0, base: m.base.rawValue, byteRegister: byteRegister && reg >= 4 && reg < 8)
-        for o in opcode { byte(o) }
+        opcodeBytes(opcode)
         modrm(reg, m)
     }
 
+    /// One opcode byte, or two (0F xx) when `opcode` is above 0xFF.
+    private mutating func opcodeBytes(_ opcode: UInt16) {
+        if opcode > 0xFF { byte(UInt8(opcode >> 8)) }
+        byte(UInt8(truncatingIfNeeded: opcode))
+    }
+
     /// `opcode reg, rm` between registers; `byteRegister`: rm is a byte register.
-    private mutating func registers(_ opcode: [UInt8], _ reg: UInt8, _ rm: R, w: Bool = false, byteRegister: Bool = false) {
+    private mutating func registers(_ opcode: UInt16, _ reg: UInt8, _ rm: R, w: Bool = false, byteRegister: Bool = false) {
         rex(w: w, reg: reg, index: 0, base: rm.rawValue, byteRegister: byteRegister && rm.rawValue >= 4 && rm.rawValue < 8)
-        for o in opcode { byte(o) }
+        opcodeBytes(opcode)
         byte(0xC0 | (reg & 7) << 3 | (rm.rawValue & 7))
     }
 
-    mutating func load32(_ r: R, _ m: X86Memory) { memory([0x8B], r.rawValue, m) }
-    mutating func store32(_ m: X86Memory, _ r: R) { memory([0x89], r.rawValue, m) }
-    mutating func load64(_ r: R, _ m: X86Memory) { memory([0x8B], r.rawValue, m, w: true) }
-    mutating func store64(_ m: X86Memory, _ r: R) { memory([0x89], r.rawValue, m, w: true) }
-    mutating func storeImmediate32(_ m: X86Memory, _ v: UInt32) { memory([0xC7], 0, m); dword(v) }
+    mutating func load32(_ r: R, _ m: X86Memory) { memory(0x8B, r.rawValue, m) }
+    mutating func store32(_ m: X86Memory, _ r: R) { memory(0x89, r.rawValue, m) }
+    mutating func load64(_ r: R, _ m: X86Memory) { memory(0x8B, r.rawValue, m, w: true) }
+    mutating func store64(_ m: X86Memory, _ r: R) { memory(0x89, r.rawValue, m, w: true) }
+    mutating func storeImmediate32(_ m: X86Memory, _ v: UInt32) { memory(0xC7, 0, m); dword(v) }
     mutating func move32(_ r: R, _ v: UInt32) {
         rex(w: false, reg: 0, index: 0, base: r.rawValue)
         byte(0xB8 | (r.rawValue & 7)); dword(v)
@@ -349,8 +375,8 @@ struct X86Assembler {
         rex(w: true, reg: 0, index: 0, base: r.rawValue)
         byte(0xB8 | (r.rawValue & 7)); qword(v)
     }
-    mutating func move32(_ d: R, _ s: R) { registers([0x89], s.rawValue, d) }
-    mutating func move64(_ d: R, _ s: R) { registers([0x89], s.rawValue, d, w: true) }
+    mutating func move32(_ d: R, _ s: R) { registers(0x89, s.rawValue, d) }
+    mutating func move64(_ d: R, _ s: R) { registers(0x89, s.rawValue, d, w: true) }
 
     /// ALU operations: their /digit for `op r/m, imm`; `op r, r/m` is digit·8 + 3.
     enum ALU: UInt8 {
@@ -358,54 +384,54 @@ struct X86Assembler {
         var loadOpcode: UInt8 { rawValue << 3 | 3 }
         var storeOpcode: UInt8 { rawValue << 3 | 1 }
     }
-    mutating func alu32(_ op: ALU, _ r: R, _ m: X86Memory) { memory([op.loadOpcode], r.rawValue, m) }
+    mutating func alu32(_ op: ALU, _ r: R, _ m: X86Memory) { memory(UInt16(op.loadOpcode), r.rawValue, m) }
     mutating func alu32(_ op: ALU, _ r: R, _ v: UInt32) {
-        if let small = Int8(exactly: Int32(bitPattern: v)) { registers([0x83], op.rawValue, r); byte(UInt8(bitPattern: small)) }
-        else { registers([0x81], op.rawValue, r); dword(v) }
+        if let small = Int8(exactly: Int32(bitPattern: v)) { registers(0x83, op.rawValue, r); byte(UInt8(bitPattern: small)) }
+        else { registers(0x81, op.rawValue, r); dword(v) }
     }
     mutating func alu64(_ op: ALU, _ r: R, _ v: Int32) {
-        if let small = Int8(exactly: v) { registers([0x83], op.rawValue, r, w: true); byte(UInt8(bitPattern: small)) }
-        else { registers([0x81], op.rawValue, r, w: true); dword(UInt32(bitPattern: v)) }
+        if let small = Int8(exactly: v) { registers(0x83, op.rawValue, r, w: true); byte(UInt8(bitPattern: small)) }
+        else { registers(0x81, op.rawValue, r, w: true); dword(UInt32(bitPattern: v)) }
     }
-    mutating func alu64(_ op: ALU, _ d: R, _ s: R) { registers([op.storeOpcode], s.rawValue, d, w: true) }
-    mutating func alu32r(_ op: ALU, _ d: R, _ s: R) { registers([op.storeOpcode], s.rawValue, d) }
+    mutating func alu64(_ op: ALU, _ d: R, _ s: R) { registers(UInt16(op.storeOpcode), s.rawValue, d, w: true) }
+    mutating func alu32r(_ op: ALU, _ d: R, _ s: R) { registers(UInt16(op.storeOpcode), s.rawValue, d) }
     /// `op r8, byte [m]`.
-    mutating func alu8(_ op: ALU, _ r: R, _ m: X86Memory) { memory([op.loadOpcode - 1], r.rawValue, m, byteRegister: true) }
+    mutating func alu8(_ op: ALU, _ r: R, _ m: X86Memory) { memory(UInt16(op.loadOpcode - 1), r.rawValue, m, byteRegister: true) }
     /// `cmp dword [m], imm32`.
-    mutating func compare32(_ m: X86Memory, _ v: UInt32) { memory([0x81], 7, m); dword(v) }
+    mutating func compare32(_ m: X86Memory, _ v: UInt32) { memory(0x81, 7, m); dword(v) }
     /// `cmp word [m], imm8`.
-    mutating func compare16(_ m: X86Memory, _ v: Int8) { memory([0x83], 7, m, operandSize16: true); byte(UInt8(bitPattern: v)) }
+    mutating func compare16(_ m: X86Memory, _ v: Int8) { memory(0x83, 7, m, operandSize16: true); byte(UInt8(bitPattern: v)) }
     /// `cmp byte [m], imm8`.
-    mutating func compare8(_ m: X86Memory, _ v: UInt8) { memory([0x80], 7, m); byte(v) }
+    mutating func compare8(_ m: X86Memory, _ v: UInt8) { memory(0x80, 7, m); byte(v) }
     /// `test r8, imm8` (al, cl, dl, bl or r8b-r15b).
-    mutating func testByte(_ r: R, _ v: UInt8) { registers([0xF6], 0, r); byte(v) }
+    mutating func testByte(_ r: R, _ v: UInt8) { registers(0xF6, 0, r); byte(v) }
 
     enum Shift: UInt8 { case left = 4, right = 5, arithmetic = 7 }
-    mutating func shift32(_ s: Shift, _ r: R, _ amount: UInt8) { registers([0xC1], s.rawValue, r); byte(amount & 31) }
-    mutating func shift32ByCL(_ s: Shift, _ r: R) { registers([0xD3], s.rawValue, r) }
-    mutating func shift64(_ s: Shift, _ r: R, _ amount: UInt8) { registers([0xC1], s.rawValue, r, w: true); byte(amount & 63) }
+    mutating func shift32(_ s: Shift, _ r: R, _ amount: UInt8) { registers(0xC1, s.rawValue, r); byte(amount & 31) }
+    mutating func shift32ByCL(_ s: Shift, _ r: R) { registers(0xD3, s.rawValue, r) }
+    mutating func shift64(_ s: Shift, _ r: R, _ amount: UInt8) { registers(0xC1, s.rawValue, r, w: true); byte(amount & 63) }
 
-    mutating func multiply32(_ r: R, _ m: X86Memory) { memory([0x0F, 0xAF], r.rawValue, m) }
-    mutating func multiply64(_ d: R, _ s: R) { registers([0x0F, 0xAF], d.rawValue, s, w: true) }
-    mutating func signExtend32to64(_ r: R, _ m: X86Memory) { memory([0x63], r.rawValue, m, w: true) }
-    mutating func loadByte(_ r: R, _ m: X86Memory, signed: Bool) { memory([0x0F, signed ? 0xBE : 0xB6], r.rawValue, m) }
-    mutating func loadHalf(_ r: R, _ m: X86Memory, signed: Bool) { memory([0x0F, signed ? 0xBF : 0xB7], r.rawValue, m) }
-    mutating func storeByte(_ m: X86Memory, _ r: R) { memory([0x88], r.rawValue, m, byteRegister: true) }
-    mutating func storeHalf(_ m: X86Memory, _ r: R) { memory([0x89], r.rawValue, m, operandSize16: true) }
-    mutating func lea32(_ r: R, _ m: X86Memory) { memory([0x8D], r.rawValue, m) }
-    mutating func lea64(_ r: R, _ m: X86Memory) { memory([0x8D], r.rawValue, m, w: true) }
-    mutating func set(_ c: X86Condition, _ r: R) { registers([0x0F, 0x90 | c.rawValue], 0, r, byteRegister: true) }
-    mutating func zeroExtend8(_ d: R, _ s: R) { registers([0x0F, 0xB6], d.rawValue, s, byteRegister: true) }
-    mutating func test64(_ a: R, _ b: R) { registers([0x85], b.rawValue, a, w: true) }
+    mutating func multiply32(_ r: R, _ m: X86Memory) { memory(0x0FAF, r.rawValue, m) }
+    mutating func multiply64(_ d: R, _ s: R) { registers(0x0FAF, d.rawValue, s, w: true) }
+    mutating func signExtend32to64(_ r: R, _ m: X86Memory) { memory(0x63, r.rawValue, m, w: true) }
+    mutating func loadByte(_ r: R, _ m: X86Memory, signed: Bool) { memory(signed ? 0x0FBE : 0x0FB6, r.rawValue, m) }
+    mutating func loadHalf(_ r: R, _ m: X86Memory, signed: Bool) { memory(signed ? 0x0FBF : 0x0FB7, r.rawValue, m) }
+    mutating func storeByte(_ m: X86Memory, _ r: R) { memory(0x88, r.rawValue, m, byteRegister: true) }
+    mutating func storeHalf(_ m: X86Memory, _ r: R) { memory(0x89, r.rawValue, m, operandSize16: true) }
+    mutating func lea32(_ r: R, _ m: X86Memory) { memory(0x8D, r.rawValue, m) }
+    mutating func lea64(_ r: R, _ m: X86Memory) { memory(0x8D, r.rawValue, m, w: true) }
+    mutating func set(_ c: X86Condition, _ r: R) { registers(0x0F90 | UInt16(c.rawValue), 0, r, byteRegister: true) }
+    mutating func zeroExtend8(_ d: R, _ s: R) { registers(0x0FB6, d.rawValue, s, byteRegister: true) }
+    mutating func test64(_ a: R, _ b: R) { registers(0x85, b.rawValue, a, w: true) }
     mutating func push(_ r: R) { if r.rawValue >= 8 { byte(0x41) }; byte(0x50 | (r.rawValue & 7)) }
     mutating func pop(_ r: R) { if r.rawValue >= 8 { byte(0x41) }; byte(0x58 | (r.rawValue & 7)) }
 
     /// A conditional jump to a later place: the rel32's position, for `land`.
-    mutating func jump(_ c: X86Condition) -> Int { byte(0x0F); byte(0x80 | c.rawValue); dword(0); return bytes.count - 4 }
+    mutating func jump(_ c: X86Condition) -> Int { byte(0x0F); byte(0x80 | c.rawValue); dword(0); return count - 4 }
     /// Points the jump whose rel32 is at `at` to here.
-    mutating func land(_ at: Int) { patch(at, UInt32(truncatingIfNeeded: bytes.count - (at + 4))) }
+    mutating func land(_ at: Int) { patch(at, UInt32(truncatingIfNeeded: count - (at + 4))) }
     /// `jmp` to `offset` in these bytes.
-    mutating func jump(to offset: Int) { byte(0xE9); dword(UInt32(truncatingIfNeeded: offset - (bytes.count + 4))) }
+    mutating func jump(to offset: Int) { byte(0xE9); dword(UInt32(truncatingIfNeeded: offset - (count + 4))) }
     /// `jmp` to the shared exit code.
     mutating func jumpToLeave() { jump(to: leaveOffset - origin) }
     /// `jmp rax`.
@@ -431,8 +457,8 @@ struct X86Assembler {
         load64(.r14, X86Assembler.context(\.tail))
         move64(.rbp, UInt64(UInt(bitPattern: space)))
         jumpToRAX()
-        while bytes.count & 15 != 0 { byte(0xCC) }
-        let leave = bytes.count
+        while count & 15 != 0 { byte(0xCC) }
+        let leave = count
         store64(X86Assembler.context(\.remaining), .r15)
         store64(X86Assembler.context(\.stalls), .r10)
         store64(X86Assembler.context(\.tail), .r14)
@@ -446,8 +472,8 @@ struct X86Assembler {
     mutating func budgetTest() -> (bound: Int, short: Int) {
         move64(.rax, .r15)
         alu64(.sub, .rax, .r10)
-        registers([0x81], ALU.cmp.rawValue, .rax, w: true); dword(0)
-        let bound = bytes.count - 4
+        registers(0x81, ALU.cmp.rawValue, .rax, w: true); dword(0)
+        let bound = count - 4
         return (bound, jump(.lessOrEqual))
     }
 
@@ -477,7 +503,7 @@ struct X86Assembler {
     /// 32-bit instruction that is not word-aligned, else a four-byte nop.
     mutating func jumpedEntry(unaligned: Bool) {
         if unaligned { alu64(.add, .r10, 1) } else { byte(0x0F); byte(0x1F); byte(0x40); byte(0x00) }
-        precondition(bytes.count == 4)
+        precondition(count == 4)
     }
 
     /// After the jump or branch that is instruction `index`, to `target` (`jumped`: a jump or
@@ -553,7 +579,7 @@ struct X86Assembler {
 
     /// The exits and the out-of-line code.
     mutating func finish() {
-        var done: [Int: Int] = [:]  // (when compiling only)
+        var done = [Int](repeating: -1, count: Interpreter.maxBlock + 2)
         emitExits(&done)
         for (at, back, kind) in cold {
             land(at)
@@ -595,10 +621,10 @@ struct X86Assembler {
     }
 
     /// The exits jumped to so far, one per instruction (`done`: where each is).
-    private mutating func emitExits(_ done: inout [Int: Int]) {
+    private mutating func emitExits(_ done: inout [Int]) {
         for (at, index) in exits {
-            if let target = done[index] { patch(at, UInt32(truncatingIfNeeded: target - (at + 4))); continue }
-            done[index] = bytes.count
+            if done[index] >= 0 { patch(at, UInt32(truncatingIfNeeded: done[index] - (at + 4))); continue }
+            done[index] = count
             land(at)
             exit(index)
         }
@@ -614,7 +640,7 @@ struct X86Assembler {
     /// mstatus.FS = dirty (`Execution.dirtyFloatState`).
     private mutating func dirtyFloatState() {
         load64(.r9, X86Assembler.context(\.core))
-        memory([0x81], ALU.or.rawValue, X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.mstatus)!)))
+        memory(0x81, ALU.or.rawValue, X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.mstatus)!)))
         dword(Hart.mstatusFS)
     }
 
@@ -909,7 +935,7 @@ struct X86Assembler {
         let written = jumpForward()
         for at in inexact { land(at) }
         load64(.r9, X86Assembler.context(\.core))
-        memory([0x83], ALU.or.rawValue, X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.fflags)!)))
+        memory(0x83, ALU.or.rawValue, X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.fflags)!)))
         byte(UInt8(FPFlags.inexact.rawValue))
         land(written)
         sse(0x66, 0x7E, 1, f(e.rd))  // movd [f rd], xmm1
@@ -921,7 +947,7 @@ struct X86Assembler {
     }
 
     /// `jmp` to a later place: the rel32's position, for `land`.
-    private mutating func jumpForward() -> Int { byte(0xE9); dword(0); return bytes.count - 4 }
+    private mutating func jumpForward() -> Int { byte(0xE9); dword(0); return count - 4 }
 
     /// div, divu, rem, remu (`Execution.rv32m`): the divider's cycles from the divisor
     /// (`divideCycles` less the instruction's own: 2 + clz(b), or for a negative signed divisor
@@ -941,9 +967,9 @@ struct X86Assembler {
         move32(.rdx, .rcx)
         alu32r(.xor, .rdx, .r11)
         // r9 = the index of edx's highest set bit, −1 for 0: clz = 31 − r9.
-        registers([0x0F, 0xBD], X86Register.r9.rawValue, .rdx)  // bsr r9d, edx (ZF when edx is 0)
+        registers(0x0FBD, X86Register.r9.rawValue, .rdx)  // bsr r9d, edx (ZF when edx is 0)
         move32(.rax, UInt32.max)
-        registers([0x0F, 0x44], X86Register.r9.rawValue, .rax)  // cmovz r9d, eax
+        registers(0x0F44, X86Register.r9.rawValue, .rax)  // cmovz r9d, eax
         // extra = 2 + sign + 31 − r9
         move32(.rax, 33)
         alu32r(.add, .rax, .r11)
@@ -1025,7 +1051,7 @@ struct X86Assembler {
         // The TCDM log's record when accesses are logged.
         test64(.r12, .r12)
         let logged = jump(.notEqual)
-        cold.append((logged, bytes.count, .log(index: index, size: size)))
+        cold.append((logged, count, .log(index: index, size: size)))
         // The memory's latency, then the access.
         loadHalf(.r11, X86Assembler.segment(\Segment.latency), signed: false)
         alu64(.add, .r10, .r11)
@@ -1051,11 +1077,11 @@ struct X86Assembler {
         // One more cycle across a word boundary (`misalignedCycles`), out of line.
         if size == 4 {
             testByte(.rcx, 3)
-            cold.append((jump(.notEqual), bytes.count, .misaligned))
+            cold.append((jump(.notEqual), count, .misaligned))
         } else if size == 2 {
             lea32(.r9, X86Memory(base: .rcx, displacement: 1))
             testByte(.r9, 3)
-            cold.append((jump(.equal), bytes.count, .misaligned))
+            cold.append((jump(.equal), count, .misaligned))
         }
         if !store { addStalls(e.rs3) }  // the load's hazard (`Execution.loadHazard`)
         if e.operation == .flw { dirtyFloatState() }

@@ -11,8 +11,9 @@ final class BlockCompilerTests: XCTestCase {
     private func bytes(_ emit: (inout X86Assembler) -> Void) -> [UInt8] {
         let space = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
         let blocks = UnsafeMutablePointer<Block>.allocate(capacity: 1)
-        defer { space.deallocate(); blocks.deallocate() }
-        var a = X86Assembler(space: space, blocks: blocks)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+        defer { space.deallocate(); blocks.deallocate(); buffer.deallocate() }
+        var a = X86Assembler(space: space, blocks: blocks, buffer: buffer, capacity: 64)
         emit(&a)
         return a.bytes
     }
