@@ -981,8 +981,8 @@ final class Interpreter {
             let e = s.next
             s.next = e + 1
             if case .leave(let why) = s.semantics(e) {
-                // A compiled block's header: its code runs if the budget covers its worst case
-                // (`BlockCompiler.compile`), else its entries do, from the next.
+                // A compiled block's header: its code runs (it makes the budget tests itself,
+                // `BlockCompiler`) and says where the loop goes on.
                 if e.pointee.specIndex == Interpreter.compiledMarker && e.pointee.operation == .illegal {
                     if let context {
                         context.pointee.remaining = s.remaining

@@ -18,6 +18,16 @@ final class BlockCompilerTests: XCTestCase {
         return a.bytes
     }
 
+    /// Compiled code knows a compiled block by its first entry's `specIndex` alone: the markers
+    /// must stay above every encoding's index.
+    func testMarkersAreNotEncodings() {
+        XCTAssertLessThan(InstructionSet.encodings.count, Int(Interpreter.compiledMarker))
+        for marker in [Interpreter.compiledMarker, Interpreter.blockMissMarker, Interpreter.blockEndMarker,
+                       Interpreter.traceTriggerMarker, Interpreter.breakpointMarker] {
+            XCTAssertGreaterThanOrEqual(Int(marker), InstructionSet.encodings.count)
+        }
+    }
+
     func testEncodingsMatchTheManual() {
         // mov eax, [rsi+4]: 8B /r, ModRM 01 000 110, disp8.
         XCTAssertEqual(bytes { $0.load32(.rax, X86Memory(base: .rsi, displacement: 4)) }, [0x8B, 0x46, 0x04])
