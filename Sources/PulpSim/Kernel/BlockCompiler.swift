@@ -107,7 +107,7 @@ final class BlockCompiler {
     private var used = 0
     private let tables: OperationTables
     /// The shared entry and exit code at the start of the space.
-    private(set) var enter: CompiledEntry
+    let enter: CompiledEntry
     private let leaveOffset: Int
     private let stubBytes: Int
     /// The block table (compiled code looks up the block it goes to).

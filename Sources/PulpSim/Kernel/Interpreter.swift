@@ -482,6 +482,9 @@ final class Interpreter {
     /// header entry (`compiledMarker`, its code's place in `imm`): the block loop enters the
     /// code there (Kernel/BlockCompiler.swift).
     let compiler: BlockCompiler?
+    /// Its entry code and code space (plain values: entering compiled code retains nothing).
+    let compiledEntry: CompiledEntry?
+    let compiledBase: UnsafeRawPointer?
     /// The block loop's state at the start of a turn, for compiled code (`CompiledBlockContext.execution`).
     let executionTemplate: UnsafeMutablePointer<Execution<InBlocks>>
     let compiledContext: UnsafeMutablePointer<CompiledBlockContext>
@@ -522,6 +525,8 @@ final class Interpreter {
         blocks[0] = .empty
         arena = .allocate(capacity: Interpreter.arenaCapacity)
         compiler = BlockCompiler.make(tables: tables, blocks: blocks, capacity: Interpreter.compiledCodeCapacity)
+        compiledEntry = compiler?.enter
+        compiledBase = compiler?.base
         executionTemplate = .allocate(capacity: 1)
         compiledContext = .allocate(capacity: 1)
         missEntry = .allocate(capacity: 1)
@@ -955,8 +960,7 @@ final class Interpreter {
     /// Enters the code of the compiled block whose header is `header` (`CompiledEntry`).
     @inline(never)
     func runCompiled(_ header: Entry, _ context: UnsafeMutablePointer<CompiledBlockContext>) -> UnsafeMutableRawPointer? {
-        let compiler = self.compiler.unsafelyUnwrapped
-        let next = compiler.enter(UnsafeMutableRawPointer(context), compiler.base + Int(header.pointee.imm))
+        let next = compiledEntry.unsafelyUnwrapped(UnsafeMutableRawPointer(context), compiledBase.unsafelyUnwrapped + Int(header.pointee.imm))
         if next == nil && context.pointee.align != 0 {
             // A jump to a block without code: the cycle of fetching its first instruction.
             context.pointee.stalls &+= UInt64(fetchAlignmentCycles(context.pointee.pc, cache, context.pointee.segments))
