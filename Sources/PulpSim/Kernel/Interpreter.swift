@@ -661,7 +661,10 @@ final class Interpreter {
     /// of the memory, which drops it when it changes.)
     @inline(never)
     func formBlock(_ pc: UInt32, in slot: UnsafeMutablePointer<Block>) -> UnsafeMutablePointer<DecodedInstruction>? {
-        let compiler = compileBlocks ? self.compiler : nil
+        // (Compiled only where the block starts in plain RAM: entered by a jump, compiled code
+        // charges an unaligned 32-bit first instruction's fetch cycle itself, which
+        // `fetchAlignmentCycles` charges only there.)
+        let compiler = compileBlocks && bus.fastPointer(pc, 2) != nil ? self.compiler : nil
         if arenaUsed &+ Interpreter.maxBlock &+ 2 > Interpreter.arenaCapacity || compiler?.hasRoom == false { flushBlocks() }
         // A compiled block's header goes first (`compiledMarker`).
         let header = arena + arenaUsed
