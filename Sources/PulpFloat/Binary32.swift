@@ -29,6 +29,10 @@ public enum Binary32 {
         return magnitude > 0x0080_0000 && magnitude < 0x7F80_0000
     }
 
+    // The fast paths of `add`, `subtract`, `multiply` and `fusedMultiplyAdd` are also compiled to
+    // x86-64 by the simulator's block compiler (PulpSim, Kernel/BlockCompiler.swift,
+    // `emitFloatArithmetic`), test for test: a change here must be made there too
+    // (CompiledFloatTests runs the vectors through the compiled code).
     @inlinable public static func add(_ a: UInt32, _ b: UInt32, _ mode: RoundingMode, _ flags: inout FPFlags) -> UInt32 {
         if mode == .nearestEven && bothNormal(a, b) {
             let ea = Int32(exponentField(a)), eb = Int32(exponentField(b))

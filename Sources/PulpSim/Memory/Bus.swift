@@ -99,7 +99,9 @@ public final class Bus {
         maxLatency = max(maxLatency, UInt32(UInt16(clamping: cycles)))
     }
 
-    /// The largest `latency` of any segment (compiled blocks' worst case, Kernel/BlockCompiler.swift).
+    /// The largest `latency` of any segment (compiled blocks' worst case, Kernel/BlockCompiler.swift:
+    /// blocks are compiled with the value of their time, so latencies are set before anything runs,
+    /// as `Machine.init` does).
     private(set) var maxLatency: UInt32 = 0
 
     /// Marks the segments whose RAM lies in [start, end) as the TCDM, in the shared table and
