@@ -485,9 +485,16 @@ final class Interpreter {
     /// Its entry code and code space (plain values: entering compiled code retains nothing).
     let compiledEntry: CompiledEntry?
     let compiledBase: UnsafeRawPointer?
-    /// The block loop's state at the start of a turn, for compiled code (`CompiledBlockContext.execution`).
-    let executionTemplate: UnsafeMutablePointer<Execution<InBlocks>>
-    let compiledContext: UnsafeMutablePointer<CompiledBlockContext>
+    /// Per hart (the last slot is shared by harts from `compiledHarts` on): compiled code's
+    /// context (`CompiledBlockContext`) and the block loop's state as of the hart's first turn
+    /// (`CompiledBlockContext.execution`, for the operations compiled code hands to their
+    /// semantics: they use the hart's registers, core and the interpreter's tables, which do not
+    /// change). A turn only writes the context's per-turn fields.
+    let executionTemplates: UnsafeMutablePointer<Execution<InBlocks>>
+    let compiledContexts: UnsafeMutablePointer<CompiledBlockContext>
+    /// Harts whose slot is set up (bit h).
+    private var compiledSlotsReady: UInt64 = 0
+    static let compiledHarts = 16
     static let compiledMarker: UInt8 = 0xFA
     /// The compiler's code space in bytes (when it is full the block table is emptied, as when
     /// the arena is; tests make it small).
@@ -527,8 +534,8 @@ final class Interpreter {
         compiler = BlockCompiler.make(tables: tables, blocks: blocks, capacity: Interpreter.compiledCodeCapacity)
         compiledEntry = compiler?.enter
         compiledBase = compiler?.base
-        executionTemplate = .allocate(capacity: 1)
-        compiledContext = .allocate(capacity: 1)
+        executionTemplates = .allocate(capacity: Interpreter.compiledHarts + 1)
+        compiledContexts = .allocate(capacity: Interpreter.compiledHarts + 1)
         missEntry = .allocate(capacity: 1)
         missEntry.initialize(to: DecodedInstruction(tag: 1, imm: 0, operation: .illegal, rd: 0, rs1: 0, rs2: 0, rs3: 0, rm: 0,
                                                     length: 0, specIndex: Interpreter.blockMissMarker))
@@ -538,8 +545,8 @@ final class Interpreter {
         free(blocks)
         arena.deallocate()
         missEntry.deallocate()
-        executionTemplate.deallocate()
-        compiledContext.deallocate()
+        executionTemplates.deallocate()
+        compiledContexts.deallocate()
         free(cache)
         free(codePages)
         captured.deallocate()
@@ -948,16 +955,37 @@ final class Interpreter {
         core.pointee.cycle &+= executed &+ s.stalls
     }
 
-    /// Compiled code's context for a turn (`CompiledBlockContext`, kept by the interpreter: the
-    /// block loop takes no local's address), and the turn's state for `compiledOperation`.
+    /// Compiled code's context for a turn of `hart` (`CompiledBlockContext`, kept by the
+    /// interpreter: the block loop takes no local's address): the hart's slot, set up from the
+    /// loop's state `s` the first time, with the turn's fields written.
+    @inline(__always)
+    func compiledContext<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?)
+        -> UnsafeMutablePointer<CompiledBlockContext> {
+        let slot = min(hart.index, Interpreter.compiledHarts)
+        if compiledSlotsReady & (UInt64(1) << UInt64(slot)) == 0 || slot == Interpreter.compiledHarts {
+            setUpCompiledSlot(hart, slot: slot)
+        }
+        let core = hart.core
+        let context = compiledContexts + slot
+        context.pointee.segments = bus.segments(for: hart.index)
+        context.pointee.watchStart = bus.watchStart
+        context.pointee.watchSpan = bus.watchSpan &+ 3
+        context.pointee.records = L.on ? log?.pointee.records : nil
+        context.pointee.logCycle = L.on ? core.pointee.cycle &+ UInt64(budget) &- (log?.pointee.shift ?? 0) : 0
+        return context
+    }
+
     @inline(never)
-    func startCompiled(_ s: Execution<InBlocks>, _: InBlocks.Type) -> UnsafeMutablePointer<CompiledBlockContext> {
-        executionTemplate.initialize(to: s)
-        compiledContext.initialize(to: CompiledBlockContext(x: s.x, segments: s.segments, codePages: s.codePages, remaining: 0, stalls: 0,
-                                                            records: s.logRecords, tail: 0, logCycle: s.logCycle, watchStart: s.watchStart,
-                                                            watchSpan: s.watchSpan, jumpedTo: 0, pc: 0, align: 0, core: s.core,
-                                                            execution: executionTemplate))
-        return compiledContext
+    private func setUpCompiledSlot(_ hart: Hart, slot: Int) {
+        let s = execution(hart, budget: 0, InBlocks.self, NoLog.self, log: nil)
+        let template = executionTemplates + slot
+        if compiledSlotsReady & (UInt64(1) << UInt64(slot)) != 0 { template.deinitialize(count: 1) }
+        template.initialize(to: s)
+        compiledContexts[slot] = CompiledBlockContext(x: s.x, segments: s.segments, codePages: s.codePages, remaining: 0, stalls: 0,
+                                                      records: nil, tail: 0, logCycle: 0, watchStart: s.watchStart,
+                                                      watchSpan: s.watchSpan, jumpedTo: 0, pc: 0, align: 0, core: s.core,
+                                                      execution: template)
+        compiledSlotsReady |= UInt64(1) << UInt64(slot)
     }
 
     /// Enters the code of the compiled block whose header is `header` (`CompiledEntry`).
@@ -979,9 +1007,54 @@ final class Interpreter {
     /// depends on the program is the dispatch's (docs/architecture.md, "Block execution").
     @inline(__always)
     func executeBlocks<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
-        var s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
-        s.goOn()
-        let context = compiler != nil ? startCompiled(s, InBlocks.self) : nil
+        var s: Execution<InBlocks>
+        var context: UnsafeMutablePointer<CompiledBlockContext>? = nil
+        if compiledEntry != nil {
+            let c = compiledContext(hart, budget: budget, L.self, log: log)
+            context = c
+            // A turn that starts at a compiled block goes straight into its code, and when that
+            // code uses the budget up, straight back: what the loop below does in that case,
+            // without its state.
+            let core = hart.core, pc = core.pointee.pc
+            let b = blocks + Int((pc >> 1) & Interpreter.blockMask)
+            if b.pointee.tag == pc, let header = b.pointee.first, header.pointee.specIndex == Interpreter.compiledMarker,
+               header.pointee.operation == .illegal, budget > 0 {
+                c.pointee.remaining = budget
+                c.pointee.stalls = 0
+                c.pointee.jumpedTo = core.pointee.jumpedTo
+                if L.on { c.pointee.tail = log?.pointee.tail ?? 0 }
+                let next = runCompiled(header, c)
+                let remaining = c.pointee.remaining, stalls = c.pointee.stalls
+                if next == nil && remaining <= Int(truncatingIfNeeded: stalls) {
+                    // (The loop would stop before the block at the code's pc, having retired
+                    // nothing but compiled code: the hart's last retired instruction stays.)
+                    core.pointee.pc = c.pointee.pc
+                    core.pointee.jumpedTo = c.pointee.jumpedTo
+                    if L.on, let log { log.pointee.tail = c.pointee.tail }
+                    let executed = UInt64(budget &- remaining)
+                    core.pointee.instret &+= executed
+                    core.pointee.cycle &+= executed &+ stalls
+                    return .budget
+                }
+                s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
+                s.remaining = remaining
+                s.stalls = stalls
+                s.jumpedTo = c.pointee.jumpedTo
+                if L.on { s.logTail = c.pointee.tail }
+                if let next {
+                    s.next = next.assumingMemoryBound(to: DecodedInstruction.self)
+                } else {
+                    s.pc = c.pointee.pc
+                    s.goOn()
+                }
+            } else {
+                s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
+                s.goOn()
+            }
+        } else {
+            s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
+            s.goOn()
+        }
         var end = QuantumEnd.budget
         var stopped = s.miss  // (the entry the loop left at, not retired)
         while s.remaining > Int(truncatingIfNeeded: s.stalls) {
