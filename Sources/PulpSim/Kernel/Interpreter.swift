@@ -1025,10 +1025,19 @@ final class Interpreter {
                 if L.on { c.pointee.tail = log?.pointee.tail ?? 0 }
                 let next = runCompiled(header, c)
                 let remaining = c.pointee.remaining, stalls = c.pointee.stalls
-                if next == nil && remaining <= Int(truncatingIfNeeded: stalls) {
-                    // (The loop would stop before the block at the code's pc, having retired
-                    // nothing but compiled code: the hart's last retired instruction stays.)
-                    core.pointee.pc = c.pointee.pc
+                if remaining <= Int(truncatingIfNeeded: stalls) && next != UnsafeMutableRawPointer(missEntry) {
+                    // The loop would stop at once: before the entry the code left at (its
+                    // instruction's pc; a jalr further in its block notes the entry before it as
+                    // retired last), or before the block at the code's pc.
+                    if let next {
+                        let stopped = next.assumingMemoryBound(to: DecodedInstruction.self)
+                        core.pointee.pc = stopped.pointee.tag
+                        if stopped.pointee.operation == .jalr && stopped.pointee.rs3 != Interpreter.jalrFirstInBlock {
+                            core.pointee.lastRetired = (stopped - 1).pointee
+                        }
+                    } else {
+                        core.pointee.pc = c.pointee.pc
+                    }
                     core.pointee.jumpedTo = c.pointee.jumpedTo
                     if L.on, let log { log.pointee.tail = c.pointee.tail }
                     let executed = UInt64(budget &- remaining)

@@ -73,7 +73,9 @@ final class Scheduler {
         state.pointee.runnable = harts.map { $0.reduce(UInt64(0)) { $0 | (($1 >= 0 && $1 < 64) ? UInt64(1) << UInt64($1) : 0) } } ?? ~0
     }
 
-    /// The running (and runnable) hart furthest behind in time, or nil if none runs.
+    /// The running (and runnable) hart furthest behind in time, or nil if none runs. (Without
+    /// branches on the harts' state or cycles: which hart wins changes from turn to turn, and a
+    /// mispredicted branch per hart cost more than the whole scan.)
     @inline(__always) func choose() -> Turn? {
         let mask = state.pointee.runnable
         var chosen = -1
@@ -82,16 +84,13 @@ final class Scheduler {
         var running = 0
         for i in 0..<count {
             let core = cores[i]
-            guard core.pointee.awake, mask & (UInt64(1) << UInt64(i)) != 0 else { continue }
-            running += 1
-            let cycle = core.pointee.cycle
-            if cycle < chosenCycle {
-                runnerUp = chosenCycle
-                chosen = i
-                chosenCycle = cycle
-            } else if cycle < runnerUp {
-                runnerUp = cycle
-            }
+            let eligible = (core.pointee.awake ? mask >> UInt64(i) : 0) & 1 != 0
+            running &+= eligible ? 1 : 0
+            let cycle = eligible ? core.pointee.cycle : .max
+            let earlier = cycle < chosenCycle
+            runnerUp = earlier ? chosenCycle : min(runnerUp, cycle)
+            chosen = earlier ? i : chosen
+            chosenCycle = earlier ? cycle : chosenCycle
         }
         return chosen < 0 ? nil : Turn(hart: chosen, running: running, runnerUp: runnerUp)
     }

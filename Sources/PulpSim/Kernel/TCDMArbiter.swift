@@ -112,7 +112,8 @@ final class TCDMArbiter {
     /// The longest stretch of cycles a collision search looks at, and its slots (cycle × bank)
     /// with the stamp of the search that last met them (`firstCollision`).
     static let collisionSpan = 1 << 10
-    let occupancy: UnsafeMutablePointer<UInt32>
+    /// (A byte per slot, the stamp's low byte: the table stays in the host's first-level cache.)
+    let occupancy: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var stamp: UInt32 = 0
     let requested: UnsafeMutablePointer<UInt16>
     /// Banks RedMulE holds (HCI priority inverted, or a max-stall turn): per cycle of each registered window, and
@@ -349,11 +350,11 @@ final class TCDMArbiter {
     /// it meets with a new stamp in `occupancy`, so that nothing needs clearing between searches.
     private func firstCollision(from start: UInt64, before end: UInt64) -> UInt64 {
         stamp &+= 1
-        if stamp == 0 {
+        if stamp & 0xFF == 0 {
             occupancy.update(repeating: 0, count: TCDMArbiter.collisionSpan * TCDMArbiter.banks)
-            stamp = 1
+            stamp &+= 1
         }
-        let stamp = self.stamp, occupancy = self.occupancy
+        let stamp = UInt8(truncatingIfNeeded: self.stamp), occupancy = self.occupancy
         // A record `(cycle − shift) << 4 | bank` plus `shift << 4` is `cycle << 4 | bank`: its
         // slot is that masked, and it comes before the limit if it is below `limit << 4`.
         let slotMask = UInt64(TCDMArbiter.collisionSpan << 4 - 1)
@@ -399,7 +400,10 @@ final class TCDMArbiter {
         var bank = nextBank[h]
         let watchFrom = self.watchFrom
         while true {
-            if t >= priorityCycle[bank] { priority[bank] = h; priorityCycle[bank] = t }  // (the lone requester)
+            // (The lone requester; without a branch: cores' runs interleave in time.)
+            let later = t >= priorityCycle[bank]
+            priority[bank] = later ? h : priority[bank]
+            priorityCycle[bank] = later ? t : priorityCycle[bank]
             granted[bank] &+= 1
             if marking && t >= watchFrom { requested[Int(t & UInt64(TCDMArbiter.watchSpan - 1))] |= UInt16(1) << UInt16(bank) }
             head &+= 1
