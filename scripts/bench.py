@@ -6,7 +6,9 @@ Each workload runs --runs times (default 5), the workloads taking turns round by
 table shows the median simulation time that pulpsim reports in its JSON result (wall_seconds:
 loading excluded) and the median of the whole process wall time, then what the TCDM contention
 model costs (each workload against its `-nobank` twin run with --no-tcdm-contention). A workload
-that does not exit 0 fails the benchmark.
+that does not exit 0 fails the benchmark. The 8-hart table compares the cluster benchmark's
+aggregate MIPS with one hart's and splits the difference in simulation time between the
+contention model, the 256-cycle turns and the rest (its `-q16k` twins run in 16,384-cycle turns).
 
 The single-hart spike workloads also run on QEMU (`qemu-system-riscv32 -machine spike -bios none
 -kernel ELF`, the same ELFs, in the same rounds); the table compares whole-command wall times
@@ -63,6 +65,11 @@ WORKLOADS = [
     ("cluster-8-nobank", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster.elf", ["--no-tcdm-contention"]),
     ("demo-8", "pulp-cluster", "firmware/build/pulp-cluster/redmule-gemm-vs-sw.elf", []),
     ("demo-8-nobank", "pulp-cluster", "firmware/build/pulp-cluster/redmule-gemm-vs-sw.elf", ["--no-tcdm-contention"]),
+    # the same in turns of 16,384 cycles instead of 256 (--quantum), with and without the
+    # contention model: with the two above, where the 8 harts' time goes (the last table)
+    ("cluster-8-q16k", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster.elf", ["--quantum", "16384"]),
+    ("cluster-8-q16k-nobank", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster.elf",
+     ["--quantum", "16384", "--no-tcdm-contention"]),
     # hart 0 alone: with the other 7 asleep in the event unit, and with only 1 hart started
     ("solo-7asleep", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster-solo.elf", []),
     ("solo-1hart", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster-solo.elf", ["--harts", "1"]),
@@ -191,7 +198,7 @@ def main():
                     "builds the one before the cycle model): the workloads without options run on it too, "
                     "in the same rounds, and the table compares simulation times")
     args = ap.parse_args()
-    print(f"{'workload':<17} {'platform':<13} {'instructions':>13} {'sim s':>8} {'wall s':>8} {'MIPS':>8}  (median of {args.runs})")
+    print(f"{'workload':<21} {'platform':<13} {'instructions':>13} {'sim s':>8} {'wall s':>8} {'MIPS':>8}  (median of {args.runs})")
     chosen = [w for w in WORKLOADS if not args.only or w[0] in args.only]
     for _, _, elf, _ in chosen:
         if not (ROOT / elf).exists():
@@ -221,7 +228,7 @@ def main():
     for name, platform, _, _ in chosen:
         sim, wall = statistics.median(sims[name]), statistics.median(walls[name])
         median[name] = sim
-        print(f"{name:<17} {platform:<13} {counts[name]:>13} {sim:>8.3f} {wall:>8.3f} {counts[name] / sim / 1e6:>8.1f}")
+        print(f"{name:<21} {platform:<13} {counts[name]:>13} {sim:>8.3f} {wall:>8.3f} {counts[name] / sim / 1e6:>8.1f}")
     # The single-hart workloads on QEMU, same ELFs, same rounds (the spike machine: HTIF).
     qemu = shutil.which("qemu-system-riscv32")
     compared = [(n, e) for n, p, e, x in chosen if p == "spike" and not x]
@@ -248,6 +255,22 @@ def main():
         for on, off in pairs:
             cost = median[on] / median[off] - 1
             print(f"{on:<17} {median[on]:.3f} s vs {median[off]:.3f} s: {100 * cost:+.1f} %")
+    # The 8 harts against one hart (aggregate MIPS), and what the turns and the contention model
+    # cost them: simulation time less one hart's, per cause (turns: 256-cycle turns against
+    # 16,384-cycle ones without the model; the model: with it against without, 256-cycle turns).
+    if all(n in median for n in ("cluster-8", "solo-1hart")):
+        mips = {n: counts[n] / median[n] / 1e6 for n in median}
+        print(f"\n8 harts against one: cluster-8 {mips['cluster-8']:.1f} MIPS, solo-1hart {mips['solo-1hart']:.1f} MIPS: "
+              f"{100 * mips['cluster-8'] / mips['solo-1hart']:.0f} % (target 90 %)")
+        if all(n in median for n in ("cluster-8-nobank", "cluster-8-q16k-nobank")):
+            solo = median["solo-1hart"] * counts["cluster-8"] / counts["solo-1hart"]  # (per the same instructions)
+            gap = median["cluster-8"] - solo
+            parts = [("the contention model", median["cluster-8"] - median["cluster-8-nobank"]),
+                     ("256-cycle turns", median["cluster-8-nobank"] - median["cluster-8-q16k-nobank"]),
+                     ("the rest (8 harts in 16,384-cycle turns, no model, against one)", median["cluster-8-q16k-nobank"] - solo)]
+            print(f"where the {1000 * gap:.0f} ms more than one hart's go (medians; the machine's noise is in every line):")
+            for label, t in parts:
+                print(f"  {label:<66} {1000 * t:7.0f} ms")
     # Against an earlier build (the same ELFs and instructions; each simulator with its own model).
     if baselined:
         print(f"\nagainst the baseline {args.baseline}: simulation time, medians of {args.runs}")
