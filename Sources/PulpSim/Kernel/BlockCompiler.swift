@@ -512,6 +512,14 @@ struct X86Assembler {
     private mutating func goOn(after index: Int, to target: UInt32, jumped: Bool) {
         alu64(.sub, .r15, Int32(index + 1))
         storeImmediate32(X86Assembler.context(\.jumpedTo), target)
+        // Back to this block's own start (a loop of one block): straight to its code, as the
+        // lookup would. The table holds this block while its code runs: nothing changes the table
+        // while compiled code runs (the code leaves before any store into a page holding decoded
+        // code; blocks are formed, dropped and emptied by the block loop only).
+        if let header, target == header.assumingMemoryBound(to: DecodedInstruction.self).pointee.tag {
+            jump(to: jumped ? 0 : 4)
+            return
+        }
         let slot = blocks + Int((target >> 1) & Interpreter.blockMask)
         move64(.rax, UInt64(UInt(bitPattern: slot)))
         compare32(X86Memory(base: .rax, displacement: X86Assembler.blockTag), target)
