@@ -6,7 +6,8 @@ Each workload runs --runs times (default 5), the workloads taking turns round by
 table shows the median simulation time that pulpsim reports in its JSON result (wall_seconds:
 loading excluded) and the median of the whole process wall time, then what the TCDM contention
 model costs (each workload against its `-nobank` twin run with --no-tcdm-contention). A workload
-that does not exit 0 fails the benchmark. The 8-hart table compares the cluster benchmark's
+that does not exit 0 fails the benchmark. With --gvsoc and --runtime-elf, programs of the open
+runtime run on GVSoC and on pulpsim in the same rounds (README, "Against GVSoC"). The 8-hart table compares the cluster benchmark's
 aggregate MIPS with one hart's and splits the difference in simulation time between the
 contention model, the 256-cycle turns and the rest (its `-q16k` twins run in 16,384-cycle turns).
 
@@ -155,6 +156,28 @@ def run_once(pulpsim, platform, elf, extra):
     return result, wall
 
 
+def gvsoc_comparison(args):
+    """The same runtime programs on GVSoC (pulp-open) and on pulpsim (pulp), in the same rounds."""
+    print(f"\nagainst GVSoC ({args.gvsoc} --target=pulp-open), the same ELFs on pulpsim --platform pulp, "
+          f"whole-command wall time, median of {args.runs}")
+    print(f"{'program':<21} {'instructions':>13} {'GVSoC s':>9} {'pulpsim s':>10} {'GVSoC MIPS':>11} {'pulpsim MIPS':>13} {'x GVSoC':>8}")
+    with tempfile.TemporaryDirectory() as work:
+        for elf in args.runtime_elf:
+            elf = os.path.abspath(elf)
+            ours, theirs, count = [], [], 0
+            for _ in range(args.runs):
+                result, wall = run_once(args.pulpsim, "pulp", elf, [])
+                count = result["instructions"]
+                ours.append(wall)
+                theirs.append(timed([args.gvsoc, "--target=pulp-open", f"--binary={elf}", f"--work-dir={work}",
+                                     "image", "flash", "run"])[0])
+            o, t = statistics.median(ours), statistics.median(theirs)
+            # (MIPS for pulpsim's instruction count: GVSoC retires the same on the cluster cores;
+            # its fabric controller spins for as long as its own timing says.)
+            print(f"{Path(elf).name:<21} {count:>13} {t:>9.3f} {o:>10.3f} {count / t / 1e6:>11.1f} {count / o / 1e6:>13.1f} "
+                  f"{t / o:>8.1f}")
+
+
 # (front end, ELF): the timed-transfer firmware of each DMA programming model.
 DMA_WORKLOADS = [
     ("mchan", "firmware/build/pulp-cluster/dma-basic.elf"),
@@ -194,6 +217,11 @@ def main():
     ap.add_argument("--no-trace", action="store_true", help="skip the trace cost table")
     ap.add_argument("--no-qemu", action="store_true", help="skip the comparison with QEMU")
     ap.add_argument("--trace-dir", help="where the trace files go (default: a temporary directory)")
+    ap.add_argument("--gvsoc", help="a GVSoC binary built for its pulp-open target: the --runtime-elf programs run on "
+                    "it and on pulpsim (--platform pulp) in the same rounds, and a table compares them")
+    ap.add_argument("--runtime-elf", action="append", default=[],
+                    help="a program built for the open PULP runtime's pulp target with platform=gvsoc, such as "
+                    "firmware/runtime/lcg8.c (repeatable; with --gvsoc)")
     ap.add_argument("--baseline", help="a pulpsim binary built from an earlier commit (`make bench-baseline` "
                     "builds the one before the cycle model): the workloads without options run on it too, "
                     "in the same rounds, and the table compares simulation times")
@@ -278,6 +306,8 @@ def main():
             base = statistics.median(baseline_sims[name])
             print(f"{name:<17} {median[name]:.3f} s vs {base:.3f} s: {100 * (median[name] / base - 1):+.1f} % "
                   f"({counts[name] / median[name] / 1e6:.1f} vs {counts[name] / base / 1e6:.1f} MIPS)")
+    if args.gvsoc and args.runtime_elf:
+        gvsoc_comparison(args)
     if not args.no_dma:
         dma_bandwidth(args)
     if not args.no_trace:
