@@ -853,13 +853,35 @@ final class Interpreter {
 
     @inline(never)
     func executePlain(_ hart: Hart, budget: Int) -> QuantumEnd {
-        if blockExecution { return executeBlocks(hart, budget: budget, NoLog.self, log: nil) }
+        if blockExecution {
+            var budget = budget, resume: Entry? = nil
+            if compiledEntry != nil {
+                let start = startCompiledTurn(hart, budget: budget, NoLog.self, log: nil)
+                if start.entered {
+                    if start.rest <= 0 { return .budget }
+                    budget = start.rest
+                    resume = start.resume
+                }
+            }
+            return executeBlocks(hart, budget: budget, NoLog.self, log: nil, resume: resume)
+        }
         return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, NoLog.self, into: nil, log: nil)
     }
 
     @inline(never)
     func executePlainLogging(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>) -> QuantumEnd {
-        if blockExecution { return executeBlocks(hart, budget: budget, LogOnly.self, log: log) }
+        if blockExecution {
+            var budget = budget, resume: Entry? = nil
+            if compiledEntry != nil {
+                let start = startCompiledTurn(hart, budget: budget, LogOnly.self, log: log)
+                if start.entered {
+                    if start.rest <= 0 { return .budget }
+                    budget = start.rest
+                    resume = start.resume
+                }
+            }
+            return executeBlocks(hart, budget: budget, LogOnly.self, log: log, resume: resume)
+        }
         return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogOnly.self, into: nil, log: log)
     }
 
@@ -988,6 +1010,58 @@ final class Interpreter {
         compiledSlotsReady |= UInt64(1) << UInt64(slot)
     }
 
+    /// Compiled code's context for a turn of `hart` (out of line: see `startCompiledTurn`).
+    @inline(never)
+    func compiledTurnContext<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?)
+        -> UnsafeMutablePointer<CompiledBlockContext> {
+        compiledContext(hart, budget: budget, L.self, log: log)
+    }
+
+    /// The start of a block-loop turn of `hart` of `budget` cycles when the block at its pc has
+    /// code: the code runs at once, and what it did goes into the hart (pc, instructions, cycles,
+    /// where it jumped last, the log's tail) as the block loop's end of turn would put it. Then
+    /// the turn is over (nil: the code used the budget up; the loop would have stopped at once,
+    /// and a jalr further in its block that it stopped at notes the entry before it as retired
+    /// last), or the block loop goes on with the cycles left, at the entry the code left at (nil:
+    /// at the hart's pc). The hart's last retired instruction is not changed otherwise: compiled
+    /// code does not change the loop's (`Execution.prev`). Nil `rest` too when the block at its
+    /// pc has no code: the loop runs the whole turn.
+    ///
+    /// (Out of the block loop, in its callers: this code inlined into the loop made the
+    /// optimiser take the semantics out of it, and the loop ran at half speed without compiled
+    /// code.)
+    @inline(never)
+    func startCompiledTurn<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?)
+        -> (entered: Bool, rest: Int, resume: Entry?) {
+        let core = hart.core, pc = core.pointee.pc
+        let b = blocks + Int((pc >> 1) & Interpreter.blockMask)
+        guard b.pointee.tag == pc, let header = b.pointee.first, header.pointee.specIndex == Interpreter.compiledMarker,
+              header.pointee.operation == .illegal, budget > 0 else { return (false, budget, nil) }
+        let c = compiledContext(hart, budget: budget, L.self, log: log)
+        c.pointee.remaining = budget
+        c.pointee.stalls = 0
+        c.pointee.jumpedTo = core.pointee.jumpedTo
+        if L.on { c.pointee.tail = log?.pointee.tail ?? 0 }
+        let next = runCompiled(header, c)
+        let remaining = c.pointee.remaining, stalls = c.pointee.stalls
+        let stopped = next?.assumingMemoryBound(to: DecodedInstruction.self)
+        core.pointee.pc = stopped.map { $0 == missEntry ? c.pointee.pc : $0.pointee.tag } ?? c.pointee.pc
+        core.pointee.jumpedTo = c.pointee.jumpedTo
+        if L.on, let log { log.pointee.tail = c.pointee.tail }
+        let executed = UInt64(budget &- remaining)
+        core.pointee.instret &+= executed
+        core.pointee.cycle &+= executed &+ stalls
+        let rest = remaining &- Int(truncatingIfNeeded: stalls)
+        if rest <= 0 {
+            if let stopped, stopped != missEntry, stopped.pointee.operation == .jalr,
+               stopped.pointee.rs3 != Interpreter.jalrFirstInBlock {
+                core.pointee.lastRetired = (stopped - 1).pointee
+            }
+            return (true, 0, nil)
+        }
+        return (true, rest, stopped == missEntry ? nil : stopped)
+    }
+
     /// Enters the code of the compiled block whose header is `header` (`CompiledEntry`).
     @inline(never)
     func runCompiled(_ header: Entry, _ context: UnsafeMutablePointer<CompiledBlockContext>) -> UnsafeMutableRawPointer? {
@@ -1006,64 +1080,12 @@ final class Interpreter {
     /// instruction (`Execution.advance`), and no test for a block's end: the only branch that
     /// depends on the program is the dispatch's (docs/architecture.md, "Block execution").
     @inline(__always)
-    func executeBlocks<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
-        var s: Execution<InBlocks>
-        var context: UnsafeMutablePointer<CompiledBlockContext>? = nil
-        if compiledEntry != nil {
-            let c = compiledContext(hart, budget: budget, L.self, log: log)
-            context = c
-            // A turn that starts at a compiled block goes straight into its code, and when that
-            // code uses the budget up, straight back: what the loop below does in that case,
-            // without its state.
-            let core = hart.core, pc = core.pointee.pc
-            let b = blocks + Int((pc >> 1) & Interpreter.blockMask)
-            if b.pointee.tag == pc, let header = b.pointee.first, header.pointee.specIndex == Interpreter.compiledMarker,
-               header.pointee.operation == .illegal, budget > 0 {
-                c.pointee.remaining = budget
-                c.pointee.stalls = 0
-                c.pointee.jumpedTo = core.pointee.jumpedTo
-                if L.on { c.pointee.tail = log?.pointee.tail ?? 0 }
-                let next = runCompiled(header, c)
-                let remaining = c.pointee.remaining, stalls = c.pointee.stalls
-                if remaining <= Int(truncatingIfNeeded: stalls) && next != UnsafeMutableRawPointer(missEntry) {
-                    // The loop would stop at once: before the entry the code left at (its
-                    // instruction's pc; a jalr further in its block notes the entry before it as
-                    // retired last), or before the block at the code's pc.
-                    if let next {
-                        let stopped = next.assumingMemoryBound(to: DecodedInstruction.self)
-                        core.pointee.pc = stopped.pointee.tag
-                        if stopped.pointee.operation == .jalr && stopped.pointee.rs3 != Interpreter.jalrFirstInBlock {
-                            core.pointee.lastRetired = (stopped - 1).pointee
-                        }
-                    } else {
-                        core.pointee.pc = c.pointee.pc
-                    }
-                    core.pointee.jumpedTo = c.pointee.jumpedTo
-                    if L.on, let log { log.pointee.tail = c.pointee.tail }
-                    let executed = UInt64(budget &- remaining)
-                    core.pointee.instret &+= executed
-                    core.pointee.cycle &+= executed &+ stalls
-                    return .budget
-                }
-                s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
-                s.remaining = remaining
-                s.stalls = stalls
-                s.jumpedTo = c.pointee.jumpedTo
-                if L.on { s.logTail = c.pointee.tail }
-                if let next {
-                    s.next = next.assumingMemoryBound(to: DecodedInstruction.self)
-                } else {
-                    s.pc = c.pointee.pc
-                    s.goOn()
-                }
-            } else {
-                s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
-                s.goOn()
-            }
-        } else {
-            s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
-            s.goOn()
-        }
+    func executeBlocks<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?,
+                                   resume: Entry? = nil) -> QuantumEnd {
+        var s = execution(hart, budget: budget, InBlocks.self, L.self, log: log)
+        s.goOn()
+        let context = compiledEntry != nil ? compiledTurnContext(hart, budget: budget, L.self, log: log) : nil
+        if let resume { s.next = resume }
         var end = QuantumEnd.budget
         var stopped = s.miss  // (the entry the loop left at, not retired)
         while s.remaining > Int(truncatingIfNeeded: s.stalls) {
