@@ -851,6 +851,9 @@ final class Interpreter {
         return executeCapturingPlain(hart, budget: budget, log: log)
     }
 
+    // (executePlain and executePlainLogging start a turn in compiled code the same way, written
+    // out in each: the same lines in a shared inlined function made the optimiser take the
+    // semantics out of the block loop again, which then ran at half speed with `--no-jit`.)
     @inline(never)
     func executePlain(_ hart: Hart, budget: Int) -> QuantumEnd {
         if blockExecution {
