@@ -410,6 +410,16 @@ public func nullTracer(_ machine: Machine, format: TraceFormat) -> Tracer {
     }
 }
 
+/// A tracer writing `format` to the file at `path`.
+public func fileTracer(_ machine: Machine, format: TraceFormat, path: String) -> Tracer {
+    var options = TraceOptions()
+    options.format = format
+    options.path = path
+    do { return try Tracer(options: options, harts: machine.harts.count, symbols: machine.symbols) } catch {
+        oracleFailure("cannot trace to \(path): \(error)")
+    }
+}
+
 /// A fuzz input turned into programs that run on a fresh machine.
 public protocol FuzzProgram {
     var layout: ProgramLayout { get }

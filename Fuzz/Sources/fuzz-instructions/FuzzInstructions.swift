@@ -9,7 +9,9 @@
 // two fresh machines end the same way (reason, exit status, each hart's instructions, cycles, pc
 // and state, output); when the input asks, the second run is traced (spike, pulpsim, jsonl or
 // binary format, to /dev/null) and must retire exactly the same instructions in the same cycles
-// (docs/tracing-and-debugging.md: traced and untraced runs behave identically).
+// (docs/tracing-and-debugging.md: traced and untraced runs behave identically). A binary trace
+// is written by compiled code where blocks are compiled: then the program runs traced once more
+// without compiled blocks, and the two traces must be the same bytes.
 //
 // Input (Tests/qemudiff/replay_fuzz.py reads the same layout):
 //   byte 0   bits 0-1 platform (0/3 pulp-cluster, 1 spike, 2 redmule-tb); bit 2 Zba and Zbb;
@@ -24,14 +26,20 @@
 //            address code + (v mod 4096)), then the value, 4 bytes little-endian
 //   rest     the code (at most 4 KiB), from the platform's code address
 
+import Foundation
 import FuzzSupport
 import PulpSim
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    InstructionProgram(fuzzBytes(data, size)).runTwiceAndCompare()
+    let program = InstructionProgram(fuzzBytes(data, size))
+    program.runTwiceAndCompare()
+    if program.traced && program.traceFormat == .binary { program.compareCompiledTrace() }
     return 0
 }
+
+/// Where the binary traces of `compareCompiledTrace` go (one pair per fuzzing process).
+private let tracePaths = (0..<2).map { "\(NSTemporaryDirectory())/pulpsim-fuzz-\(getpid())-\($0).bin" }
 
 struct InstructionProgram: FuzzProgram {
     let layout: ProgramLayout
@@ -127,9 +135,29 @@ struct InstructionProgram: FuzzProgram {
         return a.finished()
     }
 
-    func run(traced format: TraceFormat?) -> RunOutcome {
+    /// Runs the program traced in the binary format with compiled blocks (whose code writes the
+    /// records) and without, and requires the same outcome and the same trace bytes.
+    func compareCompiledTrace() {
+        let compiled = run(traced: .binary, tracePath: tracePaths[0])
+        let plain = run(traced: .binary, tracePath: tracePaths[1], compileBlocks: false)
+        compiled.mustEqual(plain, "binary-traced runs with and without compiled blocks")
+        guard let a = FileManager.default.contents(atPath: tracePaths[0]),
+              let b = FileManager.default.contents(atPath: tracePaths[1]) else {
+            oracleFailure("cannot read the binary traces back")
+        }
+        if a != b {
+            let at = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+            oracleFailure("the binary trace written by compiled code differs from the loop's at byte \(at) "
+                          + "(\(a.count) and \(b.count) bytes)")
+        }
+    }
+
+    func run(traced format: TraceFormat?) -> RunOutcome { run(traced: format, tracePath: nil) }
+
+    func run(traced format: TraceFormat?, tracePath: String?, compileBlocks: Bool = true) -> RunOutcome {
         var options = layout.options(harts: harts, instructions: InstructionProgram.maxInstructions,
                                      cycles: InstructionProgram.maxCycles)
+        options.compileBlocks = compileBlocks
         if bitManipulation { options.platform.extensions = ExtensionSet(parsing: "rv32imfc_zba_zbb")! }
         options.quantum = quantum
         let machine = layout.machine(options, program: memory, pcs: pcs)
@@ -139,7 +167,7 @@ struct InstructionProgram: FuzzProgram {
             _ = hart.writeCSR(0x003, fcsr)
             if handler { _ = hart.writeCSR(RV.mtvec, layout.handler) }
         }
-        let tracer = format.map { nullTracer(machine, format: $0) }
+        let tracer = format.map { tracePath.map { path in fileTracer(machine, format: .binary, path: path) } ?? nullTracer(machine, format: $0) }
         if let tracer { machine.setTracer(tracer) }
         let order = TimeOrder(machine)
         let result = machine.run()

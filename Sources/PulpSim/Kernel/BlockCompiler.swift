@@ -60,6 +60,19 @@ struct CompiledBlockContext {
     /// The block loop's state as of the turn's start (`Execution`), for the operations compiled
     /// code hands to their semantics (`compiledOperation`).
     var execution: UnsafeMutablePointer<Execution<InBlocks>>
+    /// Traced code only (`BlockCompiler.compileTraced`): where the next binary trace record goes
+    /// (in and out), the hart's encoder state and remembered instruction words
+    /// (`BinaryTraceEncoder`), its number in a record's tag, the cycle that `remaining` counts
+    /// down to (the turn's first cycle + its budget: an instruction's cycle is this − remaining
+    /// + stalls), and the stalls as of the start of the last instructions whose stalls are not a
+    /// constant (of an even index in their block, and of an odd one: an exit from within an
+    /// instruction still finds the one before it).
+    var traceOut: UnsafeMutablePointer<UInt8>? = nil
+    var traceState: UnsafeMutablePointer<BinaryTraceHartState>? = nil
+    var traceWords: UnsafeMutablePointer<UInt64>? = nil
+    var traceHart: UInt32 = 0
+    var traceCycle: UInt64 = 0
+    var traceSnapshots: (UInt64, UInt64) = (0, 0)
 }
 
 /// Runs the operation of `entry` for compiled code through the fast path's semantics (F
@@ -191,10 +204,23 @@ final class BlockCompiler {
             covered += 1
             if tables.endsBlock[Int(e.operation.rawValue)] == Interpreter.endsByJump { jumped = true; break }
         }
-        guard covered > 0 else { return false }
+        guard covered > 0, finishBlock(&a, entries, covered: covered, jumped: jumped, test: test, bound: bound) else { return false }
+        header.pointee.imm = Int32(used + codeStart)
+        compiledBlocks += 1
+        used += (a.count + 15) & ~15
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    /// The rest of a block's code after its first copy of `covered` instructions: its exit, the
+    /// same code with the block loop's own test before each instruction (for when the budget may
+    /// not cover the worst case: the end of a turn), the exits and out-of-line code, the budget
+    /// test's bound; then copies it into the space at `used`. False if it is too long.
+    private func finishBlock(_ a: inout X86Assembler, _ entries: UnsafeMutablePointer<DecodedInstruction>, covered: Int, jumped: Bool,
+                             test: (bound: Int, short: Int), bound: Int) -> Bool {
         if !jumped { a.exit(covered) }
-        // The same code with the block loop's own test before each instruction, for when the
-        // budget may not cover the worst case (the end of a turn).
         a.land(test.short)
         for i in 0..<covered {
             a.exactBudgetTest(i)
@@ -204,15 +230,177 @@ final class BlockCompiler {
         a.finish()
         a.patch(test.bound, UInt32(bound))
         guard a.count <= CompiledBlock.maxBytes else { return false }
-        let at = space + used
-        a.copy(to: at)
-        header.pointee.imm = Int32(used + codeStart)
-        compiledBlocks += 1
+        a.copy(to: space + used)
+        return true
+    }
+
+    // MARK: Traced code
+
+    /// Where a compiled block's traced code is: its header's rd, rs1, rs2 and rs3 bytes, a
+    /// 32-bit offset in the code space (0: not compiled yet; `noTracedCode`: it cannot be).
+    static let tracedField = MemoryLayout<DecodedInstruction>.offset(of: \DecodedInstruction.rd)!
+    static let noTracedCode: UInt32 = 1
+    static func tracedCode(_ header: UnsafeMutablePointer<DecodedInstruction>) -> UInt32 {
+        UnsafeRawPointer(header).loadUnaligned(fromByteOffset: tracedField, as: UInt32.self)
+    }
+    static func setTracedCode(_ header: UnsafeMutablePointer<DecodedInstruction>, _ offset: UInt32) {
+        UnsafeMutableRawPointer(header).storeBytes(of: offset, toByteOffset: tracedField, as: UInt32.self)
+    }
+
+    /// Compiles the traced code of the compiled block whose header is `header`: the same code,
+    /// which also writes each instruction's binary trace record (`BinaryTraceEncoder.encodeCaptured`'s
+    /// bytes) as the hart's encoder would, for an unfiltered binary trace of at most 8 harts. It
+    /// covers the block as far as its plain code does, up to the first instruction whose record
+    /// is not of a fixed layout (one that can raise FP flags, or writes a second register);
+    /// `word` gives each instruction's word. Before its first instruction the code checks that
+    /// the hart's encoder remembers every word of the block (else the block loop runs it, and
+    /// records the words), and before each one it leaves where the encoder would write a cycle
+    /// delta of more than one byte, or where the instruction makes the FP state dirty. Sets the
+    /// header's traced-code field (`tracedCode`); false if there is none (the block's code space
+    /// is full, or nothing is covered).
+    func compileTraced(_ header: UnsafeMutablePointer<DecodedInstruction>, latency: UInt32,
+                       word: (UInt32, UInt8) -> UInt32?) -> Bool {
+        #if arch(x86_64) && os(Linux)
+        guard hasRoom else { return false }
+        let entries = header + 1
+        var count = 0
+        while count < Interpreter.maxBlock {
+            let e = entries[count]
+            if e.specIndex == Interpreter.blockEndMarker { break }
+            count += 1
+            if tables.endsBlock[Int(e.operation.rawValue)] != 0 { break }
+        }
+        // How far the plain code covers the block (a dry run), and the instruction words.
+        var probe = X86Assembler(space: space, blocks: blocks, buffer: scratch, capacity: CompiledBlock.maxBytes)
+        probe.header = UnsafeMutableRawPointer(header)
+        var covered = 0
+        var words: [UInt32] = []
+        var jumped = false
+        while covered < count {
+            let e = entries[covered]
+            if tables.trace[Int(e.operation.rawValue)] & (TraceTraits.fflags | TraceTraits.writesBase) != 0 { break }
+            guard let w = word(e.tag, e.length), probe.emit(e, index: covered, tables: tables) != nil else { break }
+            words.append(w)
+            covered += 1
+            if tables.endsBlock[Int(e.operation.rawValue)] == Interpreter.endsByJump { jumped = true; break }
+        }
+        guard covered > 0 else {
+            BlockCompiler.setTracedCode(header, BlockCompiler.noTracedCode)
+            return false
+        }
+        var a = X86Assembler(space: space, blocks: blocks, buffer: scratch, capacity: CompiledBlock.maxBytes)
+        a.origin = used
+        a.leaveOffset = leaveOffset
+        a.header = UnsafeMutableRawPointer(header)
+        let unaligned = header.pointee.tag & 2 != 0 && entries[0].length == 4
+        a.trace = TracePlan(entries, count: covered, words: words, tables: tables, unaligned: unaligned)
+        a.jumpedEntry(unaligned: unaligned)
+        let codeStart = a.count
+        a.traceWordChecks()
+        a.trace!.body = a.count
+        let test = a.budgetTest()
+        var bound = 0, before = 0
+        for i in 0..<covered {
+            let stalls = a.emit(entries[i], index: i, tables: tables)!
+            if i > 0 { bound += 1 + before }
+            before = Int(stalls.fixed) + (stalls.memory ? Int(latency) + 1 : 0)
+        }
+        guard finishBlock(&a, entries, covered: covered, jumped: jumped, test: test, bound: bound) else {
+            BlockCompiler.setTracedCode(header, BlockCompiler.noTracedCode)
+            return false
+        }
+        BlockCompiler.setTracedCode(header, UInt32(used + codeStart))
+        tracedBlocks += 1
         used += (a.count + 15) & ~15
         return true
         #else
         return false
         #endif
+    }
+
+    /// Traced variants compiled so far (tests).
+    private(set) var tracedBlocks = 0
+}
+
+/// The binary trace records of a traced block's instructions (`BlockCompiler.compileTraced`):
+/// each record's place, relative to where the block's first record goes (after its explicit pc,
+/// if it has one), and what the code writes into it.
+struct TracePlan {
+    /// Record i at `offsets[i]`; `offsets[n]` the bytes of the first n.
+    var offsets: [Int32] = [0]
+    /// The tag's effect count and the first effect's code (its second byte after the cycle delta).
+    var effects: [UInt8] = []
+    var firstCode: [UInt8] = []
+    /// The register effect's code (x: n, f: 0x20 | n), nil if none; the register block's word
+    /// (x0-x31, the x0 sink, f0-f31) its value and a store's data come from.
+    var register: [UInt8?] = []
+    var valueSlot: [Int32] = []
+    /// The memory effect's code (0x50 | size, 0x60 | size), nil if none.
+    var memory: [UInt8?] = []
+    /// Instruction i's stalls are not a constant: the code notes the stalls before it.
+    var dynamic: [Bool] = []
+    /// Its constant stalls otherwise.
+    var fixed: [UInt8] = []
+    /// pc + length of instruction i (the encoder's next pc after it), its pc and word.
+    var next: [UInt32] = []
+    var pcs: [UInt32] = []
+    var words: [UInt32] = []
+    /// It makes the FP state dirty (the code leaves before it unless the state is dirty already).
+    var dirtiesFP: [Bool] = []
+    /// A static jump or link value (jal, jalr: pc + length).
+    var link: [UInt32?] = []
+    /// Where the code after the word checks starts (a loop of one block goes on there).
+    var body = 0
+    /// The first instruction is 32-bit and not word-aligned (`X86Assembler.jumpedEntry`).
+    let unaligned: Bool
+
+    init(_ entries: UnsafeMutablePointer<DecodedInstruction>, count: Int, words: [UInt32], tables: OperationTables, unaligned: Bool) {
+        self.unaligned = unaligned
+        self.words = words
+        for i in 0..<count {
+            let e = entries[i], op = Int(e.operation.rawValue)
+            let traits = tables.trace[op], source = tables.capturedValue[op]
+            var n: Int32 = 2, effects: UInt8 = 0, first: UInt8? = nil
+            var reg: UInt8? = nil
+            if traits & TraceTraits.writesX != 0 { if e.rd != zeroSinkRegister { reg = e.rd & 31 } }
+            else if traits & TraceTraits.writesF != 0 { reg = 0x20 | (e.rd & 31) }
+            if let reg { n += 5; effects += 1; first = reg }
+            let size = traits & TraceTraits.sizeMask
+            var mem: UInt8? = nil
+            if size != 0 {
+                let store = traits & TraceTraits.store != 0
+                mem = (store ? 0x60 : 0x50) | size
+                n += 5 + (store ? Int32(size) : 0)
+                effects += 1
+                if first == nil { first = mem }
+            }
+            offsets.append(offsets[i] + n)
+            self.effects.append(effects)
+            firstCode.append(first ?? 0)
+            register.append(reg)
+            memory.append(mem)
+            let r = (source & 1) != 0 ? e.rs2 : e.rd
+            valueSlot.append(Int32(r) + Int32(source >> 1) * 33)
+            let here = e.tag
+            pcs.append(here)
+            next.append(here &+ UInt32(e.length))
+            let cost = tables.cost[op]
+            switch e.operation {
+            case .mul, .mulh, .mulhsu, .mulhu:
+                dynamic.append(false); fixed.append(cost)
+            case .lb, .lbu, .lh, .lhu, .lw, .sb, .sh, .sw, .flw, .fsw, .div, .divu, .rem, .remu, .jalr:
+                dynamic.append(true); fixed.append(0)
+            case .lui, .auipc, .addi, .xori, .ori, .andi, .slti, .sltiu, .slli, .srli, .srai, .add, .sub, .xor, .or, .and,
+                 .sll, .srl, .sra, .slt, .sltu, .fence, .fsgnj, .fsgnjn, .fsgnjx, .fmvXW, .fmvWX,
+                 .beq, .bne, .blt, .bge, .bltu, .bgeu, .jal:
+                dynamic.append(false); fixed.append(0)  // (a jump's or branch's cycles end the block: `goOn`)
+            default:
+                dynamic.append(true); fixed.append(0)  // (through their semantics)
+            }
+            dirtiesFP.append(e.operation == .flw || e.operation == .fsgnj || e.operation == .fsgnjn || e.operation == .fsgnjx
+                             || e.operation == .fmvWX)
+            link.append(e.operation == .jal || e.operation == .jalr ? here &+ UInt32(e.length) : nil)
+        }
     }
 }
 
@@ -267,6 +455,8 @@ struct X86Assembler {
     var origin = 0
     var leaveOffset = 0
     var header: UnsafeMutableRawPointer?
+    /// Traced code (`BlockCompiler.compileTraced`): the block's records.
+    var trace: TracePlan?
     /// Jumps to the exit before instruction `index`: the rel32's position.
     private var exits: [(at: Int, index: Int)] = []
     /// Out-of-line code: entered by the jump whose rel32 is at `at`, going back to `back`.
@@ -394,6 +584,12 @@ struct X86Assembler {
         else { registers(0x81, op.rawValue, r, w: true); dword(UInt32(bitPattern: v)) }
     }
     mutating func alu64(_ op: ALU, _ d: R, _ s: R) { registers(UInt16(op.storeOpcode), s.rawValue, d, w: true) }
+    /// `op r64, qword [m]`.
+    mutating func alu64(_ op: ALU, _ r: R, _ m: X86Memory) { memory(UInt16(op.loadOpcode), r.rawValue, m, w: true) }
+    /// `op qword [m], imm32`.
+    mutating func alu64(_ op: ALU, _ m: X86Memory, _ v: Int32) { memory(0x81, op.rawValue, m, w: true); dword(UInt32(bitPattern: v)) }
+    /// `mov byte [m], imm8`.
+    mutating func storeImmediate8(_ m: X86Memory, _ v: UInt8) { memory(0xC6, 0, m); byte(v) }
     mutating func alu32r(_ op: ALU, _ d: R, _ s: R) { registers(UInt16(op.storeOpcode), s.rawValue, d) }
     /// `op r8, byte [m]`.
     mutating func alu8(_ op: ALU, _ r: R, _ m: X86Memory) { memory(UInt16(op.loadOpcode - 1), r.rawValue, m, byteRegister: true) }
@@ -495,6 +691,7 @@ struct X86Assembler {
     /// its entry.
     mutating func exit(_ index: Int) {
         if index > 0 { alu64(.sub, .r15, Int32(index)) }
+        if let trace, index > 0 { traceCommit(index, lastFixed: trace.dynamic[index - 1] ? nil : trace.fixed[index - 1]) }
         move64(.rax, entry(index))
         jumpToLeave()
     }
@@ -509,15 +706,22 @@ struct X86Assembler {
     /// After the jump or branch that is instruction `index`, to `target` (`jumped`: a jump or
     /// taken branch): on to the compiled block there if the block table holds one (entered
     /// four bytes early after a jump), else back to the block loop with pc.
-    private mutating func goOn(after index: Int, to target: UInt32, jumped: Bool) {
+    private mutating func goOn(after index: Int, to target: UInt32, jumped: Bool, cost: UInt8 = 0) {
         alu64(.sub, .r15, Int32(index + 1))
+        if trace != nil { traceCommit(index + 1, lastFixed: jumped ? cost : 0) }
         storeImmediate32(X86Assembler.context(\.jumpedTo), target)
         // Back to this block's own start (a loop of one block): straight to its code, as the
         // lookup would. The table holds this block while its code runs: nothing changes the table
         // while compiled code runs (the code leaves before any store into a page holding decoded
         // code; blocks are formed, dropped and emptied by the block loop only).
         if let header, target == header.assumingMemoryBound(to: DecodedInstruction.self).pointee.tag {
-            jump(to: jumped ? 0 : 4)
+            if let trace {
+                // (Past the word checks: the encoder's words do not change while compiled code runs.)
+                if jumped && trace.unaligned { alu64(.add, .r10, 1) }
+                jump(to: trace.body)
+            } else {
+                jump(to: jumped ? 0 : 4)
+            }
             return
         }
         let slot = blocks + Int((target >> 1) & Interpreter.blockMask)
@@ -542,9 +746,19 @@ struct X86Assembler {
         compare8(X86Memory(base: .rax, displacement: Int32(MemoryLayout<DecodedInstruction>.offset(of: \DecodedInstruction.specIndex)!)),
                  Interpreter.compiledMarker)
         let notCompiled = jump(.notEqual)
-        signExtend32to64(.rax, X86Memory(base: .rax, displacement: Int32(MemoryLayout<DecodedInstruction>.offset(of: \DecodedInstruction.imm)!)))
-        lea64(.rax, X86Memory(base: .rbp, index: .rax, displacement: jumped ? -4 : 0))
-        jumpToRAX()
+        if trace != nil {
+            // Its traced code, if it has some.
+            load32(.rax, X86Memory(base: .rax, displacement: Int32(BlockCompiler.tracedField)))
+            alu32(.cmp, .rax, 16)
+            let notTraced = jump(.below)
+            lea64(.rax, X86Memory(base: .rbp, index: .rax, displacement: jumped ? -4 : 0))
+            jumpToRAX()
+            land(notTraced)
+        } else {
+            signExtend32to64(.rax, X86Memory(base: .rax, displacement: Int32(MemoryLayout<DecodedInstruction>.offset(of: \DecodedInstruction.imm)!)))
+            lea64(.rax, X86Memory(base: .rbp, index: .rax, displacement: jumped ? -4 : 0))
+            jumpToRAX()
+        }
         land(notCompiled)
     }
 
@@ -568,6 +782,7 @@ struct X86Assembler {
         store32(X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.lastJalrTarget)!)), .rcx)
         addStalls(cost)
         alu64(.sub, .r15, Int32(index + 1))
+        if trace != nil { traceCommit(index + 1, lastFixed: nil) }
         store32(X86Assembler.context(\.jumpedTo), .rcx)
         move32(.rax, .rcx)
         shift32(.right, .rax, 1)
@@ -674,6 +889,15 @@ struct X86Assembler {
     /// Emits instruction `index`; what it adds to the stalls besides its cycle (for the budget
     /// test), or nil if it is not covered (nothing emitted).
     mutating func emit(_ e: DecodedInstruction, index: Int, tables: OperationTables) -> (fixed: UInt8, memory: Bool)? {
+        guard trace != nil else { return emitOperation(e, index: index, tables: tables) }
+        let ends = tables.endsBlock[Int(e.operation.rawValue)] != 0
+        tracePrelude(index, ends: ends)
+        let stalls = emitOperation(e, index: index, tables: tables)
+        if !ends { traceValues(index) }
+        return stalls
+    }
+
+    private mutating func emitOperation(_ e: DecodedInstruction, index: Int, tables: OperationTables) -> (fixed: UInt8, memory: Bool)? {
         let imm = UInt32(bitPattern: e.imm)
         let here = e.tag
         let cost = tables.cost[Int(e.operation.rawValue)]
@@ -753,12 +977,12 @@ struct X86Assembler {
             goOn(after: index, to: here &+ UInt32(e.length), jumped: false)
             land(taken)
             addStalls(cost)
-            goOn(after: index, to: target, jumped: true)
+            goOn(after: index, to: target, jumped: true, cost: cost)
         case .jal:
             let target = here &+ imm
             storeImmediate32(x(e.rd), here &+ UInt32(e.length))
             addStalls(cost)
-            goOn(after: index, to: target, jumped: true)
+            goOn(after: index, to: target, jumped: true, cost: cost)
         case .jalr:
             guard e.rs3 != Interpreter.jalrFirstInBlock else { return nil }  // (the block loop knows the instruction before it)
             emitJumpRegister(e, index: index, cost: cost)
@@ -1093,5 +1317,150 @@ struct X86Assembler {
         }
         if !store { addStalls(e.rs3) }  // the load's hazard (`Execution.loadHazard`)
         if e.operation == .flw { dirtyFloatState() }
+    }
+}
+
+// MARK: - Traced code
+
+/// The records of traced code (`BlockCompiler.compileTraced`). Registers as in the plain code;
+/// the record being written is at `traceOut` (r9, reloaded per record) + its `TracePlan` offset:
+/// its tag, cycle delta and first effect code as one 32-bit store before the instruction runs,
+/// the values it wrote and the address it accessed after. Out of the code (an exit, a jump or
+/// branch) the records written go into `traceOut`, and the encoder's state (`BinaryTraceHartState`)
+/// gets the next pc and the cycle of the last one. The first record's explicit pc goes in after
+/// the first instruction, when the block was not entered where the encoder's pc says: that
+/// record moves four bytes on, and so does `traceOut`.
+extension X86Assembler {
+    private static let stateNextPC = Int32(MemoryLayout<BinaryTraceHartState>.offset(of: \BinaryTraceHartState.nextPC)!)
+    private static let stateCycle = Int32(MemoryLayout<BinaryTraceHartState>.offset(of: \BinaryTraceHartState.cycle)!)
+    private static func traceContext(_ key: PartialKeyPath<CompiledBlockContext>) -> X86Memory {
+        X86Memory(base: .rdi, displacement: Int32(MemoryLayout<CompiledBlockContext>.offset(of: key)!))
+    }
+    /// Where the stalls before instruction `index` are noted (`traceSnapshots`).
+    private static func snapshot(_ index: Int) -> X86Memory {
+        var m = traceContext(\.traceSnapshots)
+        m.displacement += Int32(index & 1) * 8
+        return m
+    }
+
+    /// Before the block: the hart's encoder remembers every instruction word of it (pc << 32 |
+    /// word in its table's slot), else back to the block loop before the first instruction.
+    mutating func traceWordChecks() {
+        guard let trace else { return }
+        load64(.rdx, X86Assembler.traceContext(\.traceWords))
+        for (pc, word) in zip(trace.pcs, trace.words) {
+            move64(.rax, UInt64(pc) << 32 | UInt64(word))
+            alu64(.cmp, .rax, X86Memory(base: .rdx, displacement: Int32(BinaryTrace.tableIndex(pc) * 8)))
+            exit(if: .notEqual, 0)
+        }
+    }
+
+    /// Before instruction `index`: leaves unless the FP state is dirty already (if it makes it
+    /// dirty) and unless its cycle delta fits in a byte; writes its record's tag, delta and
+    /// first effect code (and a jump's link value); notes the stalls when its own are not a
+    /// constant. `ends`: it ends the block (its record is complete then).
+    mutating func tracePrelude(_ index: Int, ends: Bool) {
+        let trace = self.trace.unsafelyUnwrapped
+        let off = trace.offsets[index]
+        if trace.dirtiesFP[index] {
+            load64(.r9, X86Assembler.traceContext(\.core))
+            load32(.rax, X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.mstatus)!)))
+            alu32(.and, .rax, Hart.mstatusFS)
+            alu32(.cmp, .rax, Hart.mstatusFS)
+            exit(if: .notEqual, index)
+        }
+        let head = UInt32(trace.effects[index]) << 5 | UInt32(trace.firstCode[index]) << 16
+        if index == 0 {
+            // This cycle (the turn's end cycle − remaining + stalls) less the encoder's last.
+            load64(.r11, X86Assembler.traceContext(\.traceState))
+            move64(.rax, .r10)
+            alu64(.sub, .rax, .r15)
+            alu64(.add, .rax, X86Assembler.traceContext(\.traceCycle))
+            alu64(.sub, .rax, X86Memory(base: .r11, displacement: X86Assembler.stateCycle))
+        } else if trace.dynamic[index - 1] {
+            // One cycle and the previous instruction's stalls.
+            move64(.rax, .r10)
+            alu64(.sub, .rax, X86Assembler.snapshot(index - 1))
+            alu64(.add, .rax, 1)
+        }
+        if index == 0 || trace.dynamic[index - 1] {
+            alu64(.cmp, .rax, 127)
+            exit(if: .above, index)
+            shift32(.left, .rax, 8)
+            alu32(.or, .rax, head)
+        } else {
+            move32(.rax, head | UInt32(1 + trace.fixed[index - 1]) << 8)
+        }
+        alu32(.or, .rax, X86Assembler.traceContext(\.traceHart))
+        load64(.r9, X86Assembler.traceContext(\.traceOut))
+        store32(X86Memory(base: .r9, displacement: off), .rax)
+        if let link = trace.link[index], trace.register[index] != nil {
+            storeImmediate32(X86Memory(base: .r9, displacement: off + 3), link)
+        }
+        if ends && index == 0 { traceExplicitPC() }
+        if trace.dynamic[index] { store64(X86Assembler.snapshot(index), .r10) }
+    }
+
+    /// After instruction `index` (not one that ends the block): the value it wrote, the address
+    /// it accessed (ecx) and a store's data.
+    mutating func traceValues(_ index: Int) {
+        let trace = self.trace.unsafelyUnwrapped
+        let off = trace.offsets[index]
+        load64(.r9, X86Assembler.traceContext(\.traceOut))
+        let value = X86Memory(base: .rsi, displacement: trace.valueSlot[index] * 4)
+        var at = off + 2
+        if trace.register[index] != nil {
+            load32(.rax, value)
+            store32(X86Memory(base: .r9, displacement: at + 1), .rax)
+            at += 5
+        }
+        if let code = trace.memory[index] {
+            if at != off + 2 { storeImmediate8(X86Memory(base: .r9, displacement: at), code) }
+            store32(X86Memory(base: .r9, displacement: at + 1), .rcx)
+            if code & 0x60 == 0x60 {
+                load32(.rax, value)
+                store32(X86Memory(base: .r9, displacement: at + 5), .rax)
+            }
+        }
+        if index == 0 { traceExplicitPC() }
+    }
+
+    /// After the first instruction's record (r9: `traceOut`): if the encoder's next pc is not
+    /// the block's, the record gets its pc (tag bit 3, the pc after the tag) and moves on four
+    /// bytes (it is at most 16), and so do the records after it.
+    private mutating func traceExplicitPC() {
+        let pc = trace.unsafelyUnwrapped.pcs[0]
+        load64(.r11, X86Assembler.traceContext(\.traceState))
+        compare32(X86Memory(base: .r11, displacement: X86Assembler.stateNextPC), pc)
+        let same = jump(.equal)
+        sse(0xF3, 0x6F, 0, X86Memory(base: .r9))                  // movdqu xmm0, [r9]
+        sse(0xF3, 0x7F, 0, X86Memory(base: .r9, displacement: 4))  // movdqu [r9 + 4], xmm0
+        loadByte(.rax, X86Memory(base: .r9, displacement: 4), signed: false)
+        alu32(.or, .rax, 0x08)
+        storeByte(X86Memory(base: .r9), .rax)
+        storeImmediate32(X86Memory(base: .r9, displacement: 1), pc)
+        alu64(.add, X86Assembler.traceContext(\.traceOut), 4)
+        land(same)
+    }
+
+    /// Leaving after `count` instructions of the block (r15 already less `count`): their records
+    /// go into `traceOut`; the encoder's next pc follows the last, and its cycle is that of the
+    /// last: its stalls are `lastFixed`, or (nil) it started at the noted stalls.
+    mutating func traceCommit(_ count: Int, lastFixed: UInt8?) {
+        guard count > 0, let trace else { return }
+        load64(.r11, X86Assembler.traceContext(\.traceState))
+        storeImmediate32(X86Memory(base: .r11, displacement: X86Assembler.stateNextPC), trace.next[count - 1])
+        // Its cycle: the turn's end cycle − (r15 + count) + (count − 1) + its starting stalls.
+        load64(.rax, X86Assembler.traceContext(\.traceCycle))
+        alu64(.sub, .rax, .r15)
+        if let lastFixed {
+            alu64(.add, .rax, .r10)
+            alu64(.add, .rax, -1 - Int32(lastFixed))
+        } else {
+            alu64(.add, .rax, X86Assembler.snapshot(count - 1))
+            alu64(.add, .rax, -1)
+        }
+        store64(X86Memory(base: .r11, displacement: X86Assembler.stateCycle), .rax)
+        alu64(.add, X86Assembler.traceContext(\.traceOut), trace.offsets[count])
     }
 }

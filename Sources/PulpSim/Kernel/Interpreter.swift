@@ -107,6 +107,10 @@ struct LoopEncoding {
     var out: UnsafeMutablePointer<UInt8>
     var records = 0
     var general = false
+    /// The loop stops after a jump or branch to the start of a block with traced code
+    /// (`Interpreter.executeEncodingCompiled`), and says so in `yielded`.
+    var yields = false
+    var yielded = false
 }
 
 /// Whether a specialisation of the interpreter loop counts performance-counter events
@@ -944,6 +948,125 @@ final class Interpreter {
                            encoding: encoding)
     }
 
+    /// `executeEncoding` where blocks have traced code (`BlockCompiler.compileTraced`): the
+    /// turn runs the traced code of the blocks it comes to, and the loop from wherever that code
+    /// leaves, until the loop comes to the start of a block with traced code again. Each part is
+    /// a turn of the cycles left (the turn's cycles, records and TCDM log records come out the
+    /// same). Only for an unfiltered binary trace of at most 8 harts, with blocks compiled, no
+    /// read watch and no counting (`tracesCompiled`).
+    @inline(never)
+    func executeEncodingCompiled(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?,
+                                 encoding: UnsafeMutablePointer<LoopEncoding>) -> QuantumEnd {
+        let core = hart.core
+        let firstCycle = core.pointee.cycle
+        let state = encoding.pointee.encoder.states + encoding.pointee.hart
+        var records = 0
+        var end = QuantumEnd.budget
+        var left = budget
+        while true {
+            if state.pointee.started, let header = tracedHeader(at: core.pointee.pc) {
+                let before = core.pointee.instret
+                let stopped = runTraced(hart, header, budget: left, log: log, encoding: encoding)
+                records &+= Int(core.pointee.instret &- before)
+                left = budget &- Int(truncatingIfNeeded: core.pointee.cycle &- firstCycle)
+                if left <= 0 { break }
+                // After a jump to a block without traced code: its start may get some now.
+                if !stopped { continue }
+            }
+            encoding.pointee.yields = true
+            end = executeEncoding(hart, budget: left, log: log, encoding: encoding)
+            records &+= encoding.pointee.records
+            if end != .budget || encoding.pointee.general || !encoding.pointee.yielded { break }
+            left = budget &- Int(truncatingIfNeeded: core.pointee.cycle &- firstCycle)
+            if left <= 0 { break }
+        }
+        encoding.pointee.yields = false
+        encoding.pointee.records = records
+        return end
+    }
+
+    /// Instructions whose binary trace records compiled code wrote (tests).
+    private(set) var tracedByCompiledCode: UInt64 = 0
+
+    /// Whether `executeEncodingCompiled` can run `hart`'s turns (`encoder` its trace's).
+    func tracesCompiled(_ hart: Hart, encoder: BinaryTraceEncoder) -> Bool {
+        compiledEntry != nil && compileBlocks && blockExecution && !encoder.wide && readWatch.span == 0
+            && !hart.core.pointee.countsEvents
+    }
+
+    /// Whether a block with traced code starts at `pc` (forming the block, and compiling its
+    /// traced code, if it is not there yet).
+    @inline(never)
+    func tracedBlockStart(_ pc: UInt32) -> Bool { tracedHeader(at: pc) != nil }
+
+    /// The header of the block at `pc` if it has traced code: formed, and its traced code
+    /// compiled, the first time.
+    func tracedHeader(at pc: UInt32) -> Entry? {
+        guard let compiler else { return nil }
+        let b = blocks + Int((pc >> 1) & Interpreter.blockMask)
+        if b.pointee.tag != pc { guard formBlock(pc, in: b) != nil else { return nil } }
+        guard let header = b.pointee.first, header.pointee.specIndex == Interpreter.compiledMarker,
+              header.pointee.operation == .illegal else { return nil }
+        var code = BlockCompiler.tracedCode(header)
+        if code == 0 {
+            let segments = bus.segments
+            _ = compiler.compileTraced(header, latency: bus.maxLatency) { [self] at, length in
+                if let p = fastPointer(segments, at, UInt32(length)) {
+                    return length == 2 ? UInt32(p.loadUnaligned(as: UInt16.self)) : p.loadUnaligned(as: UInt32.self)
+                }
+                return instructionWord(at: at)
+            }
+            code = BlockCompiler.tracedCode(header)
+        }
+        return code >= 16 ? header : nil
+    }
+
+    /// Runs the traced code of the block whose header is `header` for a turn of `budget` cycles
+    /// (as `startCompiledTurn` runs plain code): what it did goes into the hart, the records it
+    /// wrote into `encoding`. True if it stopped at an entry of a block (the loop runs that
+    /// instruction), false after a jump or branch to a block without traced code.
+    private func runTraced(_ hart: Hart, _ header: Entry, budget: Int, log: UnsafeMutablePointer<TCDMLog>?,
+                           encoding: UnsafeMutablePointer<LoopEncoding>) -> Bool {
+        let core = hart.core
+        let c = compiledContext(hart, budget: budget, LogTCDM.self, log: log)
+        let index = encoding.pointee.hart
+        c.pointee.remaining = budget
+        c.pointee.stalls = 0
+        c.pointee.jumpedTo = core.pointee.jumpedTo
+        c.pointee.tail = log?.pointee.tail ?? 0
+        c.pointee.traceOut = encoding.pointee.out
+        c.pointee.traceState = encoding.pointee.encoder.states + index
+        c.pointee.traceWords = encoding.pointee.encoder.words + (index << BinaryTrace.tableBits)
+        c.pointee.traceHart = UInt32(index & 7)
+        c.pointee.traceCycle = core.pointee.cycle &+ UInt64(budget)
+        let code = compiledBase.unsafelyUnwrapped + Int(BlockCompiler.tracedCode(header))
+        var next = compiledEntry.unsafelyUnwrapped(UnsafeMutableRawPointer(c), code)
+        if next == nil && c.pointee.align != 0 {
+            // A jump to a block without traced code: the cycle of fetching its first instruction.
+            c.pointee.stalls &+= UInt64(fetchAlignmentCycles(c.pointee.pc, cache, c.pointee.segments))
+        }
+        encoding.pointee.out = c.pointee.traceOut.unsafelyUnwrapped
+        c.pointee.traceOut = nil
+        let remaining = c.pointee.remaining, stalls = c.pointee.stalls
+        if next?.assumingMemoryBound(to: DecodedInstruction.self) == missEntry { next = nil }
+        let stopped = next?.assumingMemoryBound(to: DecodedInstruction.self)
+        core.pointee.pc = stopped?.pointee.tag ?? c.pointee.pc
+        core.pointee.jumpedTo = c.pointee.jumpedTo
+        if let log { log.pointee.tail = c.pointee.tail }
+        let executed = UInt64(budget &- remaining)
+        core.pointee.instret &+= executed
+        core.pointee.cycle &+= executed &+ stalls
+        tracedByCompiledCode &+= executed
+        // The instruction before the one it stopped at, if that is in the block, was retired last
+        // (a jalr there waits for it); a block's first instruction is entered by a jump (or
+        // where the turn started), which the jalr's test sees itself.
+        if let stopped, case let before = stopped - 1,
+           !(before.pointee.specIndex == Interpreter.compiledMarker && before.pointee.operation == .illegal) {
+            core.pointee.lastRetired = before.pointee
+        }
+        return stopped != nil
+    }
+
     /// Where `core` keeps the instruction its hart retired last.
     @inline(__always) static func lastRetired(_ core: UnsafeMutablePointer<HartCore>) -> Entry {
         (UnsafeMutableRawPointer(core) + MemoryLayout<HartCore>.offset(of: \HartCore.lastRetired)!)
@@ -1162,6 +1285,9 @@ final class Interpreter {
         // Binary records written as instructions retire (`encodeRetired`, out of line: the loop
         // stays as small as the capturing one).
         let traceTraits = C.encodes ? encoding.unsafelyUnwrapped.pointee.traits : nil
+        let yields = C.encodes && encoding.unsafelyUnwrapped.pointee.yields
+        let endsBlock = tables.endsBlock
+        var yielded = false
         var general = false
         let firstCycle = core.pointee.cycle
         var count = 0
@@ -1246,6 +1372,12 @@ final class Interpreter {
                     let start = firstCycle &+ UInt64(budget &- s.remaining) &+ startStalls
                     encodeRetired(encoding.unsafelyUnwrapped, pc: pc, entry: e, traits: traits, value: value, aux: s.aux, cycle: start)
                     count &+= 1
+                    if yields && endsBlock[op.index] != 0 && tracedBlockStart(s.pc) {
+                        // On at a block with traced code: that runs it.
+                        yielded = true
+                        s.remaining &-= 1
+                        break loop
+                    }
                 } else {
                     let offset = UInt32(truncatingIfNeeded: UInt64(budget &- s.remaining) &+ startStalls) | s.dirtied
                     records.unsafelyUnwrapped[count] = CapturedInstruction(pc: pc, value: value, aux: s.aux, cycleOffset: offset)
@@ -1258,6 +1390,7 @@ final class Interpreter {
         if C.encodes {
             encoding.unsafelyUnwrapped.pointee.records = count
             encoding.unsafelyUnwrapped.pointee.general = general
+            encoding.unsafelyUnwrapped.pointee.yielded = yielded
         }
         finish(hart, s, budget: budget, L.self, log: log, last: s.prev)
         return end

@@ -166,13 +166,18 @@ extension Machine {
     func executeEncodingBinary(_ hart: Hart, _ tracer: Tracer, budget: Int, log: UnsafeMutablePointer<TCDMLog>?,
                                cycle: UInt64) -> QuantumEnd {
         let index = hart.index
-        let room = budget * BinaryTrace.maxCapturedRecord
+        // (Compiled code writes up to 16 bytes past its last record.)
+        let room = budget * BinaryTrace.maxCapturedRecord + 32
         guard let first = tracer.reserveRecords(hart: index, bytes: room) else {
             return interpreter.executeCapturing(hart, budget: budget, log: log)  // (no output: nothing to write)
         }
         let encoder = binaryEncoderForBatch(tracer)
         var encoding = LoopEncoding(encoder: encoder, hart: index, traits: interpreter.tables.trace, segments: bus.segments, out: first)
-        let end = withUnsafeMutablePointer(to: &encoding) { interpreter.executeEncoding(hart, budget: budget, log: log, encoding: $0) }
+        let compiled = interpreter.tracesCompiled(hart, encoder: encoder)
+        let end = withUnsafeMutablePointer(to: &encoding) {
+            compiled ? interpreter.executeEncodingCompiled(hart, budget: budget, log: log, encoding: $0)
+                : interpreter.executeEncoding(hart, budget: budget, log: log, encoding: $0)
+        }
         tracer.commitRecords(hart: index, bytes: encoding.out - first, records: encoding.records)
         if encoding.general { emitCaptured(hart, count: 1, instret: hart.instret &- 1, cycle: cycle) }
         return end

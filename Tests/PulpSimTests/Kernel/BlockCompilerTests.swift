@@ -56,6 +56,15 @@ final class BlockCompilerTests: XCTestCase {
         // and ecx, 0xFFFFF (81 /4 id) and and ecx, -2 (83 /4 ib).
         XCTAssertEqual(bytes { $0.alu32(.and, .rcx, 0xFFFFF) }, [0x81, 0xE1, 0xFF, 0xFF, 0x0F, 0x00])
         XCTAssertEqual(bytes { $0.alu32(.and, .rcx, ~UInt32(1)) }, [0x83, 0xE1, 0xFE])
+        // Traced code: cmp rax, [rdx+0x1238] (REX.W, 3B /r, ModRM 10 000 010, disp32); sub rax,
+        // [r11+8] (REX.WB, 2B /r, ModRM 01 000 011, disp8); add qword [rdi+0x90], 4 (REX.W, 81 /0,
+        // ModRM 10 000 111, disp32, imm32); mov byte [r9+7], 0x55 (REX.B, C6 /0, ModRM 01 000 001).
+        XCTAssertEqual(bytes { $0.alu64(.cmp, .rax, X86Memory(base: .rdx, displacement: 0x1238)) },
+                       [0x48, 0x3B, 0x82, 0x38, 0x12, 0x00, 0x00])
+        XCTAssertEqual(bytes { $0.alu64(.sub, .rax, X86Memory(base: .r11, displacement: 8)) }, [0x49, 0x2B, 0x43, 0x08])
+        XCTAssertEqual(bytes { $0.alu64(.add, X86Memory(base: .rdi, displacement: 0x90), 4) },
+                       [0x48, 0x81, 0x87, 0x90, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00])
+        XCTAssertEqual(bytes { $0.storeImmediate8(X86Memory(base: .r9, displacement: 7), 0x55) }, [0x41, 0xC6, 0x41, 0x07, 0x55])
     }
 
     /// Real programs run mostly in compiled code: blocks are compiled, and the results are those
@@ -71,6 +80,49 @@ final class BlockCompilerTests: XCTestCase {
             XCTAssertEqual(compiled.cycles, plain.cycles, name)
             XCTAssertEqual(compiled.harts.map(\.cycles), plain.harts.map(\.cycles), name)
             XCTAssertEqual(compiled.harts.map(\.instructions), plain.harts.map(\.instructions), name)
+        }
+    }
+
+    /// An unfiltered binary trace is written by compiled code (`BlockCompiler.compileTraced`) for
+    /// nearly every instruction of these programs, byte for byte as the loop writes it without
+    /// compiled blocks (DeterminismTests compares the two for every program).
+    func testBinaryTracesWrittenByCompiledCode() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pulpsim-traced-code-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (platform, name, share) in [(PlatformKind.spike, "bench-intbench", 0.99), (.spike, "bench-listbench", 0.95),
+                                        (.pulpCluster, "bench-cluster", 0.9)] {
+            let path = Paths.firmware(platform.rawValue, name)
+            try requireFirmware(path)
+            var traces: [Data] = []
+            var results: [RunResult] = []
+            for compiled in [true, false] {
+                var options = MachineOptions(platform: platform)
+                options.echoOutput = false
+                options.captureOutput = true
+                options.maxInstructions = 1_000_000
+                options.compileBlocks = compiled
+                let machine = try Machine(options: options)
+                try machine.load(path: path)
+                var traceOptions = TraceOptions()
+                traceOptions.format = .binary
+                traceOptions.path = dir.appendingPathComponent("\(name)-\(compiled).bin").path
+                let tracer = try Tracer(options: traceOptions, harts: machine.harts.count, symbols: machine.symbols)
+                machine.setTracer(tracer)
+                results.append(machine.run())
+                tracer.close()
+                traces.append(try Data(contentsOf: URL(fileURLWithPath: traceOptions.path!)))
+                if compiled {
+                    let compiler = try XCTUnwrap(machine.interpreter.compiler)
+                    XCTAssertGreaterThan(compiler.tracedBlocks, 10, name)
+                    let all = machine.harts.reduce(UInt64(0)) { $0 + $1.instret }
+                    XCTAssertGreaterThan(Double(machine.interpreter.tracedByCompiledCode), share * Double(all),
+                                         "\(name): \(machine.interpreter.tracedByCompiledCode) of \(all) instructions")
+                }
+            }
+            XCTAssertGreaterThan(traces[0].count, 1_000_000, name)
+            XCTAssertTrue(traces[0] == traces[1], "\(name): the traces differ at byte \(zip(traces[0], traces[1]).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1)")
+            XCTAssertEqual(results[0].harts.map(\.cycles), results[1].harts.map(\.cycles), name)
         }
     }
 
