@@ -26,10 +26,11 @@ each.
 
 The trace table runs the first 20 M instructions of a workload untraced and with a full trace
 to a file in --trace-dir (default: a temporary directory, deleted afterwards) in each format
-(each run writes up to 2 GB), and shows median whole-command wall times, the ratio to the
-untraced run, the median CPU time of all the process's threads (the simulator and the thread
-writing the trace) and the trace size; the text formats also to /dev/null (">null"), which is
-the simulator's own cost without the file system's.
+(intbench and cluster-8: binary, spike and pulpsim; fpbench and listbench: binary; each run
+writes up to 2 GB), and shows median whole-command wall times, the ratio to the untraced run,
+the median CPU time of all the process's threads (the simulator and the thread writing the
+trace) and the trace size; the same formats also to /dev/null (">null"), which is the
+simulator's own cost without the file system's.
 
 With --baseline, the workloads that take no options also run on another pulpsim binary (`make
 bench-baseline` builds the commit before the cycle model of the silicon: CPI 1 plus fixed
@@ -77,13 +78,16 @@ WORKLOADS = [
 ]
 
 
-# (name, platform, ELF, instructions): traced workloads (the whole run is limited to `instructions`).
-TRACE_WORKLOADS = [
-    ("intbench", "spike", "firmware/build/spike/bench-intbench.elf", 20_000_000),
-    # 8 harts, one stream merged in time order
-    ("cluster-8", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster.elf", 20_000_000),
-]
+# (name, platform, ELF, instructions, formats): traced workloads (the whole run is limited to
+# `instructions`), in these formats to a file and to /dev/null.
 TRACE_FORMATS = ["binary", "spike", "pulpsim"]
+TRACE_WORKLOADS = [
+    ("intbench", "spike", "firmware/build/spike/bench-intbench.elf", 20_000_000, TRACE_FORMATS),
+    # 8 harts, one stream merged in time order
+    ("cluster-8", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster.elf", 20_000_000, TRACE_FORMATS),
+    ("fpbench", "spike", "firmware/build/spike/bench-fpbench.elf", 20_000_000, ["binary"]),
+    ("listbench", "spike", "firmware/build/spike/bench-listbench.elf", 20_000_000, ["binary"]),
+]
 
 
 def timed(command):
@@ -115,14 +119,14 @@ def trace_costs(args):
         print(f"{name:<12} {label:<13} {count:>13} {wall:>8.3f} {wall / untraced:>11.1f} {cpu:>7.3f} {size:>12}")
 
     try:
-        for name, platform, elf, count in TRACE_WORKLOADS:
+        for name, platform, elf, count, formats in TRACE_WORKLOADS:
             if args.only and name not in args.only:
                 continue
             base = [args.pulpsim, "run", "--platform", platform, "--quiet", "--history", "0",
                     "--max-instructions", str(count)]
             untraced, cpu = medians([timed(base + [elf]) for _ in range(runs)])
             row(name, "none", count, untraced, cpu, untraced)
-            for fmt in TRACE_FORMATS:
+            for fmt in formats:
                 path = os.path.join(directory, f"{name}.{fmt}")
                 samples = []
                 for _ in range(runs):
@@ -132,8 +136,8 @@ def trace_costs(args):
                     os.remove(path)
                 wall, cpu = medians(samples)
                 row(name, fmt, count, wall, cpu, untraced, f"{size / count:.1f}")
-            # The same text to /dev/null: the simulator's own cost, without the file system's.
-            for fmt in ["spike", "pulpsim"]:
+            # The same to /dev/null: the simulator's own cost, without the file system's.
+            for fmt in formats:
                 wall, cpu = medians([timed(base + ["--trace-file", "/dev/null", "--trace-format", fmt, elf])
                                      for _ in range(runs)])
                 row(name, fmt + ">null", count, wall, cpu, untraced)

@@ -73,6 +73,9 @@ struct CompiledBlockContext {
     var traceHart: UInt32 = 0
     var traceCycle: UInt64 = 0
     var traceSnapshots: (UInt64, UInt64) = (0, 0)
+    /// The FP flags the last instruction that can raise some raised (`compiledOperationTraced`,
+    /// the inline fast path's inexact result).
+    var traceRaised: UInt32 = 0
 }
 
 /// Runs the operation of `entry` for compiled code through the fast path's semantics (F
@@ -92,6 +95,25 @@ let compiledOperation: @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRaw
     else { return 1 }
     guard case .next = step else { return 1 }
     c.pointee.stalls &+= s.stalls
+    return 0
+}
+
+/// `compiledOperation` for traced code: also notes the FP flags the operation raised in the
+/// context's `traceRaised` (the record's fflags effect), as the capturing loop notes them.
+let compiledOperationTraced: @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> UInt32 = { context, entry in
+    let c = context.assumingMemoryBound(to: CompiledBlockContext.self)
+    var s = c.pointee.execution.pointee
+    s.stalls = 0
+    let e = entry.assumingMemoryBound(to: DecodedInstruction.self), op = e.pointee.operation
+    s.aux = s.x[e.rs1] &+ e.imm  // (what the capturing loop starts with)
+    let step: Step
+    if case let r = s.rv32f(op, e, CaptureRetired.self), r.handled { step = r }
+    else if case let r = s.zba(op, e), r.handled { step = r }
+    else if case let r = s.zbb(op, e), r.handled { step = r }
+    else { return 1 }
+    guard case .next = step else { return 1 }
+    c.pointee.stalls &+= s.stalls
+    c.pointee.traceRaised = s.aux & 0x1F
     return 0
 }
 
@@ -250,12 +272,12 @@ final class BlockCompiler {
     /// Compiles the traced code of the compiled block whose header is `header`: the same code,
     /// which also writes each instruction's binary trace record (`BinaryTraceEncoder.encodeCaptured`'s
     /// bytes) as the hart's encoder would, for an unfiltered binary trace of at most 8 harts. It
-    /// covers the block as far as its plain code does, up to the first instruction whose record
-    /// is not of a fixed layout (one that can raise FP flags, or writes a second register);
+    /// covers the block as far as its plain code does, up to the first instruction that writes a
+    /// second register (its record needs the general formatter);
     /// `word` gives each instruction's word. Before its first instruction the code checks that
     /// the hart's encoder remembers every word of the block (else the block loop runs it, and
     /// records the words), and before each one it leaves where the encoder would write a cycle
-    /// delta of more than one byte, or where the instruction makes the FP state dirty. Sets the
+    /// delta of more than one byte, or where the instruction would make the FP state dirty. Sets the
     /// header's traced-code field (`tracedCode`); false if there is none (the block's code space
     /// is full, or nothing is covered).
     func compileTraced(_ header: UnsafeMutablePointer<DecodedInstruction>, latency: UInt32,
@@ -278,7 +300,7 @@ final class BlockCompiler {
         var jumped = false
         while covered < count {
             let e = entries[covered]
-            if tables.trace[Int(e.operation.rawValue)] & (TraceTraits.fflags | TraceTraits.writesBase) != 0 { break }
+            if tables.trace[Int(e.operation.rawValue)] & TraceTraits.writesBase != 0 { break }
             guard let w = word(e.tag, e.length), probe.emit(e, index: covered, tables: tables) != nil else { break }
             words.append(w)
             covered += 1
@@ -326,8 +348,14 @@ final class BlockCompiler {
 /// each record's place, relative to where the block's first record goes (after its explicit pc,
 /// if it has one), and what the code writes into it.
 struct TracePlan {
-    /// Record i at `offsets[i]`; `offsets[n]` the bytes of the first n.
+    /// Record i at `offsets[i]` from where the records go (`traceOut`) as of its instruction;
+    /// `offsets[n]` the bytes of the first n. An instruction that can raise FP flags has a record
+    /// of one of two lengths (with the fflags effect or without): its code moves `traceOut` on
+    /// past it, and the offsets after it start again at 0.
     var offsets: [Int32] = [0]
+    /// Its length (without an fflags effect); whether it can raise FP flags.
+    var sizes: [Int32] = []
+    var flags: [Bool] = []
     /// The tag's effect count and the first effect's code (its second byte after the cycle delta).
     var effects: [UInt8] = []
     var firstCode: [UInt8] = []
@@ -374,7 +402,10 @@ struct TracePlan {
                 effects += 1
                 if first == nil { first = mem }
             }
-            offsets.append(offsets[i] + n)
+            let flagged = traits & TraceTraits.fflags != 0
+            offsets.append(flagged ? 0 : offsets[i] + n)
+            sizes.append(n)
+            flags.append(flagged)
             self.effects.append(effects)
             firstCode.append(first ?? 0)
             register.append(reg)
@@ -397,8 +428,9 @@ struct TracePlan {
             default:
                 dynamic.append(true); fixed.append(0)  // (through their semantics)
             }
-            dirtiesFP.append(e.operation == .flw || e.operation == .fsgnj || e.operation == .fsgnjn || e.operation == .fsgnjx
-                             || e.operation == .fmvWX)
+            // (What writes an f register, and what can raise flags: the loop's record of the one
+            // that makes the state dirty needs the general formatter.)
+            dirtiesFP.append(traits & (TraceTraits.writesF | TraceTraits.fflags) != 0)
             link.append(e.operation == .jal || e.operation == .jalr ? here &+ UInt32(e.length) : nil)
         }
     }
@@ -874,7 +906,8 @@ struct X86Assembler {
         store64(X86Assembler.context(\.stalls), .r10)
         push(.rdi)
         move64(.rsi, entry(index))
-        move64(.rax, UInt64(UInt(bitPattern: unsafeBitCast(compiledOperation, to: UnsafeRawPointer.self))))
+        let operation = trace == nil ? compiledOperation : compiledOperationTraced
+        move64(.rax, UInt64(UInt(bitPattern: unsafeBitCast(operation, to: UnsafeRawPointer.self))))
         byte(0xFF); byte(0xD0)  // call rax
         pop(.rdi)
         load64(.rsi, X86Assembler.context(\.x))
@@ -1166,6 +1199,7 @@ struct X86Assembler {
         inexact.append(jump(.notEqual))
         let written = jumpForward()
         for at in inexact { land(at) }
+        if trace != nil { storeImmediate32(X86Assembler.context(\.traceRaised), UInt32(FPFlags.inexact.rawValue)) }
         load64(.r9, X86Assembler.context(\.core))
         memory(0x83, ALU.or.rawValue, X86Memory(base: .r9, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.fflags)!)))
         byte(UInt8(FPFlags.inexact.rawValue))
@@ -1399,6 +1433,7 @@ extension X86Assembler {
         }
         if ends && index == 0 { traceExplicitPC() }
         if trace.dynamic[index] { store64(X86Assembler.snapshot(index), .r10) }
+        if trace.flags[index] { storeImmediate32(X86Assembler.traceContext(\.traceRaised), 0) }
     }
 
     /// After instruction `index` (not one that ends the block): the value it wrote, the address
@@ -1408,6 +1443,10 @@ extension X86Assembler {
         let off = trace.offsets[index]
         load64(.r9, X86Assembler.traceContext(\.traceOut))
         let value = X86Memory(base: .rsi, displacement: trace.valueSlot[index] * 4)
+        if trace.flags[index] {
+            traceFlaggedValues(index, value: value)
+            return
+        }
         var at = off + 2
         if trace.register[index] != nil {
             load32(.rax, value)
@@ -1423,6 +1462,53 @@ extension X86Assembler {
             }
         }
         if index == 0 { traceExplicitPC() }
+    }
+
+    /// `traceValues` for an instruction that can raise FP flags (no memory access): its register
+    /// effect, and if it raised flags (`traceRaised`) the fflags effect too (fflags afterwards,
+    /// before or after the register as `BinaryTraceEncoder.encodeCaptured` orders them); then
+    /// `traceOut` moves on past the records so far.
+    private mutating func traceFlaggedValues(_ index: Int, value: X86Memory) {
+        let trace = self.trace.unsafelyUnwrapped
+        let off = trace.offsets[index], register = trace.register[index]
+        load32(.rax, X86Assembler.traceContext(\.traceRaised))
+        byte(0x85); byte(0xC0)  // test eax, eax
+        let raised = jump(.notEqual)
+        if register != nil {
+            load32(.rax, value)
+            store32(X86Memory(base: .r9, displacement: off + 3), .rax)
+        }
+        if index == 0 { traceExplicitPC() }
+        alu64(.add, X86Assembler.traceContext(\.traceOut), off + trace.sizes[index])
+        let done = jumpForward()
+        land(raised)
+        memory(0x80, ALU.add.rawValue, X86Memory(base: .r9, displacement: off)); byte(0x20)  // add byte [r9 + off], 0x20: one effect more
+        var at = off + 2
+        func putRegister(_ a: inout X86Assembler) {
+            guard let register else { return }
+            a.storeImmediate8(X86Memory(base: .r9, displacement: at), register)
+            a.load32(.rax, value)
+            a.store32(X86Memory(base: .r9, displacement: at + 1), .rax)
+            at += 5
+        }
+        func putFlags(_ a: inout X86Assembler) {
+            a.storeImmediate32(X86Memory(base: .r9, displacement: at), 0x40 | UInt32(CSR.fflags) << 8)
+            a.load64(.r11, X86Assembler.traceContext(\.core))
+            a.load32(.rax, X86Memory(base: .r11, displacement: Int32(MemoryLayout<HartCore>.offset(of: \HartCore.fflags)!)))
+            a.store32(X86Memory(base: .r9, displacement: at + 3), .rax)
+            at += 7
+        }
+        // Spike orders by (number << 4 | kind): x1, f0 and f1 come before fflags (0x14).
+        if register == 0x01 || register == 0x20 || register == 0x21 {
+            putRegister(&self)
+            putFlags(&self)
+        } else {
+            putFlags(&self)
+            putRegister(&self)
+        }
+        if index == 0 { traceExplicitPC() }
+        alu64(.add, X86Assembler.traceContext(\.traceOut), off + trace.sizes[index] + 7)
+        land(done)
     }
 
     /// After the first instruction's record (r9: `traceOut`): if the encoder's next pc is not
@@ -1461,6 +1547,6 @@ extension X86Assembler {
             alu64(.add, .rax, -1)
         }
         store64(X86Memory(base: .r11, displacement: X86Assembler.stateCycle), .rax)
-        alu64(.add, X86Assembler.traceContext(\.traceOut), trace.offsets[count])
+        if trace.offsets[count] != 0 { alu64(.add, X86Assembler.traceContext(\.traceOut), trace.offsets[count]) }
     }
 }

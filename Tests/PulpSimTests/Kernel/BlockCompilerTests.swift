@@ -165,6 +165,25 @@ final class CompiledFloatTests: XCTestCase {
         return cases
     }
 
+    /// A machine with fp-arith loaded and given `cases` of `operation`; where the cases are.
+    func machine(_ path: String, _ cases: [Case], operation: UInt32, compiled: Bool) throws -> (Machine, UInt32) {
+        var options = MachineOptions(platform: .spike)
+        options.echoOutput = false
+        options.captureOutput = true
+        options.compileBlocks = compiled
+        let machine = try Machine(options: options)
+        try machine.load(path: path)
+        let table = try XCTUnwrap(machine.address(of: "cases")), count = try XCTUnwrap(machine.address(of: "count"))
+        let op = try XCTUnwrap(machine.address(of: "operation"))
+        func words(_ values: [UInt32]) -> [UInt8] { values.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } } }
+        var bytes: [UInt8] = []
+        for c in cases { bytes += words([c.rm, c.operands[0], c.operands[1], c.operands.count > 2 ? c.operands[2] : 0, 0, 0, 0, 0]) }
+        XCTAssertTrue(machine.writeMemory(table, bytes))
+        XCTAssertTrue(machine.writeMemory(count, words([UInt32(cases.count)])))
+        XCTAssertTrue(machine.writeMemory(op, words([operation])))
+        return (machine, table)
+    }
+
     func check(_ name: String, operation: UInt32, compiled: Bool = true) throws {
         let path = Paths.firmware("spike", "fp-arith")
         let all = try vectors(name)
@@ -176,20 +195,7 @@ final class CompiledFloatTests: XCTestCase {
         var failures = 0
         for batch in stride(from: 0, to: chosen.count, by: 2048) {
             let cases = Array(chosen[batch..<min(batch + 2048, chosen.count)])
-            var options = MachineOptions(platform: .spike)
-            options.echoOutput = false
-            options.captureOutput = true
-            options.compileBlocks = compiled
-            let machine = try Machine(options: options)
-            try machine.load(path: path)
-            let table = try XCTUnwrap(machine.address(of: "cases")), count = try XCTUnwrap(machine.address(of: "count"))
-            let op = try XCTUnwrap(machine.address(of: "operation"))
-            func words(_ values: [UInt32]) -> [UInt8] { values.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } } }
-            var bytes: [UInt8] = []
-            for c in cases { bytes += words([c.rm, c.operands[0], c.operands[1], c.operands.count > 2 ? c.operands[2] : 0, 0, 0, 0, 0]) }
-            XCTAssertTrue(machine.writeMemory(table, bytes))
-            XCTAssertTrue(machine.writeMemory(count, words([UInt32(cases.count)])))
-            XCTAssertTrue(machine.writeMemory(op, words([operation])))
+            let (machine, table) = try machine(path, cases, operation: operation, compiled: compiled)
             let result = machine.run()
             XCTAssertEqual(result.exitStatus, 0, "\(name): \(result.reason)")
             let out = try XCTUnwrap(machine.readMemory(table, count: cases.count * 32))
@@ -210,6 +216,38 @@ final class CompiledFloatTests: XCTestCase {
             }
         }
         XCTAssertEqual(failures, 0, "\(name): \(failures) mismatches")
+    }
+
+    /// The binary trace of F arithmetic written by compiled code (records with and without the
+    /// fflags effect, the inline fast path and the operations through their semantics) is the
+    /// loop's, byte for byte.
+    func testTracedFloatArithmetic() throws {
+        #if arch(x86_64) && os(Linux)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pulpsim-traced-fp-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = Paths.firmware("spike", "fp-arith")
+        try requireFirmware(path)
+        for (name, operation) in [("fadd.s", UInt32(0)), ("fmul.s", 2), ("fmadd.s", 3), ("fnmsub.s", 5)] {
+            let all = try vectors(name)
+            let cases = stride(from: 0, to: all.count, by: max(1, all.count / 1500)).map { all[$0] }
+            var traces: [Data] = []
+            for compiled in [true, false] {
+                let (machine, _) = try machine(path, cases, operation: operation, compiled: compiled)
+                var traceOptions = TraceOptions()
+                traceOptions.format = .binary
+                traceOptions.path = dir.appendingPathComponent("\(name)-\(compiled).bin").path
+                let tracer = try Tracer(options: traceOptions, harts: 1, symbols: machine.symbols)
+                machine.setTracer(tracer)
+                XCTAssertEqual(machine.run().exitStatus, 0, name)
+                tracer.close()
+                traces.append(try Data(contentsOf: URL(fileURLWithPath: traceOptions.path!)))
+                if compiled { XCTAssertGreaterThan(machine.interpreter.tracedByCompiledCode, 10_000, name) }
+            }
+            XCTAssertTrue(traces[0] == traces[1],
+                          "\(name): the traces differ at byte \(zip(traces[0], traces[1]).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1)")
+        }
+        #endif
     }
 
     func testAdd() throws { try check("fadd.s", operation: 0) }
