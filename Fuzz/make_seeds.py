@@ -640,6 +640,12 @@ def instructions_seeds():
                                                     handler=True, step=5, registers=regs, quantum=1))
     write(out, "spike-4-harts-binary-trace", insn_input(SPIKE, alu, harts=4, traced=True, step=2, trace_format=3,
                                                         handler=True, registers=regs))
+    # Cores storing into the TCDM while one runs the data area's copy of the code through the
+    # TCDM's alias at 0 (a store into a page holding code leaves the fast path, and the slow path
+    # settles the contention): compiled code's binary trace against the loop's.
+    stores = assemble("fsw fs0, 68(sp)\n" * 6 + "jalr ra, 12(zero)\n")
+    write(out, "pulp-4-harts-binary-trace-code-in-tcdm", insn_input(PULP, stores, harts=4, traced=True, step=2, trace_format=3,
+                                                                    handler=True, registers=regs, quantum=1))
     write(out, "pulp-zb-without-extension", insn_input(PULP, assemble(SNIPPETS["zb"], ("zba", "zbb")), handler=True,
                                                        registers=regs))
     write(out, "tb-fp-bad-frm", insn_input(TB, assemble(SNIPPETS["fp"]), fcsr=0xE0, handler=True, traced=True,

@@ -108,7 +108,7 @@ struct LoopEncoding {
     var records = 0
     var general = false
     /// The loop stops after a jump or branch to the start of a block with traced code
-    /// (`Interpreter.executeEncodingCompiled`), and says so in `yielded`.
+    /// (`Interpreter.executeEncodingByBlocks`), and says so in `yielded`.
     var yields = false
     var yielded = false
 }
@@ -948,14 +948,19 @@ final class Interpreter {
                            encoding: encoding)
     }
 
-    /// `executeEncoding` where blocks have traced code (`BlockCompiler.compileTraced`): the
-    /// turn runs the traced code of the blocks it comes to, and the loop from wherever that code
-    /// leaves, until the loop comes to the start of a block with traced code again. Each part is
-    /// a turn of the cycles left (the turn's cycles, records and TCDM log records come out the
-    /// same). Only for an unfiltered binary trace of at most 8 harts, with blocks compiled, no
-    /// read watch and no counting (`tracesCompiled`).
+    /// `executeEncoding` by blocks, where blocks have traced code (`BlockCompiler.compileTraced`):
+    /// the turn runs the traced code of the blocks it comes to, and the loop from wherever that
+    /// code leaves, until the loop comes to the start of a block with traced code again. Each
+    /// part is a turn of the cycles left (the turn's cycles, records and TCDM log records come
+    /// out the same). Blocks are formed where the turn starts and after each jump or branch the
+    /// loop runs, whether they get code or not (`--no-jit`): forming a block decodes its
+    /// instructions, and the pages they are in then hold code, where a store leaves the fast
+    /// path, and a core's slow path settles the TCDM's accesses (a contention stall shows in the
+    /// trace from then on). So the trace is the same with compiled code and without. Only for an
+    /// unfiltered binary trace of at most 8 harts, with blocks, no read watch and no counting
+    /// (`encodesByBlocks`).
     @inline(never)
-    func executeEncodingCompiled(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?,
+    func executeEncodingByBlocks(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?,
                                  encoding: UnsafeMutablePointer<LoopEncoding>) -> QuantumEnd {
         let core = hart.core
         let firstCycle = core.pointee.cycle
@@ -964,7 +969,7 @@ final class Interpreter {
         var end = QuantumEnd.budget
         var left = budget
         while true {
-            if state.pointee.started, let header = tracedHeader(at: core.pointee.pc) {
+            if let header = tracedHeader(at: core.pointee.pc), state.pointee.started {
                 let before = core.pointee.instret
                 let stopped = runTraced(hart, header, budget: left, log: log, encoding: encoding)
                 records &+= Int(core.pointee.instret &- before)
@@ -988,24 +993,22 @@ final class Interpreter {
     /// Instructions whose binary trace records compiled code wrote (tests).
     private(set) var tracedByCompiledCode: UInt64 = 0
 
-    /// Whether `executeEncodingCompiled` can run `hart`'s turns (`encoder` its trace's).
-    func tracesCompiled(_ hart: Hart, encoder: BinaryTraceEncoder) -> Bool {
-        compiledEntry != nil && compileBlocks && blockExecution && !encoder.wide && readWatch.span == 0
-            && !hart.core.pointee.countsEvents
+    /// Whether `executeEncodingByBlocks` runs `hart`'s turns (`encoder` its trace's).
+    func encodesByBlocks(_ hart: Hart, encoder: BinaryTraceEncoder) -> Bool {
+        blockExecution && !encoder.wide && readWatch.span == 0 && !hart.core.pointee.countsEvents
     }
 
     /// Whether a block with traced code starts at `pc` (forming the block, and compiling its
-    /// traced code, if it is not there yet).
+    /// traced code, if it is not there yet: the block is formed with or without compiled code).
     @inline(never)
     func tracedBlockStart(_ pc: UInt32) -> Bool { tracedHeader(at: pc) != nil }
 
     /// The header of the block at `pc` if it has traced code: formed, and its traced code
     /// compiled, the first time.
     func tracedHeader(at pc: UInt32) -> Entry? {
-        guard let compiler else { return nil }
         let b = blocks + Int((pc >> 1) & Interpreter.blockMask)
         if b.pointee.tag != pc { guard formBlock(pc, in: b) != nil else { return nil } }
-        guard let header = b.pointee.first, header.pointee.specIndex == Interpreter.compiledMarker,
+        guard let compiler, compileBlocks, let header = b.pointee.first, header.pointee.specIndex == Interpreter.compiledMarker,
               header.pointee.operation == .illegal else { return nil }
         var code = BlockCompiler.tracedCode(header)
         if code == 0 {

@@ -173,9 +173,9 @@ extension Machine {
         }
         let encoder = binaryEncoderForBatch(tracer)
         var encoding = LoopEncoding(encoder: encoder, hart: index, traits: interpreter.tables.trace, segments: bus.segments, out: first)
-        let compiled = interpreter.tracesCompiled(hart, encoder: encoder)
+        let byBlocks = interpreter.encodesByBlocks(hart, encoder: encoder)
         let end = withUnsafeMutablePointer(to: &encoding) {
-            compiled ? interpreter.executeEncodingCompiled(hart, budget: budget, log: log, encoding: $0)
+            byBlocks ? interpreter.executeEncodingByBlocks(hart, budget: budget, log: log, encoding: $0)
                 : interpreter.executeEncoding(hart, budget: budget, log: log, encoding: $0)
         }
         tracer.commitRecords(hart: index, bytes: encoding.out - first, records: encoding.records)
