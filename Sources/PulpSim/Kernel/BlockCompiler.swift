@@ -489,6 +489,10 @@ struct X86Assembler {
     var header: UnsafeMutableRawPointer?
     /// Traced code (`BlockCompiler.compileTraced`): the block's records.
     var trace: TracePlan?
+    /// The x register whose value eax holds after the code so far (the last instruction's
+    /// result, which it stored too): the next instruction takes it from there instead of loading
+    /// it back, which would wait for the store (nil: none; not in traced code).
+    private var held: UInt8?
     /// Jumps to the exit before instruction `index`: the rel32's position.
     private var exits: [(at: Int, index: Int)] = []
     /// Out-of-line code: entered by the jump whose rel32 is at `at`, going back to `back`.
@@ -708,6 +712,7 @@ struct X86Assembler {
     /// The block loop's test before instruction `index` (`remaining > stalls`, with remaining
     /// r15 − index): back to the loop there if it fails.
     mutating func exactBudgetTest(_ index: Int) {
+        held = nil
         move64(.rax, .r15)
         alu64(.sub, .rax, .r10)
         alu64(.cmp, .rax, Int32(index))
@@ -796,9 +801,9 @@ struct X86Assembler {
 
     /// A jalr (instruction `index`, the instruction before it in the block known): as
     /// `Execution.rv32i` does it, then on to the compiled block at its target if there is one.
-    private mutating func emitJumpRegister(_ e: DecodedInstruction, index: Int, cost: UInt8) {
+    private mutating func emitJumpRegister(_ e: DecodedInstruction, index: Int, cost: UInt8, held: UInt8?) {
         let here = e.tag
-        load32(.rcx, x(e.rs1))
+        loadRCX(e.rs1, held: held)
         if e.imm != 0 { alu32(.add, .rcx, UInt32(bitPattern: e.imm)) }
         alu32(.and, .rcx, ~UInt32(1))
         if e.rs3 != 0 {
@@ -930,54 +935,82 @@ struct X86Assembler {
         return stalls
     }
 
+    /// eax = x register `r` (`held`: the register eax holds).
+    private mutating func loadRAX(_ r: UInt8, held: UInt8?) { if held != r { load32(.rax, x(r)) } }
+    /// ecx = x register `r`.
+    private mutating func loadRCX(_ r: UInt8, held: UInt8?) { if held == r { move32(.rcx, .rax) } else { load32(.rcx, x(r)) } }
+    /// eax = x[a] `op` x[b] (b from memory, or from ecx when eax held it).
+    private mutating func binary(_ op: ALU, _ a: UInt8, _ b: UInt8, held: UInt8?) {
+        if held == b && a != b {
+            move32(.rcx, .rax)
+            load32(.rax, x(a))
+            alu32r(op, .rax, .rcx)
+        } else {
+            loadRAX(a, held: held)
+            alu32(op, .rax, x(b))
+        }
+    }
+
     private mutating func emitOperation(_ e: DecodedInstruction, index: Int, tables: OperationTables) -> (fixed: UInt8, memory: Bool)? {
         let imm = UInt32(bitPattern: e.imm)
         let here = e.tag
         let cost = tables.cost[Int(e.operation.rawValue)]
         var stalls: (fixed: UInt8, memory: Bool) = (0, false)
+        // (Traced code writes records between instructions, with eax.)
+        let held = trace == nil ? self.held : nil
+        self.held = nil
         switch e.operation {
-        case .lui: storeImmediate32(x(e.rd), imm)
-        case .auipc: storeImmediate32(x(e.rd), here &+ imm)
-        case .addi:
-            if e.rs1 == 0 { storeImmediate32(x(e.rd), imm); break }
-            load32(.rax, x(e.rs1))
-            if imm != 0 { alu32(.add, .rax, imm) }
+        case .lui, .auipc:
+            // (Through eax: the instruction after it often reads it, an addi or a load.)
+            move32(.rax, e.operation == .lui ? imm : here &+ imm)
             store32(x(e.rd), .rax)
+            self.held = e.rd
+        case .addi:
+            if e.rs1 == 0 { move32(.rax, imm) } else { loadRAX(e.rs1, held: held) }
+            if imm != 0 && e.rs1 != 0 { alu32(.add, .rax, imm) }
+            store32(x(e.rd), .rax)
+            self.held = e.rd
         case .xori, .ori, .andi:
-            load32(.rax, x(e.rs1))
+            loadRAX(e.rs1, held: held)
             alu32(e.operation == .xori ? .xor : e.operation == .ori ? .or : .and, .rax, imm)
             store32(x(e.rd), .rax)
+            self.held = e.rd
         case .slti, .sltiu:
-            load32(.rcx, x(e.rs1))
+            loadRCX(e.rs1, held: held)
             byte(0x31); byte(0xC0)  // xor eax, eax
             alu32(.cmp, .rcx, imm)
             set(e.operation == .slti ? .less : .below, .rax)
             store32(x(e.rd), .rax)
+            self.held = e.rd
         case .slli, .srli, .srai:
-            load32(.rax, x(e.rs1))
+            loadRAX(e.rs1, held: held)
             shift32(e.operation == .slli ? .left : e.operation == .srli ? .right : .arithmetic, .rax, UInt8(imm & 31))
             store32(x(e.rd), .rax)
+            self.held = e.rd
         case .add, .sub, .xor, .or, .and:
             let op: ALU = e.operation == .add ? .add : e.operation == .sub ? .sub : e.operation == .xor ? .xor
                 : e.operation == .or ? .or : .and
-            load32(.rax, x(e.rs1))
-            alu32(op, .rax, x(e.rs2))
+            binary(op, e.rs1, e.rs2, held: held)
             store32(x(e.rd), .rax)
+            self.held = e.rd
         case .sll, .srl, .sra:
-            load32(.rax, x(e.rs1))
-            load32(.rcx, x(e.rs2))
+            loadRCX(e.rs2, held: held)
+            loadRAX(e.rs1, held: held)
             shift32ByCL(e.operation == .sll ? .left : e.operation == .srl ? .right : .arithmetic, .rax)
             store32(x(e.rd), .rax)
+            self.held = e.rd
         case .slt, .sltu:
-            load32(.rcx, x(e.rs1))
+            loadRCX(e.rs1, held: held)
             byte(0x31); byte(0xC0)  // xor eax, eax
             alu32(.cmp, .rcx, x(e.rs2))
             set(e.operation == .slt ? .less : .below, .rax)
             store32(x(e.rd), .rax)
+            self.held = e.rd
         case .mul:
-            load32(.rax, x(e.rs1))
+            loadRAX(e.rs1, held: held)
             multiply32(.rax, x(e.rs2))
             store32(x(e.rd), .rax)
+            self.held = e.rd
             addStalls(cost)
             stalls.fixed = cost
         case .mulh, .mulhsu, .mulhu:
@@ -990,7 +1023,7 @@ struct X86Assembler {
             stalls.fixed = cost
         case .fence: break
         case .lb, .lbu, .lh, .lhu, .lw, .sb, .sh, .sw:
-            emitMemory(e, index: index)
+            emitMemory(e, index: index, held: held)
             let store = e.operation == .sb || e.operation == .sh || e.operation == .sw
             stalls = (store ? 0 : e.rs3, true)
         case .beq, .bne, .blt, .bge, .bltu, .bgeu:
@@ -1004,8 +1037,7 @@ struct X86Assembler {
             case .bltu: condition = .below
             default: condition = .aboveOrEqual
             }
-            load32(.rax, x(e.rs1))
-            alu32(.cmp, .rax, x(e.rs2))
+            binary(.cmp, e.rs1, e.rs2, held: held)
             let taken = jump(condition)
             goOn(after: index, to: here &+ UInt32(e.length), jumped: false)
             land(taken)
@@ -1018,9 +1050,9 @@ struct X86Assembler {
             goOn(after: index, to: target, jumped: true, cost: cost)
         case .jalr:
             guard e.rs3 != Interpreter.jalrFirstInBlock else { return nil }  // (the block loop knows the instruction before it)
-            emitJumpRegister(e, index: index, cost: cost)
+            emitJumpRegister(e, index: index, cost: cost, held: held)
         case .flw, .fsw:
-            emitMemory(e, index: index)
+            emitMemory(e, index: index, held: held)
             stalls = (e.operation == .flw ? e.rs3 : 0, true)
         case .fsgnj, .fsgnjn, .fsgnjx:
             load32(.rax, f(e.rs1))
@@ -1275,7 +1307,7 @@ struct X86Assembler {
     /// A load or store through the memory fast path (`Execution.loadPointer`, `storePointer`):
     /// the same tests, leaving before the instruction where the block loop would take the slow
     /// path; the TCDM log's record and the misaligned cycle out of line.
-    private mutating func emitMemory(_ e: DecodedInstruction, index: Int) {
+    private mutating func emitMemory(_ e: DecodedInstruction, index: Int, held: UInt8?) {
         let size: UInt32, store: Bool
         switch e.operation {
         case .lb, .lbu: size = 1; store = false
@@ -1286,7 +1318,7 @@ struct X86Assembler {
         default: size = 4; store = true
         }
         // ecx: the address; rax: its segment's offset in the table; edx: the offset in the segment.
-        load32(.rcx, x(e.rs1))
+        loadRCX(e.rs1, held: held)
         if e.imm != 0 { alu32(.add, .rcx, UInt32(bitPattern: e.imm)) }
         move32(.rax, .rcx)
         shift32(.right, .rax, 20)
