@@ -82,38 +82,33 @@ struct CompiledBlockContext {
 /// arithmetic, Zba, Zbb): 0 when it retired (its stalls added to the context's), 1
 /// when the block loop must run it (a reserved rounding mode: it traps there).
 let compiledOperation: @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> UInt32 = { context, entry in
-    let c = context.assumingMemoryBound(to: CompiledBlockContext.self)
-    var s = c.pointee.execution.pointee
-    s.stalls = 0
-    let e = entry.assumingMemoryBound(to: DecodedInstruction.self), op = e.pointee.operation
-    // (The extensions' semantics one by one, not `Execution.semantics`: calling that here too
-    // made the optimiser take it out of the block loop.)
-    let step: Step
-    if case let r = s.rv32f(op, e, NoCapture.self), r.handled { step = r }
-    else if case let r = s.zba(op, e), r.handled { step = r }
-    else if case let r = s.zbb(op, e), r.handled { step = r }
-    else { return 1 }
-    guard case .next = step else { return 1 }
-    c.pointee.stalls &+= s.stalls
-    return 0
+    runCompiledOperation(context, entry, NoCapture.self)
 }
 
 /// `compiledOperation` for traced code: also notes the FP flags the operation raised in the
 /// context's `traceRaised` (the record's fflags effect), as the capturing loop notes them.
 let compiledOperationTraced: @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> UInt32 = { context, entry in
+    runCompiledOperation(context, entry, CaptureRetired.self)
+}
+
+@inline(__always)
+private func runCompiledOperation<C: CaptureMode>(_ context: UnsafeMutableRawPointer, _ entry: UnsafeMutableRawPointer,
+                                                  _: C.Type) -> UInt32 {
     let c = context.assumingMemoryBound(to: CompiledBlockContext.self)
     var s = c.pointee.execution.pointee
     s.stalls = 0
     let e = entry.assumingMemoryBound(to: DecodedInstruction.self), op = e.pointee.operation
-    s.aux = s.x[e.rs1] &+ e.imm  // (what the capturing loop starts with)
+    if C.on { s.aux = s.x[e.rs1] &+ e.imm }  // (what the capturing loop starts with)
+    // (The extensions' semantics one by one, not `Execution.semantics`: calling that here too
+    // made the optimiser take it out of the block loop.)
     let step: Step
-    if case let r = s.rv32f(op, e, CaptureRetired.self), r.handled { step = r }
+    if case let r = s.rv32f(op, e, C.self), r.handled { step = r }
     else if case let r = s.zba(op, e), r.handled { step = r }
     else if case let r = s.zbb(op, e), r.handled { step = r }
     else { return 1 }
     guard case .next = step else { return 1 }
     c.pointee.stalls &+= s.stalls
-    c.pointee.traceRaised = s.aux & 0x1F
+    if C.on { c.pointee.traceRaised = s.aux & 0x1F }
     return 0
 }
 
