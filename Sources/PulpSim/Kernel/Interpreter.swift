@@ -892,6 +892,19 @@ final class Interpreter {
         return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogOnly.self, into: nil, log: log)
     }
 
+    /// Whether a plain turn of `hart` (`executePlain`, `executePlainLogging`) may start in
+    /// compiled code (`startCompiledTurn`), which the machine's loop of shared turns calls itself.
+    @inline(__always) func startsCompiled(_ hart: Hart) -> Bool {
+        blockExecution && compiledEntry != nil && readWatch.span == 0 && !hart.core.pointee.countsEvents
+    }
+
+    /// The rest of a turn that `startCompiledTurn` entered and left before its end (or did not
+    /// enter): what `executePlainLogging` (`executePlain` without a log) does after it.
+    @inline(never)
+    func continueTurn<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?, resume: Entry?) -> QuantumEnd {
+        executeBlocks(hart, budget: budget, L.self, log: log, resume: resume)
+    }
+
     /// The plain loop while a read watch is set: the watched accesses go to the slow path.
     @inline(never)
     func executePlainWatching(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {

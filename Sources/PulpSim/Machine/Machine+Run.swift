@@ -56,7 +56,15 @@ extension Machine {
 
         var stopAt = UInt64.max  // (`.instructions`: stop there before anything else happens)
         if case .instructions = target, let limit = instructionLimit { stopAt = limit }
+        // Turns of harts sharing the cluster go through `runSharedTurns` while they can.
+        let sharedTurns = awaited == nil
         while !control.ended {
+            if sharedTurns && rounds & 15 != 15 && !state.pointee.observing
+                && runSharedTurns(total: &total, rounds: &rounds, limit: instructionLimit ?? .max, stopAt: stopAt,
+                                  cycleTarget: cycleTarget, maxCycles: maxCycles, housekeeping: nextHousekeeping) {
+                idleEvents = 0
+                continue
+            }
             if total >= stopAt {
                 let h = max(0, lastTurnHart)
                 control.finish(.stopped(hart: h, pc: harts[h].pc))
@@ -268,11 +276,10 @@ extension Machine {
         takeInterruptIfPending(hart)
         let state = scheduler.state
         state.pointee.wokeAnotherHart = false
-        let core = hart.core
         var left = budget
         // Traced when this turn may produce trace lines (not for a hart filtered out, before an
         // instruction-count or cycle start point, or after the stop point).
-        var traced = state.pointee.observing && (debug.watching || races != nil || timeline != nil || probe != nil
+        let traced = state.pointee.observing && (debug.watching || races != nil || timeline != nil || probe != nil
                                                  || tracerMayTrace(hart, budget: budget))
         let log = tcdmLog(hart, shared: shared)
         if let log {
@@ -284,7 +291,14 @@ extension Machine {
             if room < 1 { return }
             left = min(left, room)
         }
-        let full = left
+        runTurnLoop(hart, left: left, full: left, horizon: horizon, shared: shared, order: order, traced: traced, log: log)
+    }
+
+    /// `runTurn`'s loop: slices of the turn until `left` instructions (of `full`) or the horizon.
+    private func runTurnLoop(_ hart: Hart, left: Int, full: Int, horizon: UInt64, shared: Bool, order: UInt64, traced: Bool,
+                             log: UnsafeMutablePointer<TCDMLog>?) {
+        let core = hart.core
+        var left = left, traced = traced
         while left > 0 && !control.ended && core.pointee.awake {
             // An instruction costs at least a cycle: no more instructions than cycles to the horizon.
             let cycle = core.pointee.cycle
@@ -315,21 +329,150 @@ extension Machine {
             let before = core.pointee.instret
             let end = interpreter.execute(hart, budget: slice, log: log)
             left -= Int(core.pointee.instret &- before)
-            if end == .slowPath && shared { settleTCDM(hart) }
-            switch end {
-            case .budget: continue  // the budget or the horizon: the loop's conditions decide
-            case .traceTrigger:
-                traced = true  // the trace's start point: the rest of the turn is traced
-            case .slowPath where core.pointee.cycle >= horizon || core.pointee.cycle > order:
-                // A device access (or CSR, ...) at or past the horizon waits for the next turn,
-                // after the timed events due by then have fired; one ahead of the next running
-                // hart waits until that hart has caught up (time order of shared devices).
-                return
-            default:
-                left -= 1
-                if !finish(end, hart, shared: shared) { return }
-            }
+            if !afterSlice(end, hart, left: &left, traced: &traced, horizon: horizon, shared: shared, order: order) { return }
         }
+    }
+
+    /// What follows an untraced slice of a turn that ended with `end` (`left` already less the
+    /// instructions it retired on the fast path); false when the turn ends.
+    @inline(__always)
+    private func afterSlice(_ end: QuantumEnd, _ hart: Hart, left: inout Int, traced: inout Bool, horizon: UInt64, shared: Bool,
+                            order: UInt64) -> Bool {
+        if end == .slowPath && shared { settleTCDM(hart) }
+        switch end {
+        case .budget: return true  // the budget or the horizon: the loop's conditions decide
+        case .traceTrigger:
+            traced = true  // the trace's start point: the rest of the turn is traced
+            return true
+        case .slowPath where hart.core.pointee.cycle >= horizon || hart.core.pointee.cycle > order:
+            // A device access (or CSR, ...) at or past the horizon waits for the next turn,
+            // after the timed events due by then have fired; one ahead of the next running
+            // hart waits until that hart has caught up (time order of shared devices).
+            return false
+        default:
+            left -= 1
+            return finish(end, hart, shared: shared)
+        }
+    }
+
+    /// Turns of harts sharing the cluster, as the loop of `run` and `runTurn` take them, without
+    /// the checks for what they cannot meet there: turns that the loop can take without anything
+    /// else happening before (no timed event due, more than one hart running, the hart's TCDM
+    /// log with room, no interrupt enabled, no trace, no target but an instruction limit or a
+    /// cycle) and that start in compiled code. It returns when the next turn needs the loop, at
+    /// the 16th round (the loop's checks of signals and the wall clock come then), at `housekeeping`
+    /// instructions, or at the end of the run; true if it took a turn (counted in `total` and
+    /// `rounds`). A turn not over when its compiled code leaves goes on as in `runTurn`.
+    @inline(never)
+    private func runSharedTurns(total: inout UInt64, rounds: inout UInt64, limit: UInt64, stopAt: UInt64, cycleTarget: UInt64,
+                                maxCycles: UInt64, housekeeping: UInt64) -> Bool {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: scheduler.count) { order in
+            if arbiter != nil {
+                return runSharedTurns(total: &total, rounds: &rounds, limit: limit, stopAt: stopAt, cycleTarget: cycleTarget,
+                                      maxCycles: maxCycles, housekeeping: housekeeping, order: order.baseAddress.unsafelyUnwrapped,
+                                      LogOnly.self)
+            }
+            return runSharedTurns(total: &total, rounds: &rounds, limit: limit, stopAt: stopAt, cycleTarget: cycleTarget,
+                                  maxCycles: maxCycles, housekeeping: housekeeping, order: order.baseAddress.unsafelyUnwrapped, NoLog.self)
+        }
+    }
+
+    /// (`order`: room for every hart. The scheduler's choice, `Scheduler.choose`, is kept there:
+    /// the running harts in the order of their cycles, then of their numbers. After a turn that
+    /// compiled code ran whole, only that hart's cycle changed, and it moves back to its place;
+    /// after anything else they are sorted again.)
+    @inline(__always)
+    private func runSharedTurns<L: LogMode>(total: inout UInt64, rounds: inout UInt64, limit: UInt64, stopAt: UInt64, cycleTarget: UInt64,
+                                            maxCycles: UInt64, housekeeping: UInt64, order: UnsafeMutablePointer<Int>, _: L.Type) -> Bool {
+        // (With the TCDM arbiter, LogOnly: the harts log their accesses, `tcdmLog`; without it, NoLog.)
+        let arbiter = self.arbiter, interpreter = self.interpreter, harts = self.harts
+        let cores = scheduler.cores, state = scheduler.state, quantum = scheduler.quantum, count = scheduler.count
+        var took = false
+        var sorted = 0  // (running harts in `order`; 0: to be sorted)
+        while rounds & 15 != 15 && !control.ended && total < stopAt && total < limit && total < housekeeping {
+            if L.on && arbiter.unsafelyUnwrapped.pressing {
+                arbiter.unsafelyUnwrapped.resolve(before: events.nextTimeOrMax)
+                sorted = 0
+            }
+            if sorted == 0 {
+                let mask = state.pointee.runnable
+                for i in 0..<count where cores[i].pointee.awake && (i >= 64 ? 0 : mask >> UInt64(i)) & 1 != 0 {
+                    let cycle = cores[i].pointee.cycle
+                    var k = sorted
+                    while k > 0 && cores[order[k &- 1]].pointee.cycle > cycle {
+                        order[k] = order[k &- 1]
+                        k &-= 1
+                    }
+                    order[k] = i
+                    sorted &+= 1
+                }
+            }
+            guard sorted > 1, !L.on || order[0] < arbiter.unsafelyUnwrapped.coreCount else { break }
+            let index = order[0], runnerUp = cores[order[1]].pointee.cycle
+            let core = cores[index]
+            let cycle = core.pointee.cycle
+            let nextEvent = events.nextTimeOrMax
+            guard cycle < cycleTarget && nextEvent > cycle && cycle < snapshots.next && core.pointee.mstatus & Hart.mstatusMIE == 0
+            else { break }
+            let hart = harts[index]
+            guard interpreter.startsCompiled(hart) else { break }
+            // (`runTurn`: room for two records per instruction; more than half full: settled
+            // before the next turn.)
+            var log: UnsafeMutablePointer<TCDMLog>?, room = Int.max
+            if L.on {
+                let arbiter = arbiter.unsafelyUnwrapped
+                log = arbiter.logs + index
+                let pending = arbiter.logs[index].pending
+                room = (TCDMArbiter.capacity &- pending) / 2 &- 1
+                guard room >= 1 else { break }
+                if pending > TCDMArbiter.capacity / 2 { arbiter.pressing = true }
+            }
+            let horizon = min(runnerUp &+ quantum, nextEvent, maxCycles, cycleTarget)
+            let budget = min(Int(clamping: max(1, horizon &- cycle)), Int(clamping: limit &- total), room)
+            state.pointee.now = cycle
+            lastTurnHart = index
+            state.pointee.wokeAnotherHart = false
+            let before = core.pointee.instret
+            // The turn's first slice (`Interpreter.executePlainLogging`), and what follows it.
+            let start = interpreter.startCompiledTurn(hart, budget: budget, L.self, log: log)
+            var left = 0, goOn = true, whole = false
+            if start.entered && start.rest <= 0 {
+                left = budget &- Int(core.pointee.instret &- before)
+                whole = true
+            } else {
+                let end = interpreter.continueTurn(hart, budget: start.rest, L.self, log: log, resume: start.resume)
+                left = budget &- Int(core.pointee.instret &- before)
+                var traced = false
+                goOn = afterSlice(end, hart, left: &left, traced: &traced, horizon: horizon, shared: true, order: runnerUp)
+                if goOn && traced {
+                    runTurnLoop(hart, left: left, full: budget, horizon: horizon, shared: true, order: runnerUp, traced: true, log: log)
+                    goOn = false
+                }
+            }
+            if goOn && left > 0 && !control.ended && core.pointee.awake && (core.pointee.cycle < horizon || left == budget) {
+                runTurnLoop(hart, left: left, full: budget, horizon: horizon, shared: true, order: runnerUp, traced: false, log: log)
+                whole = false
+            }
+            if whole {
+                // The hart's place in the order now.
+                let cycle = core.pointee.cycle
+                var k = 0
+                while k &+ 1 < sorted {
+                    let other = order[k &+ 1], c = cores[other].pointee.cycle
+                    guard c < cycle || (c == cycle && other < index) else { break }
+                    order[k] = other
+                    k &+= 1
+                }
+                order[k] = index
+            } else {
+                sorted = 0
+            }
+            took = true
+            total &+= core.pointee.instret &- before
+            if !control.ended && core.pointee.cycle >= maxCycles { control.finish(.cycleLimit(maxCycles)) }
+            rounds &+= 1
+        }
+        return took
     }
 
     /// The TCDM log `hart`'s accesses go to in a turn: a cluster core's, while other cores run.
