@@ -854,10 +854,8 @@ struct X86Assembler {
                     exit(if: .equal, index)
                 }
                 // (record cycle − remaining + stalls) << 4 | bank, with remaining = r15 − index.
-                move64(.r9, .r13)
+                lea64(.r9, X86Memory(base: .r13, index: .r10, displacement: Int32(index)))
                 alu64(.sub, .r9, .r15)
-                alu64(.add, .r9, .r10)
-                if index > 0 { alu64(.add, .r9, Int32(index)) }
                 shift64(.left, .r9, 4)
                 move32(.r11, .rcx)
                 shift32(.right, .r11, 2)

@@ -894,8 +894,8 @@ final class Interpreter {
 
     /// Whether a plain turn of `hart` (`executePlain`, `executePlainLogging`) may start in
     /// compiled code (`startCompiledTurn`), which the machine's loop of shared turns calls itself.
-    @inline(__always) func startsCompiled(_ hart: Hart) -> Bool {
-        blockExecution && compiledEntry != nil && readWatch.span == 0 && !hart.core.pointee.countsEvents
+    @inline(__always) func startsCompiled(_ core: UnsafeMutablePointer<HartCore>) -> Bool {
+        blockExecution && compiledEntry != nil && readWatch.span == 0 && !core.pointee.countsEvents
     }
 
     /// The rest of a turn that `startCompiledTurn` entered and left before its end (or did not
@@ -1129,9 +1129,20 @@ final class Interpreter {
         if compiledSlotsReady & (UInt64(1) << UInt64(slot)) == 0 || slot == Interpreter.compiledHarts {
             setUpCompiledSlot(hart, slot: slot)
         }
-        let core = hart.core
-        let context = compiledContexts + slot
-        context.pointee.segments = bus.segments(for: hart.index)
+        return compiledContext(hart.core, index: hart.index, budget: budget, L.self, log: log)
+    }
+
+    /// Whether hart `index` has its own compiled context, set up (`compiledContext`).
+    @inline(__always) func compiledSlotReady(_ index: Int) -> Bool {
+        index < Interpreter.compiledHarts && compiledSlotsReady & (UInt64(1) << UInt64(index)) != 0
+    }
+
+    /// `compiledContext` for hart `index` (its core `core`), whose slot is set up.
+    @inline(__always)
+    private func compiledContext<L: LogMode>(_ core: UnsafeMutablePointer<HartCore>, index: Int, budget: Int, _: L.Type,
+                                             log: UnsafeMutablePointer<TCDMLog>?) -> UnsafeMutablePointer<CompiledBlockContext> {
+        let context = compiledContexts + min(index, Interpreter.compiledHarts)
+        context.pointee.segments = bus.segments(for: index)
         context.pointee.watchStart = bus.watchStart
         context.pointee.watchSpan = bus.watchSpan &+ 3
         context.pointee.records = L.on ? log?.pointee.records : nil
@@ -1175,11 +1186,27 @@ final class Interpreter {
     @inline(never)
     func startCompiledTurn<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?)
         -> (entered: Bool, rest: Int, resume: Entry?) {
-        let core = hart.core, pc = core.pointee.pc
+        startCompiledTurn(hart.core, budget: budget, L.self, log: log) { self.compiledContext(hart, budget: budget, L.self, log: log) }
+    }
+
+    /// `startCompiledTurn` for hart `index`, by its core, when its compiled context is set up
+    /// (`compiledSlotReady`). (The machine's loop of shared turns: no reference to the hart.)
+    @inline(never)
+    func startCompiledTurn<L: LogMode>(_ core: UnsafeMutablePointer<HartCore>, index: Int, budget: Int, _: L.Type,
+                                       log: UnsafeMutablePointer<TCDMLog>?) -> (entered: Bool, rest: Int, resume: Entry?) {
+        startCompiledTurn(core, budget: budget, L.self, log: log) { self.compiledContext(core, index: index, budget: budget, L.self, log: log) }
+    }
+
+    @inline(__always)
+    private func startCompiledTurn<L: LogMode>(_ core: UnsafeMutablePointer<HartCore>, budget: Int, _: L.Type,
+                                               log: UnsafeMutablePointer<TCDMLog>?,
+                                               context: () -> UnsafeMutablePointer<CompiledBlockContext>)
+        -> (entered: Bool, rest: Int, resume: Entry?) {
+        let pc = core.pointee.pc
         let b = blocks + Int((pc >> 1) & Interpreter.blockMask)
         guard b.pointee.tag == pc, let header = b.pointee.first, header.pointee.specIndex == Interpreter.compiledMarker,
               header.pointee.operation == .illegal, budget > 0 else { return (false, budget, nil) }
-        let c = compiledContext(hart, budget: budget, L.self, log: log)
+        let c = context()
         c.pointee.remaining = budget
         c.pointee.stalls = 0
         c.pointee.jumpedTo = core.pointee.jumpedTo

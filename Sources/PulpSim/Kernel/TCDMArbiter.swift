@@ -281,31 +281,30 @@ final class TCDMArbiter {
             while cursor < stop {
                 let end = stop &- cursor > window ? cursor &+ window : stop
                 let collision = firstCollision(from: cursor, before: end)
+                let found = collision != end
+                // In one pass: serve, note who asks in the collision's cycle and the earliest
+                // access of the others left.
+                var asking: UInt64 = 0
+                var earliest = UInt64.max
                 var served = scan
                 while served != 0 {
                     let h = served.trailingZeroBitCount
                     served &= served &- 1
                     if next[h] < collision { grantRun(h, before: collision) }
+                    let t = next[h]
+                    if found && t == collision { asking |= UInt64(1) << UInt64(h) } else { earliest = min(earliest, t) }
                 }
-                if collision == end {
+                if !found {
                     window = min(window << 1, UInt64(TCDMArbiter.collisionSpan))
                 } else {
                     window = min(max((collision &- cursor) << 1, 16), UInt64(TCDMArbiter.collisionSpan))
-                    var asking: UInt64 = 0
-                    var m = scan
+                    arbitrate(collision, asking)
+                    var m = asking
                     while m != 0 {
                         let h = m.trailingZeroBitCount
                         m &= m &- 1
-                        if next[h] == collision { asking |= UInt64(1) << UInt64(h) }
+                        earliest = min(earliest, next[h])
                     }
-                    arbitrate(collision, asking)
-                }
-                var earliest = UInt64.max
-                var m = scan
-                while m != 0 {
-                    let h = m.trailingZeroBitCount
-                    m &= m &- 1
-                    earliest = min(earliest, next[h])
                 }
                 cursor = earliest
             }

@@ -414,8 +414,7 @@ extension Machine {
             let nextEvent = events.nextTimeOrMax
             guard cycle < cycleTarget && nextEvent > cycle && cycle < snapshots.next && core.pointee.mstatus & Hart.mstatusMIE == 0
             else { break }
-            let hart = harts[index]
-            guard interpreter.startsCompiled(hart) else { break }
+            guard interpreter.startsCompiled(core) && interpreter.compiledSlotReady(index) else { break }
             // (`runTurn`: room for two records per instruction; more than half full: settled
             // before the next turn.)
             var log: UnsafeMutablePointer<TCDMLog>?, room = Int.max
@@ -434,12 +433,13 @@ extension Machine {
             state.pointee.wokeAnotherHart = false
             let before = core.pointee.instret
             // The turn's first slice (`Interpreter.executePlainLogging`), and what follows it.
-            let start = interpreter.startCompiledTurn(hart, budget: budget, L.self, log: log)
+            let start = interpreter.startCompiledTurn(core, index: index, budget: budget, L.self, log: log)
             var left = 0, goOn = true, whole = false
             if start.entered && start.rest <= 0 {
                 left = budget &- Int(core.pointee.instret &- before)
                 whole = true
             } else {
+                let hart = harts[index]
                 let end = interpreter.continueTurn(hart, budget: start.rest, L.self, log: log, resume: start.resume)
                 left = budget &- Int(core.pointee.instret &- before)
                 var traced = false
@@ -450,7 +450,7 @@ extension Machine {
                 }
             }
             if goOn && left > 0 && !control.ended && core.pointee.awake && (core.pointee.cycle < horizon || left == budget) {
-                runTurnLoop(hart, left: left, full: budget, horizon: horizon, shared: true, order: runnerUp, traced: false, log: log)
+                runTurnLoop(harts[index], left: left, full: budget, horizon: horizon, shared: true, order: runnerUp, traced: false, log: log)
                 whole = false
             }
             if whole {

@@ -33,6 +33,10 @@ final class BlockCompilerTests: XCTestCase {
         XCTAssertEqual(bytes { $0.load32(.rax, X86Memory(base: .rsi, displacement: 4)) }, [0x8B, 0x46, 0x04])
         // add r10, 1: REX.W+B, 83 /0 ib, ModRM 11 000 010.
         XCTAssertEqual(bytes { $0.alu64(.add, .r10, 1) }, [0x49, 0x83, 0xC2, 0x01])
+        // lea r9, [r13+r10+0]: REX.WRXB, 8D /r, ModRM 01 001 100 (r13 as a base needs a disp8),
+        // SIB 00 010 101, disp8 0.
+        XCTAssertEqual(bytes { $0.lea64(.r9, X86Memory(base: .r13, index: .r10, displacement: 0)) }, [0x4F, 0x8D, 0x4C, 0x15, 0x00])
+        XCTAssertEqual(bytes { $0.lea64(.r9, X86Memory(base: .r13, index: .r10, displacement: 7)) }, [0x4F, 0x8D, 0x4C, 0x15, 0x07])
         // mov [r12+r11*8], r9: REX.WRXB, 89 /r, ModRM 00 001 100, SIB 11 011 100.
         XCTAssertEqual(bytes { $0.store64(X86Memory(base: .r12, index: .r11, scale: 8), .r9) }, [0x4F, 0x89, 0x0C, 0xDC])
         // cmp word [r8+rax+14], 0: 66, REX.B, 83 /7 ib, ModRM 01 111 100, SIB 00 000 000, disp8.
