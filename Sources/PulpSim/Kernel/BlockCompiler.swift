@@ -266,7 +266,8 @@ final class BlockCompiler {
 
     /// Compiles the traced code of the compiled block whose header is `header`: the same code,
     /// which also writes each instruction's binary trace record (`BinaryTraceEncoder.encodeCaptured`'s
-    /// bytes) as the hart's encoder would, for an unfiltered binary trace of at most 8 harts. It
+    /// bytes) as the hart's encoder would, for an unfiltered binary trace (harts 0-6 of one of
+    /// more than 8 harts, whose records have no hart byte: `Interpreter.encodesByBlocks`). It
     /// covers the block as far as its plain code does, up to the first instruction that writes a
     /// second register (its record needs the general formatter);
     /// `word` gives each instruction's word. Before its first instruction the code checks that

@@ -970,8 +970,8 @@ final class Interpreter {
     /// instructions, and the pages they are in then hold code, where a store leaves the fast
     /// path, and a core's slow path settles the TCDM's accesses (a contention stall shows in the
     /// trace from then on). So the trace is the same with compiled code and without. Only for an
-    /// unfiltered binary trace of at most 8 harts, with blocks, no read watch and no counting
-    /// (`encodesByBlocks`).
+    /// unfiltered binary trace (harts 0-6 of a trace of more than 8), with blocks, no read watch
+    /// and no counting (`encodesByBlocks`).
     @inline(never)
     func executeEncodingByBlocks(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?,
                                  encoding: UnsafeMutablePointer<LoopEncoding>) -> QuantumEnd {
@@ -1006,9 +1006,12 @@ final class Interpreter {
     /// Instructions whose binary trace records compiled code wrote (tests).
     private(set) var tracedByCompiledCode: UInt64 = 0
 
-    /// Whether `executeEncodingByBlocks` runs `hart`'s turns (`encoder` its trace's).
+    /// Whether `executeEncodingByBlocks` runs `hart`'s turns (`encoder` its trace's). (In a trace
+    /// of more than 8 harts, the records of harts 0-6 are those of a trace of at most 8: traced
+    /// code writes them; harts 7 and up have a hart byte after the tag.)
     func encodesByBlocks(_ hart: Hart, encoder: BinaryTraceEncoder) -> Bool {
-        blockExecution && !encoder.wide && readWatch.span == 0 && !hart.core.pointee.countsEvents
+        blockExecution && (!encoder.wide || hart.index < BinaryTrace.hartEscape) && readWatch.span == 0
+            && !hart.core.pointee.countsEvents
     }
 
     /// Whether a block with traced code starts at `pc` (forming the block, and compiling its

@@ -94,7 +94,7 @@ final class TCDMArbiter {
     /// master by master, not in time order: the last grant in time sets it).
     let priorityCycle: UnsafeMutablePointer<UInt64>
     /// Per master other than cores: its last logged record's cycle, less its shift then (`append`).
-    private var lastBase = [UInt64](repeating: 0, count: 64)
+    @exclusivity(unchecked) private var lastBase = [UInt64](repeating: 0, count: 64)
     /// Cores that lost an arbitration in this `resolve` (bit h).
     @exclusivity(unchecked) private var stalled: UInt64 = 0
     /// A log is more than half full: the run loop settles before the next turn.
@@ -118,7 +118,7 @@ final class TCDMArbiter {
     let requested: UnsafeMutablePointer<UInt16>
     /// Banks RedMulE holds (HCI priority inverted, or a max-stall turn): per cycle of each registered window, and
     /// the span the windows cover (`heldFrom ..< heldUntil`; empty: none).
-    private var heldWindows: [(from: UInt64, banks: [UInt16])] = []
+    @exclusivity(unchecked) private var heldWindows: [(from: UInt64, banks: [UInt16])] = []
     @exclusivity(unchecked) private(set) var heldFrom: UInt64 = .max
     @exclusivity(unchecked) private(set) var heldUntil: UInt64 = 0
 
@@ -237,6 +237,9 @@ final class TCDMArbiter {
         var frontierKnown = final
         let holding = heldUntil != 0
         var window: UInt64 = 16
+        // Cycles to settle one by one: collisions came close together (within `denseSpan`
+        // cycles), where each stretch would cost more than arbitrating its cycles in turn.
+        var dense = 0
         while true {
             // The earliest pending access and the masters that have one then.
             var first = UInt64.max
@@ -273,6 +276,11 @@ final class TCDMArbiter {
                 }
                 if first < heldFrom && heldFrom < frontier { stop = heldFrom }
             }
+            if dense > 0 {
+                // (A cycle without a collision is served as `grantRun` would serve it.)
+                dense = arbitrate(first, at) ? TCDMArbiter.denseSpan : dense &- 1
+                continue
+            }
             // From `cursor` (no access pending before it) to `stop`: look for the first
             // collision in the next `window` cycles, serve everything before it, arbitrate it,
             // and go on from the earliest access left. (The window grows while it finds no
@@ -299,6 +307,10 @@ final class TCDMArbiter {
                 } else {
                     window = min(max((collision &- cursor) << 1, 16), UInt64(TCDMArbiter.collisionSpan))
                     arbitrate(collision, asking)
+                    if collision &- cursor < UInt64(TCDMArbiter.denseSpan) {
+                        dense = TCDMArbiter.denseSpan
+                        break
+                    }
                     var m = asking
                     while m != 0 {
                         let h = m.trailingZeroBitCount
@@ -416,8 +428,70 @@ final class TCDMArbiter {
         next[h] = t
     }
 
-    /// Arbitrates the accesses of cycle `cycle` of the cores in `asking` (more than one).
-    private func arbitrate(_ cycle: UInt64, _ asking: UInt64) {
+    /// Collisions within this many cycles of each other are settled cycle by cycle (`resolve`).
+    static let denseSpan = 2
+
+    /// Arbitrates the accesses of cycle `cycle` of the masters in `asking`, bank by bank (a lone
+    /// requester is granted as `grantRun` grants it); true if some master had to wait. (The
+    /// banks do not depend on each other: each is settled as its first requester comes.)
+    @discardableResult
+    private func arbitrate(_ cycle: UInt64, _ asking: UInt64) -> Bool {
+        if cycle >= heldFrom && cycle < heldUntil { return arbitrateHeld(cycle, asking) }
+        // The banks asked, and those asked by more than one master.
+        var banks: UInt32 = 0, shared: UInt32 = 0
+        var each = asking
+        while each != 0 {
+            let bit = UInt32(1) &<< UInt32(nextBank[each.trailingZeroBitCount])
+            each &= each &- 1
+            shared |= banks & bit
+            banks |= bit
+        }
+        if watching && cycle >= watchFrom { requested[Int(cycle & UInt64(TCDMArbiter.watchSpan - 1))] |= UInt16(truncatingIfNeeded: banks) }
+        each = asking
+        while each != 0 {
+            let first = each.trailingZeroBitCount
+            let bank = nextBank[first]
+            var m = UInt64(1) &<< UInt64(first)
+            if shared & (UInt32(1) &<< UInt32(bank)) != 0 {
+                var scan = each & (each &- 1)
+                while scan != 0 {
+                    let h = scan.trailingZeroBitCount
+                    scan &= scan &- 1
+                    if nextBank[h] == bank { m |= UInt64(1) &<< UInt64(h) }
+                }
+            }
+            each &= ~m
+            let rr = priority[bank]
+            let winner = m & (m &- 1) == 0 ? first : TCDMArbiter.roundRobinWinner(m, rr)
+            priority[bank] = TCDMArbiter.nextRoundRobin(m, rr)
+            priorityCycle[bank] = cycle
+            granted[bank] &+= 1
+            let log = logs + winner
+            log.pointee.head &+= 1
+            if log.pointee.head != log.pointee.tail {
+                let record = log.pointee.records[log.pointee.head & TCDMArbiter.mask]
+                next[winner] = (record >> 4) &+ log.pointee.shift
+                nextBank[winner] = Int(record & 15)
+            } else {
+                next[winner] = .max
+            }
+            var losers = m & ~(UInt64(1) &<< UInt64(winner))
+            stalled |= losers
+            while losers != 0 {
+                let h = losers.trailingZeroBitCount
+                losers &= losers &- 1
+                conflicts[bank] &+= 1
+                logs[h].shift &+= 1
+                next[h] &+= 1
+            }
+        }
+        return shared != 0
+    }
+
+    /// `arbitrate` in a cycle in which RedMulE may hold banks.
+    @inline(never)
+    private func arbitrateHeld(_ cycle: UInt64, _ asking: UInt64) -> Bool {
+        var waited = false
         var remaining = asking
         while remaining != 0 {
             // The cores asking the bank the lowest remaining core asks (kept in registers:
@@ -434,6 +508,7 @@ final class TCDMArbiter {
             if watching && cycle >= watchFrom { requested[Int(cycle & UInt64(TCDMArbiter.watchSpan - 1))] |= UInt16(1) << UInt16(bank) }
             if cycle >= heldFrom && cycle < heldUntil && held(cycle) & (UInt16(1) << UInt16(bank)) != 0 {
                 // RedMulE has the bank: everyone asking it waits.
+                waited = true
                 conflicts[bank] &+= UInt64(m.nonzeroBitCount)
                 stalled |= m
                 var losers = m
@@ -460,6 +535,7 @@ final class TCDMArbiter {
                 next[winner] = .max
             }
             var losers = m & ~(UInt64(1) << UInt64(winner))
+            waited = waited || losers != 0
             conflicts[bank] &+= UInt64(losers.nonzeroBitCount)
             stalled |= losers
             while losers != 0 {
@@ -469,6 +545,7 @@ final class TCDMArbiter {
                 next[h] &+= 1
             }
         }
+        return waited
     }
 
     /// The requester `rr_arb_tree` grants among `mask` (16 inputs) in state `rr`: the one whose
@@ -486,7 +563,7 @@ final class TCDMArbiter {
     /// `rr_arb_tree`'s next state after a grant among `mask` in state `rr` (FairArb): the lowest
     /// requester above rr, else the lowest requester.
     @inline(__always) static func nextRoundRobin(_ mask: UInt64, _ rr: Int) -> Int {
-        let above = mask & ~((UInt64(2) << UInt64(rr)) &- 1)
+        let above = mask & ~((UInt64(2) &<< UInt64(rr)) &- 1)
         return above != 0 ? above.trailingZeroBitCount : mask.trailingZeroBitCount
     }
 
