@@ -233,7 +233,9 @@ final class DMATransfer {
     var dataEnd: UInt64
     var completion: UInt64
     /// Its TCDM sides as access streams of the DMA's TCDM ports (empty without an arbiter).
-    var streams: [DMATCDMStream] = []
+    /// (Stepped per TCDM word as the engine logs them, `DMAEngine.feed`, and never held across
+    /// a call: no run-time exclusivity checks.)
+    @exclusivity(unchecked) var streams: [DMATCDMStream] = []
     /// The DMA ports (0-3) its streams use.
     var ports: UInt8 = 0
     /// Bytes per burst, and bytes landed so far.
@@ -372,7 +374,7 @@ final class DMAEngine {
     private var portApplied = [UInt64](repeating: 0, count: 4)
     /// Cycles the transfers were delayed by their TCDM ports' lost arbitrations.
     private(set) var tcdmStallCycles: UInt64 = 0
-    private var channels = [Channel(), Channel()]
+    @exclusivity(unchecked) private var channels = [Channel(), Channel()]
     /// Per queue: the completion cycle of its last transfer, its transfers not yet completed,
     /// and the end of its last timeline span.
     private var queueCompletion: [Int: UInt64] = [:]

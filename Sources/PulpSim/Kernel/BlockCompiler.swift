@@ -48,6 +48,14 @@ struct CompiledBlockContext {
     /// Stores into [watchStart, watchStart + watchSpan − 3) leave the compiled code.
     var watchStart: UInt32
     var watchSpan: UInt32
+    /// Loads and stores whose address, its top four bits cleared, is in [readWatchStart,
+    /// readWatchStart + readWatchSpan) leave it too (`Interpreter.readWatch`; span 0: none).
+    var readWatchStart: UInt32 = 0
+    var readWatchSpan: UInt32 = 0
+    /// What compiled code keeps in r12: `records` while accesses are logged (+ 1 while there is
+    /// a read watch too), else 1 while there is a read watch, else 0 (a load or store goes out of
+    /// line when it is not 0).
+    var gate: UInt = 0
     /// Where the last jump or taken branch landed, or the block after a branch not taken
     /// (`Execution.jumpedTo`; in and out), and the pc to go on at when the code returns nil.
     var jumpedTo: UInt32
@@ -463,7 +471,7 @@ struct X86Memory {
 /// | rbx | the code-page map |
 /// | r10 | the turn's stalls |
 /// | r15 | the turn's budget left, as of the block's first instruction |
-/// | r12, r13, r14 | the TCDM log's records (0: not logged), the turn's record cycle, the tail |
+/// | r12, r13, r14 | the TCDM log's records (0: not logged; `CompiledBlockContext.gate`), the turn's record cycle, the tail |
 /// | rbp | the code space |
 ///
 /// rax, rcx, rdx, r9 and r11 are scratch. The entry code saves the caller's rbx, rbp and
@@ -680,7 +688,7 @@ struct X86Assembler {
         load64(.rbx, X86Assembler.context(\.codePages))
         load64(.r15, X86Assembler.context(\.remaining))
         load64(.r10, X86Assembler.context(\.stalls))
-        load64(.r12, X86Assembler.context(\.records))
+        load64(.r12, X86Assembler.context(\.gate))
         load64(.r13, X86Assembler.context(\.logCycle))
         load64(.r14, X86Assembler.context(\.tail))
         move64(.rbp, UInt64(UInt(bitPattern: space)))
@@ -843,35 +851,57 @@ struct X86Assembler {
             case .misaligned:
                 alu64(.add, .r10, 1)
             case .log(let index, let size):
-                compare16(X86Assembler.segment(\Segment.tcdm), 0)
-                let notTCDM = jump(.equal)
-                if size == 4 {
-                    // Across a word boundary: two records; the block loop does it.
-                    testByte(.rcx, 3)
-                    exit(if: .notEqual, index)
-                } else if size == 2 {
-                    lea32(.r9, X86Memory(base: .rcx, displacement: 1))
-                    testByte(.r9, 3)
-                    exit(if: .equal, index)
-                }
-                // (record cycle − remaining + stalls) << 4 | bank, with remaining = r15 − index.
-                lea64(.r9, X86Memory(base: .r13, index: .r10, displacement: Int32(index)))
-                alu64(.sub, .r9, .r15)
-                shift64(.left, .r9, 4)
-                move32(.r11, .rcx)
-                shift32(.right, .r11, 2)
-                alu32(.and, .r11, 15)
-                alu64(.or, .r9, .r11)
-                move64(.r11, .r14)
-                alu64(.and, .r11, Int32(TCDMArbiter.mask))
-                store64(X86Memory(base: .r12, index: .r11, scale: 8), .r9)
-                alu64(.add, .r14, 1)
-                land(notTCDM)
+                // r12 (`CompiledBlockContext.gate`): the log's records, their address + 1 while a
+                // read watch is set too, 1 with the watch alone.
+                testByte(.r12, 1)
+                let watched = jump(.notEqual)
+                emitLogRecord(index: index, size: size, base: 0)
+                jump(to: back)
+                land(watched)
+                // An access in the read watch (`Execution.watched`) leaves.
+                move32(.r9, .rcx)
+                alu32(.and, .r9, Interpreter.readWatchMask)
+                alu32(.sub, .r9, X86Assembler.context(\.readWatchStart))
+                alu32(.cmp, .r9, X86Assembler.context(\.readWatchSpan))
+                exit(if: .below, index)
+                alu64(.cmp, .r12, 1)
+                let unlogged = jump(.equal)
+                emitLogRecord(index: index, size: size, base: -1)
+                land(unlogged)
             }
             jump(to: back)
         }
         cold.removeAll()
         emitExits(&done)  // (those of the out-of-line code)
+    }
+
+    /// The TCDM log's record of instruction `index`, an access of `size` bytes at ecx (the log's
+    /// records at r12 + `base`), unless the access is not to the TCDM.
+    private mutating func emitLogRecord(index: Int, size: UInt32, base: Int32) {
+        compare16(X86Assembler.segment(\Segment.tcdm), 0)
+        let notTCDM = jump(.equal)
+        if size == 4 {
+            // Across a word boundary: two records; the block loop does it.
+            testByte(.rcx, 3)
+            exit(if: .notEqual, index)
+        } else if size == 2 {
+            lea32(.r9, X86Memory(base: .rcx, displacement: 1))
+            testByte(.r9, 3)
+            exit(if: .equal, index)
+        }
+        // (record cycle − remaining + stalls) << 4 | bank, with remaining = r15 − index.
+        lea64(.r9, X86Memory(base: .r13, index: .r10, displacement: Int32(index)))
+        alu64(.sub, .r9, .r15)
+        shift64(.left, .r9, 4)
+        move32(.r11, .rcx)
+        shift32(.right, .r11, 2)
+        alu32(.and, .r11, 15)
+        alu64(.or, .r9, .r11)
+        move64(.r11, .r14)
+        alu64(.and, .r11, Int32(TCDMArbiter.mask))
+        store64(X86Memory(base: .r12, index: .r11, scale: 8, displacement: base), .r9)
+        alu64(.add, .r14, 1)
+        land(notTCDM)
     }
 
     /// The exits jumped to so far, one per instruction (`done`: where each is).
@@ -1340,7 +1370,8 @@ struct X86Assembler {
             alu32(.cmp, .r9, X86Assembler.context(\.watchSpan))
             exit(if: .below, index)
         }
-        // The TCDM log's record when accesses are logged.
+        // The TCDM log's record when accesses are logged, and the read watch while there is
+        // one: out of line (r12 is not 0 then, `CompiledBlockContext.gate`).
         test64(.r12, .r12)
         let logged = jump(.notEqual)
         cold.append((logged, count, .log(index: index, size: size)))

@@ -905,10 +905,28 @@ final class Interpreter {
         executeBlocks(hart, budget: budget, L.self, log: log, resume: resume)
     }
 
-    /// The plain loop while a read watch is set: the watched accesses go to the slow path.
+    /// Turns under a read watch that started in compiled code (tests).
+    private(set) var watchedTurnsInCompiledCode: UInt64 = 0
+
+    /// The plain loop while a read watch is set: the watched accesses go to the slow path. By
+    /// blocks, starting in compiled code as `executePlain` does (compiled code leaves before an
+    /// access in the watch, `CompiledBlockContext.readWatchStart`).
     @inline(never)
     func executePlainWatching(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
-        executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogTCDM.self, into: nil, log: log)
+        if blockExecution {
+            var budget = budget, resume: Entry? = nil
+            if compiledEntry != nil {
+                let start = startCompiledTurn(hart, budget: budget, LogTCDM.self, log: log)
+                if start.entered {
+                    watchedTurnsInCompiledCode &+= 1
+                    if start.rest <= 0 { return .budget }
+                    budget = start.rest
+                    resume = start.resume
+                }
+            }
+            return executeBlocks(hart, budget: budget, LogTCDM.self, log: log, resume: resume)
+        }
+        return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogTCDM.self, into: nil, log: log)
     }
 
     @inline(never)
@@ -1148,8 +1166,11 @@ final class Interpreter {
         context.pointee.segments = bus.segments(for: index)
         context.pointee.watchStart = bus.watchStart
         context.pointee.watchSpan = bus.watchSpan &+ 3
+        context.pointee.readWatchStart = L.watches ? readWatch.start : 0
+        context.pointee.readWatchSpan = L.watches ? readWatch.span : 0
         context.pointee.records = L.on ? log?.pointee.records : nil
         context.pointee.logCycle = L.on ? core.pointee.cycle &+ UInt64(budget) &- (log?.pointee.shift ?? 0) : 0
+        context.pointee.gate = UInt(bitPattern: context.pointee.records) | (L.watches && readWatch.span != 0 ? 1 : 0)
         return context
     }
 

@@ -132,6 +132,41 @@ final class BlockCompilerTests: XCTestCase {
 
     /// A code space that fills up again and again (64 KiB: a few dozen blocks) empties the
     /// block table each time and compiles anew, with the same results.
+    /// While RedMulE's Z padding rows are watched (`Interpreter.readWatch`), the harts still run
+    /// compiled code, which leaves before an access in the watch: the same run as without
+    /// compiled code — instructions, cycles, output and the padding warnings.
+    func testReadWatchInCompiledCode() throws {
+        for name in ["redmule-diag-z-padding", "redmule-padding", "redmule-gemm-vs-sw"] {
+            let path = Paths.firmware(PlatformKind.pulpCluster.rawValue, name)
+            try requireFirmware(path)
+            var results: [RunResult] = []
+            for compiled in [true, false] {
+                var options = MachineOptions(platform: .pulpCluster)
+                options.echoOutput = false
+                options.captureOutput = true
+                options.maxInstructions = 20_000_000
+                options.compileBlocks = compiled
+                let machine = try Machine(options: options)
+                try machine.load(path: path)
+                results.append(machine.run())
+                if compiled {
+                    XCTAssertGreaterThan(machine.interpreter.watchedTurnsInCompiledCode, name == "redmule-gemm-vs-sw" ? 100 : 0, name)
+                } else {
+                    XCTAssertEqual(machine.interpreter.watchedTurnsInCompiledCode, 0, name)
+                }
+            }
+            XCTAssertEqual(results[0].harts.map(\.instructions), results[1].harts.map(\.instructions), name)
+            XCTAssertEqual(results[0].harts.map(\.cycles), results[1].harts.map(\.cycles), name)
+            XCTAssertEqual(results[0].output, results[1].output, name)
+            XCTAssertEqual(results[0].redmule?.diagnostics, results[1].redmule?.diagnostics, name)
+            XCTAssertEqual(results[0].redmule?.warnings, results[1].redmule?.warnings, name)
+            if name == "redmule-diag-z-padding" {
+                // (Loads of padding bytes by a core: the watch's own reports.)
+                XCTAssertEqual(results[0].redmule?.diagnostics.filter { $0.contains(": loads byte ") }.count, 2, name)
+            }
+        }
+    }
+
     func testAFullCodeSpaceStartsAgain() throws {
         let saved = Interpreter.compiledCodeCapacity
         Interpreter.compiledCodeCapacity = 64 << 10
