@@ -892,10 +892,11 @@ final class Interpreter {
         return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogOnly.self, into: nil, log: log)
     }
 
-    /// Whether a plain turn of `hart` (`executePlain`, `executePlainLogging`) may start in
-    /// compiled code (`startCompiledTurn`), which the machine's loop of shared turns calls itself.
+    /// Whether a plain turn of `hart` (`executePlain`, `executePlainLogging`,
+    /// `executePlainWatching`) may start in compiled code (`startCompiledTurn`), which the
+    /// machine's loop of shared turns calls itself.
     @inline(__always) func startsCompiled(_ core: UnsafeMutablePointer<HartCore>) -> Bool {
-        blockExecution && compiledEntry != nil && readWatch.span == 0 && !core.pointee.countsEvents
+        blockExecution && compiledEntry != nil && !core.pointee.countsEvents
     }
 
     /// The rest of a turn that `startCompiledTurn` entered and left before its end (or did not
@@ -918,7 +919,6 @@ final class Interpreter {
             if compiledEntry != nil {
                 let start = startCompiledTurn(hart, budget: budget, LogTCDM.self, log: log)
                 if start.entered {
-                    watchedTurnsInCompiledCode &+= 1
                     if start.rest <= 0 { return .budget }
                     budget = start.rest
                     resume = start.resume
@@ -1230,6 +1230,7 @@ final class Interpreter {
         let b = blocks + Int((pc >> 1) & Interpreter.blockMask)
         guard b.pointee.tag == pc, let header = b.pointee.first, header.pointee.specIndex == Interpreter.compiledMarker,
               header.pointee.operation == .illegal, budget > 0 else { return (false, budget, nil) }
+        if L.watches { watchedTurnsInCompiledCode &+= 1 }
         let c = context()
         c.pointee.remaining = budget
         c.pointee.stalls = 0

@@ -367,13 +367,19 @@ extension Machine {
     private func runSharedTurns(total: inout UInt64, rounds: inout UInt64, limit: UInt64, stopAt: UInt64, cycleTarget: UInt64,
                                 maxCycles: UInt64, housekeeping: UInt64) -> Bool {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: scheduler.count) { order in
+            let order = order.baseAddress.unsafelyUnwrapped
+            // (The turn's loop specialisation, as `Interpreter.execute` picks it: logging with the
+            // TCDM arbiter, and watching while RedMulE's padding rows are watched.)
+            if interpreter.readWatch.span != 0 {
+                return runSharedTurns(total: &total, rounds: &rounds, limit: limit, stopAt: stopAt, cycleTarget: cycleTarget,
+                                      maxCycles: maxCycles, housekeeping: housekeeping, order: order, LogTCDM.self)
+            }
             if arbiter != nil {
                 return runSharedTurns(total: &total, rounds: &rounds, limit: limit, stopAt: stopAt, cycleTarget: cycleTarget,
-                                      maxCycles: maxCycles, housekeeping: housekeeping, order: order.baseAddress.unsafelyUnwrapped,
-                                      LogOnly.self)
+                                      maxCycles: maxCycles, housekeeping: housekeeping, order: order, LogOnly.self)
             }
             return runSharedTurns(total: &total, rounds: &rounds, limit: limit, stopAt: stopAt, cycleTarget: cycleTarget,
-                                  maxCycles: maxCycles, housekeeping: housekeeping, order: order.baseAddress.unsafelyUnwrapped, NoLog.self)
+                                  maxCycles: maxCycles, housekeeping: housekeeping, order: order, NoLog.self)
         }
     }
 
@@ -384,13 +390,14 @@ extension Machine {
     @inline(__always)
     private func runSharedTurns<L: LogMode>(total: inout UInt64, rounds: inout UInt64, limit: UInt64, stopAt: UInt64, cycleTarget: UInt64,
                                             maxCycles: UInt64, housekeeping: UInt64, order: UnsafeMutablePointer<Int>, _: L.Type) -> Bool {
-        // (With the TCDM arbiter, LogOnly: the harts log their accesses, `tcdmLog`; without it, NoLog.)
+        // (With the TCDM arbiter the harts log their accesses, `tcdmLog`.)
         let arbiter = self.arbiter, interpreter = self.interpreter, harts = self.harts
+        let logging = arbiter != nil
         let cores = scheduler.cores, state = scheduler.state, quantum = scheduler.quantum, count = scheduler.count
         var took = false
         var sorted = 0  // (running harts in `order`; 0: to be sorted)
         while rounds & 15 != 15 && !control.ended && total < stopAt && total < limit && total < housekeeping {
-            if L.on && arbiter.unsafelyUnwrapped.pressing {
+            if logging && arbiter.unsafelyUnwrapped.pressing {
                 arbiter.unsafelyUnwrapped.resolve(before: events.nextTimeOrMax)
                 sorted = 0
             }
@@ -407,18 +414,19 @@ extension Machine {
                     sorted &+= 1
                 }
             }
-            guard sorted > 1, !L.on || order[0] < arbiter.unsafelyUnwrapped.coreCount else { break }
+            guard sorted > 1, !logging || order[0] < arbiter.unsafelyUnwrapped.coreCount else { break }
             let index = order[0], runnerUp = cores[order[1]].pointee.cycle
             let core = cores[index]
             let cycle = core.pointee.cycle
             let nextEvent = events.nextTimeOrMax
             guard cycle < cycleTarget && nextEvent > cycle && cycle < snapshots.next && core.pointee.mstatus & Hart.mstatusMIE == 0
             else { break }
-            guard interpreter.startsCompiled(core) && interpreter.compiledSlotReady(index) else { break }
+            guard interpreter.startsCompiled(core) && interpreter.compiledSlotReady(index)
+                    && (interpreter.readWatch.span != 0) == L.watches else { break }
             // (`runTurn`: room for two records per instruction; more than half full: settled
             // before the next turn.)
             var log: UnsafeMutablePointer<TCDMLog>?, room = Int.max
-            if L.on {
+            if logging {
                 let arbiter = arbiter.unsafelyUnwrapped
                 log = arbiter.logs + index
                 let pending = arbiter.logs[index].pending
