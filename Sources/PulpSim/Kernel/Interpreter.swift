@@ -855,41 +855,33 @@ final class Interpreter {
         return executeCapturingPlain(hart, budget: budget, log: log)
     }
 
-    // (executePlain and executePlainLogging start a turn in compiled code the same way, written
-    // out in each: the same lines in a shared inlined function made the optimiser take the
-    // semantics out of the block loop again, which then ran at half speed with `--no-jit`.)
     @inline(never)
-    func executePlain(_ hart: Hart, budget: Int) -> QuantumEnd {
-        if blockExecution {
-            var budget = budget, resume: Entry? = nil
-            if compiledEntry != nil {
-                let start = startCompiledTurn(hart, budget: budget, NoLog.self, log: nil)
-                if start.entered {
-                    if start.rest <= 0 { return .budget }
-                    budget = start.rest
-                    resume = start.resume
-                }
-            }
-            return executeBlocks(hart, budget: budget, NoLog.self, log: nil, resume: resume)
-        }
-        return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, NoLog.self, into: nil, log: nil)
-    }
+    func executePlain(_ hart: Hart, budget: Int) -> QuantumEnd { executePlainTurn(hart, budget: budget, NoLog.self, log: nil) }
 
     @inline(never)
     func executePlainLogging(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>) -> QuantumEnd {
+        executePlainTurn(hart, budget: budget, LogOnly.self, log: log)
+    }
+
+    /// The plain turn (`executePlain`, `executePlainLogging`, `executePlainWatching`): by blocks,
+    /// starting in compiled code where the block at the hart's pc has some. (Each specialisation
+    /// is a function of its own: these lines inlined into a shared caller made the optimiser take
+    /// the semantics out of the block loop, which then ran at half speed with `--no-jit`.)
+    @inline(never)
+    private func executePlainTurn<L: LogMode>(_ hart: Hart, budget: Int, _: L.Type, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
         if blockExecution {
             var budget = budget, resume: Entry? = nil
             if compiledEntry != nil {
-                let start = startCompiledTurn(hart, budget: budget, LogOnly.self, log: log)
+                let start = startCompiledTurn(hart, budget: budget, L.self, log: log)
                 if start.entered {
                     if start.rest <= 0 { return .budget }
                     budget = start.rest
                     resume = start.resume
                 }
             }
-            return executeBlocks(hart, budget: budget, LogOnly.self, log: log, resume: resume)
+            return executeBlocks(hart, budget: budget, L.self, log: log, resume: resume)
         }
-        return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogOnly.self, into: nil, log: log)
+        return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, L.self, into: nil, log: log)
     }
 
     /// Whether a plain turn of `hart` (`executePlain`, `executePlainLogging`,
@@ -910,23 +902,11 @@ final class Interpreter {
     private(set) var watchedTurnsInCompiledCode: UInt64 = 0
 
     /// The plain loop while a read watch is set: the watched accesses go to the slow path. By
-    /// blocks, starting in compiled code as `executePlain` does (compiled code leaves before an
-    /// access in the watch, `CompiledBlockContext.readWatchStart`).
+    /// blocks, starting in compiled code (which leaves before an access in the watch,
+    /// `CompiledBlockContext.readWatchStart`).
     @inline(never)
     func executePlainWatching(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
-        if blockExecution {
-            var budget = budget, resume: Entry? = nil
-            if compiledEntry != nil {
-                let start = startCompiledTurn(hart, budget: budget, LogTCDM.self, log: log)
-                if start.entered {
-                    if start.rest <= 0 { return .budget }
-                    budget = start.rest
-                    resume = start.resume
-                }
-            }
-            return executeBlocks(hart, budget: budget, LogTCDM.self, log: log, resume: resume)
-        }
-        return executeLoop(hart, budget: budget, NoCapture.self, NoCount.self, LogTCDM.self, into: nil, log: log)
+        executePlainTurn(hart, budget: budget, LogTCDM.self, log: log)
     }
 
     @inline(never)

@@ -461,31 +461,37 @@ final class TCDMArbiter {
                 }
             }
             each &= ~m
-            let rr = priority[bank]
-            let winner = m & (m &- 1) == 0 ? first : TCDMArbiter.roundRobinWinner(m, rr)
-            priority[bank] = TCDMArbiter.nextRoundRobin(m, rr)
-            priorityCycle[bank] = cycle
-            granted[bank] &+= 1
-            let log = logs + winner
-            log.pointee.head &+= 1
-            if log.pointee.head != log.pointee.tail {
-                let record = log.pointee.records[log.pointee.head & TCDMArbiter.mask]
-                next[winner] = (record >> 4) &+ log.pointee.shift
-                nextBank[winner] = Int(record & 15)
-            } else {
-                next[winner] = .max
-            }
-            var losers = m & ~(UInt64(1) &<< UInt64(winner))
-            stalled |= losers
-            while losers != 0 {
-                let h = losers.trailingZeroBitCount
-                losers &= losers &- 1
-                conflicts[bank] &+= 1
-                logs[h].shift &+= 1
-                next[h] &+= 1
-            }
+            grant(bank, among: m, in: cycle)
         }
         return shared != 0
+    }
+
+    /// Bank `bank` grants one of the masters in `m` (all asking it in cycle `cycle`; the
+    /// interconnect's round robin picks among several), the others wait a cycle.
+    @inline(__always) private func grant(_ bank: Int, among m: UInt64, in cycle: UInt64) {
+        let rr = priority[bank]
+        let winner = m & (m &- 1) == 0 ? m.trailingZeroBitCount : TCDMArbiter.roundRobinWinner(m, rr)
+        priority[bank] = TCDMArbiter.nextRoundRobin(m, rr)
+        priorityCycle[bank] = cycle
+        granted[bank] &+= 1
+        let log = logs + winner
+        log.pointee.head &+= 1
+        if log.pointee.head != log.pointee.tail {
+            let record = log.pointee.records[log.pointee.head & TCDMArbiter.mask]
+            next[winner] = (record >> 4) &+ log.pointee.shift
+            nextBank[winner] = Int(record & 15)
+        } else {
+            next[winner] = .max
+        }
+        var losers = m & ~(UInt64(1) &<< UInt64(winner))
+        stalled |= losers
+        while losers != 0 {
+            let h = losers.trailingZeroBitCount
+            losers &= losers &- 1
+            conflicts[bank] &+= 1
+            logs[h].shift &+= 1
+            next[h] &+= 1
+        }
     }
 
     /// `arbitrate` in a cycle in which RedMulE may hold banks.
@@ -520,30 +526,8 @@ final class TCDMArbiter {
                 }
                 continue
             }
-            let rr = priority[bank]
-            let winner = m & (m &- 1) == 0 ? m.trailingZeroBitCount : TCDMArbiter.roundRobinWinner(m, rr)
-            priority[bank] = TCDMArbiter.nextRoundRobin(m, rr)
-            priorityCycle[bank] = cycle
-            granted[bank] &+= 1
-            let log = logs + winner
-            log.pointee.head &+= 1
-            if log.pointee.head != log.pointee.tail {
-                let record = log.pointee.records[log.pointee.head & TCDMArbiter.mask]
-                next[winner] = (record >> 4) &+ log.pointee.shift
-                nextBank[winner] = Int(record & 15)
-            } else {
-                next[winner] = .max
-            }
-            var losers = m & ~(UInt64(1) << UInt64(winner))
-            waited = waited || losers != 0
-            conflicts[bank] &+= UInt64(losers.nonzeroBitCount)
-            stalled |= losers
-            while losers != 0 {
-                let h = losers.trailingZeroBitCount
-                losers &= losers &- 1
-                logs[h].shift &+= 1
-                next[h] &+= 1
-            }
+            waited = waited || m & (m &- 1) != 0
+            grant(bank, among: m, in: cycle)
         }
         return waited
     }
