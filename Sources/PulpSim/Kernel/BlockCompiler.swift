@@ -11,8 +11,9 @@
 // through their semantics by a call (`compiledOperation`). The first operation it does not cover
 // (CSRs, system instructions, markers, a jalr first in its block) ends the compiled part, and the
 // block loop runs the rest of the block from its entries. Whatever the fast path cannot do — an
-// access outside plain RAM, a store into a page holding decoded code or into the watched word, a
-// TCDM access across a word boundary while accesses are logged, a reserved rounding mode —
+// access outside plain RAM, a store into a page holding decoded code or into the watched word, an
+// access in RedMulE's padding read watch, a TCDM access across a word boundary while accesses are
+// logged, a reserved rounding mode —
 // leaves the compiled code before that instruction with everything before it done, and the
 // block loop runs it from its entry, as it would have.
 //
