@@ -111,7 +111,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Prefix each output line with the hart that printed it.")
     var stdoutPrefix = false
 
-    @Flag(help: "Print instructions, cycles and stall cycles by cause per hart at the end (stderr; counting stalls makes the run somewhat slower); with --json, the stalls are in the JSON.")
+    @Flag(help: "Print instructions, cycles and stall cycles by cause per hart at the end (stderr; counting stalls makes the run about 1.5 times slower); with --json, the stalls are in the JSON.")
     var stats = false
 
     @Flag(help: "Find data races: accesses of two masters (harts, RedMulE jobs, DMA transfers) to the same bytes of RAM, at least one a write, with no synchronisation ordering them (docs/races.md). Each race is reported once with both sides; a run that exits 0 with races exits 119. Checking makes the run about 10 times slower.")

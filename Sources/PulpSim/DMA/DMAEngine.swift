@@ -619,7 +619,7 @@ final class DMAEngine {
         while position < end {
             let (from, sourceRun) = r.source.kind == .memory ? r.source.locate(position) : (0, UInt64.max)
             let (to, destinationRun) = r.destination.kind == .memory ? r.destination.locate(position) : (0, UInt64.max)
-            let n = Int(min(sourceRun, destinationRun, end - position, UInt64(scratch.count)))
+            let n = Int(min(min(sourceRun, destinationRun), min(end - position, UInt64(scratch.count))))
             let bytes = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<n])
             switch r.source.kind {
             case .memory: _ = port(r.source).read(from, into: bytes, hart: r.hart)

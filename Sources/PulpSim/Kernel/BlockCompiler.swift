@@ -85,6 +85,13 @@ struct CompiledBlockContext {
     /// The FP flags the last instruction that can raise some raised (`compiledOperationTraced`,
     /// the inline fast path's inexact result).
     var traceRaised: UInt32 = 0
+    /// Counting code only (`BlockCompiler.compileCounting`): the hart's event totals
+    /// (`EventTotals` layout), the stalls before the last instruction whose own stalls are not a
+    /// constant, and the cost class of the last jump or taken branch (the fetch cycle of a
+    /// 32-bit target that is not word-aligned is that instruction's, charged at the target).
+    var countTotals: UnsafeMutablePointer<UInt64>? = nil
+    var countSnapshot: UInt64 = 0
+    var countLastCost: UInt32 = 0
 }
 
 /// Runs the operation of `entry` for compiled code through the fast path's semantics (F
@@ -260,6 +267,47 @@ final class BlockCompiler {
         return true
     }
 
+    // MARK: Variants (traced, counting)
+
+    /// How far the plain code covers the block whose header is `header` (a dry run), stopping
+    /// before an instruction `accept` refuses too; whether the last one covered is its jump or
+    /// branch.
+    private func coverage(_ header: UnsafeMutablePointer<DecodedInstruction>,
+                          accept: (DecodedInstruction) -> Bool) -> (covered: Int, jumped: Bool) {
+        let entries = header + 1
+        var count = 0
+        while count < Interpreter.maxBlock {
+            let e = entries[count]
+            if e.specIndex == Interpreter.blockEndMarker { break }
+            count += 1
+            if tables.endsBlock[Int(e.operation.rawValue)] != 0 { break }
+        }
+        var probe = X86Assembler(space: space, blocks: blocks, buffer: scratch, capacity: CompiledBlock.maxBytes)
+        probe.header = UnsafeMutableRawPointer(header)
+        var covered = 0
+        while covered < count {
+            let e = entries[covered]
+            guard accept(e), probe.emit(e, index: covered, tables: tables) != nil else { break }
+            covered += 1
+            if tables.endsBlock[Int(e.operation.rawValue)] == Interpreter.endsByJump { return (covered, true) }
+        }
+        return (covered, false)
+    }
+
+    /// A variant's code after what goes before its budget test: the test, its `covered`
+    /// instructions, and the rest as `finishBlock` does it. False if it is too long.
+    private func finishVariant(_ a: inout X86Assembler, _ entries: UnsafeMutablePointer<DecodedInstruction>, covered: Int,
+                               jumped: Bool, latency: UInt32) -> Bool {
+        let test = a.budgetTest()
+        var bound = 0, before = 0
+        for i in 0..<covered {
+            let stalls = a.emit(entries[i], index: i, tables: tables)!
+            if i > 0 { bound += 1 + before }
+            before = Int(stalls.fixed) + (stalls.memory ? Int(latency) + 1 : 0)
+        }
+        return finishBlock(&a, entries, covered: covered, jumped: jumped, test: test, bound: bound)
+    }
+
     // MARK: Traced code
 
     /// Where a compiled block's traced code is: its header's rd, rs1, rs2 and rs3 bytes, a
@@ -290,26 +338,12 @@ final class BlockCompiler {
         #if arch(x86_64) && os(Linux)
         guard hasRoom else { return false }
         let entries = header + 1
-        var count = 0
-        while count < Interpreter.maxBlock {
-            let e = entries[count]
-            if e.specIndex == Interpreter.blockEndMarker { break }
-            count += 1
-            if tables.endsBlock[Int(e.operation.rawValue)] != 0 { break }
-        }
-        // How far the plain code covers the block (a dry run), and the instruction words.
-        var probe = X86Assembler(space: space, blocks: blocks, buffer: scratch, capacity: CompiledBlock.maxBytes)
-        probe.header = UnsafeMutableRawPointer(header)
-        var covered = 0
+        // (And the instruction words.)
         var words: [UInt32] = []
-        var jumped = false
-        while covered < count {
-            let e = entries[covered]
-            if tables.trace[Int(e.operation.rawValue)] & TraceTraits.writesBase != 0 { break }
-            guard let w = word(e.tag, e.length), probe.emit(e, index: covered, tables: tables) != nil else { break }
+        let (covered, jumped) = coverage(header) { e in
+            guard tables.trace[Int(e.operation.rawValue)] & TraceTraits.writesBase == 0, let w = word(e.tag, e.length) else { return false }
             words.append(w)
-            covered += 1
-            if tables.endsBlock[Int(e.operation.rawValue)] == Interpreter.endsByJump { jumped = true; break }
+            return true
         }
         guard covered > 0 else {
             BlockCompiler.setTracedCode(header, BlockCompiler.noTracedCode)
@@ -325,14 +359,7 @@ final class BlockCompiler {
         let codeStart = a.count
         a.traceWordChecks()
         a.trace!.body = a.count
-        let test = a.budgetTest()
-        var bound = 0, before = 0
-        for i in 0..<covered {
-            let stalls = a.emit(entries[i], index: i, tables: tables)!
-            if i > 0 { bound += 1 + before }
-            before = Int(stalls.fixed) + (stalls.memory ? Int(latency) + 1 : 0)
-        }
-        guard finishBlock(&a, entries, covered: covered, jumped: jumped, test: test, bound: bound) else {
+        guard finishVariant(&a, entries, covered: covered, jumped: jumped, latency: latency) else {
             BlockCompiler.setTracedCode(header, BlockCompiler.noTracedCode)
             return false
         }
@@ -347,6 +374,125 @@ final class BlockCompiler {
 
     /// Traced variants compiled so far (tests).
     private(set) var tracedBlocks = 0
+
+    // MARK: Counting code
+
+    /// Where a compiled block's counting code is: its header's rm and length bytes, the code's
+    /// offset in the code space in 256-byte units (0: not compiled yet; `noCountedCode`: it
+    /// cannot be). The code starts `countedPrefix` bytes in: before it, the entry after a jump.
+    static let countedField = MemoryLayout<DecodedInstruction>.offset(of: \DecodedInstruction.rm)!
+    static let noCountedCode: UInt16 = 0xFFFF
+    static let countedPrefix = 32
+    static func countedCode(_ header: UnsafeMutablePointer<DecodedInstruction>) -> UInt16 {
+        UnsafeRawPointer(header).loadUnaligned(fromByteOffset: countedField, as: UInt16.self)
+    }
+    static func setCountedCode(_ header: UnsafeMutablePointer<DecodedInstruction>, _ units: UInt16) {
+        UnsafeMutableRawPointer(header).storeBytes(of: units, toByteOffset: countedField, as: UInt16.self)
+    }
+
+    /// Compiles the counting code of the compiled block whose header is `header`: the same code,
+    /// which also counts each instruction's events into the hart's totals as the interpreter's
+    /// counting loop does (`Interpreter.executeLoop` with `CountEvents`: its class by kind,
+    /// length, whether it cost extra cycles and whether its access was outside the TCDM; its
+    /// extra cycles by cost class; a load's hazard cycles; the wait of an access to a slower
+    /// memory). What is the same every time the block runs is added where the code leaves the
+    /// block (for the instructions before that point), the rest as each instruction runs. It
+    /// covers the block as far as its plain code does. Sets the header's counting-code field
+    /// (`countedCode`); false if there is none.
+    func compileCounting(_ header: UnsafeMutablePointer<DecodedInstruction>, latency: UInt32) -> Bool {
+        #if arch(x86_64) && os(Linux)
+        let start = (used + 255) & ~255
+        guard start + CompiledBlock.maxBytes <= capacity, start >> 8 < Int(BlockCompiler.noCountedCode) else {
+            BlockCompiler.setCountedCode(header, BlockCompiler.noCountedCode)
+            return false
+        }
+        let entries = header + 1
+        let (covered, jumped) = coverage(header) { _ in true }
+        guard covered > 0 else {
+            BlockCompiler.setCountedCode(header, BlockCompiler.noCountedCode)
+            return false
+        }
+        var a = X86Assembler(space: space, blocks: blocks, buffer: scratch, capacity: CompiledBlock.maxBytes)
+        a.origin = start
+        a.leaveOffset = leaveOffset
+        a.header = UnsafeMutableRawPointer(header)
+        a.counting = CountPlan(entries, count: covered, tables: tables)
+        a.countingEntry(unaligned: header.pointee.tag & 2 != 0 && entries[0].length == 4)
+        used = start
+        guard finishVariant(&a, entries, covered: covered, jumped: jumped, latency: latency) else {
+            BlockCompiler.setCountedCode(header, BlockCompiler.noCountedCode)
+            return false
+        }
+        BlockCompiler.setCountedCode(header, UInt16(start >> 8))
+        countedBlocks += 1
+        used += (a.count + 15) & ~15
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    /// Counting variants compiled so far (tests).
+    private(set) var countedBlocks = 0
+}
+
+/// What the counting code of a block counts (`BlockCompiler.compileCounting`), per instruction.
+struct CountPlan {
+    /// Its class (`EventTotals`: kind, compressed) and cost class (`CostClass`).
+    var base: [Int] = []
+    var cost: [Int] = []
+    /// Its extra cycles are computed as it runs (memory, division, the operations through
+    /// their semantics, the inline FP arithmetic), and counted there; else `fixed`.
+    var dynamic: [Bool] = []
+    var fixed: [UInt64] = []
+    /// A load or store; a store.
+    var memory: [Bool] = []
+    var store: [Bool] = []
+    /// A load's hazard cycles (`Interpreter.loadHazard`) and, of those, jump stalls.
+    var hazard: [UInt64] = []
+    var jumpHazard: [UInt64] = []
+
+    init(_ entries: UnsafeMutablePointer<DecodedInstruction>, count: Int, tables: OperationTables) {
+        for i in 0..<count {
+            let e = entries[i], op = Int(e.operation.rawValue)
+            let traits = tables.events[op]
+            let kind = Int(traits & EventTraits.kindMask)
+            base.append(kind | (e.length == 2 ? EventTotals.compressed : 0))
+            cost.append(Int(traits >> EventTraits.costShift))
+            let isMemory = traits & EventTraits.memory != 0
+            memory.append(isMemory)
+            store.append(kind == EventTotals.store)
+            hazard.append(isMemory && kind == EventTotals.load ? UInt64(e.rs3) : 0)
+            jumpHazard.append(isMemory && kind == EventTotals.load ? UInt64(e.rm) : 0)
+            switch e.operation {
+            case .mul, .mulh, .mulhsu, .mulhu:
+                dynamic.append(false); fixed.append(UInt64(tables.cost[op]))
+            case .lui, .auipc, .addi, .xori, .ori, .andi, .slti, .sltiu, .slli, .srli, .srai, .add, .sub, .xor, .or, .and,
+                 .sll, .srl, .sra, .slt, .sltu, .fence, .fsgnj, .fsgnjn, .fsgnjx, .fmvXW, .fmvWX,
+                 .beq, .bne, .blt, .bge, .bltu, .bgeu, .jal, .jalr:
+                dynamic.append(false); fixed.append(0)  // (a jump's or branch's events: where it leaves the block)
+            default:
+                dynamic.append(true); fixed.append(0)
+            }
+        }
+    }
+
+    /// The totals the first `n` instructions add whenever they run, as (index, amount), in
+    /// index order (the parts counted as they run are not here). A jump or branch ends its
+    /// block: its events are added where it leaves (`X86Assembler.goOn`).
+    func constant(_ n: Int) -> [(Int, UInt64)] {
+        var totals = [UInt64](repeating: 0, count: EventTotals.count)
+        for i in 0..<n {
+            if memory[i] {
+                totals[EventTotals.loadStallCycles] &+= hazard[i] &- jumpHazard[i]
+                totals[EventTotals.jumpHazardCycles] &+= jumpHazard[i]
+            } else if !dynamic[i] {
+                totals[base[i] | (fixed[i] != 0 ? EventTotals.stalled : 0)] &+= 1
+                totals[EventTotals.stallCycles + cost[i]] &+= fixed[i]
+            }
+        }
+        return totals.indices.filter { totals[$0] != 0 }.map { ($0, totals[$0]) }
+    }
 }
 
 /// The binary trace records of a traced block's instructions (`BlockCompiler.compileTraced`):
@@ -494,6 +640,8 @@ struct X86Assembler {
     var header: UnsafeMutableRawPointer?
     /// Traced code (`BlockCompiler.compileTraced`): the block's records.
     var trace: TracePlan?
+    /// Counting code (`BlockCompiler.compileCounting`): the block's events.
+    var counting: CountPlan?
     /// The x register whose value eax holds after the code so far (the last instruction's
     /// result, which it stored too): the next instruction takes it from there instead of loading
     /// it back, which would wait for the store (nil: none; not in traced code).
@@ -734,6 +882,7 @@ struct X86Assembler {
     mutating func exit(_ index: Int) {
         if index > 0 { alu64(.sub, .r15, Int32(index)) }
         if let trace, index > 0 { traceCommit(index, lastFixed: trace.dynamic[index - 1] ? nil : trace.fixed[index - 1]) }
+        if let counting { countCommit(counting.constant(index)) }
         move64(.rax, entry(index))
         jumpToLeave()
     }
@@ -751,6 +900,15 @@ struct X86Assembler {
     private mutating func goOn(after index: Int, to target: UInt32, jumped: Bool, cost: UInt8 = 0) {
         alu64(.sub, .r15, Int32(index + 1))
         if trace != nil { traceCommit(index + 1, lastFixed: jumped ? cost : 0) }
+        if let counting {
+            // The jump or branch: a cost of its own when it jumps (and its target's fetch cycle,
+            // charged at the target).
+            var totals = counting.constant(index)
+            totals.append((counting.base[index] | (jumped ? EventTotals.stalled : 0), 1))
+            if jumped && cost != 0 { totals.append((EventTotals.stallCycles + counting.cost[index], UInt64(cost))) }
+            countCommit(totals)
+            if jumped { storeImmediate32(X86Assembler.context(\.countLastCost), UInt32(counting.cost[index])) }
+        }
         storeImmediate32(X86Assembler.context(\.jumpedTo), target)
         // Back to this block's own start (a loop of one block): straight to its code, as the
         // lookup would. The table holds this block while its code runs: nothing changes the table
@@ -761,6 +919,8 @@ struct X86Assembler {
                 // (Past the word checks: the encoder's words do not change while compiled code runs.)
                 if jumped && trace.unaligned { alu64(.add, .r10, 1) }
                 jump(to: trace.body)
+            } else if counting != nil {
+                jump(to: jumped ? 0 : BlockCompiler.countedPrefix)
             } else {
                 jump(to: jumped ? 0 : 4)
             }
@@ -788,7 +948,18 @@ struct X86Assembler {
         compare8(X86Memory(base: .rax, displacement: Int32(MemoryLayout<DecodedInstruction>.offset(of: \DecodedInstruction.specIndex)!)),
                  Interpreter.compiledMarker)
         let notCompiled = jump(.notEqual)
-        if trace != nil {
+        if counting != nil {
+            // Its counting code, if it has some (`BlockCompiler.countedCode`: 0 and
+            // `noCountedCode` are none).
+            loadHalf(.rax, X86Memory(base: .rax, displacement: Int32(BlockCompiler.countedField)), signed: false)
+            alu32(.sub, .rax, 1)
+            alu32(.cmp, .rax, UInt32(BlockCompiler.noCountedCode) - 1)
+            let notCounted = jump(.aboveOrEqual)
+            shift64(.left, .rax, 8)
+            lea64(.rax, X86Memory(base: .rbp, index: .rax, displacement: jumped ? 256 : 256 + Int32(BlockCompiler.countedPrefix)))
+            jumpToRAX()
+            land(notCounted)
+        } else if trace != nil {
             // Its traced code, if it has some.
             load32(.rax, X86Memory(base: .rax, displacement: Int32(BlockCompiler.tracedField)))
             alu32(.cmp, .rax, 16)
@@ -816,6 +987,11 @@ struct X86Assembler {
             compare32(X86Assembler.context(\.jumpedTo), here)
             let landed = jump(.equal)
             alu64(.add, .r10, 1)
+            if counting != nil {
+                // (A jump stall of its own, not the jump's cost: as the counting loop counts it.)
+                load64(.r9, X86Assembler.context(\.countTotals))
+                add64(X86Memory(base: .r9, displacement: Int32(EventTotals.jumpHazardCycles * 8)), 1)
+            }
             land(landed)
         }
         storeImmediate32(x(e.rd), here &+ UInt32(e.length))
@@ -825,6 +1001,13 @@ struct X86Assembler {
         addStalls(cost)
         alu64(.sub, .r15, Int32(index + 1))
         if trace != nil { traceCommit(index + 1, lastFixed: nil) }
+        if let counting {
+            var totals = counting.constant(index)
+            totals.append((counting.base[index] | EventTotals.stalled, 1))
+            if cost != 0 { totals.append((EventTotals.stallCycles + counting.cost[index], UInt64(cost))) }
+            countCommit(totals)
+            storeImmediate32(X86Assembler.context(\.countLastCost), UInt32(counting.cost[index]))
+        }
         store32(X86Assembler.context(\.jumpedTo), .rcx)
         move32(.rax, .rcx)
         shift32(.right, .rax, 1)
@@ -952,6 +1135,12 @@ struct X86Assembler {
     /// Emits instruction `index`; what it adds to the stalls besides its cycle (for the budget
     /// test), or nil if it is not covered (nothing emitted).
     mutating func emit(_ e: DecodedInstruction, index: Int, tables: OperationTables) -> (fixed: UInt8, memory: Bool)? {
+        if let counting, counting.dynamic[index] {
+            store64(X86Assembler.context(\.countSnapshot), .r10)
+            let stalls = emitOperation(e, index: index, tables: tables)
+            countDynamic(index)
+            return stalls
+        }
         guard trace != nil else { return emitOperation(e, index: index, tables: tables) }
         let ends = tables.endsBlock[Int(e.operation.rawValue)] != 0
         tracePrelude(index, ends: ends)
@@ -1606,5 +1795,91 @@ extension X86Assembler {
         }
         store64(X86Memory(base: .r11, displacement: X86Assembler.stateCycle), .rax)
         if trace.offsets[count] != 0 { alu64(.add, X86Assembler.traceContext(\.traceOut), trace.offsets[count]) }
+    }
+}
+
+// MARK: - Counting code
+
+extension X86Assembler {
+    /// `add qword [m], v`.
+    mutating func add64(_ m: X86Memory, _ v: Int32) {
+        if let small = Int8(exactly: v) { memory(0x83, ALU.add.rawValue, m, w: true); byte(UInt8(bitPattern: small)) }
+        else { memory(0x81, ALU.add.rawValue, m, w: true); dword(UInt32(bitPattern: v)) }
+    }
+
+    /// `add qword [m], r`.
+    mutating func add64(_ m: X86Memory, _ r: R) { memory(UInt16(ALU.add.storeOpcode), r.rawValue, m, w: true) }
+
+    /// The event total at `index` (`EventTotals`), with the totals at r9.
+    private static func total(_ index: Int) -> X86Memory { X86Memory(base: .r9, displacement: Int32(index * 8)) }
+
+    /// The `BlockCompiler.countedPrefix` bytes before a block's counting code, entered by a jump
+    /// (at the start of the space + `countedCode` · 256): when the block's first instruction is
+    /// 32-bit and not word-aligned, the cycle of fetching it, a stall of the jump or branch that
+    /// came (its cost class in `countLastCost`); else straight on.
+    mutating func countingEntry(unaligned: Bool) {
+        let prefix = BlockCompiler.countedPrefix
+        if unaligned {
+            alu64(.add, .r10, 1)
+            load32(.rax, X86Assembler.context(\.countLastCost))
+            load64(.r9, X86Assembler.context(\.countTotals))
+            add64(X86Memory(base: .r9, index: .rax, scale: 8, displacement: Int32(EventTotals.stallCycles * 8)), 1)
+            while count < prefix { byte(0x90) }
+        } else {
+            byte(0xEB); byte(UInt8(prefix - 2))  // jmp short to the code
+            while count < prefix { byte(0xCC) }
+        }
+        precondition(count == prefix)
+    }
+
+    /// Adds `totals` (index, amount) to the hart's event totals (r9 clobbered).
+    mutating func countCommit(_ totals: [(Int, UInt64)]) {
+        guard !totals.isEmpty else { return }
+        load64(.r9, X86Assembler.context(\.countTotals))
+        for (index, amount) in totals { add64(X86Assembler.total(index), Int32(amount)) }
+    }
+
+    /// After instruction `index`, whose extra cycles are computed as it runs (its stalls before it
+    /// in `countSnapshot`): its class and extra cycles, as the counting loop files them. A load's
+    /// hazard cycles are not among them (they are constant: `CountPlan.constant`), nor, for an
+    /// access outside the TCDM (ecx: its address), the memory's wait, which is counted apart.
+    private mutating func countDynamic(_ index: Int) {
+        let plan = counting.unsafelyUnwrapped
+        held = nil
+        move64(.rax, .r10)
+        alu64(.sub, .rax, X86Assembler.context(\.countSnapshot))
+        if plan.hazard[index] != 0 { alu64(.sub, .rax, Int32(plan.hazard[index])) }
+        load64(.r9, X86Assembler.context(\.countTotals))
+        guard plan.memory[index] else {
+            countClassified(plan.base[index], cost: plan.cost[index])
+            return
+        }
+        // The access's segment (`Segment.tcdm`, `latency`).
+        move32(.rdx, .rcx)
+        shift32(.right, .rdx, 20)
+        shift64(.left, .rdx, X86Assembler.segmentShift)
+        let tcdm = Int32(MemoryLayout<Segment>.offset(of: \Segment.tcdm)!)
+        let latency = Int32(MemoryLayout<Segment>.offset(of: \Segment.latency)!)
+        compare16(X86Memory(base: .r8, index: .rdx, displacement: tcdm), 0)
+        let external = jump(.equal)
+        countClassified(plan.base[index], cost: plan.cost[index])
+        let done = jumpForward()
+        land(external)
+        loadHalf(.r11, X86Memory(base: .r8, index: .rdx, displacement: latency), signed: false)
+        alu64(.sub, .rax, .r11)
+        add64(X86Assembler.total(EventTotals.memoryWaitCycles + (plan.store[index] ? 1 : 0)), .r11)
+        countClassified(plan.base[index] | EventTotals.external, cost: plan.cost[index])
+        land(done)
+    }
+
+    /// Files an instruction of class `base` whose extra cycles are in rax (the totals at r9):
+    /// the class, stalled if rax is not 0, and rax to its cost class (rdx clobbered).
+    private mutating func countClassified(_ base: Int, cost: Int) {
+        add64(X86Assembler.total(EventTotals.stallCycles + cost), .rax)
+        byte(0x31); byte(0xD2)  // xor edx, edx
+        test64(.rax, .rax)
+        set(.notEqual, .rdx)
+        shift32(.left, .rdx, UInt8(EventTotals.stalled.trailingZeroBitCount + 3))
+        add64(X86Memory(base: .r9, index: .rdx, displacement: Int32(base * 8)), 1)
     }
 }

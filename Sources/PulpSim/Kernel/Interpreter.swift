@@ -909,9 +909,99 @@ final class Interpreter {
         executePlainTurn(hart, budget: budget, LogTCDM.self, log: log)
     }
 
+    /// The counting loop: by blocks with counting code where blocks are compiled
+    /// (`executeCountingByBlocks`), else instruction by instruction.
     @inline(never)
     func executeCounting(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
-        executeLoop(hart, budget: budget, NoCapture.self, CountEvents.self, LogTCDM.self, into: nil, log: log)
+        if countsByBlocks { return executeCountingByBlocks(hart, budget: budget, log: log) }
+        return executeLoop(hart, budget: budget, NoCapture.self, CountEvents.self, LogTCDM.self, into: nil, log: log)
+    }
+
+    // MARK: Counting code
+
+    /// Whether a counting turn runs by blocks with counting code (`executeCountingByBlocks`).
+    var countsByBlocks: Bool { blockExecution && compileBlocks && compiler != nil }
+
+    /// While set, the counting loop stops after an instruction that ends a block when a block
+    /// with counting code starts where it goes on (`executeCountingByBlocks`), and sets
+    /// `countYielded`.
+    private var countYields = false
+    private(set) var countYielded = false
+    /// Instructions whose events compiled code counted (tests).
+    private(set) var countedByCompiledCode: UInt64 = 0
+
+    /// `executeCounting` by blocks: the turn runs the counting code of the blocks it comes to
+    /// (`BlockCompiler.compileCounting`), and the counting loop from wherever that code leaves,
+    /// until the loop comes to the start of a block with counting code again. Each part is a
+    /// turn of the cycles left (as `executeEncodingByBlocks` splits a traced turn).
+    @inline(never)
+    func executeCountingByBlocks(_ hart: Hart, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> QuantumEnd {
+        let core = hart.core
+        let firstCycle = core.pointee.cycle
+        var end = QuantumEnd.budget
+        var left = budget
+        while true {
+            if let header = countedHeader(at: core.pointee.pc) {
+                let stopped = runCounted(hart, header, budget: left, log: log)
+                left = budget &- Int(truncatingIfNeeded: core.pointee.cycle &- firstCycle)
+                if left <= 0 { break }
+                // After a jump to a block without counting code: its start may get some now.
+                if !stopped { continue }
+            }
+            countYields = true
+            end = executeLoop(hart, budget: left, NoCapture.self, CountEvents.self, LogTCDM.self, into: nil, log: log)
+            countYields = false
+            if end != .budget || !countYielded { break }
+            left = budget &- Int(truncatingIfNeeded: core.pointee.cycle &- firstCycle)
+            if left <= 0 { break }
+        }
+        return end
+    }
+
+    /// Whether a block with counting code starts at `pc` (`countedHeader`).
+    @inline(never)
+    func countedBlockStart(_ pc: UInt32) -> Bool { countedHeader(at: pc) != nil }
+
+    /// The header of the block at `pc` if it has counting code: formed, and its counting code
+    /// compiled, the first time.
+    func countedHeader(at pc: UInt32) -> Entry? {
+        let b = blocks + Int((pc >> 1) & Interpreter.blockMask)
+        if b.pointee.tag != pc { guard formBlock(pc, in: b) != nil else { return nil } }
+        guard let compiler, compileBlocks, let header = b.pointee.first, header.pointee.specIndex == Interpreter.compiledMarker,
+              header.pointee.operation == .illegal else { return nil }
+        var code = BlockCompiler.countedCode(header)
+        if code == 0 {
+            _ = compiler.compileCounting(header, latency: bus.maxLatency)
+            code = BlockCompiler.countedCode(header)
+        }
+        return code != 0 && code != BlockCompiler.noCountedCode ? header : nil
+    }
+
+    /// Runs the counting code of the block whose header is `header` for a turn of `budget`
+    /// cycles (as `runTraced` runs traced code); the events go into the hart's totals as it
+    /// runs. True if it stopped at an entry of a block (the loop runs that instruction), false
+    /// after a jump or branch to a block without counting code.
+    private func runCounted(_ hart: Hart, _ header: Entry, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> Bool {
+        let core = hart.core
+        let c = compiledContext(hart, budget: budget, LogTCDM.self, log: log)
+        c.pointee.remaining = budget
+        c.pointee.stalls = 0
+        c.pointee.jumpedTo = core.pointee.jumpedTo
+        c.pointee.tail = log?.pointee.tail ?? 0
+        c.pointee.countTotals = hart.eventTotals
+        let code = compiledBase.unsafelyUnwrapped + (Int(BlockCompiler.countedCode(header)) << 8 + BlockCompiler.countedPrefix)
+        let next = compiledEntry.unsafelyUnwrapped(UnsafeMutableRawPointer(c), code)
+        if next == nil && c.pointee.align != 0 {
+            // A jump to a block without counting code: the cycle of fetching its first
+            // instruction, a stall of the jump or branch.
+            let cycles = UInt64(fetchAlignmentCycles(c.pointee.pc, cache, c.pointee.segments))
+            c.pointee.stalls &+= cycles
+            hart.eventTotals[EventTotals.stallCycles + Int(c.pointee.countLastCost)] &+= cycles
+        }
+        c.pointee.countTotals = nil
+        let (executed, stopped) = finishVariant(core, c, budget: budget, log: log, next: next)
+        countedByCompiledCode &+= executed
+        return stopped
     }
 
     @inline(never)
@@ -1057,14 +1147,25 @@ final class Interpreter {
         c.pointee.traceHart = UInt32(index & 7)
         c.pointee.traceCycle = core.pointee.cycle &+ UInt64(budget)
         let code = compiledBase.unsafelyUnwrapped + Int(BlockCompiler.tracedCode(header))
-        var next = compiledEntry.unsafelyUnwrapped(UnsafeMutableRawPointer(c), code)
+        let next = compiledEntry.unsafelyUnwrapped(UnsafeMutableRawPointer(c), code)
         if next == nil && c.pointee.align != 0 {
             // A jump to a block without traced code: the cycle of fetching its first instruction.
             c.pointee.stalls &+= UInt64(fetchAlignmentCycles(c.pointee.pc, cache, c.pointee.segments))
         }
         encoding.pointee.out = c.pointee.traceOut.unsafelyUnwrapped
         c.pointee.traceOut = nil
+        let (executed, stopped) = finishVariant(core, c, budget: budget, log: log, next: next)
+        tracedByCompiledCode &+= executed
+        return stopped
+    }
+
+    /// What a variant's code (traced, counting) did, back into the hart (`core`), as
+    /// `startCompiledTurn` puts it: pc, instructions retired (returned) and cycles, where it
+    /// jumped last, the log's tail; and whether it stopped at an entry of a block (`next`).
+    private func finishVariant(_ core: UnsafeMutablePointer<HartCore>, _ c: UnsafeMutablePointer<CompiledBlockContext>, budget: Int,
+                               log: UnsafeMutablePointer<TCDMLog>?, next: UnsafeMutableRawPointer?) -> (UInt64, Bool) {
         let remaining = c.pointee.remaining, stalls = c.pointee.stalls
+        var next = next
         if next?.assumingMemoryBound(to: DecodedInstruction.self) == missEntry { next = nil }
         let stopped = next?.assumingMemoryBound(to: DecodedInstruction.self)
         core.pointee.pc = stopped?.pointee.tag ?? c.pointee.pc
@@ -1073,7 +1174,6 @@ final class Interpreter {
         let executed = UInt64(budget &- remaining)
         core.pointee.instret &+= executed
         core.pointee.cycle &+= executed &+ stalls
-        tracedByCompiledCode &+= executed
         // The instruction before the one it stopped at, if that is in the block, was retired last
         // (a jalr there waits for it); a block's first instruction is entered by a jump (or
         // where the turn started), which the jalr's test sees itself.
@@ -1081,7 +1181,7 @@ final class Interpreter {
            !(before.pointee.specIndex == Interpreter.compiledMarker && before.pointee.operation == .illegal) {
             core.pointee.lastRetired = before.pointee
         }
-        return stopped != nil
+        return (executed, stopped != nil)
     }
 
     /// Where `core` keeps the instruction its hart retired last.
@@ -1341,6 +1441,7 @@ final class Interpreter {
         var count = 0
         let totals = K.on ? hart.eventTotals : nil
         let eventTraits = K.on ? tables.events : nil
+        let yieldsToCounted = K.on && !C.on && countYields
 
         // The budget is in cycles: the loop goes on while instructions retired plus stall cycles
         // stay below it (`remaining` counts down per retired instruction, so that is
@@ -1433,8 +1534,15 @@ final class Interpreter {
                     s.dirtied = 0
                 }
             }
+            if yieldsToCounted && endsBlock[op.index] != 0 && countedBlockStart(s.pc) {
+                // On at a block with counting code: that runs it.
+                yielded = true
+                s.remaining &-= 1
+                break loop
+            }
             s.remaining &-= 1
         }
+        if K.on && !C.on { countYielded = yielded }
         if C.encodes {
             encoding.unsafelyUnwrapped.pointee.records = count
             encoding.unsafelyUnwrapped.pointee.general = general

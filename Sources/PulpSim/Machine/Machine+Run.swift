@@ -112,7 +112,8 @@ extension Machine {
             if cycle >= snapshots.next { takePeriodicSnapshot(cycle: cycle) }
             // Run until this hart is `quantum` cycles ahead of the next one, or the next event.
             var horizon = turn.runnerUp == .max ? cycle &+ 65_536 : turn.runnerUp &+ scheduler.quantum
-            horizon = min(horizon, nextEvent, maxCycles, cycleTarget)
+            // (Two-argument `min`s: the variadic one puts its fourth argument in an array, allocated each time.)
+            horizon = min(min(horizon, nextEvent), min(maxCycles, cycleTarget))
             var budget = Int(clamping: max(1, horizon &- cycle))
             if let limit = instructionLimit {
                 if total >= limit {
@@ -359,7 +360,8 @@ extension Machine {
     /// the checks for what they cannot meet there: turns that the loop can take without anything
     /// else happening before (no timed event due, more than one hart running, the hart's TCDM
     /// log with room, no interrupt enabled, no trace, no target but an instruction limit or a
-    /// cycle) and that start in compiled code. It returns when the next turn needs the loop, at
+    /// cycle) and that start in compiled code (or, for a hart that counts events, in its
+    /// counting turn by blocks). It returns when the next turn needs the loop, at
     /// the 16th round (the loop's checks of signals and the wall clock come then), at `housekeeping`
     /// instructions, or at the end of the run; true if it took a turn (counted in `total` and
     /// `rounds`). A turn not over when its compiled code leaves goes on as in `runTurn`.
@@ -421,7 +423,10 @@ extension Machine {
             let nextEvent = events.nextTimeOrMax
             guard cycle < cycleTarget && nextEvent > cycle && cycle < snapshots.next && core.pointee.mstatus & Hart.mstatusMIE == 0
             else { break }
-            guard interpreter.startsCompiled(core) && interpreter.compiledSlotReady(index)
+            // (A hart that counts events takes its turn as `Interpreter.execute` gives it one: by
+            // blocks with counting code.)
+            let counting = core.pointee.countsEvents
+            guard (counting ? interpreter.countsByBlocks : interpreter.startsCompiled(core)) && interpreter.compiledSlotReady(index)
                     && (interpreter.readWatch.span != 0) == L.watches else { break }
             // (`runTurn`: room for two records per instruction; more than half full: settled
             // before the next turn.)
@@ -434,21 +439,23 @@ extension Machine {
                 guard room >= 1 else { break }
                 if pending > TCDMArbiter.capacity / 2 { arbiter.pressing = true }
             }
-            let horizon = min(runnerUp &+ quantum, nextEvent, maxCycles, cycleTarget)
+            let horizon = min(min(runnerUp &+ quantum, nextEvent), min(maxCycles, cycleTarget))
             let budget = min(Int(clamping: max(1, horizon &- cycle)), Int(clamping: limit &- total), room)
             state.pointee.now = cycle
             lastTurnHart = index
             state.pointee.wokeAnotherHart = false
             let before = core.pointee.instret
             // The turn's first slice (`Interpreter.executePlainLogging`), and what follows it.
-            let start = interpreter.startCompiledTurn(core, index: index, budget: budget, L.self, log: log)
+            let start = counting ? (entered: false, rest: budget, resume: nil)
+                : interpreter.startCompiledTurn(core, index: index, budget: budget, L.self, log: log)
             var left = 0, goOn = true, whole = false
             if start.entered && start.rest <= 0 {
                 left = budget &- Int(core.pointee.instret &- before)
                 whole = true
             } else {
                 let hart = harts[index]
-                let end = interpreter.continueTurn(hart, budget: start.rest, L.self, log: log, resume: start.resume)
+                let end = counting ? interpreter.executeCounting(hart, budget: budget, log: log)
+                    : interpreter.continueTurn(hart, budget: start.rest, L.self, log: log, resume: start.resume)
                 left = budget &- Int(core.pointee.instret &- before)
                 var traced = false
                 goOn = afterSlice(end, hart, left: &left, traced: &traced, horizon: horizon, shared: true, order: runnerUp)

@@ -31,7 +31,8 @@ public struct MachineOptions: Sendable {
     /// Print device (RedMulE, DMA) warnings and errors on stderr as they happen.
     public var printDiagnostics = false
     /// Count every hart's stall cycles by cause (`RunResult` hart summaries, `--stats`); the
-    /// harts then run the interpreter's counting loop, which is slower.
+    /// harts then run the counting variant of compiled code (or the interpreter's counting
+    /// loop), which is slower.
     public var countStalls = false
     /// The energy and utilisation report (`RunResult.energy`, Energy/EnergyModel.swift); it
     /// counts events as `countStalls` does.

@@ -167,6 +167,50 @@ final class BlockCompilerTests: XCTestCase {
         }
     }
 
+    /// Counting code (`BlockCompiler.compileCounting`) against the counting loop: every event
+    /// total of every hart the same with compiled code and without (`--no-jit`), on programs
+    /// with every kind of instruction it counts — compressed code with jumps to 32-bit
+    /// instructions that are not word-aligned, misaligned accesses, accesses to L2, divisions,
+    /// FP arithmetic, jalr waiting for a load, RedMulE's padding watch, the DMA, the hardware
+    /// counters read by the firmware (whose own checks are hand-worked) — and most instructions
+    /// counted by compiled code.
+    func testCountingCodeCountsAsTheCountingLoop() throws {
+        let programs: [(PlatformKind, String, Int?)] = [
+            (.spike, "bench-intbench", nil), (.spike, "bench-fpbench", nil), (.spike, "bench-listbench-short", nil),
+            (.spike, "isa-rv32c", nil), (.spike, "isa-rv32i-mem", nil), (.spike, "isa-rv32m", nil),
+            (.spike, "misaligned-cycles", nil), (.spike, "core-cycles", nil), (.spike, "perf-counters", nil),
+            (.pulpCluster, "bench-cluster", nil), (.pulpCluster, "l2-latency", nil), (.pulpCluster, "redmule-gemm-vs-sw", nil),
+            (.pulpCluster, "perf-counters", 0), (.pulp, "pmsis-gemm-dma", nil), (.pulp, "pmsis-perf", nil),
+        ]
+        for (platform, name, l2) in programs {
+            let path = Paths.firmware(platform.rawValue, name)
+            var runs: [(RunResult, [[UInt64]])] = []
+            for compiled in [true, false] {
+                let (result, machine) = try runELF(path, platform: platform, maxInstructions: 3_000_000) {
+                    $0.countStalls = true
+                    $0.compileBlocks = compiled
+                    if let l2 { $0.l2Latency = l2 }
+                }
+                let totals = machine.harts.map { Array(UnsafeBufferPointer(start: $0.eventTotals, count: EventTotals.count)) }
+                runs.append((result, totals))
+                let counted = machine.interpreter.countedByCompiledCode
+                if compiled {
+                    let instructions = result.harts.reduce(0) { $0 + $1.instructions }
+                    XCTAssertGreaterThan(counted, instructions > 100_000 ? instructions / 2 : 0,
+                                         "\(name): \(counted) of \(instructions) counted by compiled code")
+                } else {
+                    XCTAssertEqual(counted, 0, name)
+                }
+            }
+            XCTAssertEqual(runs[0].1, runs[1].1, name)
+            XCTAssertEqual(runs[0].0.harts.map(\.cycles), runs[1].0.harts.map(\.cycles), name)
+            XCTAssertEqual(runs[0].0.harts.map(\.instructions), runs[1].0.harts.map(\.instructions), name)
+            XCTAssertEqual(runs[0].0.output, runs[1].0.output, name)
+            XCTAssertEqual("\(runs[0].0.reason)", "\(runs[1].0.reason)", name)
+            if name == "perf-counters" { XCTAssertTrue(runs[0].0.output.contains("all checks passed"), "\(name): \(runs[0].0.output)") }
+        }
+    }
+
     func testAFullCodeSpaceStartsAgain() throws {
         let saved = Interpreter.compiledCodeCapacity
         Interpreter.compiledCodeCapacity = 64 << 10
