@@ -655,6 +655,9 @@ struct X86Assembler {
         case misaligned
         /// The TCDM log's record of instruction `index`, an access of `size` bytes.
         case log(index: Int, size: UInt32)
+        /// Counting code: an instruction of class `base` and cost class `cost` whose extra
+        /// cycles (r11, the totals at r9) are not 0.
+        case stalled(base: Int, cost: Int)
     }
 
     init(space: UnsafeMutableRawPointer, blocks: UnsafeMutablePointer<Block>, buffer: UnsafeMutablePointer<UInt8>, capacity: Int) {
@@ -1034,6 +1037,9 @@ struct X86Assembler {
             switch kind {
             case .misaligned:
                 alu64(.add, .r10, 1)
+            case .stalled(let base, let cost):
+                add64(X86Assembler.total(EventTotals.stallCycles + cost), .r11)
+                add64(X86Assembler.total(base | EventTotals.stalled), 1)
             case .log(let index, let size):
                 // r12 (`CompiledBlockContext.gate`): the log's records, their address + 1 while a
                 // read watch is set too, 1 with the watch alone.
@@ -1568,8 +1574,10 @@ struct X86Assembler {
         // The memory's latency, then the access.
         loadHalf(.r11, X86Assembler.segment(\Segment.latency), signed: false)
         alu64(.add, .r10, .r11)
-        load64(.rax, X86Assembler.segment(\Segment.base))
-        let data = X86Memory(base: .rax, index: .rdx)
+        // (Counting code keeps the segment's offset in rax for after the access: the base in r9.)
+        let base: R = counting != nil ? .r9 : .rax
+        load64(base, X86Assembler.segment(\Segment.base))
+        let data = X86Memory(base: base, index: .rdx)
         switch e.operation {
         case .lb: loadByte(.r11, data, signed: true)
         case .lbu: loadByte(.r11, data, signed: false)
@@ -1842,44 +1850,39 @@ extension X86Assembler {
     /// After instruction `index`, whose extra cycles are computed as it runs (its stalls before it
     /// in `countSnapshot`): its class and extra cycles, as the counting loop files them. A load's
     /// hazard cycles are not among them (they are constant: `CountPlan.constant`), nor, for an
-    /// access outside the TCDM (ecx: its address), the memory's wait, which is counted apart.
+    /// access outside the TCDM, the memory's wait, which is counted apart (after the access, rax
+    /// still holds its segment's offset in the segment table: `emitMemory`).
     private mutating func countDynamic(_ index: Int) {
         let plan = counting.unsafelyUnwrapped
         held = nil
-        move64(.rax, .r10)
-        alu64(.sub, .rax, X86Assembler.context(\.countSnapshot))
-        if plan.hazard[index] != 0 { alu64(.sub, .rax, Int32(plan.hazard[index])) }
+        move64(.r11, .r10)
+        alu64(.sub, .r11, X86Assembler.context(\.countSnapshot))
+        if plan.hazard[index] != 0 { alu64(.sub, .r11, Int32(plan.hazard[index])) }
         load64(.r9, X86Assembler.context(\.countTotals))
         guard plan.memory[index] else {
             countClassified(plan.base[index], cost: plan.cost[index])
             return
         }
-        // The access's segment (`Segment.tcdm`, `latency`).
-        move32(.rdx, .rcx)
-        shift32(.right, .rdx, 20)
-        shift64(.left, .rdx, X86Assembler.segmentShift)
         let tcdm = Int32(MemoryLayout<Segment>.offset(of: \Segment.tcdm)!)
         let latency = Int32(MemoryLayout<Segment>.offset(of: \Segment.latency)!)
-        compare16(X86Memory(base: .r8, index: .rdx, displacement: tcdm), 0)
+        compare16(X86Memory(base: .r8, index: .rax, displacement: tcdm), 0)
         let external = jump(.equal)
         countClassified(plan.base[index], cost: plan.cost[index])
         let done = jumpForward()
         land(external)
-        loadHalf(.r11, X86Memory(base: .r8, index: .rdx, displacement: latency), signed: false)
-        alu64(.sub, .rax, .r11)
-        add64(X86Assembler.total(EventTotals.memoryWaitCycles + (plan.store[index] ? 1 : 0)), .r11)
+        loadHalf(.rdx, X86Memory(base: .r8, index: .rax, displacement: latency), signed: false)
+        alu64(.sub, .r11, .rdx)
+        add64(X86Assembler.total(EventTotals.memoryWaitCycles + (plan.store[index] ? 1 : 0)), .rdx)
         countClassified(plan.base[index] | EventTotals.external, cost: plan.cost[index])
         land(done)
     }
 
-    /// Files an instruction of class `base` whose extra cycles are in rax (the totals at r9):
-    /// the class, stalled if rax is not 0, and rax to its cost class (rdx clobbered).
+    /// Files an instruction of class `base` whose extra cycles are in r11 (the totals at r9):
+    /// the class, and if r11 is not 0 (out of line) stalled, r11 to its cost class.
     private mutating func countClassified(_ base: Int, cost: Int) {
-        add64(X86Assembler.total(EventTotals.stallCycles + cost), .rax)
-        byte(0x31); byte(0xD2)  // xor edx, edx
-        test64(.rax, .rax)
-        set(.notEqual, .rdx)
-        shift32(.left, .rdx, UInt8(EventTotals.stalled.trailingZeroBitCount + 3))
-        add64(X86Memory(base: .r9, index: .rdx, displacement: Int32(base * 8)), 1)
+        test64(.r11, .r11)
+        let stalled = jump(.notEqual)
+        add64(X86Assembler.total(base), 1)
+        cold.append((stalled, count, .stalled(base: base, cost: cost)))
     }
 }
