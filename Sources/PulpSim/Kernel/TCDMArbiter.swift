@@ -251,9 +251,9 @@ final class TCDMArbiter {
                 let t = next[h]
                 if t < first {
                     first = t
-                    at = UInt64(1) << UInt64(h)
+                    at = UInt64(1) &<< UInt64(truncatingIfNeeded: h)
                 } else if t == first {
-                    at |= UInt64(1) << UInt64(h)
+                    at |= UInt64(1) &<< UInt64(truncatingIfNeeded: h)
                 }
             }
             if first == .max {
@@ -300,7 +300,7 @@ final class TCDMArbiter {
                     served &= served &- 1
                     if next[h] < collision { grantRun(h, before: collision) }
                     let t = next[h]
-                    if found && t == collision { asking |= UInt64(1) << UInt64(h) } else { earliest = min(earliest, t) }
+                    if found && t == collision { asking |= UInt64(1) &<< UInt64(truncatingIfNeeded: h) } else { earliest = min(earliest, t) }
                 }
                 if !found {
                     window = min(window << 1, UInt64(TCDMArbiter.collisionSpan))
@@ -437,11 +437,12 @@ final class TCDMArbiter {
     @discardableResult
     private func arbitrate(_ cycle: UInt64, _ asking: UInt64) -> Bool {
         if cycle >= heldFrom && cycle < heldUntil { return arbitrateHeld(cycle, asking) }
-        // The banks asked, and those asked by more than one master.
+        // The banks asked, and those asked by more than one master. (Conversions that cannot
+        // overflow are truncating: no overflow checks on this path.)
         var banks: UInt32 = 0, shared: UInt32 = 0
         var each = asking
         while each != 0 {
-            let bit = UInt32(1) &<< UInt32(nextBank[each.trailingZeroBitCount])
+            let bit = UInt32(1) &<< UInt32(truncatingIfNeeded: nextBank[each.trailingZeroBitCount])
             each &= each &- 1
             shared |= banks & bit
             banks |= bit
@@ -451,13 +452,13 @@ final class TCDMArbiter {
         while each != 0 {
             let first = each.trailingZeroBitCount
             let bank = nextBank[first]
-            var m = UInt64(1) &<< UInt64(first)
-            if shared & (UInt32(1) &<< UInt32(bank)) != 0 {
+            var m = UInt64(1) &<< UInt64(truncatingIfNeeded: first)
+            if shared & (UInt32(1) &<< UInt32(truncatingIfNeeded: bank)) != 0 {
                 var scan = each & (each &- 1)
                 while scan != 0 {
                     let h = scan.trailingZeroBitCount
                     scan &= scan &- 1
-                    if nextBank[h] == bank { m |= UInt64(1) &<< UInt64(h) }
+                    if nextBank[h] == bank { m |= UInt64(1) &<< UInt64(truncatingIfNeeded: h) }
                 }
             }
             each &= ~m
@@ -483,7 +484,7 @@ final class TCDMArbiter {
         } else {
             next[winner] = .max
         }
-        var losers = m & ~(UInt64(1) &<< UInt64(winner))
+        var losers = m & ~(UInt64(1) &<< UInt64(truncatingIfNeeded: winner))
         stalled |= losers
         while losers != 0 {
             let h = losers.trailingZeroBitCount
@@ -547,7 +548,7 @@ final class TCDMArbiter {
     /// `rr_arb_tree`'s next state after a grant among `mask` in state `rr` (FairArb): the lowest
     /// requester above rr, else the lowest requester.
     @inline(__always) static func nextRoundRobin(_ mask: UInt64, _ rr: Int) -> Int {
-        let above = mask & ~((UInt64(2) &<< UInt64(rr)) &- 1)
+        let above = mask & ~((UInt64(2) &<< UInt64(truncatingIfNeeded: rr)) &- 1)
         return above != 0 ? above.trailingZeroBitCount : mask.trailingZeroBitCount
     }
 
