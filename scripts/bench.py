@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """pulpsim benchmark harness: runs self-checking firmware workloads and reports MIPS, then the
-cost of tracing.
+cost of tracing and of counting every event (`-stats` twins run with --stats).
 
 Each workload runs --runs times (default 5), the workloads taking turns round by round; the
 table shows the median simulation time that pulpsim reports in its JSON result (wall_seconds:
@@ -75,6 +75,10 @@ WORKLOADS = [
     # hart 0 alone: with the other 7 asleep in the event unit, and with only 1 hart started
     ("solo-7asleep", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster-solo.elf", []),
     ("solo-1hart", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster-solo.elf", ["--harts", "1"]),
+    # counting every event (--stats: compiled blocks run their counting code), against the same
+    # runs without (the counting table below)
+    ("intbench-stats", "spike", "firmware/build/spike/bench-intbench.elf", ["--stats"]),
+    ("cluster-8-stats", "pulp-cluster", "firmware/build/pulp-cluster/bench-cluster.elf", ["--stats"]),
 ]
 
 
@@ -287,6 +291,12 @@ def main():
         for on, off in pairs:
             cost = median[on] / median[off] - 1
             print(f"{on:<17} {median[on]:.3f} s vs {median[off]:.3f} s: {100 * cost:+.1f} %")
+    # What counting every event costs (--stats): the same run with it and without.
+    counted = [(n[:-len("-stats")], n) for n in median if n.endswith("-stats") and n[:-len("-stats")] in median]
+    if counted:
+        print("\nCounting every event (--stats): simulation time with it against without, medians")
+        for off, on in counted:
+            print(f"{off:<17} {median[on]:.3f} s vs {median[off]:.3f} s: {100 * (median[on] / median[off] - 1):+.1f} %")
     # The 8 harts against one hart (aggregate MIPS), and what the turns and the contention model
     # cost them: simulation time less one hart's, per cause (turns: 256-cycle turns against
     # 16,384-cycle ones without the model; the model: with it against without, 256-cycle turns).

@@ -289,6 +289,8 @@ public struct RunOutcome: Equatable, CustomStringConvertible {
         status = result.exitStatus
         harts = result.harts.map { h in
             String(format: "hart %d: %llu instructions, %llu cycles, pc 0x%08x, %@", h.hart, h.instructions, h.cycles, h.pc, h.state)
+                // (Where the cycles went and the energy model's counts, when the run counted events.)
+                + (h.stalls.map { ", \($0)" } ?? "") + (h.activity.map { ", \($0)" } ?? "")
         }
         output = outputBefore + result.output
         if let r = result.redmule {

@@ -11,7 +11,10 @@
 // binary format, to /dev/null) and must retire exactly the same instructions in the same cycles
 // (docs/tracing-and-debugging.md: traced and untraced runs behave identically). A binary trace
 // is written by compiled code where blocks are compiled: then the program runs traced once more
-// without compiled blocks, and the two traces must be the same bytes.
+// without compiled blocks, and the two traces must be the same bytes. When the second run is not
+// traced and the trace format bits say binary, the program also runs counting every event
+// (`--stats`, `--energy`) with compiled blocks (whose counting code counts) and without: the
+// same outcome, stall cycles by cause and energy classes.
 //
 // Input (Tests/qemudiff/replay_fuzz.py reads the same layout):
 //   byte 0   bits 0-1 platform (0/3 pulp-cluster, 1 spike, 2 redmule-tb); bit 2 Zba and Zbb;
@@ -35,6 +38,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let program = InstructionProgram(fuzzBytes(data, size))
     program.runTwiceAndCompare()
     if program.traced && program.traceFormat == .binary { program.compareCompiledTrace() }
+    if !program.traced && program.traceFormat == .binary { program.compareCompiledCounting() }
     return 0
 }
 
@@ -152,12 +156,22 @@ struct InstructionProgram: FuzzProgram {
         }
     }
 
+    /// Runs the program counting every event with compiled blocks (their counting code) and
+    /// without (the counting loop), and requires the same outcome and counts.
+    func compareCompiledCounting() {
+        let compiled = run(traced: nil, tracePath: nil, counting: true)
+        let plain = run(traced: nil, tracePath: nil, compileBlocks: false, counting: true)
+        compiled.mustEqual(plain, "runs counting events with and without compiled blocks")
+    }
+
     func run(traced format: TraceFormat?) -> RunOutcome { run(traced: format, tracePath: nil) }
 
-    func run(traced format: TraceFormat?, tracePath: String?, compileBlocks: Bool = true) -> RunOutcome {
+    func run(traced format: TraceFormat?, tracePath: String?, compileBlocks: Bool = true, counting: Bool = false) -> RunOutcome {
         var options = layout.options(harts: harts, instructions: InstructionProgram.maxInstructions,
                                      cycles: InstructionProgram.maxCycles)
         options.compileBlocks = compileBlocks
+        options.countStalls = counting
+        options.energy = counting
         if bitManipulation { options.platform.extensions = ExtensionSet(parsing: "rv32imfc_zba_zbb")! }
         options.quantum = quantum
         let machine = layout.machine(options, program: memory, pcs: pcs)
