@@ -114,7 +114,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Print instructions, cycles and stall cycles by cause per hart at the end (stderr; counting stalls makes the run about 1.5 times slower); with --json, the stalls are in the JSON.")
     var stats = false
 
-    @Flag(help: "Find data races: accesses of two masters (harts, RedMulE jobs, DMA transfers) to the same bytes of RAM, at least one a write, with no synchronisation ordering them (docs/races.md). Each race is reported once with both sides; a run that exits 0 with races exits 119. Checking makes the run about 10 times slower.")
+    @Flag(help: "Find data races: accesses of two masters (harts, RedMulE jobs, DMA transfers) to the same bytes of RAM, at least one a write, with no synchronisation ordering them (docs/races.md). Each race is reported once with both sides; a run that exits 0 with races exits 119. Checking makes the run some 30 times slower (every load and store is checked; about 15 MIPS on 8 harts).")
     var checkRaces = false
 
     @Flag(help: "Print the energy of each hart and device, average power, GFLOPS and GFLOPS/W at the RedMulE paper's two operating points (470 MHz, 0.65 V and 613 MHz, 0.8 V), and each RedMulE job's FMA utilisation (stderr; the model is in docs/energy.md); with --json, in the JSON.")
