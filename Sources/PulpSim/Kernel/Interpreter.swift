@@ -980,7 +980,8 @@ final class Interpreter {
     /// Runs the counting code of the block whose header is `header` for a turn of `budget`
     /// cycles (as `runTraced` runs traced code); the events go into the hart's totals as it
     /// runs. True if it stopped at an entry of a block (the loop runs that instruction), false
-    /// after a jump or branch to a block without counting code.
+    /// after a jump or branch to a block without counting code, or at the end of a block not
+    /// ended by one (the next block starts at the hart's pc: its counting code may run on).
     private func runCounted(_ hart: Hart, _ header: Entry, budget: Int, log: UnsafeMutablePointer<TCDMLog>?) -> Bool {
         let core = hart.core
         let c = compiledContext(hart, budget: budget, LogTCDM.self, log: log)
@@ -1001,6 +1002,10 @@ final class Interpreter {
         c.pointee.countTotals = nil
         let (executed, stopped) = finishVariant(core, c, budget: budget, log: log, next: next)
         countedByCompiledCode &+= executed
+        if stopped, let entry = next?.assumingMemoryBound(to: DecodedInstruction.self),
+           entry.pointee.specIndex == Interpreter.blockEndMarker {
+            return false
+        }
         return stopped
     }
 
