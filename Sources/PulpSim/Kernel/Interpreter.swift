@@ -1526,7 +1526,10 @@ final class Interpreter {
                     let start = firstCycle &+ UInt64(budget &- s.remaining) &+ startStalls
                     encodeRetired(encoding.unsafelyUnwrapped, pc: pc, entry: e, traits: traits, value: value, aux: s.aux, cycle: start)
                     count &+= 1
-                    if yields && endsBlock[op.index] != 0 && tracedBlockStart(s.pc) {
+                    // (Only while the turn goes on: forming the block there decodes its code, and
+                    // the untraced loop forms it only when it runs there, as does the next turn.)
+                    if yields && endsBlock[op.index] != 0 && s.remaining &- 1 > Int(truncatingIfNeeded: s.stalls)
+                        && tracedBlockStart(s.pc) {
                         // On at a block with traced code: that runs it.
                         yielded = true
                         s.remaining &-= 1
@@ -1539,7 +1542,8 @@ final class Interpreter {
                     s.dirtied = 0
                 }
             }
-            if yieldsToCounted && endsBlock[op.index] != 0 && countedBlockStart(s.pc) {
+            if yieldsToCounted && endsBlock[op.index] != 0 && s.remaining &- 1 > Int(truncatingIfNeeded: s.stalls)
+                && countedBlockStart(s.pc) {
                 // On at a block with counting code: that runs it.
                 yielded = true
                 s.remaining &-= 1
