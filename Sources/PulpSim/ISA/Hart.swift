@@ -57,7 +57,7 @@ public struct HartCore {
     /// Cycles lost to TCDM bank conflicts (Kernel/TCDMArbiter.swift; part of `cycle`).
     public var tcdmStalls: UInt64 = 0
     /// Whether an enabled performance counter needs more than cycles and instructions: the hart
-    /// then runs the interpreter's counting loop (ISA/PerformanceCounters.swift).
+    /// then runs counting code and the interpreter's counting loop (ISA/PerformanceCounters.swift).
     public var countsEvents = false
     /// Whether the firmware installed a trap vector (otherwise a trap ends the run).
     public var mtvecWritten = false
@@ -100,7 +100,7 @@ public final class Hart {
     let eventTotals: UnsafeMutablePointer<UInt64>
     /// The performance counter registers (mcycle, minstret, mhpmcounterN, PCCRn and their configuration).
     var counters = PerformanceCounters()
-    /// Count every event from the start (the interpreter's counting loop) so that
+    /// Count every event from the start (counting code and the counting loop) so that
     /// `stallBreakdown` says where the cycles went (`--stats`); it survives resets.
     public var countsStalls = false {
         didSet { core.pointee.countsEvents = core.pointee.countsEvents || countsStalls }

@@ -4,8 +4,9 @@
 // model (docs/platform.md §13).
 //
 // Every hart counts cycles and retired instructions anyway. Other events are counted only while a
-// counter that needs them is enabled: such a hart runs the interpreter's counting loop, which
-// files each retired instruction into one of 64 classes (kind from its descriptor — load, store,
+// counter that needs them is enabled: such a hart runs the counting variant of compiled blocks
+// (Kernel/BlockCompiler.swift, `compileCounting`) and the interpreter's counting loop, which
+// file each retired instruction into one of 64 classes (kind from its descriptor — load, store,
 // jump, branch, other — compressed or not, stalled or not, outside the TCDM or not) and adds its
 // extra cycles to its cost class's stall total (`EventTotals`). No counter is stored as such: a
 // counter is its value at its last (re)configuration plus what its events added since, derived from

@@ -141,14 +141,8 @@ final class BlockCompilerTests: XCTestCase {
             try requireFirmware(path)
             var results: [RunResult] = []
             for compiled in [true, false] {
-                var options = MachineOptions(platform: .pulpCluster)
-                options.echoOutput = false
-                options.captureOutput = true
-                options.maxInstructions = 20_000_000
-                options.compileBlocks = compiled
-                let machine = try Machine(options: options)
-                try machine.load(path: path)
-                results.append(machine.run())
+                let (result, machine) = try runELF(path, platform: .pulpCluster, maxInstructions: 20_000_000) { $0.compileBlocks = compiled }
+                results.append(result)
                 if compiled {
                     XCTAssertGreaterThan(machine.interpreter.watchedTurnsInCompiledCode, name == "redmule-gemm-vs-sw" ? 100 : 0, name)
                 } else {
